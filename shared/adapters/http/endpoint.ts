@@ -1,0 +1,140 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { ZodError, type ZodType } from 'zod';
+import { AppError } from '../../app/errors';
+import { loadSettings } from '../../config/settings';
+import { createLogger, type Logger } from '../logging/logger';
+import { problemResponse } from './problem';
+import { fieldErrorsFromZod } from './validation';
+
+export interface EndpointContext {
+  request: HttpRequest;
+  invocation: InvocationContext;
+  log: Logger;
+}
+
+export type EndpointHandler = (ctx: EndpointContext) => Promise<HttpResponseInit>;
+
+const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, If-Match, X-Appointment-Token';
+const EXPOSED_HEADERS = 'ETag, Location, Retry-After';
+
+function corsHeaders(request: HttpRequest): Record<string, string> {
+  const origin = request.headers.get('origin');
+  const allowed = loadSettings().CORS_ALLOWED_ORIGINS;
+  if (!origin || !(allowed.includes('*') || allowed.includes(origin))) return {};
+  return {
+    'Access-Control-Allow-Origin': origin,
+    'Access-Control-Expose-Headers': EXPOSED_HEADERS,
+    Vary: 'Origin',
+  };
+}
+
+function isPreflight(request: HttpRequest): boolean {
+  return request.method === 'OPTIONS' && request.headers.has('access-control-request-method');
+}
+
+/**
+ * Wraps every HTTP function: CORS (preflight included), problem+json for every failure, no stack
+ * traces or internals in answers, one structured log line per failure. Lives in the app (not in the
+ * local host) so it holds in Azure too.
+ */
+export function endpoint(handler: EndpointHandler) {
+  return async (request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> => {
+    const settings = loadSettings();
+    const log = createLogger(invocation, settings.LOG_LEVEL, {
+      function: invocation.functionName,
+      invocationId: invocation.invocationId,
+    });
+    const cors = corsHeaders(request);
+    if (isPreflight(request)) {
+      return {
+        status: 204,
+        headers: {
+          ...cors,
+          ...(cors['Access-Control-Allow-Origin']
+            ? {
+                'Access-Control-Allow-Methods': 'GET, PUT, POST, DELETE, OPTIONS',
+                'Access-Control-Allow-Headers': ALLOWED_HEADERS,
+                'Access-Control-Max-Age': '600',
+              }
+            : {}),
+        },
+      };
+    }
+    let response: HttpResponseInit;
+    try {
+      response = await handler({ request, invocation, log });
+    } catch (error) {
+      response = errorResponse(error, log);
+    }
+    return { ...response, headers: { ...cors, ...(response.headers as Record<string, string> | undefined) } };
+  };
+}
+
+function errorResponse(error: unknown, log: Logger): HttpResponseInit {
+  if (error instanceof AppError) {
+    if (error.status >= 500) log.error('request.failed', { code: error.code, error });
+    const retryAfter = error.extensions.retryAfterSeconds;
+    return problemResponse(
+      error.code,
+      error.detail,
+      error.extensions,
+      typeof retryAfter === 'number' ? { 'Retry-After': String(retryAfter) } : {},
+    );
+  }
+  if (error instanceof ZodError) {
+    return problemResponse('validation', 'The request is not valid.', { errors: fieldErrorsFromZod(error) });
+  }
+  log.error('request.crashed', { error });
+  return problemResponse('internal', 'An unexpected error occurred. It has been logged.');
+}
+
+/** Reads a JSON body within the size limit and validates it; every failure is a 4xx AppError. */
+export async function readJsonBody<T>(request: HttpRequest, schema: ZodType<T>): Promise<T> {
+  return parseJsonText(await readBodyText(request), request.headers.get('content-type'), schema);
+}
+
+/** For POSTs whose body is optional: no body and no content type are fine. */
+export async function readOptionalJsonBody<T>(request: HttpRequest, schema: ZodType<T>): Promise<T | undefined> {
+  const text = await readBodyText(request);
+  if (text.trim().length === 0) return undefined;
+  return parseJsonText(text, request.headers.get('content-type'), schema);
+}
+
+function parseJsonText<T>(text: string, contentType: string | null, schema: ZodType<T>): T {
+  if (text.length === 0) return parseWith(schema, undefined);
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test((contentType ?? '').trim())) {
+    throw new AppError('unsupported-media-type', 'Send the body as application/json.');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new AppError('validation', 'The body is not valid JSON.', {
+      errors: [{ path: '', message: 'malformed JSON' }],
+    });
+  }
+  return parseWith(schema, parsed);
+}
+
+async function readBodyText(request: HttpRequest): Promise<string> {
+  const limit = loadSettings().MAX_BODY_BYTES;
+  const declared = Number(request.headers.get('content-length') ?? '0');
+  if (declared > limit) throw tooLarge(limit);
+  const text = await request.text();
+  if (Buffer.byteLength(text, 'utf8') > limit) throw tooLarge(limit);
+  return text;
+}
+
+function tooLarge(limit: number): AppError {
+  return new AppError('payload-too-large', `The body may be at most ${limit} bytes.`);
+}
+
+export function parseWith<T>(schema: ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw AppError.validation(fieldErrorsFromZod(result.error));
+  return result.data;
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponseInit {
+  return { status, headers: { 'Content-Type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(body) };
+}

@@ -1,0 +1,58 @@
+import { TableClient, TableServiceClient } from '@azure/data-tables';
+import { DefaultAzureCredential } from '@azure/identity';
+import type { Settings } from '../../config/settings';
+
+/**
+ * Builds table clients from settings: a connection string on the local stack (Azurite), the
+ * account endpoint plus the managed identity in Azure (keyless). Tables are created on first use.
+ */
+export class TableClients {
+  private readonly ready = new Map<string, Promise<TableClient>>();
+  private readonly credential: DefaultAzureCredential | undefined;
+
+  constructor(private readonly settings: Settings) {
+    this.credential = settings.TABLE_STORAGE_CONNECTION_STRING ? undefined : new DefaultAzureCredential();
+  }
+
+  /** A client for a logical table (`appointments`), with the configured prefix applied. */
+  table(logicalName: string): Promise<TableClient> {
+    const name = `${this.settings.TABLE_NAME_PREFIX}${logicalName}`;
+    let client = this.ready.get(name);
+    if (!client) {
+      client = this.createIfMissing(this.build(name));
+      // A failed creation (storage down) must not poison later attempts.
+      client.catch(() => this.ready.delete(name));
+      this.ready.set(name, client);
+    }
+    return client;
+  }
+
+  service(): TableServiceClient {
+    const connection = this.settings.TABLE_STORAGE_CONNECTION_STRING;
+    if (connection) {
+      return TableServiceClient.fromConnectionString(connection, { allowInsecureConnection: isHttp(connection) });
+    }
+    return new TableServiceClient(this.endpoint(), this.credential!);
+  }
+
+  private build(name: string): TableClient {
+    const connection = this.settings.TABLE_STORAGE_CONNECTION_STRING;
+    if (connection) {
+      return TableClient.fromConnectionString(connection, name, { allowInsecureConnection: isHttp(connection) });
+    }
+    return new TableClient(this.endpoint(), name, this.credential!);
+  }
+
+  private endpoint(): string {
+    return this.settings.TABLE_STORAGE_ENDPOINT!;
+  }
+
+  private async createIfMissing(client: TableClient): Promise<TableClient> {
+    await client.createTable(); // the SDK treats 409 TableAlreadyExists as success
+    return client;
+  }
+}
+
+function isHttp(connection: string): boolean {
+  return connection === 'UseDevelopmentStorage=true' || /(TableEndpoint|DefaultEndpointsProtocol)=http(:|;)/i.test(connection);
+}

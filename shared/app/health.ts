@@ -1,0 +1,30 @@
+export type DependencyProbe = () => Promise<void>;
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  checks: Record<string, 'ok' | 'failed'>;
+}
+
+/** Runs every probe in parallel with a time limit; any failure makes the report degraded. */
+export async function checkHealth(probes: Record<string, DependencyProbe>, timeoutMs = 3000): Promise<HealthReport> {
+  const entries = await Promise.all(
+    Object.entries(probes).map(async ([name, probe]) => {
+      try {
+        await withTimeout(probe(), timeoutMs);
+        return [name, 'ok'] as const;
+      } catch {
+        return [name, 'failed'] as const;
+      }
+    }),
+  );
+  const checks = Object.fromEntries(entries);
+  return { status: entries.every(([, state]) => state === 'ok') ? 'ok' : 'degraded', checks };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
