@@ -14,9 +14,10 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   transform,
+  testTimeout: 60_000,
   projects: [
     project('unit'),
-    project('integration', { testTimeout: 30_000 }),
-    project('e2e', { testTimeout: 60_000 }),
+    project('integration'),
+    project('e2e'),
   ],
 };
