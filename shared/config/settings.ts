@@ -34,6 +34,12 @@ export const settingsSchema = z
     /** Largest accepted request body in bytes (API.md: 64 KiB). */
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+    /** Staff sign-in: the token issuer (Entra ID: https://login.microsoftonline.com/<tenant>/v2.0). */
+    AUTH_ISSUER: optionalNonEmpty,
+    /** The audience staff tokens are issued for (the app registration's Application ID URI or client id). */
+    AUTH_AUDIENCE: optionalNonEmpty,
+    /** The issuer's signing keys (Entra ID: https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys). */
+    AUTH_JWKS_URL: z.url().optional(),
   });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -56,6 +62,10 @@ export function parseSettings(env: Record<string, string | undefined>): Settings
   // Checked beside the schema so it is reported together with any other bad setting.
   if (!cleaned.TABLE_STORAGE_CONNECTION_STRING && !cleaned.TABLE_STORAGE_ENDPOINT) {
     problems.push('TABLE_STORAGE_CONNECTION_STRING: set it (local) or TABLE_STORAGE_ENDPOINT (Azure)');
+  }
+  const authSettings = ['AUTH_ISSUER', 'AUTH_AUDIENCE', 'AUTH_JWKS_URL'];
+  if (authSettings.some((name) => cleaned[name]) && !authSettings.every((name) => cleaned[name])) {
+    problems.push(`${authSettings.filter((name) => !cleaned[name]).join(', ')}: staff sign-in needs all of ${authSettings.join(', ')}`);
   }
   if (!result.success || problems.length > 0) throw new InvalidSettingsError(problems);
   return result.data;
