@@ -1,6 +1,6 @@
 import type { Clock } from './app/ports/clock';
 import type { DependencyProbe } from './app/health';
-import { systemClock } from './adapters/clock/system-clock';
+import { processClock } from './adapters/clock/process-clock';
 import { TableClients } from './adapters/tables/table-clients';
 import { loadSettings, type Settings } from './config/settings';
 
@@ -23,7 +23,7 @@ function buildServices(settings: Settings): AppServices {
   const tables = new TableClients(settings);
   return {
     settings,
-    clock: systemClock,
+    clock: processClock(),
     tables,
     healthProbes: {
       storage: async () => {
