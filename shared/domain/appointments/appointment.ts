@@ -1,0 +1,121 @@
+/** The appointment and the rules of its lifecycle (pure: instants are epoch ms, "now" is an argument). */
+
+export type AppointmentStatus = 'booked' | 'cancelled' | 'completed' | 'no-show';
+export type Channel = 'email' | 'sms';
+export type ReminderStatus = 'pending' | 'sent' | 'failed' | 'skipped';
+
+export interface Consumer {
+  name: string;
+  email: string;
+  phone?: string;
+  timeZone?: string;
+  locale?: string;
+  smsConsent: boolean;
+}
+
+export interface PlannedReminder {
+  dueAt: number;
+  channels: Channel[];
+  status: ReminderStatus;
+  deliveries: Array<{ channel: Channel; status: 'pending' | 'sent' | 'failed' | 'skipped' }>;
+}
+
+export interface Appointment {
+  id: string;
+  businessId: string;
+  serviceId: string;
+  providerId: string;
+  start: number;
+  end: number;
+  /** The service's buffers when booked: the provider stays busy for them even if the service changes. */
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  status: AppointmentStatus;
+  consumer: Consumer;
+  notes?: string;
+  cancelReason?: string;
+  roomId?: string;
+  chatThreadId?: string;
+  createdAt: number;
+  updatedAt: number;
+  /** Bumped on every change; If-Match and the calendar SEQUENCE use it. */
+  version: number;
+  reminders: PlannedReminder[];
+  /** SHA-256 of the consumer's manage token (the token itself is never stored with the appointment). */
+  manageTokenHash: string;
+}
+
+const MINUTE = 60_000;
+
+/** Reminders of a service plan for an appointment; those already due at booking time are skipped. */
+export function planReminders(
+  start: number,
+  plan: ReadonlyArray<{ offsetMinutes: number; channels: readonly Channel[] }>,
+  now: number,
+): PlannedReminder[] {
+  return plan
+    .map((reminder) => {
+      const dueAt = start - reminder.offsetMinutes * MINUTE;
+      const status: ReminderStatus = dueAt <= now ? 'skipped' : 'pending';
+      return {
+        dueAt,
+        channels: [...reminder.channels],
+        status,
+        deliveries: reminder.channels.map((channel) => ({ channel, status })),
+      };
+    })
+    .sort((a, b) => a.dueAt - b.dueAt);
+}
+
+/** The padded interval during which the provider is not free because of this appointment. */
+export function occupiedInterval(appointment: Pick<Appointment, 'start' | 'end' | 'bufferBeforeMinutes' | 'bufferAfterMinutes'>): {
+  start: number;
+  end: number;
+} {
+  return {
+    start: appointment.start - appointment.bufferBeforeMinutes * MINUTE,
+    end: appointment.end + appointment.bufferAfterMinutes * MINUTE,
+  };
+}
+
+export type TransitionError = 'invalid-state' | 'too-late' | 'too-early';
+
+export interface CutoffRules {
+  cancellationCutoffMinutes: number;
+  rescheduleCutoffMinutes: number;
+}
+
+/** Why a cancel is refused, or null when it may go ahead (already cancelled = idempotent no-op upstream). */
+export function cancelRefusal(appointment: Appointment, rules: CutoffRules, now: number, byStaff: boolean): TransitionError | null {
+  if (appointment.status !== 'booked') return 'invalid-state';
+  if (!byStaff && now > appointment.start - rules.cancellationCutoffMinutes * MINUTE) return 'too-late';
+  return null;
+}
+
+export function rescheduleRefusal(appointment: Appointment, rules: CutoffRules, now: number, byStaff: boolean): TransitionError | null {
+  if (appointment.status !== 'booked') return 'invalid-state';
+  if (!byStaff && now > appointment.start - rules.rescheduleCutoffMinutes * MINUTE) return 'too-late';
+  return null;
+}
+
+/** API.md: complete from `booked`, any time after the start. */
+export function completeRefusal(appointment: Appointment, now: number): TransitionError | null {
+  if (appointment.status !== 'booked') return 'invalid-state';
+  if (now < appointment.start) return 'too-early';
+  return null;
+}
+
+export const NO_SHOW_GRACE_MS = 7 * 24 * 60 * MINUTE;
+
+/** API.md: no-show from `booked` or `completed`, from the start until 7 days after the end. */
+export function noShowRefusal(appointment: Appointment, now: number): TransitionError | null {
+  if (appointment.status !== 'booked' && appointment.status !== 'completed') return 'invalid-state';
+  if (now < appointment.start) return 'too-early';
+  if (now > appointment.end + NO_SHOW_GRACE_MS) return 'invalid-state';
+  return null;
+}
+
+/** Join window: from `start - joinWindowMinutes` until the end. */
+export function joinWindow(appointment: Pick<Appointment, 'start' | 'end'>, joinWindowMinutes: number): { opensAt: number; closedAt: number } {
+  return { opensAt: appointment.start - joinWindowMinutes * MINUTE, closedAt: appointment.end };
+}

@@ -1,0 +1,58 @@
+import { createEvents, type EventAttributes } from 'ics';
+import { DateTime } from 'luxon';
+import type { Appointment } from './appointment';
+
+export interface CalendarEntry {
+  appointment: Pick<Appointment, 'id' | 'start' | 'end' | 'status' | 'version' | 'createdAt' | 'updatedAt'>;
+  title: string;
+  /** Shown in the description with local times, so a reader sees the business's zone by name. */
+  timeZone: string;
+  joinUrl?: string;
+}
+
+const PRODUCT_ID = 'virtual-appointments/calendar';
+
+/** UID stays the same across reschedules so calendar apps update the event instead of adding one. */
+export function calendarUid(appointmentId: string): string {
+  return `${appointmentId}@virtual-appointments`;
+}
+
+/**
+ * An iCalendar document for one or more appointments (a single invitation, or a provider's feed).
+ * Times are UTC; the zone is named in X-WR-TIMEZONE and in the description. A single cancelled
+ * appointment is published as METHOD:CANCEL, so importing it removes the event.
+ */
+export function buildCalendar(entries: readonly CalendarEntry[], options: { calendarName?: string; timeZone: string }): string {
+  const single = entries.length === 1 ? entries[0] : undefined;
+  const method = single?.appointment.status === 'cancelled' ? 'CANCEL' : 'PUBLISH';
+  const events: EventAttributes[] = entries.map((entry) => toEvent(entry, method));
+  const { error, value } = createEvents(events, { productId: PRODUCT_ID, method, calName: options.calendarName });
+  if (error || !value) throw new Error(`calendar could not be built: ${error?.message ?? 'no output'}`);
+  return value.replace(/(\r\nMETHOD:[^\r\n]*)/, `$1\r\nX-WR-TIMEZONE:${options.timeZone}`);
+}
+
+function toEvent(entry: CalendarEntry, method: string): EventAttributes {
+  const { appointment } = entry;
+  const localStart = DateTime.fromMillis(appointment.start, { zone: entry.timeZone });
+  const localEnd = DateTime.fromMillis(appointment.end, { zone: entry.timeZone });
+  const when = `${localStart.toFormat('yyyy-MM-dd HH:mm')}-${localEnd.toFormat('HH:mm')} (${entry.timeZone})`;
+  const cancelled = appointment.status === 'cancelled';
+  return {
+    uid: calendarUid(appointment.id),
+    sequence: appointment.version,
+    start: appointment.start,
+    startInputType: 'utc',
+    startOutputType: 'utc',
+    end: appointment.end,
+    endInputType: 'utc',
+    endOutputType: 'utc',
+    title: entry.title,
+    description: [when, entry.joinUrl && !cancelled ? `Join: ${entry.joinUrl}` : undefined].filter(Boolean).join('\n'),
+    status: cancelled ? 'CANCELLED' : 'CONFIRMED',
+    created: appointment.createdAt,
+    lastModified: appointment.updatedAt,
+    timestamp: appointment.updatedAt,
+    ...(entry.joinUrl && !cancelled ? { url: entry.joinUrl } : {}),
+    ...(method === 'CANCEL' ? {} : { busyStatus: 'BUSY' as const }),
+  };
+}
