@@ -1,0 +1,60 @@
+import { AppError } from './errors';
+import type { BusinessRecord, BusinessRepository, ProviderRecord } from './ports/business-repository';
+import type { Clock } from './ports/clock';
+import type { ProviderCalendarRepository } from './ports/provider-calendar-repository';
+import { WriteConflictError, type Versioned } from './ports/versioned';
+
+/** What the office-manager use cases and slot search need. */
+export interface ConfigurationDeps {
+  businesses: BusinessRepository;
+  calendars: ProviderCalendarRepository;
+  clock: Clock;
+}
+
+export interface PutResult<R> {
+  /** true: 201 Created; false: 200 replaced. */
+  created: boolean;
+  record: R;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/**
+ * PUT semantics shared by every configuration resource: authorize against what is stored, then
+ * read the body (so a caller without rights learns nothing from validation), then write
+ * conditionally on the version read, retrying from the read when another writer got in between.
+ */
+export async function putResource<R, I>(steps: {
+  load: () => Promise<Versioned<R> | undefined>;
+  authorize: (existing: R | undefined) => void;
+  readInput: () => Promise<I>;
+  build: (input: I, existing: R | undefined) => R | Promise<R>;
+  save: (record: R, etag: string | undefined) => Promise<void>;
+}): Promise<PutResult<R>> {
+  let input: Promise<I> | undefined;
+  for (let attempt = 1; ; attempt++) {
+    const existing = await steps.load();
+    steps.authorize(existing?.value);
+    input ??= steps.readInput();
+    const record = await steps.build(await input, existing?.value);
+    try {
+      await steps.save(record, existing?.etag);
+      return { created: existing === undefined, record };
+    } catch (error) {
+      if (!(error instanceof WriteConflictError)) throw error;
+      if (attempt >= MAX_ATTEMPTS) throw new AppError('conflict', 'The resource is being changed by someone else; retry.');
+    }
+  }
+}
+
+export async function requireBusiness(deps: ConfigurationDeps, businessId: string): Promise<BusinessRecord> {
+  const business = await deps.businesses.getBusiness(businessId);
+  if (!business) throw new AppError('not-found', 'There is no such business.');
+  return business.value;
+}
+
+export async function requireProvider(deps: ConfigurationDeps, businessId: string, providerId: string): Promise<ProviderRecord> {
+  const provider = await deps.businesses.getProvider(businessId, providerId);
+  if (!provider) throw new AppError('not-found', 'There is no such provider in this business.');
+  return provider.value;
+}

@@ -1,0 +1,45 @@
+import { assertCanCreateBusiness, assertCanManage, requireStaff, type Caller } from './auth';
+import { putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './configuration';
+import type { BusinessRecord } from './ports/business-repository';
+
+export interface BusinessInput {
+  name: string;
+  timeZone: string;
+  managers: string[];
+  contactEmail?: string;
+}
+
+/** Creating needs Scheduling.Admin; replacing needs a manager of the business (or an admin). */
+export async function putBusiness(
+  deps: ConfigurationDeps,
+  caller: Caller,
+  businessId: string,
+  readInput: () => Promise<BusinessInput>,
+): Promise<PutResult<BusinessRecord>> {
+  const staff = requireStaff(caller);
+  return putResource({
+    load: () => deps.businesses.getBusiness(businessId),
+    authorize: (existing) => (existing ? assertCanManage(staff, existing) : assertCanCreateBusiness(staff)),
+    readInput,
+    build: (input, existing) => {
+      const now = deps.clock.now();
+      return {
+        id: businessId,
+        name: input.name,
+        timeZone: input.timeZone,
+        managers: [...new Set(input.managers)],
+        ...(input.contactEmail ? { contactEmail: input.contactEmail } : {}),
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      };
+    },
+    save: (record, etag) => deps.businesses.saveBusiness(record, etag),
+  });
+}
+
+export async function getBusiness(deps: ConfigurationDeps, caller: Caller, businessId: string): Promise<BusinessRecord> {
+  const staff = requireStaff(caller);
+  const business = await requireBusiness(deps, businessId);
+  assertCanManage(staff, business);
+  return business;
+}

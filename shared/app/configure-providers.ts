@@ -1,0 +1,86 @@
+import { AppError } from './errors';
+import { assertCanManage, isStaffOf, requireStaff, type Caller } from './auth';
+import { putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './configuration';
+import type { ProviderRecord } from './ports/business-repository';
+
+export interface ProviderInput {
+  displayName: string;
+  email: string;
+  phone?: string;
+  timeZone: string;
+  staffObjectId: string;
+}
+
+/** A PUT replaces the profile and (re)activates the provider. */
+export async function putProvider(
+  deps: ConfigurationDeps,
+  caller: Caller,
+  businessId: string,
+  providerId: string,
+  readInput: () => Promise<ProviderInput>,
+): Promise<PutResult<ProviderRecord>> {
+  const staff = requireStaff(caller);
+  const business = await requireBusiness(deps, businessId);
+  assertCanManage(staff, business);
+  return putResource({
+    load: () => deps.businesses.getProvider(businessId, providerId),
+    authorize: () => undefined,
+    readInput,
+    build: (input, existing) => {
+      const now = deps.clock.now();
+      return {
+        businessId,
+        id: providerId,
+        displayName: input.displayName,
+        email: input.email,
+        ...(input.phone ? { phone: input.phone } : {}),
+        timeZone: input.timeZone,
+        staffObjectId: input.staffObjectId,
+        active: true,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+      };
+    },
+    save: (record, etag) => deps.businesses.saveProvider(record, etag),
+  });
+}
+
+export type ProviderListing =
+  | { view: 'staff'; providers: ProviderRecord[] }
+  | { view: 'public'; providers: Array<Pick<ProviderRecord, 'id' | 'displayName' | 'timeZone'>> };
+
+/** Staff of the business see every provider and field; everyone else the public fields of active ones. */
+export async function listProviders(deps: ConfigurationDeps, caller: Caller, businessId: string): Promise<ProviderListing> {
+  const [business, providers] = await Promise.all([
+    requireBusiness(deps, businessId),
+    deps.businesses.listProviders(businessId),
+  ]);
+  if (isStaffOf(caller, business, providers)) return { view: 'staff', providers };
+  return {
+    view: 'public',
+    providers: providers
+      .filter((provider) => provider.active)
+      .map(({ id, displayName, timeZone }) => ({ id, displayName, timeZone })),
+  };
+}
+
+/** DELETE deactivates: the provider's history stays, slot search stops offering them. */
+export async function deactivateProvider(
+  deps: ConfigurationDeps,
+  caller: Caller,
+  businessId: string,
+  providerId: string,
+): Promise<void> {
+  const staff = requireStaff(caller);
+  const business = await requireBusiness(deps, businessId);
+  assertCanManage(staff, business);
+  await putResource({
+    load: () => deps.businesses.getProvider(businessId, providerId),
+    authorize: (existing) => {
+      if (!existing) throw new AppError('not-found', 'There is no such provider in this business.');
+    },
+    readInput: async () => undefined,
+    build: (_, existing) => ({ ...existing!, active: false, updatedAt: existing!.active ? deps.clock.now() : existing!.updatedAt }),
+    save: (record, etag) => deps.businesses.saveProvider(record, etag),
+  });
+}

@@ -1,0 +1,80 @@
+import { assertCanManage, canManage, requireStaff, type Caller } from './auth';
+import { AppError } from './errors';
+import { putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './configuration';
+import type { ReminderRule, ServiceRecord } from './ports/business-repository';
+
+/** A service as validated from a request, defaults applied. */
+export interface ServiceInput {
+  name: string;
+  durationMinutes: number;
+  providerIds: string[];
+  slotIntervalMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  minimumNoticeMinutes: number;
+  bookingWindowDays: number;
+  maxPerDayPerProvider: number | null;
+  cancellationCutoffMinutes: number;
+  rescheduleCutoffMinutes: number;
+  joinWindowMinutes: number;
+  reminders: ReminderRule[];
+}
+
+/** A PUT replaces the service and (re)activates it; every provider it names must exist in the business. */
+export async function putService(
+  deps: ConfigurationDeps,
+  caller: Caller,
+  businessId: string,
+  serviceId: string,
+  readInput: () => Promise<ServiceInput>,
+): Promise<PutResult<ServiceRecord>> {
+  const staff = requireStaff(caller);
+  const business = await requireBusiness(deps, businessId);
+  assertCanManage(staff, business);
+  return putResource({
+    load: () => deps.businesses.getService(businessId, serviceId),
+    authorize: () => undefined,
+    readInput,
+    build: async (input, existing) => {
+      const known = new Set((await deps.businesses.listProviders(businessId)).map((provider) => provider.id));
+      const unknown = input.providerIds
+        .map((id, index) => ({ id, index }))
+        .filter(({ id }) => !known.has(id))
+        .map(({ index }) => ({ path: `providerIds.${index}`, message: 'is not a provider of this business' }));
+      if (unknown.length > 0) throw AppError.validation(unknown);
+      const now = deps.clock.now();
+      return { businessId, id: serviceId, ...input, active: true, createdAt: existing?.createdAt ?? now, updatedAt: now };
+    },
+    save: (record, etag) => deps.businesses.saveService(record, etag),
+  });
+}
+
+/** Public: consumers see the active services; managers see inactive ones too. */
+export async function listServices(deps: ConfigurationDeps, caller: Caller, businessId: string): Promise<ServiceRecord[]> {
+  const [business, services] = await Promise.all([
+    requireBusiness(deps, businessId),
+    deps.businesses.listServices(businessId),
+  ]);
+  return canManage(caller, business) ? services : services.filter((service) => service.active);
+}
+
+/** DELETE deactivates: booked appointments keep their service, slot search stops offering it. */
+export async function deactivateService(
+  deps: ConfigurationDeps,
+  caller: Caller,
+  businessId: string,
+  serviceId: string,
+): Promise<void> {
+  const staff = requireStaff(caller);
+  const business = await requireBusiness(deps, businessId);
+  assertCanManage(staff, business);
+  await putResource({
+    load: () => deps.businesses.getService(businessId, serviceId),
+    authorize: (existing) => {
+      if (!existing) throw new AppError('not-found', 'There is no such service in this business.');
+    },
+    readInput: async () => undefined,
+    build: (_, existing) => ({ ...existing!, active: false, updatedAt: existing!.active ? deps.clock.now() : existing!.updatedAt }),
+    save: (record, etag) => deps.businesses.saveService(record, etag),
+  });
+}

@@ -1,0 +1,72 @@
+import type { Versioned } from './versioned';
+
+/** Instants are UTC epoch milliseconds. */
+export interface BusinessRecord {
+  id: string;
+  name: string;
+  timeZone: string;
+  /** Entra object ids of the people who configure the business. */
+  managers: string[];
+  contactEmail?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ProviderRecord {
+  businessId: string;
+  id: string;
+  displayName: string;
+  email: string;
+  phone?: string;
+  timeZone: string;
+  staffObjectId: string;
+  active: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type ReminderChannel = 'email' | 'sms';
+
+export interface ReminderRule {
+  offsetMinutes: number;
+  channels: ReminderChannel[];
+}
+
+export interface ServiceRecord {
+  businessId: string;
+  id: string;
+  name: string;
+  durationMinutes: number;
+  providerIds: string[];
+  slotIntervalMinutes: number;
+  bufferBeforeMinutes: number;
+  bufferAfterMinutes: number;
+  minimumNoticeMinutes: number;
+  bookingWindowDays: number;
+  maxPerDayPerProvider: number | null;
+  cancellationCutoffMinutes: number;
+  rescheduleCutoffMinutes: number;
+  joinWindowMinutes: number;
+  reminders: ReminderRule[];
+  active: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * A business, its provider profiles and its services (one partition per business).
+ * `save*` with an etag replaces only that version; without one it creates only if absent;
+ * either way a lost race throws WriteConflictError.
+ */
+export interface BusinessRepository {
+  getBusiness(businessId: string): Promise<Versioned<BusinessRecord> | undefined>;
+  saveBusiness(record: BusinessRecord, etag: string | undefined): Promise<void>;
+  getProvider(businessId: string, providerId: string): Promise<Versioned<ProviderRecord> | undefined>;
+  saveProvider(record: ProviderRecord, etag: string | undefined): Promise<void>;
+  /** Every provider of the business, active or not, sorted by id. */
+  listProviders(businessId: string): Promise<ProviderRecord[]>;
+  getService(businessId: string, serviceId: string): Promise<Versioned<ServiceRecord> | undefined>;
+  saveService(record: ServiceRecord, etag: string | undefined): Promise<void>;
+  /** Every service of the business, active or not, sorted by id. */
+  listServices(businessId: string): Promise<ServiceRecord[]>;
+}

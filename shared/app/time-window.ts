@@ -1,0 +1,41 @@
+import { DateTime } from 'luxon';
+import { AppError } from './errors';
+
+/** A window bound as the caller wrote it: an instant, or a local date read in some zone. */
+export type WindowBound = { instant: number } | { date: string };
+
+export interface Window {
+  /** Inclusive, epoch ms. */
+  from: number;
+  /** Exclusive, epoch ms. */
+  to: number;
+}
+
+/** A date means local midnight in `zone` (or the first instant of that day if midnight does not exist). */
+export function boundToInstant(bound: WindowBound, zone: string): number {
+  if ('instant' in bound) return bound.instant;
+  return DateTime.fromISO(bound.date, { zone }).startOf('day').toMillis();
+}
+
+/** API.md "Windows": `to` after `from`, and at most `maxDays` local days apart. */
+export function resolveWindow(from: WindowBound, to: WindowBound, zone: string, maxDays: number): Window {
+  const window = { from: boundToInstant(from, zone), to: boundToInstant(to, zone) };
+  if (window.to <= window.from) {
+    throw AppError.validation([{ path: 'to', message: 'must be after from' }]);
+  }
+  const limit = DateTime.fromMillis(window.from, { zone }).plus({ days: maxDays }).toMillis();
+  if (window.to > limit) {
+    throw AppError.validation([{ path: 'to', message: `must be at most ${maxDays} days after from` }]);
+  }
+  return window;
+}
+
+/** The local date (YYYY-MM-DD) of an instant in a zone. */
+export function localDateOf(instant: number, zone: string): string {
+  return DateTime.fromMillis(instant, { zone }).toISODate()!;
+}
+
+/** A date `days` later (or earlier) on the calendar. */
+export function addDays(date: string, days: number): string {
+  return DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
+}
