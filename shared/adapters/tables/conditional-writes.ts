@@ -1,6 +1,7 @@
 import { RestError, type TableClient, type TableEntity, type TableEntityResult } from '@azure/data-tables';
 import { WriteConflictError, type Versioned } from '../../app/ports/versioned';
 
+/** A row as the SDK returns it. */
 export type Row = TableEntityResult<Record<string, unknown>>;
 
 /** Reads one row; undefined when absent. */

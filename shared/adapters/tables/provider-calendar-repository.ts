@@ -93,9 +93,10 @@ export class TableProviderCalendarRepository implements ProviderCalendarReposito
     const calendar: ProviderCalendar = { overrides: [], busy: [] };
     const busyLists: BusyAppointment[][] = [];
     for (const row of rows) {
-      if (row.rowKey === SCHEDULE_ROW) calendar.schedule = scheduleFromRow(businessId, providerId, row);
-      else if (row.rowKey.startsWith(OVERRIDE_ROW_PREFIX)) calendar.overrides.push(overrideFromRow(businessId, providerId, row));
-      else if (row.rowKey.startsWith(DAY_ROW_PREFIX) && typeof row.busy === 'string') busyLists.push(jsonField(row, 'busy'));
+      const rowKey = row.rowKey ?? '';
+      if (rowKey === SCHEDULE_ROW) calendar.schedule = scheduleFromRow(businessId, providerId, row);
+      else if (rowKey.startsWith(OVERRIDE_ROW_PREFIX)) calendar.overrides.push(overrideFromRow(businessId, providerId, row));
+      else if (rowKey.startsWith(DAY_ROW_PREFIX) && typeof row.busy === 'string') busyLists.push(jsonField(row, 'busy'));
     }
     calendar.busy = mergeBusy(busyLists);
     return calendar;

@@ -1,0 +1,67 @@
+import type { BusinessRecord } from '../../../app/ports/business-repository';
+import { displayText, email, formatInstant, instant, objectId, resourceId, timeZone } from './common';
+import { jsonBody, jsonContent, problems, registry, STAFF, z } from './registry';
+
+export const BusinessParams = z.object({ businessId: resourceId });
+
+export const BusinessBody = registry.register(
+  'BusinessInput',
+  z.object({
+    name: displayText,
+    timeZone,
+    managers: z
+      .array(objectId)
+      .max(100, 'at most 100 managers')
+      .openapi({ description: 'Object ids (`oid`) of the people who configure the business.' }),
+    contactEmail: email.optional(),
+  }),
+);
+
+export const BusinessSchema = registry.register(
+  'Business',
+  z.object({
+    id: resourceId,
+    name: z.string(),
+    timeZone: z.string(),
+    managers: z.array(z.string()),
+    contactEmail: z.string().optional(),
+    createdAt: instant,
+    updatedAt: instant,
+  }),
+);
+
+export function businessView(business: BusinessRecord): z.infer<typeof BusinessSchema> {
+  return {
+    id: business.id,
+    name: business.name,
+    timeZone: business.timeZone,
+    managers: business.managers,
+    ...(business.contactEmail ? { contactEmail: business.contactEmail } : {}),
+    createdAt: formatInstant(business.createdAt),
+    updatedAt: formatInstant(business.updatedAt),
+  };
+}
+
+registry.registerPath({
+  method: 'put',
+  path: '/businesses/{businessId}',
+  tags: ['Office manager'],
+  summary: 'Create (Scheduling.Admin) or replace (a manager) a business',
+  security: STAFF,
+  request: { params: BusinessParams, body: jsonBody(BusinessBody) },
+  responses: {
+    200: { description: 'Replaced', ...jsonContent(BusinessSchema) },
+    201: { description: 'Created', ...jsonContent(BusinessSchema) },
+    ...problems(400, 401, 403, 413, 415),
+  },
+});
+
+registry.registerPath({
+  method: 'get',
+  path: '/businesses/{businessId}',
+  tags: ['Office manager'],
+  summary: 'Read a business (its managers and admins)',
+  security: STAFF,
+  request: { params: BusinessParams },
+  responses: { 200: { description: 'The business', ...jsonContent(BusinessSchema) }, ...problems(400, 401, 403, 404) },
+});

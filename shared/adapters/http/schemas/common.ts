@@ -1,0 +1,129 @@
+import { IANAZone, DateTime } from 'luxon';
+import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js';
+import type { WallInterval } from '../../../domain/availability/types';
+import type { WindowBound } from '../../../app/time-window';
+import { z } from './registry';
+
+/** API.md: ids in paths. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export const resourceId = z
+  .string()
+  .regex(ID_PATTERN, 'must be 1-64 letters, digits, "_" or "-", starting with a letter or digit')
+  .openapi({ example: 'downtown-clinic' });
+
+const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
+export function isRealDate(value: string): boolean {
+  return DATE_PATTERN.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
+}
+
+export const localDate = z
+  .string()
+  .refine(isRealDate, 'must be a real date YYYY-MM-DD')
+  .openapi({ format: 'date', example: '2025-03-14' });
+
+export function isIanaZone(value: string): boolean {
+  // Intl would also take offsets such as "+01:00"; IANA names start with a letter.
+  return /^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(value) && IANAZone.isValidZone(value);
+}
+
+export const timeZone = z
+  .string()
+  .refine(isIanaZone, 'must be an IANA time zone such as Europe/Berlin')
+  .openapi({ example: 'Europe/Berlin' });
+
+export const displayText = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+
+export const email = z.email('must be an email address').max(254);
+
+/** E.164 after validation, so every channel sees one spelling. */
+export const phone = z
+  .string()
+  .refine((value) => isValidPhoneNumber(value), 'must be a phone number in international form, e.g. +4930123456')
+  .transform((value) => parsePhoneNumberFromString(value)!.number as string)
+  .openapi({ example: '+4930123456' });
+
+/** An Entra object id (or any opaque id of the issuer): printable, no spaces. */
+export const objectId = z
+  .string()
+  .regex(/^[\x21-\x7E]{1,128}$/, 'must be 1-128 printable characters without spaces')
+  .openapi({ example: '6f1c2b4e-0d1a-4f8e-9a77-3c2d1e0f9b8a' });
+
+const WALL_TIME = /^(([01]\d|2[0-3]):[0-5]\d|24:00)$/;
+
+export function wallMinutes(value: string): number {
+  return Number(value.slice(0, 2)) * 60 + Number(value.slice(3, 5));
+}
+
+const wallTime = z.string().regex(WALL_TIME, 'must be a wall time HH:mm (24:00 only as an end)');
+
+export const wallInterval = z
+  .object({ start: wallTime.openapi({ example: '09:00' }), end: wallTime.openapi({ example: '12:00' }) })
+  .superRefine((interval, ctx) => {
+    if (WALL_TIME.test(interval.start) && WALL_TIME.test(interval.end) && wallMinutes(interval.end) <= wallMinutes(interval.start)) {
+      ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
+    }
+  })
+  .openapi('WallInterval');
+
+/** The intervals of one local day: at most 24, none overlapping (touching is fine). */
+export const dayIntervals = z
+  .array(wallInterval)
+  .max(24, 'at most 24 intervals per day')
+  .superRefine((intervals, ctx) => {
+    const sorted = intervals
+      .map((interval, index) => ({ interval, index }))
+      .sort((a, b) => wallMinutes(a.interval.start) - wallMinutes(b.interval.start));
+    for (let i = 1; i < sorted.length; i++) {
+      const previous = sorted[i - 1]!;
+      const current = sorted[i]!;
+      if (wallMinutes(current.interval.start) < wallMinutes(previous.interval.end)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [current.index],
+          message: `overlaps ${previous.interval.start}-${previous.interval.end}`,
+        });
+      }
+    }
+  })
+  .transform((intervals): WallInterval[] => [...intervals].sort((a, b) => wallMinutes(a.start) - wallMinutes(b.start)));
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** API.md "Windows": an instant with offset, or a date read as local midnight. */
+export const windowBound = z
+  .string()
+  .transform((value, ctx): WindowBound => {
+    if (isRealDate(value)) return { date: value };
+    if (INSTANT.test(value)) {
+      const parsed = DateTime.fromISO(value, { setZone: true });
+      if (parsed.isValid) return { instant: parsed.toMillis() };
+    }
+    ctx.addIssue({ code: 'custom', message: 'must be an instant with offset (2025-03-14T09:00:00Z) or a date (2025-03-14)' });
+    return z.NEVER;
+  })
+  .openapi({ type: 'string', example: '2025-03-14T00:00:00+01:00' });
+
+export const listLimit = z.coerce
+  .number()
+  .int('must be a whole number')
+  .min(1, 'must be at least 1')
+  .max(500, 'must be at most 500')
+  .default(100);
+
+/** ISO 8601 in UTC (`Z`), or with the offset of `zone` when one is given. */
+export function formatInstant(instant: number, zone = 'utc'): string {
+  return DateTime.fromMillis(instant, { zone }).toISO({ suppressMilliseconds: true })!;
+}
+
+export const instant = z.string().openapi({ format: 'date-time', example: '2025-03-14T09:00:00Z' });
+
+/** The first value of each query parameter, as a plain object for a zod schema. */
+export function searchParamsObject(params: URLSearchParams): Record<string, string> {
+  const result: Record<string, string> = {};
+  params.forEach((value, key) => {
+    if (!(key in result)) result[key] = value;
+  });
+  return result;
+}
