@@ -34,6 +34,18 @@ export interface HostLog {
   (level: string, category: string, message: string, functionName: string, invocationId: string): void;
 }
 
+/** What one invocation did, for the host's one log line per invocation (no payloads: they hold secrets). */
+export interface InvocationRecord {
+  function: string;
+  invocationId: string;
+  trigger: string;
+  durationMs: number;
+  outcome: 'succeeded' | 'failed';
+  /** HTTP triggers only. */
+  status?: number;
+  error?: unknown;
+}
+
 /**
  * Invokes registered functions through the library's own invocation model (getArguments ->
  * invokeFunction -> getResponse), so binding conversion is the library's, not ours.
@@ -44,6 +56,7 @@ export class RegistryInvoker implements FunctionInvoker {
   constructor(
     private readonly core: FunctionsCoreStandIn,
     private readonly writeLog: HostLog,
+    private readonly onInvocation: (record: InvocationRecord) => void = () => undefined,
   ) {}
 
   addInputBindingProvider(provider: InputBindingProvider): void {
@@ -81,6 +94,29 @@ export class RegistryInvoker implements FunctionInvoker {
       if (data) inputData.push({ name, data });
     }
 
+    const started = performance.now();
+    const record = (outcome: InvocationRecord['outcome'], extra: Partial<InvocationRecord> = {}) =>
+      this.onInvocation({ function: functionName, invocationId, trigger: triggerBinding.type, durationMs: Math.round(performance.now() - started), outcome, ...extra });
+    try {
+      const result = await this.run(registration, invocationId, inputData, options, isHttp);
+      // An HTTP function that returns nothing answers 204 (see http-server.ts).
+      const status = isHttp ? (result ? Number((result as RpcHttpData).statusCode ?? 200) : 204) : undefined;
+      record('succeeded', { status });
+      return result;
+    } catch (error) {
+      record('failed', { error, status: isHttp ? 500 : undefined });
+      throw error;
+    }
+  }
+
+  private async run(
+    registration: FunctionRegistration,
+    invocationId: string,
+    inputData: Array<{ name: string; data: RpcTypedData }>,
+    options: InvokeOptions,
+    isHttp: boolean,
+  ): Promise<unknown> {
+    const functionName = registration.name;
     const model = this.core.programmingModel().getInvocationModel({
       invocationId,
       request: { inputData, triggerMetadata: {}, retryContext: options.retryContext },

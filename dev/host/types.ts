@@ -49,3 +49,26 @@ export interface DevRoute {
   path: string;
   handle(request: { query: URLSearchParams; body: unknown; headers: Record<string, string> }): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
 }
+
+/** Called when the virtual clock advances; the advance answers only after every hook has resolved. */
+export type AdvanceHook = (now: number) => Promise<void>;
+
+/** What a plug-in may use and extend while the host starts. */
+export interface HostContext {
+  /** Base URL of the running host, e.g. `http://127.0.0.1:7071` (no route prefix). */
+  url: string;
+  invoker: FunctionInvoker;
+  clock: { mode: 'real' | 'virtual'; now(): number };
+  addDevRoute(route: DevRoute): void;
+  addInputBindingProvider(provider: InputBindingProvider): void;
+  onAdvance(hook: AdvanceHook): void;
+}
+
+/** A piece of the local stack that plugs into the host (durable backend, dev issuer, ...). */
+export interface HostPlugin {
+  name: string;
+  /** Runs once the app is loaded and the server listens, before timers start and requests are served. */
+  setup(host: HostContext): void | Promise<void>;
+  /** Runs when the host stops, after the server stopped accepting requests. */
+  stop?(): Promise<void>;
+}

@@ -1,0 +1,88 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { stopChild } from '../../dev/stack/azurite';
+import { freePort } from '../../dev/stack/ports';
+import { testStorageConnectionString, uniqueTablePrefix } from './env';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const HOST_MAIN = path.join(REPO_ROOT, 'dist', 'dev', 'host', 'main.js');
+
+export interface HostProcessOptions {
+  /** App folder (package.json `main`, host.json); default the repository root (the built app). */
+  appDir?: string;
+  /** Extra or overriding settings. */
+  env?: Record<string, string>;
+  clockMode?: 'real' | 'virtual';
+}
+
+export interface HostProcess {
+  /** e.g. http://127.0.0.1:41234/api */
+  baseUrl: string;
+  pid: number;
+  /** Everything the host printed so far (stdout and stderr). */
+  output(): string;
+  /** Graceful: SIGTERM, then SIGKILL after a grace period. */
+  stop(): Promise<void>;
+  /** SIGKILL, for crash tests. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Runs `node dist/dev/host/main.js` as a child against the test Azurite with its own table prefix, and
+ * resolves once it serves HTTP. Needs `npm run build` (npm test runs it first).
+ */
+export async function startHostProcess(options: HostProcessOptions = {}): Promise<HostProcess> {
+  const port = await freePort();
+  const connection = testStorageConnectionString();
+  const env = {
+    ...process.env,
+    TABLE_STORAGE_CONNECTION_STRING: connection,
+    AzureWebJobsStorage: connection,
+    TABLE_NAME_PREFIX: uniqueTablePrefix(),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}/api`,
+    CLOCK_MODE: options.clockMode ?? 'real',
+    ...options.env,
+  };
+  const child = spawn(process.execPath, [HOST_MAIN, '--app', options.appDir ?? REPO_ROOT, '--port', String(port)], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code, signal) => reject(new Error(`host exited (${code ?? signal}) before serving:\n${output}`))),
+  );
+  exited.catch(() => undefined);
+
+  const baseUrl = `http://127.0.0.1:${port}/api`;
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  await Promise.race([waitUntilServing(`${baseUrl}/dev/clock`, alive), exited]);
+  return {
+    baseUrl,
+    pid: child.pid ?? -1,
+    output: () => output,
+    stop: () => stopChild(child, 5000),
+    kill: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
+
+async function waitUntilServing(url: string, alive: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (alive()) {
+    try {
+      const response = await fetch(url);
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`the host did not serve ${url} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
