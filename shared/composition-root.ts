@@ -3,6 +3,15 @@ import type { DependencyProbe } from './app/health';
 import { processClock } from './adapters/clock/process-clock';
 import { TableClients } from './adapters/tables/table-clients';
 import { loadSettings, type Settings } from './config/settings';
+import type { StaffAuthenticator } from './app/auth';
+import type { ConfigurationDeps } from './app/configuration';
+import {
+  createJwtStaffAuthenticator,
+  remoteKeys,
+  unconfiguredStaffAuthenticator,
+} from './adapters/auth/jwt-staff-authenticator';
+import { TableBusinessRepository } from './adapters/tables/business-repository';
+import { TableProviderCalendarRepository } from './adapters/tables/provider-calendar-repository';
 
 /** Everything the handlers need, built once from validated settings. */
 export interface AppServices {
@@ -10,6 +19,9 @@ export interface AppServices {
   clock: Clock;
   tables: TableClients;
   healthProbes: Record<string, DependencyProbe>;
+  staffAuth: StaffAuthenticator;
+  /** Repositories and clock of the office-manager configuration and slot search. */
+  configuration: ConfigurationDeps;
 }
 
 let services: AppServices | undefined;
@@ -21,14 +33,27 @@ export function getServices(): AppServices {
 
 function buildServices(settings: Settings): AppServices {
   const tables = new TableClients(settings);
+  const clock = processClock();
   return {
     settings,
-    clock: processClock(),
+    clock,
     tables,
+    staffAuth: staffAuthenticator(settings, clock),
+    configuration: {
+      businesses: new TableBusinessRepository(tables),
+      calendars: new TableProviderCalendarRepository(tables),
+      clock,
+    },
     healthProbes: {
       storage: async () => {
         await tables.service().getProperties();
       },
     },
   };
+}
+
+function staffAuthenticator(settings: Settings, clock: Clock): StaffAuthenticator {
+  const { AUTH_ISSUER: issuer, AUTH_AUDIENCE: audience, AUTH_JWKS_URL: jwksUrl } = settings;
+  if (!issuer || !audience || !jwksUrl) return unconfiguredStaffAuthenticator();
+  return createJwtStaffAuthenticator({ issuer, audience, keys: remoteKeys(jwksUrl), clock });
 }
