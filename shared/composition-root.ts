@@ -1,5 +1,6 @@
 import type { Clock } from './app/ports/clock';
 import type { DependencyProbe } from './app/health';
+import { createAcsAdapters, type AcsAdapters } from './adapters/acs/acs-adapters';
 import { processClock } from './adapters/clock/process-clock';
 import { TableClients } from './adapters/tables/table-clients';
 import { loadSettings, type Settings } from './config/settings';
@@ -18,6 +19,8 @@ export interface AppServices {
   settings: Settings;
   clock: Clock;
   tables: TableClients;
+  /** ACS identity, rooms, SMS, email, chat: each client is built on first use. */
+  acs: AcsAdapters;
   healthProbes: Record<string, DependencyProbe>;
   staffAuth: StaffAuthenticator;
   /** Repositories and clock of the office-manager configuration and slot search. */
@@ -38,6 +41,7 @@ function buildServices(settings: Settings): AppServices {
     settings,
     clock,
     tables,
+    acs: createAcsAdapters(settings),
     staffAuth: staffAuthenticator(settings, clock),
     configuration: {
       businesses: new TableBusinessRepository(tables),

@@ -40,6 +40,29 @@ export const settingsSchema = z
     AUTH_AUDIENCE: optionalNonEmpty,
     /** The issuer's signing keys (Entra ID: https://login.microsoftonline.com/<tenant>/discovery/v2.0/keys). */
     AUTH_JWKS_URL: z.url().optional(),
+    /** ACS, local stack: `endpoint=https://...;accesskey=...` (the emulator's). Azure: leave empty, set ACS_ENDPOINT. */
+    ACS_CONNECTION_STRING: z
+      .string()
+      .trim()
+      .regex(/(^|;)\s*endpoint=https?:\/\/[^;]+/i, 'needs endpoint=https://...')
+      .regex(/(^|;)\s*accesskey=[^;]+/i, 'needs accesskey=...')
+      .optional(),
+    /** ACS in Azure: https://<resource>.communication.azure.com, reached with the managed identity. */
+    ACS_ENDPOINT: z.url().optional(),
+    /** PEM file trusted for ACS TLS (the local emulator's self-signed certificate); never set in Azure. */
+    ACS_CA_CERT_PATH: optionalNonEmpty,
+    /** Sender address of every email (a verified domain of the ACS resource). */
+    ACS_EMAIL_SENDER: z.email().optional(),
+    /** The ACS phone number SMS are sent from, E.164. */
+    ACS_SMS_FROM: z.string().regex(/^\+[1-9]\d{1,14}$/, 'an E.164 number such as +18005550100').optional(),
+    /** The app's own ACS identity, member of every chat thread (created per process when unset). */
+    ACS_CHAT_SERVICE_USER_ID: optionalNonEmpty,
+    /** SDK pipeline retries for throttling, 5xx and connection errors (see docs/acs-emulator.md). */
+    ACS_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+    ACS_RETRY_DELAY_MS: z.coerce.number().int().positive().default(800),
+    ACS_MAX_RETRY_DELAY_MS: z.coerce.number().int().positive().default(30_000),
+    /** How often an email send is polled when the service gives no Retry-After. */
+    ACS_EMAIL_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
   });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -1,3 +1,4 @@
+import { startAcsEmulator } from '../../dev/acs-emulator/start';
 import { startAzurite } from '../../dev/stack/azurite';
 
 /** Starts the services tests talk to, once per jest run; workers inherit the environment. */
@@ -5,4 +6,10 @@ export default async function globalSetup(): Promise<void> {
   const azurite = await startAzurite();
   (globalThis as Record<string, unknown>).__AZURITE__ = azurite;
   process.env.TEST_STORAGE_CONNECTION_STRING = azurite.connectionString;
+  const acs = await startAcsEmulator();
+  (globalThis as Record<string, unknown>).__ACS_EMULATOR__ = acs;
+  process.env.TEST_ACS_CONNECTION_STRING = acs.connectionString;
+  process.env.TEST_ACS_ENDPOINT = acs.endpoint;
+  process.env.TEST_ACS_ADMIN_URL = acs.adminUrl;
+  process.env.TEST_ACS_CA_CERT_PATH = acs.caCertPath;
 }

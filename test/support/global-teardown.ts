@@ -1,6 +1,9 @@
+import type { RunningAcsEmulator } from '../../dev/acs-emulator/start';
 import type { RunningAzurite } from '../../dev/stack/azurite';
 
 export default async function globalTeardown(): Promise<void> {
   const azurite = (globalThis as Record<string, unknown>).__AZURITE__ as RunningAzurite | undefined;
   await azurite?.stop();
+  const acs = (globalThis as Record<string, unknown>).__ACS_EMULATOR__ as RunningAcsEmulator | undefined;
+  await acs?.stop();
 }

@@ -1,0 +1,66 @@
+import type { Faults, FaultSpec } from './faults';
+import { badRequest, jsonBody, notFound, type EmulatorRequest, type EmulatorResponse } from './http';
+import { sentMessages, views } from './inspection';
+import type { EmulatorState } from './state';
+
+/**
+ * The emulator's own control API (plain HTTP on loopback, no auth): inspect what was sent, reset,
+ * inject faults, move the emulator's clock. Documented in docs/acs-emulator.md.
+ */
+export function handleAdmin(request: EmulatorRequest, state: EmulatorState, faults: Faults): EmulatorResponse {
+  const route = `${request.method} ${request.url.pathname.replace(/\/$/, '')}`;
+  switch (route) {
+    case 'GET /health':
+      return { status: 200, body: { status: 'ok' } };
+    case 'GET /admin/state':
+      return {
+        status: 200,
+        body: {
+          identities: views.identities(state),
+          rooms: views.rooms(state),
+          sms: views.sms(state),
+          emails: views.emails(state),
+          chatThreads: views.chatThreads(state),
+        },
+      };
+    case 'GET /admin/identities':
+      return { status: 200, body: { identities: views.identities(state) } };
+    case 'GET /admin/rooms':
+      return { status: 200, body: { rooms: views.rooms(state) } };
+    case 'GET /admin/sms':
+      return { status: 200, body: { sms: views.sms(state) } };
+    case 'GET /admin/emails':
+      return { status: 200, body: { emails: views.emails(state) } };
+    case 'GET /admin/chat/threads':
+      return { status: 200, body: { chatThreads: views.chatThreads(state) } };
+    case 'GET /admin/messages':
+      return { status: 200, body: { messages: sentMessages(state, request.url.searchParams.get('to') ?? undefined) } };
+    case 'POST /admin/reset':
+      state.reset();
+      faults.clear();
+      return { status: 204 };
+    case 'GET /admin/faults':
+      return { status: 200, body: { faults: faults.list() } };
+    case 'POST /admin/faults':
+      return { status: 201, body: faults.add(jsonBody(request) as unknown as FaultSpec) };
+    case 'DELETE /admin/faults':
+      faults.clear();
+      return { status: 204 };
+    case 'GET /admin/clock':
+      return { status: 200, body: clockView(state) };
+    case 'POST /admin/clock': {
+      const { advanceMinutes } = jsonBody(request);
+      if (typeof advanceMinutes !== 'number' || !Number.isFinite(advanceMinutes) || advanceMinutes < 0) {
+        throw badRequest('BadRequest', 'advanceMinutes must be a non-negative number.', 'advanceMinutes');
+      }
+      state.clockOffsetMs += advanceMinutes * 60_000;
+      return { status: 200, body: clockView(state) };
+    }
+    default:
+      throw notFound(`No admin operation ${route}.`);
+  }
+}
+
+function clockView(state: EmulatorState) {
+  return { now: new Date(state.now()).toISOString(), offsetMinutes: state.clockOffsetMs / 60_000 };
+}

@@ -1,0 +1,72 @@
+import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import type { ChatPort, EmailPort, IdentityPort, RoomsPort, SmsPort } from '../../app/ports/acs';
+import { InvalidSettingsError, type Settings } from '../../config/settings';
+import { AcsChatAdapter } from './chat';
+import { acsClientConfig, type AcsClientConfig } from './client-options';
+import { AcsEmailAdapter } from './email';
+import { AcsIdentityAdapter } from './identity';
+import { AcsRoomsAdapter } from './rooms';
+import { AcsSmsAdapter } from './sms';
+
+/** The ACS ports, each built on first use so requests that need no ACS construct nothing. */
+export interface AcsAdapters {
+  readonly identity: IdentityPort;
+  readonly rooms: RoomsPort;
+  readonly sms: SmsPort;
+  readonly email: EmailPort;
+  readonly chat: ChatPort;
+}
+
+export type AcsSettings = Pick<
+  Settings,
+  | 'ACS_CONNECTION_STRING'
+  | 'ACS_ENDPOINT'
+  | 'ACS_CA_CERT_PATH'
+  | 'ACS_EMAIL_SENDER'
+  | 'ACS_SMS_FROM'
+  | 'ACS_CHAT_SERVICE_USER_ID'
+  | 'ACS_MAX_RETRIES'
+  | 'ACS_RETRY_DELAY_MS'
+  | 'ACS_MAX_RETRY_DELAY_MS'
+  | 'ACS_EMAIL_POLL_INTERVAL_MS'
+>;
+
+function required(value: string | undefined, name: string, why: string): string {
+  if (!value) throw new InvalidSettingsError([`${name}: required to ${why}`]);
+  return value;
+}
+
+/** `credential` is used only with ACS_ENDPOINT (Azure): the managed identity by default. */
+export function createAcsAdapters(settings: AcsSettings, credential: () => TokenCredential = () => new DefaultAzureCredential()): AcsAdapters {
+  let config: AcsClientConfig | undefined;
+  const built = new Map<keyof AcsAdapters, unknown>();
+  const lazy = <K extends keyof AcsAdapters>(name: K, build: () => AcsAdapters[K]) => (): AcsAdapters[K] => {
+    if (!built.has(name)) built.set(name, build());
+    return built.get(name) as AcsAdapters[K];
+  };
+  const shared = () => (config ??= acsClientConfig(settings, credential));
+  const identity = lazy('identity', () => new AcsIdentityAdapter(shared()));
+  const rooms = lazy('rooms', () => new AcsRoomsAdapter(shared()));
+  const sms = lazy('sms', () => new AcsSmsAdapter(shared(), required(settings.ACS_SMS_FROM, 'ACS_SMS_FROM', 'send SMS')));
+  const email = lazy('email', () =>
+    new AcsEmailAdapter(shared(), required(settings.ACS_EMAIL_SENDER, 'ACS_EMAIL_SENDER', 'send email'), settings.ACS_EMAIL_POLL_INTERVAL_MS),
+  );
+  const chat = lazy('chat', () => new AcsChatAdapter(shared(), identity(), settings.ACS_CHAT_SERVICE_USER_ID));
+  return {
+    get identity() {
+      return identity();
+    },
+    get rooms() {
+      return rooms();
+    },
+    get sms() {
+      return sms();
+    },
+    get email() {
+      return email();
+    },
+    get chat() {
+      return chat();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import { CommunicationIdentityClient } from '@azure/communication-identity';
+import type { AccessToken, IdentityPort, TokenScope } from '../../app/ports/acs';
+import type { AcsClientConfig } from './client-options';
+import { callAcs } from './errors';
+
+/** ACS Identity: users and their access tokens. */
+export class AcsIdentityAdapter implements IdentityPort {
+  private readonly client: CommunicationIdentityClient;
+
+  constructor(private readonly config: AcsClientConfig) {
+    this.client = config.connectionString
+      ? new CommunicationIdentityClient(config.connectionString, config.clientOptions)
+      : new CommunicationIdentityClient(config.endpoint, config.credential!, config.clientOptions);
+  }
+
+  async createUser(): Promise<string> {
+    const user = await callAcs('identity', 'createUser', this.config.retry, () => this.client.createUser());
+    return user.communicationUserId;
+  }
+
+  async issueToken(userId: string, scopes: TokenScope[], expiresInMinutes: number): Promise<AccessToken> {
+    const token = await callAcs('identity', 'issueToken', this.config.retry, () =>
+      this.client.getToken({ communicationUserId: userId }, scopes, { tokenExpiresInMinutes: expiresInMinutes }),
+    );
+    return { token: token.token, expiresOn: token.expiresOn.getTime() };
+  }
+
+  async revokeTokens(userId: string): Promise<void> {
+    await callAcs('identity', 'revokeTokens', this.config.retry, () => this.client.revokeTokens({ communicationUserId: userId }));
+  }
+
+  async deleteUser(userId: string): Promise<void> {
+    await callAcs('identity', 'deleteUser', this.config.retry, () => this.client.deleteUser({ communicationUserId: userId }));
+  }
+}
