@@ -182,9 +182,10 @@ function matchSegment(segment: Segment, text: string, params: Record<string, str
     if (only.kind === 'literal') return only.text.toLowerCase() === decode(text).toLowerCase();
     return acceptParam(only, decode(text), params);
   }
-  // Complex segment such as `{name}.{ext}`: literals anchor the parameters.
+  // Complex segment such as `{name}.{ext}`: literals anchor the parameters; like ASP.NET, the last
+  // literal wins (`a.b.pdf` -> name `a.b`, ext `pdf`), hence greedy captures.
   const source = segment.parts
-    .map((part, i) => (part.kind === 'literal' ? part.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : i === segment.parts.length - 1 ? '(.+)' : '(.+?)'))
+    .map((part) => (part.kind === 'literal' ? part.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : '(.+)'))
     .join('');
   const found = new RegExp(`^${source}$`, 'i').exec(decode(text));
   if (!found) return false;
