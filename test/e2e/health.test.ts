@@ -24,7 +24,7 @@ describe('the app on the local host', () => {
     const response = await fetch(`${host.baseUrl}/no/such/resource`, { method: 'POST' });
     expect(response.status).toBe(404);
     expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    const body = await response.json();
+    const body = (await response.json()) as { detail: string };
     expect(body).toMatchObject({ type: 'https://errors.virtual-appointments.dev/not-found', status: 404 });
     expect(body.detail).toContain('/api/no/such/resource');
   });

@@ -7,6 +7,16 @@ import { startHostProcess, type HostProcess } from '../support/host-process';
 
 const FIXTURE_APP = path.resolve(__dirname, '..', 'fixtures', 'host-app');
 
+interface Echo {
+  method: string;
+  params: Record<string, string>;
+  query: Record<string, string>;
+  contentType: string;
+  body: unknown;
+}
+
+const echo = async (response: Response) => (await response.json()) as Echo;
+
 interface Problem {
   type: string;
   title: string;
@@ -42,18 +52,18 @@ describe('local function host (virtual clock)', () => {
       const response = await fetch(`${api}/echo/7`);
       expect(response.status).toBe(200);
       expect(response.headers.get('x-echo')).toBe('yes');
-      const body = await response.json();
+      const body = await echo(response);
       expect(body).toMatchObject({ method: 'GET', params: { id: '7' } });
       expect(body.params).not.toHaveProperty('rest');
     });
 
     it('passes the optional parameter, decoded, when present', async () => {
-      const body = await (await fetch(`${api}/echo/7/hello%20world`)).json();
+      const body = await echo(await fetch(`${api}/echo/7/hello%20world`));
       expect(body.params).toEqual({ id: '7', rest: 'hello world' });
     });
 
     it('passes query strings, joining repeated keys with commas as the Functions host does', async () => {
-      const body = await (await fetch(`${api}/echo/1?q=caf%C3%A9&tag=a&tag=b`)).json();
+      const body = await echo(await fetch(`${api}/echo/1?q=caf%C3%A9&tag=a&tag=b`));
       expect(body.query).toEqual({ q: 'café', tag: 'a,b' });
     });
 
