@@ -283,10 +283,14 @@ class LocalDurableBackend implements DurableBackend, DurableOperations {
     };
   }
 
-  private async sendToRunning(instanceId: string, message: InboxMessage): Promise<void> {
+  async checkRunning(instanceId: string): Promise<void> {
     const instance = await this.store.getInstance(instanceId);
     if (!instance) throw new DurableApiError(404, `No instance with ID '${instanceId}' found.`);
     if (isTerminal(instance)) throw new DurableApiError(410, `The instance '${instanceId}' has status ${instance.runtimeStatus}.`);
+  }
+
+  private async sendToRunning(instanceId: string, message: InboxMessage): Promise<void> {
+    await this.checkRunning(instanceId);
     await this.store.commit(instanceId, [{ op: 'addMessage', key: newInboxKey(), message }]);
     this.wake(instanceId);
   }

@@ -13,6 +13,8 @@ export class DurableApiError extends Error {
 /** What the HTTP API needs from the backend. */
 export interface DurableOperations {
   startInstance(name: string, instanceId: string | undefined, input: string | null): Promise<string>;
+  /** 404 / 410 unless the instance exists and has not finished. */
+  checkRunning(instanceId: string): Promise<void>;
   raiseEvent(instanceId: string, eventName: string, input: string | null): Promise<void>;
   terminate(instanceId: string, reason: string | null): Promise<void>;
   purge(instanceId: string): Promise<void>;
@@ -124,6 +126,7 @@ async function route(ops: DurableOperations, method: string, url: URL, body: str
     return { status: 202 };
   }
   if (operation === 'raiseEvent' && eventName && segments.length === 4) {
+    await ops.checkRunning(first);
     if (!/^application\/json\b/i.test(contentType)) throw new DurableApiError(400, 'Only application/json request content is supported');
     await ops.raiseEvent(first, eventName, parseBody(body));
     return { status: 202 };
