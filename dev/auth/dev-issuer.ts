@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
-import type { DevRoute } from '../host/types';
+import type { DevRoute, HostPlugin } from '../host/types';
 
 /**
  * The local stack's stand-in for Entra ID: one RS256 key pair kept in a git-ignored file, its public
@@ -85,6 +85,17 @@ export function devJwksRoute(file: string = devIssuerKeyFile()): DevRoute {
       body: await devJwks(file),
       headers: { 'Content-Type': 'application/json', 'Cache-Control': 'max-age=300' },
     }),
+  };
+}
+
+/** The dev issuer as a host plug-in: serves its JWKS (key pair created on first start). */
+export function devIssuerPlugin(file: string = devIssuerKeyFile()): HostPlugin {
+  return {
+    name: 'dev-issuer',
+    setup: async (host) => {
+      await loadOrCreateDevIssuerKey(file);
+      host.addDevRoute(devJwksRoute(file));
+    },
   };
 }
 
