@@ -19,6 +19,7 @@ export function appEntryFiles(appDir: string): string[] {
 export function loadFunctionApp(appDir: string): string[] {
   const files = appEntryFiles(appDir);
   if (files.length === 0) throw new Error(`No files match the "main" entry of ${appDir}/package.json: run the build first`);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the app's files is the point
   for (const file of files) require(file);
   return files;
 }

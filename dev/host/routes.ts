@@ -99,7 +99,8 @@ function splitConstraints(body: string): string[] {
 }
 
 function parseParam(body: string, template: string): ParamPart {
-  let [head = '', ...specs] = splitConstraints(body);
+  const [first = '', ...specs] = splitConstraints(body);
+  let head = first;
   let catchAll = false;
   if (head.startsWith('**')) [catchAll, head] = [true, head.slice(2)];
   else if (head.startsWith('*')) [catchAll, head] = [true, head.slice(1)];

@@ -1,3 +1,0 @@
-import type { Clock } from '../../app/ports/clock';
-
-export const systemClock: Clock = { now: () => Date.now() };
