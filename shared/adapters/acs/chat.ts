@@ -4,7 +4,7 @@ import { AcsError, type ChatMessage, type ChatParticipant, type ChatPort, type I
 import { guidFromKey, type AcsClientConfig } from './client-options';
 import { callAcs } from './errors';
 
-// Chat notices are posted by the app's identity; a day-long token is refreshed before it expires.
+// Chat notices are posted by the app's identity with a day-long token.
 const SERVICE_TOKEN_MINUTES = 1440;
 
 const participant = (p: ChatParticipant) => ({ id: { communicationUserId: p.userId }, ...(p.displayName ? { displayName: p.displayName } : {}) });
@@ -34,8 +34,8 @@ export class AcsChatAdapter implements ChatPort {
     this.client ??= new ChatClient(
       this.config.endpoint,
       new AzureCommunicationTokenCredential({
+        // Refreshed on demand when near expiry; a proactive refresh would hold a timer open in the process.
         tokenRefresher: async () => (await this.identity.issueToken(await this.serviceUserId(), ['chat'], SERVICE_TOKEN_MINUTES)).token,
-        refreshProactively: true,
       }),
       this.config.clientOptions,
     );

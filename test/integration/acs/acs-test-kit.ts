@@ -1,0 +1,55 @@
+import { createAcsAdapters, type AcsAdapters } from '../../../shared/adapters/acs/acs-adapters';
+import { parseSettings } from '../../../shared/config/settings';
+import type { TokenCredential } from '@azure/identity';
+
+/** The emulator global-setup started for this jest run. */
+export function globalEmulator(): { connectionString: string; endpoint: string; adminUrl: string; caCertPath: string } {
+  const { TEST_ACS_CONNECTION_STRING, TEST_ACS_ENDPOINT, TEST_ACS_ADMIN_URL, TEST_ACS_CA_CERT_PATH } = process.env;
+  if (!TEST_ACS_CONNECTION_STRING || !TEST_ACS_ENDPOINT || !TEST_ACS_ADMIN_URL || !TEST_ACS_CA_CERT_PATH) {
+    throw new Error('TEST_ACS_* are not set: run tests through jest (global-setup starts the ACS emulator)');
+  }
+  return { connectionString: TEST_ACS_CONNECTION_STRING, endpoint: TEST_ACS_ENDPOINT, adminUrl: TEST_ACS_ADMIN_URL, caCertPath: TEST_ACS_CA_CERT_PATH };
+}
+
+export const SMS_FROM = '+18005550100';
+export const EMAIL_SENDER = 'no-reply@appointments.example';
+
+/** Adapters built the way the composition root builds them, with short retry delays for tests. */
+export function adaptersFor(env: Record<string, string>, credential?: () => TokenCredential): AcsAdapters {
+  const settings = parseSettings({
+    TABLE_STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+    ACS_SMS_FROM: SMS_FROM,
+    ACS_EMAIL_SENDER: EMAIL_SENDER,
+    ACS_MAX_RETRIES: '3',
+    ACS_RETRY_DELAY_MS: '10',
+    ACS_MAX_RETRY_DELAY_MS: '50',
+    ACS_EMAIL_POLL_INTERVAL_MS: '10',
+    ...env,
+  });
+  return createAcsAdapters(settings, credential);
+}
+
+export async function admin<T = unknown>(adminUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const response = await fetch(`${adminUrl}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
+}
+
+let counter = 0;
+
+/** A phone number no other test uses (the emulator is shared by every test file of the run). */
+export function uniquePhone(): string {
+  counter += 1;
+  return `+1555${String(process.pid % 1000).padStart(3, '0')}${String(counter).padStart(4, '0')}`;
+}
+
+export function uniqueEmail(): string {
+  counter += 1;
+  return `consumer-${process.pid}-${counter}@example.com`;
+}
+
+export const DAY_MS = 24 * 60 * 60 * 1000;
