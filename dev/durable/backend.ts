@@ -62,7 +62,9 @@ export function createDurableBackend(options: DurableBackendOptions): DurableBac
   return new LocalDurableBackend(options);
 }
 
-const INSTANCE_ID = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,256}$/;
+/** Instance ids become partition keys: no / \\ # ? or control characters, at most 256 characters. */
+const validInstanceId = (id: string) =>
+  id.length > 0 && id.length <= 256 && !/[/\\#?]/.test(id) && ![...id].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
 const isTerminal = (instance: InstanceRecord) => TERMINAL_STATUSES.includes(instance.runtimeStatus);
 const eventNames = Object.fromEntries(Object.entries(EventType).map(([name, value]) => [value, name]));
 
@@ -162,7 +164,7 @@ class LocalDurableBackend implements DurableBackend, DurableOperations {
     const registered = this.options.invoker.registrations().some((r) => r.name === name && Object.values(r.bindings).some((b) => b.type === 'orchestrationTrigger'));
     if (!registered) throw new DurableApiError(400, `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
     const instanceId = requestedId ?? randomUUID().replace(/-/g, '');
-    if (!INSTANCE_ID.test(instanceId) || instanceId.startsWith('@')) throw new DurableApiError(400, `Invalid instance id "${instanceId}": 1-256 characters, no / \\ # ? or control characters, not starting with @`);
+    if (!validInstanceId(instanceId) || instanceId.startsWith('@')) throw new DurableApiError(400, `Invalid instance id "${instanceId}": 1-256 characters, no / \\ # ? or control characters, not starting with @`);
     const existing = await this.store.getInstance(instanceId);
     if (existing && !isTerminal(existing)) throw new DurableApiError(409, `An Orchestration instance with the status ${existing.runtimeStatus} already exists.`);
     const now = this.options.clock.now();

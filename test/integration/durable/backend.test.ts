@@ -197,6 +197,11 @@ describe('local durable backend', () => {
   it('answers unknown orchestrators, unknown instances and purge like the extension', async () => {
     const unknown = await client({ op: 'start', name: 'noSuchOrchestrator', instanceId: 'x-1' });
     expect(unknown.body.error).toMatch(/400/);
+    const reserved = await fetch(`${backend.rpcBaseUrl}orchestrators/chain/@entity`, { method: 'POST', body: '{}' });
+    expect(reserved.status).toBe(400);
+    const badJson = await fetch(`${backend.rpcBaseUrl}orchestrators/chain/bad-json`, { method: 'POST', body: '{not json' });
+    expect(badJson.status).toBe(400);
+    expect(await backend.status('bad-json')).toBeUndefined();
     const missing = await client({ op: 'status', instanceId: 'never-started' });
     expect(missing.body.error).toMatch(/404/);
 

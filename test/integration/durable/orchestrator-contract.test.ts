@@ -50,6 +50,7 @@ const trigger = (history: HistoryEvent[], input: unknown) => ({
   maximumShortTimerDuration: '6.00:00:00',
   defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
 });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire JSON, checked field by field below
 const run = (name: string, history: HistoryEvent[]) => invoker.invoke(name, { trigger: trigger(history, { start: true }) }) as Promise<any>;
 
 describe('durable-functions orchestrator protocol used by the local durable backend', () => {
