@@ -9,7 +9,9 @@ import { generateKeyPair, SignJWT } from 'jose';
 import { DEV_AUDIENCE, DEV_ISSUER, devJwksRoute, mintDevToken } from '../../dev/auth/dev-issuer';
 import { startHostProcess, type HostProcess } from '../support/host-process';
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
+type SlotList = { timeZone: string; slots: Array<{ start: string; end: string; providerIds: string[] }> };
+type Problem = { errors?: Array<{ path: string }> };
 
 describe('configuration API and slot search on the local host', () => {
   let host: HostProcess;
@@ -54,7 +56,7 @@ describe('configuration API and slot search on the local host', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function call(method: string, url: string, options: { token?: string; body?: unknown; raw?: string; contentType?: string } = {}) {
+  async function call<T = Json>(method: string, url: string, options: { token?: string; body?: unknown; raw?: string; contentType?: string } = {}) {
     const headers: Record<string, string> = {};
     if (options.token) headers.Authorization = `Bearer ${options.token}`;
     let body: string | undefined;
@@ -64,7 +66,7 @@ describe('configuration API and slot search on the local host', () => {
     }
     const response = await fetch(`${host.baseUrl}${url}`, { method, headers, body });
     const text = await response.text();
-    return { status: response.status, type: response.headers.get('content-type') ?? '', body: (text ? JSON.parse(text) : undefined) as Json };
+    return { status: response.status, type: response.headers.get('content-type') ?? '', body: (text ? JSON.parse(text) : undefined) as T };
   }
 
   const business = { name: 'Downtown Clinic', timeZone: 'Europe/Berlin', managers: ['manager-1'], contactEmail: 'desk@example.com' };
@@ -123,7 +125,7 @@ describe('configuration API and slot search on the local host', () => {
     expect(service.body.createdAt).toMatch(/Z$/);
 
     // Dates in the business zone; answers in UTC. dr-b has no hours, dr-a is off on day 1.
-    const slots = await call('GET', `/businesses/clinic/services/consult/slots?from=${date(0)}&to=${date(2)}`);
+    const slots = await call<SlotList>('GET', `/businesses/clinic/services/consult/slots?from=${date(0)}&to=${date(2)}`);
     expect(slots.status).toBe(200);
     const local = (offset: number, time: string) => DateTime.fromISO(`${date(offset)}T${time}`, { zone: 'Europe/Berlin' });
     expect(slots.body).toEqual({
@@ -134,9 +136,9 @@ describe('configuration API and slot search on the local host', () => {
         providerIds: ['dr-a'],
       })),
     });
-    const inZone = await call('GET', `/businesses/clinic/services/consult/slots?from=${date(0)}&to=${date(1)}&timeZone=Europe/Berlin&providerId=dr-a`);
-    expect(inZone.body.slots[0].start).toBe(local(0, '09:00').toISO({ suppressMilliseconds: true }));
-    expect(inZone.body.slots[0].start).toMatch(/T09:00:00\+0[12]:00$/);
+    const inZone = await call<SlotList>('GET', `/businesses/clinic/services/consult/slots?from=${date(0)}&to=${date(1)}&timeZone=Europe/Berlin&providerId=dr-a`);
+    expect(inZone.body.slots[0]!.start).toBe(local(0, '09:00').toISO({ suppressMilliseconds: true }));
+    expect(inZone.body.slots[0]!.start).toMatch(/T09:00:00\+0[12]:00$/);
   });
 
   it('shows anonymous callers the public fields of active providers only', async () => {
@@ -144,12 +146,12 @@ describe('configuration API and slot search on the local host', () => {
     const anonymous = await call('GET', '/businesses/clinic/providers');
     expect(anonymous).toMatchObject({ status: 200 });
     expect(anonymous.body).toEqual({ providers: [{ id: 'dr-a', displayName: 'Dr A', timeZone: 'Europe/Berlin' }] });
-    const staff = await call('GET', '/businesses/clinic/providers', { token: tokens.manager });
-    expect(staff.body.providers.map((p: Json) => [p.id, p.active, p.email])).toEqual([
+    const staff = await call<{ providers: Json[] }>('GET', '/businesses/clinic/providers', { token: tokens.manager });
+    expect(staff.body.providers.map((p) => [p.id, p.active, p.email])).toEqual([
       ['dr-a', true, 'a@example.com'],
       ['dr-b', false, 'b@example.com'],
     ]);
-    expect((await call('GET', '/businesses/clinic/services')).body.services.map((s: Json) => s.id)).toEqual(['consult']);
+    expect((await call<{ services: Json[] }>('GET', '/businesses/clinic/services')).body.services.map((s) => s.id)).toEqual(['consult']);
   });
 
   it('answers 401 for missing, invalid, expired or forged tokens, even for an unknown business, and changes nothing', async () => {
@@ -240,8 +242,8 @@ describe('configuration API and slot search on the local host', () => {
       ['GET', `/businesses/clinic/providers/dr-a/overrides?from=${date(0)}&to=${date(100)}`, {}, ['to']],
     ];
     for (const [method, url, options, fields] of cases) {
-      const response = await call(method, url, { ...m, ...options });
-      const paths = ((response.body?.errors ?? []) as Json[]).map((e) => e.path).sort();
+      const response = await call<Problem>(method, url, { ...m, ...options });
+      const paths = (response.body?.errors ?? []).map((e) => e.path).sort();
       expect({ method, url, status: response.status, type: response.type, paths }).toEqual({
         method,
         url,
@@ -265,7 +267,7 @@ describe('configuration API and slot search on the local host', () => {
   });
 
   it('serves an OpenAPI 3.1 document of the endpoints', async () => {
-    const doc = await call('GET', '/openapi.json');
+    const doc = await call<{ openapi: string; paths: Json }>('GET', '/openapi.json');
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe('3.1.0');
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/health', '/businesses/{businessId}/services/{serviceId}/slots']));

@@ -1,9 +1,19 @@
 import { openApiDocument } from '../../../shared/adapters/http/openapi';
 
+interface Operation {
+  parameters: Array<{ name: string; in: string }>;
+  security?: unknown;
+}
+
+interface ObjectSchema {
+  properties: Record<string, Record<string, unknown>>;
+  required: string[];
+}
+
 type Doc = {
   openapi: string;
-  paths: Record<string, Record<string, any>>;
-  components: { schemas: Record<string, any>; securitySchemes: Record<string, unknown> };
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, ObjectSchema>; securitySchemes: Record<string, unknown> };
 };
 
 describe('OpenAPI document', () => {
@@ -33,13 +43,13 @@ describe('OpenAPI document', () => {
   });
 
   it('carries the limits of the validating schemas', () => {
-    const input = doc.components.schemas.ServiceInput;
+    const input = doc.components.schemas.ServiceInput!;
     expect(input.properties.durationMinutes).toMatchObject({ minimum: 5, maximum: 720 });
     expect(input.properties.bookingWindowDays).toMatchObject({ minimum: 1, maximum: 730, default: 60 });
     expect(input.properties.reminders).toMatchObject({ maxItems: 10, default: [] });
     expect(input.required.sort()).toEqual(['durationMinutes', 'name', 'providerIds']);
-    const slots = doc.paths['/businesses/{businessId}/services/{serviceId}/slots']!.get;
-    expect(slots.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`).sort()).toEqual([
+    const slots = doc.paths['/businesses/{businessId}/services/{serviceId}/slots']!.get!;
+    expect(slots.parameters.map((p) => `${p.in}:${p.name}`).sort()).toEqual([
       'path:businessId',
       'path:serviceId',
       'query:from',
@@ -51,7 +61,7 @@ describe('OpenAPI document', () => {
 
   it('marks staff endpoints with the bearer scheme and leaves slot search public', () => {
     expect(doc.components.securitySchemes.staffBearer).toMatchObject({ type: 'http', scheme: 'bearer' });
-    expect(doc.paths['/businesses/{businessId}']!.put.security).toEqual([{ staffBearer: [] }]);
-    expect(doc.paths['/businesses/{businessId}/services/{serviceId}/slots']!.get.security).toBeUndefined();
+    expect(doc.paths['/businesses/{businessId}']!.put!.security).toEqual([{ staffBearer: [] }]);
+    expect(doc.paths['/businesses/{businessId}/services/{serviceId}/slots']!.get!.security).toBeUndefined();
   });
 });
