@@ -13,6 +13,12 @@ import {
 } from './adapters/auth/jwt-staff-authenticator';
 import { TableBusinessRepository } from './adapters/tables/business-repository';
 import { TableProviderCalendarRepository } from './adapters/tables/provider-calendar-repository';
+import { TableAppointmentStore } from './adapters/tables/appointment-store';
+import { TableIdempotencyStore } from './adapters/tables/idempotency-store';
+import { createLogger } from './adapters/logging/logger';
+import type { BookingDeps } from './app/appointments/book-appointment';
+import { dispatchPartition, type OutboxDeps } from './app/outbox/dispatch-outbox';
+import { roomHandlers } from './app/rooms/appointment-room';
 
 /** Everything the handlers need, built once from validated settings. */
 export interface AppServices {
@@ -25,6 +31,10 @@ export interface AppServices {
   staffAuth: StaffAuthenticator;
   /** Repositories and clock of the office-manager configuration and slot search. */
   configuration: ConfigurationDeps;
+  /** Booking, cancel, reschedule and appointment access. */
+  booking: BookingDeps;
+  /** The transactional outbox and the handler of each message kind. */
+  outbox: OutboxDeps;
 }
 
 let services: AppServices | undefined;
@@ -37,17 +47,37 @@ export function getServices(): AppServices {
 function buildServices(settings: Settings): AppServices {
   const tables = new TableClients(settings);
   const clock = processClock();
+  const acs = createAcsAdapters(settings);
+  const businesses = new TableBusinessRepository(tables);
+  const appointments = new TableAppointmentStore(tables);
+  const log = createLogger(console, settings.LOG_LEVEL, { component: 'outbox' });
+  const outbox: OutboxDeps = {
+    appointments,
+    handlers: roomHandlers({ appointments, businesses, rooms: acs.rooms, clock }),
+    onError: (message, error) => log.warn('outbox.message.failed', { kind: message.kind, appointmentId: message.appointmentId, error }),
+  };
   return {
     settings,
     clock,
     tables,
-    acs: createAcsAdapters(settings),
+    acs,
     staffAuth: staffAuthenticator(settings, clock),
     configuration: {
-      businesses: new TableBusinessRepository(tables),
+      businesses,
       calendars: new TableProviderCalendarRepository(tables),
       clock,
     },
+    booking: {
+      businesses,
+      appointments,
+      idempotency: new TableIdempotencyStore(tables),
+      clock,
+      // The request does not wait for side effects (rooms, lifecycle); the outbox sweep timer is the guarantee.
+      kickOutbox: (location) => {
+        dispatchPartition(outbox, location).catch((error: unknown) => log.warn('outbox.kick.failed', { error }));
+      },
+    },
+    outbox,
     healthProbes: {
       storage: async () => {
         await tables.service().getProperties();

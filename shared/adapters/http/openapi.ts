@@ -8,6 +8,7 @@ import './schemas/schedules';
 import './schemas/overrides';
 import './schemas/services';
 import './schemas/slots';
+import './schemas/appointments';
 
 let document: object | undefined;
 

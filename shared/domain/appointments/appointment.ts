@@ -119,3 +119,18 @@ export function noShowRefusal(appointment: Appointment, now: number): Transition
 export function joinWindow(appointment: Pick<Appointment, 'start' | 'end'>, joinWindowMinutes: number): { opensAt: number; closedAt: number } {
   return { opensAt: appointment.start - joinWindowMinutes * MINUTE, closedAt: appointment.end };
 }
+
+/**
+ * The consumer's reminders for a service plan: SMS only with a phone and consent; a reminder left with
+ * no channel (SMS-only without consent) is skipped from the start.
+ */
+export function planConsumerReminders(
+  start: number,
+  plan: ReadonlyArray<{ offsetMinutes: number; channels: readonly Channel[] }>,
+  consumer: Pick<Consumer, 'phone' | 'smsConsent'>,
+  now: number,
+): PlannedReminder[] {
+  const allowed: Channel[] = consumer.phone && consumer.smsConsent ? ['email', 'sms'] : ['email'];
+  const reachable = plan.map((r) => ({ offsetMinutes: r.offsetMinutes, channels: r.channels.filter((c) => allowed.includes(c)) }));
+  return planReminders(start, reachable, now).map((r) => (r.channels.length === 0 ? { ...r, status: 'skipped' as const } : r));
+}

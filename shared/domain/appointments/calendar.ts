@@ -51,7 +51,6 @@ function toEvent(entry: CalendarEntry, method: string): EventAttributes {
     status: cancelled ? 'CANCELLED' : 'CONFIRMED',
     created: appointment.createdAt,
     lastModified: appointment.updatedAt,
-    timestamp: appointment.updatedAt,
     ...(entry.joinUrl && !cancelled ? { url: entry.joinUrl } : {}),
     ...(method === 'CANCEL' ? {} : { busyStatus: 'BUSY' as const }),
   };

@@ -13,7 +13,7 @@ const base = {
 
 function parse(text: string) {
   const parsed = ical.sync.parseICS(text);
-  return Object.values(parsed).filter((c) => c.type === 'VEVENT') as Array<Record<string, unknown>>;
+  return Object.values(parsed).filter((c) => c?.type === 'VEVENT') as Array<Record<string, unknown>>;
 }
 
 describe('appointment calendar', () => {

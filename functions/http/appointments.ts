@@ -1,0 +1,115 @@
+import { app, type HttpRequest } from '@azure/functions';
+import { authorizeAppointment, type AppointmentCredentials } from '../../shared/app/appointments/appointment-access';
+import { appointmentCalendar } from '../../shared/app/appointments/appointment-calendar';
+import { bookAppointment } from '../../shared/app/appointments/book-appointment';
+import { cancelAppointment, rescheduleAppointment } from '../../shared/app/appointments/change-appointment';
+import { validateIdempotencyKey } from '../../shared/app/idempotency';
+import { callerOf } from '../../shared/adapters/auth/request-caller';
+import { endpoint, json, parseWith, readJsonBody, readOptionalJsonBody } from '../../shared/adapters/http/endpoint';
+import { BusinessParams } from '../../shared/adapters/http/schemas/businesses';
+import {
+  AppointmentParams,
+  BookingBody,
+  CancelBody,
+  RescheduleBody,
+  appointmentView,
+  consumerLinks,
+} from '../../shared/adapters/http/schemas/appointments';
+import { getServices } from '../../shared/composition-root';
+
+/** Staff bearer token, or the consumer's manage token from the header or the `token` query parameter. */
+async function credentialsOf(request: HttpRequest): Promise<AppointmentCredentials> {
+  const caller = await callerOf(getServices().staffAuth, request);
+  const manageToken = request.headers.get('x-appointment-token') ?? request.query.get('token') ?? undefined;
+  return { caller, ...(manageToken ? { manageToken } : {}) };
+}
+
+app.http('bookAppointment', {
+  route: 'businesses/{businessId}/appointments',
+  methods: ['POST', 'OPTIONS'],
+  authLevel: 'anonymous',
+  handler: endpoint(async ({ request }) => {
+    const { booking, settings } = getServices();
+    const { businessId } = parseWith(BusinessParams, request.params);
+    const rawKey = request.headers.get('idempotency-key');
+    const key = rawKey === null ? undefined : validateIdempotencyKey(rawKey);
+    const body = await readJsonBody(request, BookingBody);
+    const result = await bookAppointment(
+      booking,
+      businessId,
+      body,
+      (appointment, manageToken) => ({
+        appointment: appointmentView(appointment),
+        manageToken,
+        links: consumerLinks(settings.PUBLIC_BASE_URL, appointment.id, manageToken),
+      }),
+      key,
+    );
+    return json(result.status, result.body, { 'Cache-Control': 'no-store' });
+  }),
+});
+
+app.http('getAppointment', {
+  route: 'appointments/{appointmentId}',
+  methods: ['GET', 'OPTIONS'],
+  authLevel: 'anonymous',
+  handler: endpoint(async ({ request }) => {
+    const credentials = await credentialsOf(request);
+    const { appointmentId } = parseWith(AppointmentParams, request.params);
+    const { appointment } = await authorizeAppointment(getServices().booking, appointmentId, credentials);
+    return json(200, appointmentView(appointment.value), { ETag: `"${appointment.value.version}"`, 'Cache-Control': 'no-store' });
+  }),
+});
+
+app.http('cancelAppointment', {
+  route: 'appointments/{appointmentId}/cancel',
+  methods: ['POST', 'OPTIONS'],
+  authLevel: 'anonymous',
+  handler: endpoint(async ({ request }) => {
+    const credentials = await credentialsOf(request);
+    const { appointmentId } = parseWith(AppointmentParams, request.params);
+    const body = await readOptionalJsonBody(request, CancelBody);
+    const cancelled = await cancelAppointment(getServices().booking, appointmentId, credentials, {
+      ...(body?.reason !== undefined ? { reason: body.reason } : {}),
+      ifMatch: request.headers.get('if-match'),
+    });
+    return json(200, appointmentView(cancelled), { ETag: `"${cancelled.version}"` });
+  }),
+});
+
+app.http('rescheduleAppointment', {
+  route: 'appointments/{appointmentId}/reschedule',
+  methods: ['POST', 'OPTIONS'],
+  authLevel: 'anonymous',
+  handler: endpoint(async ({ request }) => {
+    const credentials = await credentialsOf(request);
+    const { appointmentId } = parseWith(AppointmentParams, request.params);
+    const body = await readJsonBody(request, RescheduleBody);
+    const moved = await rescheduleAppointment(getServices().booking, appointmentId, credentials, {
+      start: body.start,
+      ...(body.providerId !== undefined ? { providerId: body.providerId } : {}),
+      ifMatch: request.headers.get('if-match'),
+    });
+    return json(200, appointmentView(moved), { ETag: `"${moved.version}"` });
+  }),
+});
+
+app.http('appointmentCalendar', {
+  route: 'appointments/{appointmentId}/calendar.ics',
+  methods: ['GET', 'OPTIONS'],
+  authLevel: 'anonymous',
+  handler: endpoint(async ({ request }) => {
+    const { booking, settings } = getServices();
+    const credentials = await credentialsOf(request);
+    const { appointmentId } = parseWith(AppointmentParams, request.params);
+    const joinUrl = credentials.manageToken
+      ? consumerLinks(settings.PUBLIC_BASE_URL, appointmentId, credentials.manageToken).join
+      : `${settings.PUBLIC_BASE_URL.replace(/\/$/, '')}/appointments/${appointmentId}/join`;
+    const text = await appointmentCalendar(booking, appointmentId, credentials, joinUrl);
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Disposition': `attachment; filename="appointment-${appointmentId}.ics"`, 'Cache-Control': 'no-store' },
+      body: text,
+    };
+  }),
+});

@@ -1,0 +1,212 @@
+import { odata, RestError, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { Appointment } from '../../domain/appointments/appointment';
+import type {
+  AppointmentLocation,
+  AppointmentStore,
+  BookingState,
+  DayRow,
+  OutboxMessage,
+  ProviderCommit,
+} from '../../app/ports/appointment-store';
+import type { OverrideRecord, ScheduleRecord } from '../../app/ports/provider-calendar-repository';
+import { WriteConflictError, type Versioned } from '../../app/ports/versioned';
+import type { WallInterval, WeeklyHours } from '../../domain/availability/types';
+import { jsonField, listRows, type Row } from './conditional-writes';
+import {
+  DAY_ROW_PREFIX,
+  OVERRIDE_ROW_PREFIX,
+  SCHEDULE_ROW,
+  SCHEDULING_TABLE,
+  dayRow,
+  overrideRow,
+  prefixEnd,
+  providerPartition,
+} from './scheduling-keys';
+import type { TableClients } from './table-clients';
+
+/** Extra keys of the `scheduling` table owned by appointments. */
+const APPOINTMENT_ROW_PREFIX = 'appt|';
+/** A copy of the appointment keyed by start, so a provider's list is one range query in time order. */
+const BY_START_ROW_PREFIX = 'at|';
+const OUTBOX_ROW_PREFIX = 'outbox|';
+const pointerPartition = (appointmentId: string) => `a|${appointmentId}`;
+const POINTER_ROW = 'pointer';
+/** Partitions that may have outbox rows; written before each commit so the sweeper finds them. */
+const DIRTY_PARTITION = 'outbox-dirty';
+
+const appointmentRow = (id: string) => `${APPOINTMENT_ROW_PREFIX}${id}`;
+const byStartRow = (start: number, id: string) => `${BY_START_ROW_PREFIX}${String(start).padStart(15, '0')}|${id}`;
+const outboxRow = (id: string) => `${OUTBOX_ROW_PREFIX}${id}`;
+const dirtyRow = (location: AppointmentLocation) => providerPartition(location.businessId, location.providerId);
+
+export class TableAppointmentStore implements AppointmentStore {
+  constructor(private readonly tables: TableClients) {}
+
+  private client(): Promise<TableClient> {
+    return this.tables.table(SCHEDULING_TABLE);
+  }
+
+  async readBookingState(
+    businessId: string,
+    providerId: string,
+    ranges: { localDates: { from: string; to: string }; utcDates: { from: string; to: string } },
+  ): Promise<BookingState> {
+    const rows = await listRows(
+      await this.client(),
+      odata`PartitionKey eq ${providerPartition(businessId, providerId)} and (RowKey eq ${SCHEDULE_ROW} or (RowKey ge ${overrideRow(ranges.localDates.from)} and RowKey lt ${overrideRow(ranges.localDates.to)}) or (RowKey ge ${dayRow(ranges.utcDates.from)} and RowKey lt ${dayRow(ranges.utcDates.to)}))`,
+    );
+    const state: BookingState = { overrides: [], days: [] };
+    for (const row of rows) {
+      const key = row.rowKey ?? '';
+      if (key === SCHEDULE_ROW) {
+        state.schedule = { businessId, providerId, timeZone: row.timeZone as string, weekly: jsonField<WeeklyHours>(row, 'weekly'), updatedAt: row.updatedAt as number } satisfies ScheduleRecord;
+      } else if (key.startsWith(OVERRIDE_ROW_PREFIX)) {
+        state.overrides.push({ businessId, providerId, date: row.date as string, intervals: jsonField<WallInterval[]>(row, 'intervals'), updatedAt: row.updatedAt as number } satisfies OverrideRecord);
+      } else if (key.startsWith(DAY_ROW_PREFIX)) {
+        state.days.push({ date: key.slice(DAY_ROW_PREFIX.length), busy: jsonField(row, 'busy'), etag: row.etag });
+      }
+    }
+    return state;
+  }
+
+  async commit(commit: ProviderCommit): Promise<void> {
+    const partitionKey = providerPartition(commit.businessId, commit.providerId);
+    const actions: TransactionAction[] = commit.days.map((day) => dayAction(partitionKey, day));
+    const { value, etag, previousStart } = commit.appointment;
+    const entity = appointmentEntity(partitionKey, appointmentRow(value.id), value);
+    actions.push(etag ? ['update', entity, 'Replace', { etag }] : ['create', entity]);
+    if (previousStart !== undefined && previousStart !== value.start) {
+      actions.push(['delete', { partitionKey, rowKey: byStartRow(previousStart, value.id) }]);
+    }
+    actions.push(['upsert', appointmentEntity(partitionKey, byStartRow(value.start, value.id), value), 'Replace']);
+    for (const message of commit.outbox) {
+      actions.push(['create', { partitionKey, rowKey: outboxRow(message.id), message: JSON.stringify(message) }]);
+    }
+    const client = await this.client();
+    if (commit.outbox.length > 0) {
+      await client.upsertEntity({ partitionKey: DIRTY_PARTITION, rowKey: dirtyRow(commit), businessId: commit.businessId, providerId: commit.providerId }, 'Replace');
+    }
+    try {
+      await client.submitTransaction(actions);
+    } catch (error) {
+      if (error instanceof RestError && [404, 409, 412].includes(error.statusCode ?? 0)) {
+        throw new WriteConflictError(`provider ${commit.providerId} calendar`);
+      }
+      throw error;
+    }
+  }
+
+  async savePointer(appointmentId: string, location: AppointmentLocation): Promise<void> {
+    const client = await this.client();
+    await client.upsertEntity({ partitionKey: pointerPartition(appointmentId), rowKey: POINTER_ROW, ...location }, 'Replace');
+  }
+
+  async find(appointmentId: string): Promise<Versioned<Appointment> | undefined> {
+    const client = await this.client();
+    const pointer = await getRow(client, pointerPartition(appointmentId), POINTER_ROW);
+    if (!pointer) return undefined;
+    const row = await getRow(client, providerPartition(pointer.businessId as string, pointer.providerId as string), appointmentRow(appointmentId));
+    return row ? { value: appointmentFromRow(row), etag: row.etag } : undefined;
+  }
+
+  async listByProvider(businessId: string, providerId: string, from: number, to: number): Promise<Appointment[]> {
+    const rows = await listRows(
+      await this.client(),
+      odata`PartitionKey eq ${providerPartition(businessId, providerId)} and RowKey ge ${byStartRow(from, '')} and RowKey lt ${byStartRow(to, '')}`,
+    );
+    return rows.map(appointmentFromRow);
+  }
+
+  async listOutbox(businessId: string, providerId: string): Promise<OutboxMessage[]> {
+    const rows = await listRows(
+      await this.client(),
+      odata`PartitionKey eq ${providerPartition(businessId, providerId)} and RowKey ge ${OUTBOX_ROW_PREFIX} and RowKey lt ${prefixEnd(OUTBOX_ROW_PREFIX)}`,
+    );
+    return rows.map((row) => JSON.parse(row.message as string) as OutboxMessage).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  async deleteOutbox(message: OutboxMessage): Promise<void> {
+    const client = await this.client();
+    try {
+      await client.deleteEntity(providerPartition(message.businessId, message.providerId), outboxRow(message.id));
+    } catch (error) {
+      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+    }
+  }
+
+  async listDirtyPartitions(): Promise<Array<AppointmentLocation & { marker: string }>> {
+    const rows = await listRows(await this.client(), odata`PartitionKey eq ${DIRTY_PARTITION}`);
+    return rows.map((row) => ({ businessId: row.businessId as string, providerId: row.providerId as string, marker: row.etag }));
+  }
+
+  async clearDirtyPartition(location: AppointmentLocation, marker: string): Promise<void> {
+    const client = await this.client();
+    try {
+      // Only if nobody marked it again since it was listed (the ETag is the marker).
+      await client.deleteEntity(DIRTY_PARTITION, dirtyRow(location), { etag: marker });
+    } catch (error) {
+      if (!(error instanceof RestError && [404, 412].includes(error.statusCode ?? 0))) throw error;
+    }
+  }
+}
+
+function dayAction(partitionKey: string, day: DayRow): TransactionAction {
+  const entity = { partitionKey, rowKey: dayRow(day.date), busy: JSON.stringify(day.busy) };
+  // An existing row is replaced only if unchanged; a new one is inserted only if still absent.
+  return day.etag ? ['update', entity, 'Replace', { etag: day.etag }] : ['create', entity];
+}
+
+function appointmentEntity(partitionKey: string, rowKey: string, appointment: Appointment) {
+  return {
+    partitionKey,
+    rowKey,
+    id: appointment.id,
+    businessId: appointment.businessId,
+    serviceId: appointment.serviceId,
+    providerId: appointment.providerId,
+    start: appointment.start,
+    end: appointment.end,
+    status: appointment.status,
+    version: appointment.version,
+    createdAt: appointment.createdAt,
+    updatedAt: appointment.updatedAt,
+    // Nested and optional fields travel as one JSON document: Table Storage has no nested types.
+    data: JSON.stringify({
+      bufferBeforeMinutes: appointment.bufferBeforeMinutes,
+      bufferAfterMinutes: appointment.bufferAfterMinutes,
+      consumer: appointment.consumer,
+      notes: appointment.notes,
+      cancelReason: appointment.cancelReason,
+      roomId: appointment.roomId,
+      chatThreadId: appointment.chatThreadId,
+      reminders: appointment.reminders,
+      manageTokenHash: appointment.manageTokenHash,
+    }),
+  };
+}
+
+function appointmentFromRow(row: Row): Appointment {
+  const data = jsonField<Omit<Appointment, 'id' | 'businessId' | 'serviceId' | 'providerId' | 'start' | 'end' | 'status' | 'version' | 'createdAt' | 'updatedAt'>>(row, 'data');
+  return {
+    id: row.id as string,
+    businessId: row.businessId as string,
+    serviceId: row.serviceId as string,
+    providerId: row.providerId as string,
+    start: Number(row.start),
+    end: Number(row.end),
+    status: row.status as Appointment['status'],
+    version: Number(row.version),
+    createdAt: Number(row.createdAt),
+    updatedAt: Number(row.updatedAt),
+    ...data,
+  };
+}
+
+async function getRow(client: TableClient, partitionKey: string, rowKey: string): Promise<Row | undefined> {
+  try {
+    return await client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
+  } catch (error) {
+    if (error instanceof RestError && error.statusCode === 404) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,201 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { planConsumerReminders, type Appointment, type Consumer } from '../../domain/appointments/appointment';
+import { AppError } from '../errors';
+import { runIdempotent } from '../idempotency';
+import { newManageToken } from '../manage-token';
+import type { AppointmentStore, OutboxMessage } from '../ports/appointment-store';
+import type { BusinessRepository, ProviderRecord, ServiceRecord } from '../ports/business-repository';
+import type { Clock } from '../ports/clock';
+import type { IdempotencyStore } from '../ports/idempotency-store';
+import { WriteConflictError } from '../ports/versioned';
+import { bookingsOnLocalDay, dayRowChanges, isOffered, readProviderTime, type ProviderTime } from './provider-time';
+
+export interface BookingDeps {
+  businesses: BusinessRepository;
+  appointments: AppointmentStore;
+  idempotency: IdempotencyStore;
+  clock: Clock;
+  /** Asks the outbox dispatcher to run soon for a provider partition (best effort; a timer sweeps too). */
+  kickOutbox: (location: { businessId: string; providerId: string }) => void;
+}
+
+export interface BookingRequest {
+  serviceId: string;
+  start: number;
+  providerId?: string;
+  consumer: Consumer;
+  notes?: string;
+}
+
+/** Rooms may live 180 days: create right away only when the visit is close enough (ARCHITECTURE.md). */
+export const ROOM_EAGER_DAYS = 150;
+const MAX_ATTEMPTS = 8;
+const DAY_MS = 86_400_000;
+
+/** The answer body of a booking, built by the HTTP layer (it is also what an idempotent replay returns). */
+export type PresentBooking = (appointment: Appointment, manageToken: string) => unknown;
+
+export async function bookAppointment(
+  deps: BookingDeps,
+  businessId: string,
+  request: BookingRequest,
+  present: PresentBooking,
+  idempotencyKey?: string,
+): Promise<{ status: number; body: unknown }> {
+  const business = await deps.businesses.getBusiness(businessId);
+  if (!business) throw new AppError('not-found', 'There is no such business.');
+  const book = async () => {
+    const { appointment, manageToken } = await bookOnce(deps, businessId, request, idempotencyKey);
+    return { status: 201, body: present(appointment, manageToken) };
+  };
+  if (idempotencyKey === undefined) return book();
+  return runIdempotent({ store: deps.idempotency, clock: deps.clock }, { scope: businessId, key: idempotencyKey, request: { ...request, consumer: { ...request.consumer } } }, book);
+}
+
+async function bookOnce(
+  deps: BookingDeps,
+  businessId: string,
+  request: BookingRequest,
+  idempotencyKey?: string,
+): Promise<{ appointment: Appointment; manageToken: string }> {
+  const service = await deps.businesses.getService(businessId, request.serviceId);
+  if (!service || !service.value.active) {
+    throw AppError.validation([{ path: 'serviceId', message: 'is not an active service of this business' }]);
+  }
+  const candidates = await candidateProviders(deps, service.value, request.providerId);
+  const appointmentId = idempotencyKey ? keyedAppointmentId(businessId, idempotencyKey) : randomBytes(16).toString('hex');
+
+  // A retry whose first attempt committed but never recorded its answer (the process died): the
+  // appointment exists; hand out a fresh manage token instead of booking again.
+  if (idempotencyKey) {
+    const earlier = await deps.appointments.find(appointmentId);
+    if (earlier) return reissueToken(deps, earlier.value, earlier.etag);
+  }
+
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const now = deps.clock.now();
+    const times = await Promise.all(candidates.map(async (p) => ({ provider: p, time: await readProviderTime(deps.appointments, p, [paddedInterval(service.value, request.start)]) })));
+    const chosen = chooseProvider(times, service.value, request.start, now);
+    if (!chosen) throw new AppError('slot-unavailable', 'This time is not available.');
+    const manage = newManageToken();
+    const appointment = newAppointment(appointmentId, businessId, service.value, chosen.provider, request, manage.hash, now);
+    try {
+      await deps.appointments.savePointer(appointment.id, { businessId, providerId: chosen.provider.id });
+      await deps.appointments.commit({
+        businessId,
+        providerId: chosen.provider.id,
+        days: dayRowChanges(chosen.time, { add: appointment }),
+        appointment: { value: appointment },
+        outbox: bookedEffects(appointment, now),
+      });
+    } catch (error) {
+      if (error instanceof WriteConflictError) {
+        await backoff(attempt);
+        continue;
+      }
+      throw error;
+    }
+    deps.kickOutbox({ businessId, providerId: chosen.provider.id });
+    return { appointment, manageToken: manage.token };
+  }
+  throw new AppError('conflict', 'The calendar is very busy right now; retry.', { retryAfterSeconds: 1 });
+}
+
+async function candidateProviders(deps: BookingDeps, service: ServiceRecord, providerId: string | undefined): Promise<ProviderRecord[]> {
+  if (providerId !== undefined && !service.providerIds.includes(providerId)) {
+    throw AppError.validation([{ path: 'providerId', message: 'is not a provider of this service' }]);
+  }
+  const all = await deps.businesses.listProviders(service.businessId);
+  const active = all.filter((p) => p.active && service.providerIds.includes(p.id) && (providerId === undefined || p.id === providerId));
+  if (providerId !== undefined && active.length === 0) {
+    throw AppError.validation([{ path: 'providerId', message: 'is not an active provider of this service' }]);
+  }
+  return active.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** API.md: the free provider with the fewest bookings that (local) day; ties to the smallest id. */
+function chooseProvider(
+  times: Array<{ provider: ProviderRecord; time: ProviderTime }>,
+  service: ServiceRecord,
+  start: number,
+  now: number,
+): { provider: ProviderRecord; time: ProviderTime } | undefined {
+  return times
+    .filter(({ time }) => isOffered(time, service, start, now))
+    .map((entry) => ({ ...entry, load: bookingsOnLocalDay(entry.time, start) }))
+    .sort((a, b) => a.load - b.load || (a.provider.id < b.provider.id ? -1 : 1))[0];
+}
+
+function paddedInterval(service: ServiceRecord, start: number) {
+  return { start: start - service.bufferBeforeMinutes * 60_000, end: start + (service.durationMinutes + service.bufferAfterMinutes) * 60_000 };
+}
+
+function newAppointment(
+  id: string,
+  businessId: string,
+  service: ServiceRecord,
+  provider: ProviderRecord,
+  request: BookingRequest,
+  manageTokenHash: string,
+  now: number,
+): Appointment {
+  return {
+    id,
+    businessId,
+    serviceId: service.id,
+    providerId: provider.id,
+    start: request.start,
+    end: request.start + service.durationMinutes * 60_000,
+    bufferBeforeMinutes: service.bufferBeforeMinutes,
+    bufferAfterMinutes: service.bufferAfterMinutes,
+    status: 'booked',
+    consumer: request.consumer,
+    ...(request.notes !== undefined ? { notes: request.notes } : {}),
+    createdAt: now,
+    updatedAt: now,
+    version: 1,
+    reminders: planConsumerReminders(request.start, service.reminders, request.consumer, now),
+    manageTokenHash,
+  };
+}
+
+export function bookedEffects(appointment: Appointment, now: number): OutboxMessage[] {
+  if (appointment.start - now > ROOM_EAGER_DAYS * DAY_MS) return [];
+  return [outboxMessage(appointment, 'room.ensure', now)];
+}
+
+export function outboxMessage(appointment: Appointment, kind: OutboxMessage['kind'], now: number, payload?: Record<string, unknown>): OutboxMessage {
+  return {
+    id: `${appointment.id}|${appointment.version}|${kind}`,
+    kind,
+    appointmentId: appointment.id,
+    businessId: appointment.businessId,
+    providerId: appointment.providerId,
+    version: appointment.version,
+    ...(payload ? { payload } : {}),
+    createdAt: now,
+  };
+}
+
+/** With an Idempotency-Key the id is derived from it, so a retry can find what an earlier attempt did. */
+function keyedAppointmentId(businessId: string, key: string): string {
+  return createHash('sha256').update(`${businessId}\n${key}`).digest('hex').slice(0, 32);
+}
+
+async function reissueToken(deps: BookingDeps, appointment: Appointment, etag: string) {
+  const manage = newManageToken();
+  const updated = { ...appointment, manageTokenHash: manage.hash };
+  await deps.appointments.commit({
+    businessId: appointment.businessId,
+    providerId: appointment.providerId,
+    days: [],
+    appointment: { value: updated, etag, previousStart: appointment.start },
+    outbox: [],
+  });
+  return { appointment: updated, manageToken: manage.token };
+}
+
+function backoff(attempt: number): Promise<void> {
+  const ms = Math.min(10 * 2 ** attempt, 200) * (0.5 + Math.random());
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,72 @@
+import type { Appointment } from '../../domain/appointments/appointment';
+import type { BusyAppointment } from '../../domain/availability/types';
+import type { OverrideRecord, ScheduleRecord } from './provider-calendar-repository';
+import type { Versioned } from './versioned';
+
+/** A busy-time row of one provider and one UTC date, with the ETag that guards it. */
+export interface DayRow {
+  /** UTC date YYYY-MM-DD. */
+  date: string;
+  busy: BusyAppointment[];
+  /** Absent when the row does not exist yet (the commit inserts it). */
+  etag?: string;
+}
+
+/** What the booking check needs from a provider's partition, read in one query. */
+export interface BookingState {
+  schedule?: ScheduleRecord;
+  overrides: OverrideRecord[];
+  days: DayRow[];
+}
+
+export type OutboxKind = 'room.ensure' | 'room.delete' | 'lifecycle.start' | 'lifecycle.event';
+
+/** A side effect recorded in the same transaction as the change that causes it (transactional outbox). */
+export interface OutboxMessage {
+  /** Unique per effect: `${appointmentId}|${version}|${kind}` so a replayed commit cannot add it twice. */
+  id: string;
+  kind: OutboxKind;
+  appointmentId: string;
+  businessId: string;
+  providerId: string;
+  /** The appointment version that produced it. */
+  version: number;
+  payload?: Record<string, unknown>;
+  createdAt: number;
+}
+
+/** One atomic write in one provider partition: day rows (ETag-checked), the appointment, outbox rows. */
+export interface ProviderCommit {
+  businessId: string;
+  providerId: string;
+  days: DayRow[];
+  /** With an etag: replaces that version; without: inserts (fails if the id exists). */
+  appointment: { value: Appointment; etag?: string; previousStart?: number };
+  outbox: OutboxMessage[];
+}
+
+export interface AppointmentLocation {
+  businessId: string;
+  providerId: string;
+}
+
+export interface AppointmentStore {
+  /** Schedule, overrides of `localDates` and day rows of `utcDates` of one provider, in one query. */
+  readBookingState(
+    businessId: string,
+    providerId: string,
+    ranges: { localDates: { from: string; to: string }; utcDates: { from: string; to: string } },
+  ): Promise<BookingState>;
+  /** All or nothing; a concurrent change of any row throws WriteConflictError. */
+  commit(commit: ProviderCommit): Promise<void>;
+  /** Points an appointment id at its partition (idempotent upsert; written before the commit). */
+  savePointer(appointmentId: string, location: AppointmentLocation): Promise<void>;
+  find(appointmentId: string): Promise<Versioned<Appointment> | undefined>;
+  /** Appointments of one provider starting in [from, to), sorted by start. */
+  listByProvider(businessId: string, providerId: string, from: number, to: number): Promise<Appointment[]>;
+  listOutbox(businessId: string, providerId: string): Promise<OutboxMessage[]>;
+  deleteOutbox(message: OutboxMessage): Promise<void>;
+  /** Provider partitions that may hold outbox rows (each with a marker to clear when empty). */
+  listDirtyPartitions(): Promise<Array<AppointmentLocation & { marker: string }>>;
+  clearDirtyPartition(location: AppointmentLocation, marker: string): Promise<void>;
+}

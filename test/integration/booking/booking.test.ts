@@ -1,0 +1,194 @@
+/**
+ * Booking, cancel and reschedule use cases on the real table adapters (Azurite): the atomic
+ * check-and-write, provider choice, idempotency, cutoffs and the outbox rows they leave.
+ */
+import { TableAppointmentStore } from '../../../shared/adapters/tables/appointment-store';
+import { TableBusinessRepository } from '../../../shared/adapters/tables/business-repository';
+import { TableIdempotencyStore } from '../../../shared/adapters/tables/idempotency-store';
+import { TableProviderCalendarRepository } from '../../../shared/adapters/tables/provider-calendar-repository';
+import { TableClients } from '../../../shared/adapters/tables/table-clients';
+import { authorizeAppointment } from '../../../shared/app/appointments/appointment-access';
+import { bookAppointment, type BookingDeps, type BookingRequest } from '../../../shared/app/appointments/book-appointment';
+import { cancelAppointment, rescheduleAppointment } from '../../../shared/app/appointments/change-appointment';
+import type { ServiceRecord } from '../../../shared/app/ports/business-repository';
+import type { Appointment } from '../../../shared/domain/appointments/appointment';
+import { occupiedInterval } from '../../../shared/domain/appointments/appointment';
+import { parseSettings } from '../../../shared/config/settings';
+import { testStorageConnectionString, uniqueTablePrefix } from '../../support/env';
+
+const MIN = 60_000;
+// Monday 2027-03-01, 08:00 UTC = 09:00 in Berlin.
+const MONDAY_9 = Date.parse('2027-03-01T08:00:00Z');
+let now = MONDAY_9 - 7 * 24 * 60 * MIN;
+
+const tables = new TableClients(parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() }));
+const businesses = new TableBusinessRepository(tables);
+const calendars = new TableProviderCalendarRepository(tables);
+const appointments = new TableAppointmentStore(tables);
+const kicked: string[] = [];
+const deps: BookingDeps = {
+  businesses,
+  appointments,
+  idempotency: new TableIdempotencyStore(tables),
+  clock: { now: () => now },
+  kickOutbox: (location) => kicked.push(location.providerId),
+};
+const present = (appointment: Appointment, manageToken: string) => ({ appointment, manageToken });
+type Booked = { appointment: Appointment; manageToken: string };
+
+const service: ServiceRecord = {
+  businessId: 'clinic',
+  id: 'consult',
+  name: 'Consultation',
+  durationMinutes: 30,
+  providerIds: ['amy', 'bob'],
+  slotIntervalMinutes: 15,
+  bufferBeforeMinutes: 10,
+  bufferAfterMinutes: 10,
+  minimumNoticeMinutes: 60,
+  bookingWindowDays: 60,
+  maxPerDayPerProvider: null,
+  cancellationCutoffMinutes: 120,
+  rescheduleCutoffMinutes: 120,
+  joinWindowMinutes: 15,
+  reminders: [{ offsetMinutes: 1440, channels: ['email', 'sms'] }],
+  active: true,
+  createdAt: 0,
+  updatedAt: 0,
+};
+const consumer = { name: 'Jane', email: 'jane@example.com', phone: '+4930123456', smsConsent: true };
+const request = (start: number, extra: Partial<BookingRequest> = {}): BookingRequest => ({ serviceId: 'consult', start, consumer, ...extra });
+
+async function book(start: number, extra: Partial<BookingRequest> = {}, key?: string): Promise<Booked> {
+  const result = await bookAppointment(deps, 'clinic', request(start, extra), present, key);
+  return result.body as Booked;
+}
+
+beforeAll(async () => {
+  await businesses.saveBusiness({ id: 'clinic', name: 'Clinic', timeZone: 'Europe/Berlin', managers: ['manager'], createdAt: 0, updatedAt: 0 }, undefined);
+  for (const id of ['amy', 'bob']) {
+    await businesses.saveProvider({ businessId: 'clinic', id, displayName: id, email: `${id}@example.com`, timeZone: 'Europe/Berlin', staffObjectId: `oid-${id}`, active: true, createdAt: 0, updatedAt: 0 }, undefined);
+    const hours = [{ start: '09:00', end: '17:00' }];
+    await calendars.saveSchedule({ businessId: 'clinic', providerId: id, timeZone: 'Europe/Berlin', weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours }, updatedAt: 0 }, undefined);
+  }
+  await businesses.saveService(service, undefined);
+});
+
+function overlaps(a: Appointment, b: Appointment): boolean {
+  const x = occupiedInterval(a);
+  const y = occupiedInterval(b);
+  return x.start < y.end && y.start < x.end;
+}
+
+describe('booking on Table Storage', () => {
+  it('never double-books: 50 concurrent requests for overlapping times of one provider', async () => {
+    const starts = Array.from({ length: 50 }, (_, i) => MONDAY_9 + 24 * 60 * MIN + (i % 10) * 15 * MIN);
+    const outcomes = await Promise.allSettled(starts.map((start) => book(start, { providerId: 'amy' })));
+    const booked = outcomes.filter((o): o is PromiseFulfilledResult<Booked> => o.status === 'fulfilled').map((o) => o.value.appointment);
+    const refused = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.code);
+    expect(booked.length).toBeGreaterThan(0);
+    expect(new Set(refused)).toEqual(new Set(['slot-unavailable']));
+    for (const a of booked) for (const b of booked) if (a !== b) expect(overlaps(a, b)).toBe(false);
+    // What is stored agrees with what was answered.
+    const stored = await appointments.listByProvider('clinic', 'amy', MONDAY_9, MONDAY_9 + 2 * 24 * 60 * MIN);
+    expect(stored.map((a) => a.id).sort()).toEqual(booked.map((a) => a.id).sort());
+  });
+
+  it('chooses the free provider with the fewest bookings that day, ties to the smallest id', async () => {
+    const day = MONDAY_9 + 2 * 24 * 60 * MIN; // Wednesday
+    const first = await book(day);
+    expect(first.appointment.providerId).toBe('amy');
+    const second = await book(day); // amy is busy now
+    expect(second.appointment.providerId).toBe('bob');
+    const third = await book(day + 120 * MIN); // both free, one booking each: tie -> amy
+    expect(third.appointment.providerId).toBe('amy');
+    const fourth = await book(day + 240 * MIN); // amy has two, bob one
+    expect(fourth.appointment.providerId).toBe('bob');
+    await expect(book(day)).rejects.toMatchObject({ code: 'slot-unavailable' });
+  });
+
+  it('refuses times that are not offered: outside hours, misaligned, inside notice, unknown service or provider', async () => {
+    const day = MONDAY_9 + 3 * 24 * 60 * MIN;
+    await expect(book(day - 60 * MIN)).rejects.toMatchObject({ code: 'slot-unavailable' });
+    await expect(book(day + 7 * MIN)).rejects.toMatchObject({ code: 'slot-unavailable' });
+    await expect(book(now + 30 * MIN)).rejects.toMatchObject({ code: 'slot-unavailable' });
+    await expect(book(day, { serviceId: 'nope' })).rejects.toMatchObject({ code: 'validation' });
+    await expect(book(day, { providerId: 'zoe' })).rejects.toMatchObject({ code: 'validation' });
+    await expect(bookAppointment(deps, 'no-such-business', request(day), present)).rejects.toMatchObject({ code: 'not-found' });
+  });
+
+  it('creates exactly one appointment for concurrent retries with one Idempotency-Key', async () => {
+    const start = MONDAY_9 + 4 * 24 * 60 * MIN;
+    const results = await Promise.all(Array.from({ length: 8 }, () => book(start, {}, 'retry-key-1')));
+    expect(new Set(results.map((r) => r.appointment.id)).size).toBe(1);
+    expect(new Set(results.map((r) => r.manageToken)).size).toBe(1);
+    const again = await book(start, {}, 'retry-key-1');
+    expect(again.manageToken).toBe(results[0]!.manageToken);
+    await expect(book(start + 60 * MIN, {}, 'retry-key-1')).rejects.toMatchObject({ code: 'idempotency-conflict' });
+    const onDay = await appointments.listByProvider('clinic', results[0]!.appointment.providerId, start - MIN, start + MIN);
+    expect(onDay).toHaveLength(1);
+  });
+
+  it('plans reminders on the consumer channels and writes a room outbox row in the same step', async () => {
+    const start = MONDAY_9 + 7 * 24 * 60 * MIN;
+    const { appointment } = await book(start, { consumer: { ...consumer, smsConsent: false } });
+    expect(appointment.reminders).toEqual([{ dueAt: start - 1440 * MIN, channels: ['email'], status: 'pending', deliveries: [{ channel: 'email', status: 'pending' }] }]);
+    const outbox = await appointments.listOutbox('clinic', appointment.providerId);
+    expect(outbox).toContainEqual(expect.objectContaining({ kind: 'room.ensure', appointmentId: appointment.id, version: 1 }));
+    expect(kicked).toContain(appointment.providerId);
+  });
+
+  it('cancel frees the slot, is idempotent, and respects the cutoff for consumers only', async () => {
+    const start = MONDAY_9 + 8 * 24 * 60 * MIN;
+    const { appointment, manageToken } = await book(start, { providerId: 'bob' });
+    await expect(book(start, { providerId: 'bob' })).rejects.toMatchObject({ code: 'slot-unavailable' });
+    const asConsumer = { caller: { kind: 'anonymous' as const }, manageToken };
+    const cancelled = await cancelAppointment(deps, appointment.id, asConsumer, { reason: 'sick' });
+    expect(cancelled).toMatchObject({ status: 'cancelled', cancelReason: 'sick', version: 2 });
+    expect(await cancelAppointment(deps, appointment.id, asConsumer, {})).toMatchObject({ status: 'cancelled', version: 2 });
+    expect((await book(start, { providerId: 'bob' })).appointment.providerId).toBe('bob');
+
+    const late = await book(start + 120 * MIN, { providerId: 'bob' });
+    const saved = now;
+    now = late.appointment.start - 60 * MIN;
+    try {
+      await expect(cancelAppointment(deps, late.appointment.id, { caller: { kind: 'anonymous' }, manageToken: late.manageToken }, {})).rejects.toMatchObject({ code: 'too-late' });
+      const byStaff = await cancelAppointment(deps, late.appointment.id, { caller: { kind: 'staff', oid: 'oid-bob', roles: [] } }, {});
+      expect(byStaff.status).toBe('cancelled');
+    } finally {
+      now = saved;
+    }
+  });
+
+  it('reschedule moves the appointment, frees the old time and honours If-Match', async () => {
+    const start = MONDAY_9 + 9 * 24 * 60 * MIN;
+    const { appointment, manageToken } = await book(start, { providerId: 'amy' });
+    const credentials = { caller: { kind: 'anonymous' as const }, manageToken };
+    await expect(rescheduleAppointment(deps, appointment.id, credentials, { start: start + 60 * MIN, ifMatch: '"7"' })).rejects.toMatchObject({ code: 'version-mismatch' });
+    // Moving by 15 minutes overlaps its own old time: allowed, because the old time is released in the same step.
+    const moved = await rescheduleAppointment(deps, appointment.id, credentials, { start: start + 15 * MIN, ifMatch: '"1"' });
+    expect(moved).toMatchObject({ start: start + 15 * MIN, end: start + 45 * MIN, version: 2, providerId: 'amy' });
+    // 10:00 would touch the moved one's buffers (09:05-09:55 padded); 10:15 is free, then taken.
+    await expect(book(start + 60 * MIN, { providerId: 'amy' })).rejects.toMatchObject({ code: 'slot-unavailable' });
+    const other = await book(start + 75 * MIN, { providerId: 'amy' });
+    expect(other.appointment.providerId).toBe('amy');
+    await expect(rescheduleAppointment(deps, appointment.id, credentials, { start: start + 75 * MIN })).rejects.toMatchObject({ code: 'slot-unavailable' });
+    // The old 09:00 time was released by the move: it can be booked again.
+    await expect(book(start - 0, { providerId: 'amy' })).rejects.toMatchObject({ code: 'slot-unavailable' });
+    await cancelAppointment(deps, appointment.id, credentials, {});
+    await expect(rescheduleAppointment(deps, appointment.id, credentials, { start })).rejects.toMatchObject({ code: 'invalid-state' });
+  });
+
+  it('accepts a manage token for its own appointment only, and staff by role', async () => {
+    const a = await book(MONDAY_9 + 10 * 24 * 60 * MIN, { providerId: 'amy' });
+    const b = await book(MONDAY_9 + 10 * 24 * 60 * MIN, { providerId: 'bob' });
+    await expect(authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'anonymous' }, manageToken: b.manageToken })).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(authorizeAppointment(deps, 'unknown', { caller: { kind: 'anonymous' }, manageToken: b.manageToken })).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'anonymous' } })).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'staff', oid: 'oid-bob', roles: [] } })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(authorizeAppointment(deps, 'unknown', { caller: { kind: 'staff', oid: 'oid-bob', roles: [] } })).rejects.toMatchObject({ code: 'not-found' });
+    expect((await authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'staff', oid: 'oid-amy', roles: [] } })).role).toBe('provider');
+    expect((await authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'staff', oid: 'manager', roles: [] } })).role).toBe('manager');
+    expect((await authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'anonymous' }, manageToken: a.manageToken })).role).toBe('consumer');
+  });
+});
