@@ -44,7 +44,7 @@ export class HttpDispatcher {
       await this.dispatch(request, response);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        sendProblem(response, 'payload-too-large', `The body may be at most ${this.options.maxRequestBytes} bytes.`, { Connection: 'close' });
+        sendProblem(response, 'payload-too-large', `The body may be at most ${this.options.maxRequestBytes} bytes.`);
         request.resume();
         return;
       }
@@ -138,16 +138,23 @@ function queryMap(search: URLSearchParams): Record<string, string> {
   return query;
 }
 
-async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
-  if (Number(request.headers['content-length'] ?? 0) > limit) throw new BodyTooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new BodyTooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
+/** Buffers the body up to `limit`; above it the rest is drained unbuffered so a 413 can still be answered. */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
+  if (Number(request.headers['content-length'] ?? 0) > limit) return Promise.reject(new BodyTooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      if (size > limit) return;
+      size += chunk.length;
+      if (size > limit) {
+        chunks.length = 0;
+        reject(new BodyTooLarge());
+      } else chunks.push(chunk);
+    });
+    request.once('end', () => resolve(Buffer.concat(chunks)));
+    request.once('error', reject);
+  });
 }
 
 function bodyBytes(data: RpcTypedData | undefined): Buffer | undefined {

@@ -125,6 +125,19 @@ describe('local function host (virtual clock)', () => {
       await expectProblem(response, 413, 'payload-too-large');
     });
 
+    it('refuses a streamed body without a length once it passes the host cap', async () => {
+      const chunk = new Uint8Array(1024 * 1024).fill(97);
+      let sent = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent++ < 6) controller.enqueue(chunk);
+          else controller.close();
+        },
+      });
+      const init = { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body, duplex: 'half' };
+      await expectProblem(await fetch(`${api}/echo/1`, init as RequestInit), 413, 'payload-too-large');
+    });
+
     it('logs one JSON line per invocation without query strings or headers', async () => {
       const response = await fetch(`${api}/echo/logcheck?token=super-secret-value`, { headers: { Authorization: 'Bearer header-secret-value' } });
       expect(response.status).toBe(200);

@@ -41,6 +41,7 @@ export async function startHostProcess(options: HostProcessOptions = {}): Promis
     TABLE_NAME_PREFIX: uniqueTablePrefix(),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}/api`,
     CLOCK_MODE: options.clockMode ?? 'real',
+    ...acsEmulatorSettings(),
     ...options.env,
   };
   const child = spawn(process.execPath, [HOST_MAIN, '--app', options.appDir ?? REPO_ROOT, '--port', String(port)], {
@@ -70,6 +71,18 @@ export async function startHostProcess(options: HostProcessOptions = {}): Promis
         child.once('exit', () => resolve());
         child.kill('SIGKILL');
       }),
+  };
+}
+
+/** The run's ACS emulator (global-setup), with a sender and number, when it was started. */
+function acsEmulatorSettings(): Record<string, string> {
+  const { TEST_ACS_CONNECTION_STRING, TEST_ACS_CA_CERT_PATH } = process.env;
+  if (!TEST_ACS_CONNECTION_STRING || !TEST_ACS_CA_CERT_PATH) return {};
+  return {
+    ACS_CONNECTION_STRING: TEST_ACS_CONNECTION_STRING,
+    ACS_CA_CERT_PATH: TEST_ACS_CA_CERT_PATH,
+    ACS_EMAIL_SENDER: 'no-reply@appointments.example',
+    ACS_SMS_FROM: '+18005550100',
   };
 }
 
