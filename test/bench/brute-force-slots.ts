@@ -80,9 +80,14 @@ export function availabilityIntervals(
   return intervals;
 }
 
-export function bruteForceSlots(rules: SlotRules, providers: ProviderAvailability[], window: SlotWindow): Slot[] {
+/** `wallMemo` may be shared between calls (wall times resolve the same way every time) to save time in tests. */
+export function bruteForceSlots(
+  rules: SlotRules,
+  providers: ProviderAvailability[],
+  window: SlotWindow,
+  wallMemo: Map<string, number> = new Map(),
+): Slot[] {
   const duration = rules.durationMinutes * MINUTE;
-  const wallMemo = new Map<string, number>();
   const dateMemo = new Map<string, string>();
   const free = new Map<number, Set<string>>();
 

@@ -27,20 +27,29 @@ export function findSlots(rules: SlotRules, providers: ProviderAvailability[], w
   const bounds = startBounds(rules, window);
   if (bounds.first > bounds.last) return [];
 
-  const byStart = new Map<number, string[]>();
-  const ordered = [...providers].sort((a, b) => compareIds(a.providerId, b.providerId));
-  for (const provider of ordered) {
-    for (const start of providerStarts(rules, provider, bounds)) {
-      const ids = byStart.get(start);
-      if (ids) ids.push(provider.providerId);
-      else byStart.set(start, [provider.providerId]);
-    }
-  }
-
   const duration = rules.durationMinutes * MINUTE_MS;
-  return [...byStart.keys()]
-    .sort((a, b) => a - b)
-    .map((start) => ({ start, end: start + duration, providerIds: byStart.get(start) as string[] }));
+  const ordered = [...providers].sort((a, b) => compareIds(a.providerId, b.providerId));
+  let slots: Slot[] = [];
+  // Providers in id order, each merged into the sorted slot list, keep providerIds sorted.
+  for (const provider of ordered) {
+    const starts = providerStarts(rules, provider, bounds);
+    const merged: Slot[] = [];
+    let i = 0;
+    for (const start of starts) {
+      while (i < slots.length && (slots[i] as Slot).start < start) merged.push(slots[i++] as Slot);
+      const same = slots[i];
+      if (same !== undefined && same.start === start) {
+        same.providerIds.push(provider.providerId);
+        merged.push(same);
+        i += 1;
+      } else {
+        merged.push({ start, end: start + duration, providerIds: [provider.providerId] });
+      }
+    }
+    while (i < slots.length) merged.push(slots[i++] as Slot);
+    slots = merged;
+  }
+  return slots;
 }
 
 /**
@@ -135,22 +144,38 @@ function daysAtLimit(
 }
 
 /**
- * Busy appointments padded by their own buffers, sorted and merged into disjoint half-open
- * intervals: a candidate overlaps the union exactly when it overlaps one of them.
+ * The union of the busy appointments, each padded by its own buffers, as disjoint sorted half-open
+ * intervals: a candidate overlaps the union exactly when it overlaps one of them. Starts and ends
+ * are sorted separately (natively, as typed arrays) and swept with a depth count; a start at the
+ * same instant as an end comes first, so touching intervals merge.
  */
 function mergedBlockedTime(busy: BusyAppointment[]): { starts: number[]; ends: number[] } {
-  const padded = busy
-    .map((b) => [b.start - b.bufferBeforeMinutes * MINUTE_MS, b.end + b.bufferAfterMinutes * MINUTE_MS] as const)
-    .filter(([start, end]) => end > start)
-    .sort((a, b) => a[0] - b[0]);
+  const paddedStarts = new Float64Array(busy.length);
+  const paddedEnds = new Float64Array(busy.length);
+  let count = 0;
+  for (const b of busy) {
+    const start = b.start - b.bufferBeforeMinutes * MINUTE_MS;
+    const end = b.end + b.bufferAfterMinutes * MINUTE_MS;
+    if (end <= start) continue;
+    paddedStarts[count] = start;
+    paddedEnds[count] = end;
+    count += 1;
+  }
+  const sortedStarts = paddedStarts.subarray(0, count).sort();
+  const sortedEnds = paddedEnds.subarray(0, count).sort();
+
   const starts: number[] = [];
   const ends: number[] = [];
-  for (const [start, end] of padded) {
-    const last = ends.length - 1;
-    if (last >= 0 && start <= (ends[last] as number)) ends[last] = Math.max(ends[last] as number, end);
-    else {
-      starts.push(start);
-      ends.push(end);
+  let depth = 0;
+  for (let i = 0, j = 0; j < count; ) {
+    if (i < count && (sortedStarts[i] as number) <= (sortedEnds[j] as number)) {
+      if (depth === 0) starts.push(sortedStarts[i] as number);
+      depth += 1;
+      i += 1;
+    } else {
+      depth -= 1;
+      if (depth === 0) ends.push(sortedEnds[j] as number);
+      j += 1;
     }
   }
   return { starts, ends };

@@ -77,13 +77,11 @@ export class ZoneCalendar {
 
   /** Local day containing `instant`: the day whose [start, end) holds it. */
   dayOf(instant: number): number {
-    const utcDay = Math.floor(instant / DAY_MS);
     // Offsets stay within ±14 h, so the local date is the UTC date or a neighbour.
-    for (const day of [utcDay - 1, utcDay, utcDay + 1]) {
-      const frame = this.frame(day);
-      if (frame.start <= instant && instant < frame.end) return day;
-    }
-    throw new RangeError(`No local day contains ${new Date(instant).toISOString()}`);
+    const utcDay = Math.floor(instant / DAY_MS);
+    const frame = this.frame(utcDay);
+    if (instant < frame.start) return utcDay - 1;
+    return instant < frame.end ? utcDay : utcDay + 1;
   }
 
   /** [start, end) instants of local `day`. */
