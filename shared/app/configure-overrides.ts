@@ -3,7 +3,8 @@ import { assertCanManage, assertCanReadCalendar, requireStaff, type Caller } fro
 import { AppError } from './errors';
 import { putResource, requireBusiness, requireProvider, type ConfigurationDeps, type PutResult } from './configuration';
 import type { OverrideRecord } from './ports/provider-calendar-repository';
-import { addDays, boundToInstant, localDateOf, resolveWindow, type WindowBound } from './time-window';
+import { localDateOf } from '../domain/availability/local-time';
+import { addDays, boundToInstant, resolveWindow, type WindowBound } from './time-window';
 
 export interface OverrideInput {
   intervals: WallInterval[];

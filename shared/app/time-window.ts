@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { dateOfDay, dayOfDate, localDayBounds } from '../domain/availability/local-time';
 import { AppError } from './errors';
 
 /** A window bound as the caller wrote it: an instant, or a local date read in some zone. */
@@ -11,10 +12,10 @@ export interface Window {
   to: number;
 }
 
-/** A date means local midnight in `zone` (or the first instant of that day if midnight does not exist). */
+/** A date means the start of that local day in `zone` (the slot engine's reading of days). */
 export function boundToInstant(bound: WindowBound, zone: string): number {
   if ('instant' in bound) return bound.instant;
-  return DateTime.fromISO(bound.date, { zone }).startOf('day').toMillis();
+  return localDayBounds(bound.date, zone).start;
 }
 
 /** API.md "Windows": `to` after `from`, and at most `maxDays` local days apart. */
@@ -30,12 +31,7 @@ export function resolveWindow(from: WindowBound, to: WindowBound, zone: string, 
   return window;
 }
 
-/** The local date (YYYY-MM-DD) of an instant in a zone. */
-export function localDateOf(instant: number, zone: string): string {
-  return DateTime.fromMillis(instant, { zone }).toISODate()!;
-}
-
 /** A date `days` later (or earlier) on the calendar. */
 export function addDays(date: string, days: number): string {
-  return DateTime.fromISO(date, { zone: 'utc' }).plus({ days }).toISODate()!;
+  return dateOfDay(dayOfDate(date) + days);
 }

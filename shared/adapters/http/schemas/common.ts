@@ -1,5 +1,6 @@
 import { IANAZone, DateTime } from 'luxon';
 import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js';
+import { dayOfDate } from '../../../domain/availability/local-time';
 import type { WallInterval } from '../../../domain/availability/types';
 import type { WindowBound } from '../../../app/time-window';
 import { z } from './registry';
@@ -12,10 +13,13 @@ export const resourceId = z
   .regex(ID_PATTERN, 'must be 1-64 letters, digits, "_" or "-", starting with a letter or digit')
   .openapi({ example: 'downtown-clinic' });
 
-const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
 export function isRealDate(value: string): boolean {
-  return DATE_PATTERN.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
+  try {
+    dayOfDate(value);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export const localDate = z
