@@ -3,7 +3,8 @@ import { planConsumerReminders, type Appointment, type Consumer } from '../../do
 import { AppError } from '../errors';
 import { runIdempotent } from '../idempotency';
 import { newManageToken } from '../manage-token';
-import type { AppointmentStore, OutboxMessage } from '../ports/appointment-store';
+import type { AppointmentStore } from '../ports/appointment-store';
+import { effectsOf } from './effects';
 import type { BusinessRepository, ProviderRecord, ServiceRecord } from '../ports/business-repository';
 import type { Clock } from '../ports/clock';
 import type { IdempotencyStore } from '../ports/idempotency-store';
@@ -27,10 +28,7 @@ export interface BookingRequest {
   notes?: string;
 }
 
-/** Rooms may live 180 days: create right away only when the visit is close enough (ARCHITECTURE.md). */
-export const ROOM_EAGER_DAYS = 150;
 const MAX_ATTEMPTS = 8;
-const DAY_MS = 86_400_000;
 
 /** The answer body of a booking, built by the HTTP layer (it is also what an idempotent replay returns). */
 export type PresentBooking = (appointment: Appointment, manageToken: string) => unknown;
@@ -86,7 +84,7 @@ async function bookOnce(
         providerId: chosen.provider.id,
         days: dayRowChanges(chosen.time, { add: appointment }),
         appointment: { value: appointment },
-        outbox: bookedEffects(appointment, now),
+        outbox: effectsOf({ kind: 'booked', appointment, manageToken: manage.token }, now),
       });
     } catch (error) {
       if (error instanceof WriteConflictError) {
@@ -156,24 +154,6 @@ function newAppointment(
     version: 1,
     reminders: planConsumerReminders(request.start, service.reminders, request.consumer, now),
     manageTokenHash,
-  };
-}
-
-export function bookedEffects(appointment: Appointment, now: number): OutboxMessage[] {
-  if (appointment.start - now > ROOM_EAGER_DAYS * DAY_MS) return [];
-  return [outboxMessage(appointment, 'room.ensure', now)];
-}
-
-export function outboxMessage(appointment: Appointment, kind: OutboxMessage['kind'], now: number, payload?: Record<string, unknown>): OutboxMessage {
-  return {
-    id: `${appointment.id}|${appointment.version}|${kind}`,
-    kind,
-    appointmentId: appointment.id,
-    businessId: appointment.businessId,
-    providerId: appointment.providerId,
-    version: appointment.version,
-    ...(payload ? { payload } : {}),
-    createdAt: now,
   };
 }
 

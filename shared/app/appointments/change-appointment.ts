@@ -2,11 +2,11 @@ import { cancelRefusal, planConsumerReminders, rescheduleRefusal, type Appointme
 import { AppError } from '../errors';
 import { WriteConflictError } from '../ports/versioned';
 import { authorizeAppointment, checkIfMatch, type AppointmentCredentials } from './appointment-access';
-import { outboxMessage, ROOM_EAGER_DAYS, type BookingDeps } from './book-appointment';
+import type { BookingDeps } from './book-appointment';
+import { effectsOf } from './effects';
 import { dayRowChanges, isOffered, readProviderTime } from './provider-time';
 
 const MAX_ATTEMPTS = 8;
-const DAY_MS = 86_400_000;
 
 const refusalMessages: Record<TransitionError, string> = {
   'invalid-state': 'The appointment is not in a state that allows this.',
@@ -50,7 +50,7 @@ export async function cancelAppointment(
         providerId: current.providerId,
         days: dayRowChanges(time, { remove: current }),
         appointment: { value: cancelled, etag: appointment.etag, previousStart: current.start },
-        outbox: current.roomId ? [outboxMessage(cancelled, 'room.delete', now, { roomId: current.roomId })] : [],
+        outbox: effectsOf({ kind: 'cancelled', appointment: cancelled, previous: current }, now),
       });
     } catch (error) {
       if (error instanceof WriteConflictError) continue;
@@ -96,14 +96,13 @@ export async function rescheduleAppointment(
     if (!isOffered(time, service.value, options.start, now, current.id)) {
       throw new AppError('slot-unavailable', 'This time is not available.');
     }
-    const effects = moved.start - now <= ROOM_EAGER_DAYS * DAY_MS ? [outboxMessage(moved, 'room.ensure', now)] : [];
     try {
       await deps.appointments.commit({
         businessId: current.businessId,
         providerId: current.providerId,
         days: dayRowChanges(time, { remove: current, add: moved }),
         appointment: { value: moved, etag: appointment.etag, previousStart: current.start },
-        outbox: effects,
+        outbox: effectsOf({ kind: 'rescheduled', appointment: moved, previous: current }, now),
       });
     } catch (error) {
       if (error instanceof WriteConflictError) continue;
