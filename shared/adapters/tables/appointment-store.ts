@@ -156,38 +156,21 @@ function dayAction(partitionKey: string, day: DayRow): TransactionAction {
   return day.etag ? ['update', entity, 'Replace', { etag: day.etag }] : ['create', entity];
 }
 
+/** Fields kept as their own columns (filterable); everything else travels in one JSON `data` column. */
+const COLUMNS = ['id', 'businessId', 'serviceId', 'providerId', 'start', 'end', 'status', 'version', 'createdAt', 'updatedAt'] as const;
+type ColumnFields = Pick<Appointment, (typeof COLUMNS)[number]>;
+
 function appointmentEntity(partitionKey: string, rowKey: string, appointment: Appointment) {
-  return {
-    partitionKey,
-    rowKey,
-    id: appointment.id,
-    businessId: appointment.businessId,
-    serviceId: appointment.serviceId,
-    providerId: appointment.providerId,
-    start: appointment.start,
-    end: appointment.end,
-    status: appointment.status,
-    version: appointment.version,
-    createdAt: appointment.createdAt,
-    updatedAt: appointment.updatedAt,
-    // Nested and optional fields travel as one JSON document: Table Storage has no nested types.
-    data: JSON.stringify({
-      bufferBeforeMinutes: appointment.bufferBeforeMinutes,
-      bufferAfterMinutes: appointment.bufferAfterMinutes,
-      consumer: appointment.consumer,
-      notes: appointment.notes,
-      cancelReason: appointment.cancelReason,
-      roomId: appointment.roomId,
-      chatThreadId: appointment.chatThreadId,
-      reminders: appointment.reminders,
-      manageTokenHash: appointment.manageTokenHash,
-    }),
-  };
+  const columns = Object.fromEntries(COLUMNS.map((name) => [name, appointment[name]])) as ColumnFields;
+  const data = Object.fromEntries(Object.entries(appointment).filter(([name]) => !(COLUMNS as readonly string[]).includes(name)));
+  // Table Storage has no nested types: nested and optional fields are one JSON document.
+  return { partitionKey, rowKey, ...columns, data: JSON.stringify(data) };
 }
 
 function appointmentFromRow(row: Row): Appointment {
-  const data = jsonField<Omit<Appointment, 'id' | 'businessId' | 'serviceId' | 'providerId' | 'start' | 'end' | 'status' | 'version' | 'createdAt' | 'updatedAt'>>(row, 'data');
+  const data = jsonField<Omit<Appointment, keyof ColumnFields>>(row, 'data');
   return {
+    ...data,
     id: row.id as string,
     businessId: row.businessId as string,
     serviceId: row.serviceId as string,
@@ -198,7 +181,6 @@ function appointmentFromRow(row: Row): Appointment {
     version: Number(row.version),
     createdAt: Number(row.createdAt),
     updatedAt: Number(row.updatedAt),
-    ...data,
   };
 }
 
