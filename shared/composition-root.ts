@@ -19,6 +19,15 @@ import { createLogger } from './adapters/logging/logger';
 import type { BookingDeps } from './app/appointments/book-appointment';
 import { dispatchPartition, type OutboxDeps } from './app/outbox/dispatch-outbox';
 import { roomHandlers } from './app/rooms/appointment-room';
+import { parseConnectionString } from '@azure/communication-common';
+import { TableProviderIdentityStore } from './adapters/tables/acs-identity-store';
+import { TableFeedTokenStore } from './adapters/tables/feed-token-store';
+import { chatNoticeHandlers } from './app/chat/chat-notices';
+import { accessRevocationHandlers } from './app/join/access-revocation';
+import type { JoinDeps } from './app/join/join-appointment';
+import type { FeedDeps } from './app/workspace/calendar-feed';
+import type { OutcomeDeps } from './app/workspace/appointment-outcomes';
+import type { ListDeps } from './app/workspace/list-appointments';
 
 /** Everything the handlers need, built once from validated settings. */
 export interface AppServices {
@@ -35,6 +44,10 @@ export interface AppServices {
   booking: BookingDeps;
   /** The transactional outbox and the handler of each message kind. */
   outbox: OutboxDeps;
+  /** Joining the visit: rooms, ACS identities, chat threads, tokens. */
+  join: JoinDeps;
+  /** The provider's workspace: lists, outcomes, calendar feed. */
+  workspace: OutcomeDeps & ListDeps & FeedDeps;
 }
 
 let services: AppServices | undefined;
@@ -53,8 +66,17 @@ function buildServices(settings: Settings): AppServices {
   const log = createLogger(console, settings.LOG_LEVEL, { component: 'outbox' });
   const outbox: OutboxDeps = {
     appointments,
-    handlers: roomHandlers({ appointments, businesses, rooms: acs.rooms, clock }),
+    handlers: {
+      ...roomHandlers({ appointments, businesses, rooms: acs.rooms, clock }),
+      ...chatNoticeHandlers({ businesses, get chat() { return acs.chat; } }),
+      // `acs` builds each ACS client on first use, so handlers that never run construct nothing.
+      ...accessRevocationHandlers(acs),
+    },
     onError: (message, error) => log.warn('outbox.message.failed', { kind: message.kind, appointmentId: message.appointmentId, error }),
+  };
+  // The request does not wait for side effects (rooms, lifecycle); the outbox sweep timer is the guarantee.
+  const kickOutbox = (location: { businessId: string; providerId: string }) => {
+    dispatchPartition(outbox, location).catch((error: unknown) => log.warn('outbox.kick.failed', { error }));
   };
   return {
     settings,
@@ -72,12 +94,26 @@ function buildServices(settings: Settings): AppServices {
       appointments,
       idempotency: new TableIdempotencyStore(tables),
       clock,
-      // The request does not wait for side effects (rooms, lifecycle); the outbox sweep timer is the guarantee.
-      kickOutbox: (location) => {
-        dispatchPartition(outbox, location).catch((error: unknown) => log.warn('outbox.kick.failed', { error }));
-      },
+      kickOutbox,
     },
     outbox,
+    join: {
+      appointments,
+      businesses,
+      clock,
+      providerIdentities: new TableProviderIdentityStore(tables),
+      get rooms() {
+        return acs.rooms;
+      },
+      get identity() {
+        return acs.identity;
+      },
+      get chat() {
+        return acs.chat;
+      },
+      acsEndpoint: () => settings.ACS_ENDPOINT ?? parseConnectionString(settings.ACS_CONNECTION_STRING ?? '').endpoint,
+    },
+    workspace: { businesses, appointments, clock, kickOutbox, feedTokens: new TableFeedTokenStore(tables) },
     healthProbes: {
       storage: async () => {
         await tables.service().getProperties();

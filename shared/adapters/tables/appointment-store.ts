@@ -2,6 +2,7 @@ import { odata, RestError, type TableClient, type TransactionAction } from '@azu
 import type { Appointment } from '../../domain/appointments/appointment';
 import type {
   AppointmentLocation,
+  AppointmentPageQuery,
   AppointmentStore,
   BookingState,
   DayRow,
@@ -115,6 +116,23 @@ export class TableAppointmentStore implements AppointmentStore {
       odata`PartitionKey eq ${providerPartition(businessId, providerId)} and RowKey ge ${byStartRow(from, '')} and RowKey lt ${byStartRow(to, '')}`,
     );
     return rows.map(appointmentFromRow);
+  }
+
+  async pageByProvider(businessId: string, providerId: string, query: AppointmentPageQuery): Promise<{ appointments: Appointment[]; more: boolean }> {
+    const partition = providerPartition(businessId, providerId);
+    const lower = query.after && query.after.start >= query.from
+      ? odata`RowKey gt ${byStartRow(query.after.start, query.after.id)}`
+      : odata`RowKey ge ${byStartRow(query.from, '')}`;
+    const status = query.status ? odata` and status eq ${query.status}` : '';
+    const filter = odata`PartitionKey eq ${partition} and RowKey lt ${byStartRow(query.to, '')}` + ` and ${lower}${status}`;
+    const client = await this.client();
+    const appointments: Appointment[] = [];
+    // One row past the limit tells whether another page follows; the query stops reading there.
+    for await (const row of client.listEntities<Record<string, unknown>>({ queryOptions: { filter } })) {
+      if (appointments.length === query.limit) return { appointments, more: true };
+      appointments.push(appointmentFromRow(row));
+    }
+    return { appointments, more: false };
   }
 
   async listOutbox(businessId: string, providerId: string): Promise<OutboxMessage[]> {

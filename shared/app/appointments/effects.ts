@@ -8,7 +8,9 @@ const DAY_MS = 86_400_000;
 export type AppointmentChange =
   | { kind: 'booked'; appointment: Appointment; manageToken: string }
   | { kind: 'rescheduled'; appointment: Appointment; previous: Appointment }
-  | { kind: 'cancelled'; appointment: Appointment; previous: Appointment };
+  | { kind: 'cancelled'; appointment: Appointment; previous: Appointment }
+  | { kind: 'completed'; appointment: Appointment; previous: Appointment }
+  | { kind: 'no-show'; appointment: Appointment; previous: Appointment };
 
 /**
  * Every side effect of a change, written as outbox rows in the same transaction as the change itself.
@@ -21,12 +23,28 @@ export function effectsOf(change: AppointmentChange, now: number): OutboxMessage
     case 'booked':
     case 'rescheduled':
       if (appointment.start - now <= ROOM_EAGER_DAYS * DAY_MS) effects.push(outboxMessage(appointment, 'room.ensure', now));
+      if (change.kind === 'rescheduled' && change.previous.chatThreadId) {
+        effects.push(outboxMessage(appointment, 'chat.notice', now, { threadId: change.previous.chatThreadId, notice: 'rescheduled', start: appointment.start, end: appointment.end }));
+      }
       break;
     case 'cancelled':
       if (change.previous.roomId) effects.push(outboxMessage(appointment, 'room.delete', now, { roomId: change.previous.roomId }));
+      if (change.previous.chatThreadId) effects.push(outboxMessage(appointment, 'chat.notice', now, { threadId: change.previous.chatThreadId, notice: 'cancelled' }));
+      effects.push(...revokeConsumerAccess(appointment, change.previous, now));
+      break;
+    case 'no-show':
+      effects.push(...revokeConsumerAccess(appointment, change.previous, now));
+      break;
+    case 'completed':
       break;
   }
   return effects;
+}
+
+/** The consumer loses the visit's tokens and room seat (only if they ever joined). */
+function revokeConsumerAccess(appointment: Appointment, previous: Appointment, now: number): OutboxMessage[] {
+  if (!previous.consumerAcsUserId) return [];
+  return [outboxMessage(appointment, 'access.revoke', now, { userId: previous.consumerAcsUserId, ...(previous.roomId ? { roomId: previous.roomId } : {}) })];
 }
 
 export function outboxMessage(appointment: Appointment, kind: OutboxMessage['kind'], now: number, payload?: Record<string, unknown>): OutboxMessage {

@@ -1,4 +1,4 @@
-import type { Appointment } from '../../domain/appointments/appointment';
+import type { Appointment, AppointmentStatus } from '../../domain/appointments/appointment';
 import type { BusyAppointment } from '../../domain/availability/types';
 import type { OverrideRecord, ScheduleRecord } from './provider-calendar-repository';
 import type { Versioned } from './versioned';
@@ -19,7 +19,7 @@ export interface BookingState {
   days: DayRow[];
 }
 
-export type OutboxKind = 'room.ensure' | 'room.delete' | 'lifecycle.start' | 'lifecycle.event';
+export type OutboxKind = 'room.ensure' | 'room.delete' | 'lifecycle.start' | 'lifecycle.event' | 'chat.notice' | 'access.revoke';
 
 /** A side effect recorded in the same transaction as the change that causes it (transactional outbox). */
 export interface OutboxMessage {
@@ -50,6 +50,17 @@ export interface AppointmentLocation {
   providerId: string;
 }
 
+/** One page of a provider's appointments in (start, id) order. */
+export interface AppointmentPageQuery {
+  /** Starts in [from, to). */
+  from: number;
+  to: number;
+  status?: AppointmentStatus;
+  /** Resume strictly after this appointment. */
+  after?: { start: number; id: string };
+  limit: number;
+}
+
 export interface AppointmentStore {
   /** Schedule, overrides of `localDates` and day rows of `utcDates` of one provider, in one query. */
   readBookingState(
@@ -64,6 +75,8 @@ export interface AppointmentStore {
   find(appointmentId: string): Promise<Versioned<Appointment> | undefined>;
   /** Appointments of one provider starting in [from, to), sorted by start. */
   listByProvider(businessId: string, providerId: string, from: number, to: number): Promise<Appointment[]>;
+  /** At most `limit` appointments in (start, id) order, read with one range query; `more` when others follow. */
+  pageByProvider(businessId: string, providerId: string, query: AppointmentPageQuery): Promise<{ appointments: Appointment[]; more: boolean }>;
   listOutbox(businessId: string, providerId: string): Promise<OutboxMessage[]>;
   deleteOutbox(message: OutboxMessage): Promise<void>;
   /** Provider partitions that may hold outbox rows (each with a marker to clear when empty). */

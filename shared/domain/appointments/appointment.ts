@@ -36,6 +36,8 @@ export interface Appointment {
   cancelReason?: string;
   roomId?: string;
   chatThreadId?: string;
+  /** The consumer's ACS identity for this appointment (one per appointment, created on first join). */
+  consumerAcsUserId?: string;
   createdAt: number;
   updatedAt: number;
   /** Bumped on every change; If-Match and the calendar SEQUENCE use it. */

@@ -22,8 +22,9 @@ export function calendarUid(appointmentId: string): string {
  * Times are UTC; the zone is named in X-WR-TIMEZONE and in the description. A single cancelled
  * appointment is published as METHOD:CANCEL, so importing it removes the event.
  */
-export function buildCalendar(entries: readonly CalendarEntry[], options: { calendarName?: string; timeZone: string }): string {
-  const single = entries.length === 1 ? entries[0] : undefined;
+export function buildCalendar(entries: readonly CalendarEntry[], options: { calendarName?: string; timeZone: string; feed?: boolean }): string {
+  const single = entries.length === 1 && !options.feed ? entries[0] : undefined;
+  // A feed is always PUBLISH: its cancelled events carry STATUS:CANCELLED, even when it holds just one.
   const method = single?.appointment.status === 'cancelled' ? 'CANCEL' : 'PUBLISH';
   const events: EventAttributes[] = entries.map((entry) => toEvent(entry, method));
   const { error, value } = createEvents(events, { productId: PRODUCT_ID, method, calName: options.calendarName });

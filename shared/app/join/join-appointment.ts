@@ -1,0 +1,99 @@
+import { DateTime } from 'luxon';
+import { joinWindow, type Appointment } from '../../domain/appointments/appointment';
+import { authorizeAppointment, type AppointmentCredentials, type AppointmentRole } from '../appointments/appointment-access';
+import { ensureChatThread } from '../chat/appointment-chat';
+import { AppError } from '../errors';
+import type { ChatPort, IdentityPort, RoomRole, TokenScope } from '../ports/acs';
+import type { ProviderIdentityStore } from '../ports/provider-identity-store';
+import { ensureAppointmentRoom, type RoomDeps } from '../rooms/appointment-room';
+import { ensureConsumerIdentity, ensureProviderIdentity, notBooked } from './participant-identity';
+
+export interface JoinDeps extends RoomDeps {
+  identity: IdentityPort;
+  chat: ChatPort;
+  providerIdentities: ProviderIdentityStore;
+  /** The ACS endpoint the client SDKs connect to with the token. */
+  acsEndpoint: () => string;
+}
+
+export interface JoinResult {
+  acsUserId: string;
+  token: string;
+  expiresOn: number;
+  roomId: string;
+  role: RoomRole;
+  endpoint: string;
+  chatThreadId: string;
+}
+
+/** Calling and chat; the service allows token lifetimes of 60-1440 minutes. */
+export const JOIN_SCOPES: TokenScope[] = ['voip', 'chat'];
+export const MIN_TOKEN_MINUTES = 60;
+export const MAX_TOKEN_MINUTES = 1440;
+
+/** Minutes a join token lives: the rest of the appointment, within the service's limits (a longer visit re-joins). */
+export function joinTokenMinutes(end: number, now: number): number {
+  const rest = Math.ceil((end - now) / 60_000);
+  return Math.min(MAX_TOKEN_MINUTES, Math.max(MIN_TOKEN_MINUTES, rest));
+}
+
+const utc = (instant: number) => DateTime.fromMillis(instant, { zone: 'utc' }).toISO({ suppressMilliseconds: true })!;
+
+/** 409 join-window-closed (with both bounds) outside `start - joinWindowMinutes .. end`. */
+export function assertJoinWindowOpen(appointment: Pick<Appointment, 'start' | 'end'>, joinWindowMinutes: number, now: number): void {
+  const { opensAt, closedAt } = joinWindow(appointment, joinWindowMinutes);
+  if (now >= opensAt && now <= closedAt) return;
+  const detail = now < opensAt ? 'The visit cannot be joined yet.' : 'The visit has ended.';
+  throw new AppError('join-window-closed', detail, { opensAt: utc(opensAt), closedAt: utc(closedAt) });
+}
+
+/**
+ * Lets the consumer (manage token) or the provider (staff token) into the appointment's room: room,
+ * identity, room membership with the participant's role, chat thread, and a token for calling and chat.
+ * Managers who are not the appointment's provider have no seat in the visit.
+ */
+export async function joinAppointment(deps: JoinDeps, appointmentId: string, credentials: AppointmentCredentials): Promise<JoinResult> {
+  const { appointment, role } = await authorizeAppointment(deps, appointmentId, credentials);
+  const current = appointment.value;
+  const [service, provider] = await Promise.all([
+    deps.businesses.getService(current.businessId, current.serviceId),
+    deps.businesses.getProvider(current.businessId, current.providerId),
+  ]);
+  if (!provider) throw new Error(`provider ${current.providerId} of appointment ${current.id} is missing`);
+  const participant = participantOf(role, credentials, provider.value.staffObjectId);
+  if (current.status !== 'booked') throw notBooked();
+  const now = deps.clock.now();
+  assertJoinWindowOpen(current, service?.value.joinWindowMinutes ?? 15, now);
+
+  const roomId = await ensureAppointmentRoom(deps, appointmentId);
+  if (!roomId) throw notBooked();
+  const consumerId = await ensureConsumerIdentity(deps, appointmentId);
+  const providerId = await ensureProviderIdentity(deps, current.businessId, current.providerId);
+  const acsUserId = participant === 'consumer' ? consumerId : providerId;
+  const roomRole: RoomRole = participant === 'consumer' ? 'Attendee' : 'Presenter';
+  await deps.rooms.upsertParticipants(roomId, [{ userId: acsUserId, role: roomRole }]);
+  const chatThreadId = await ensureChatThread(deps, appointmentId, {
+    topic: service?.value.name ?? 'Appointment',
+    participants: [
+      { userId: consumerId, displayName: current.consumer.name },
+      { userId: providerId, displayName: provider.value.displayName },
+    ],
+  });
+
+  const token = await deps.identity.issueToken(acsUserId, JOIN_SCOPES, joinTokenMinutes(current.end, now));
+  // A cancel that landed meanwhile may have revoked the consumer's tokens before this one existed.
+  const after = await deps.appointments.find(appointmentId);
+  if (after?.value.status !== 'booked') {
+    if (participant === 'consumer') await deps.identity.revokeTokens(acsUserId);
+    throw notBooked();
+  }
+  return { acsUserId, token: token.token, expiresOn: token.expiresOn, roomId, role: roomRole, endpoint: deps.acsEndpoint(), chatThreadId };
+}
+
+function participantOf(role: AppointmentRole, credentials: AppointmentCredentials, providerObjectId: string): 'consumer' | 'provider' {
+  if (role === 'consumer') return 'consumer';
+  // A manager who is also the appointment's provider joins as its provider.
+  if (credentials.caller.kind === 'staff' && credentials.caller.oid === providerObjectId) return 'provider';
+  if (role === 'provider') return 'provider';
+  throw new AppError('forbidden', 'Only the consumer and the provider of an appointment can join it.');
+}
