@@ -28,6 +28,11 @@ import type { JoinDeps } from './app/join/join-appointment';
 import type { FeedDeps } from './app/workspace/calendar-feed';
 import type { OutcomeDeps } from './app/workspace/appointment-outcomes';
 import type { ListDeps } from './app/workspace/list-appointments';
+import type { LifecycleDeps } from './app/lifecycle/lifecycle-deps';
+import { lifecycleHandlers } from './app/lifecycle/lifecycle-outbox';
+import type { LifecyclePort } from './app/ports/lifecycle';
+import { TableNotificationStore } from './adapters/tables/notification-store';
+import { consumerLinks } from './adapters/http/schemas/appointments';
 
 /** Everything the handlers need, built once from validated settings. */
 export interface AppServices {
@@ -48,6 +53,12 @@ export interface AppServices {
   join: JoinDeps;
   /** The provider's workspace: lists, outcomes, calendar feed. */
   workspace: OutcomeDeps & ListDeps & FeedDeps;
+  /** The appointment lifecycle's activities (functions/durable). */
+  lifecycle: LifecycleDeps;
+  /** The outbox with the lifecycle handlers over one invocation's durable client (the functions that dispatch bind one). */
+  outboxWith(lifecycle: LifecyclePort): OutboxDeps;
+  /** Booking deps whose kick dispatches with one invocation's lifecycle port. */
+  bookingWith(lifecycle: LifecyclePort): BookingDeps;
 }
 
 let services: AppServices | undefined;
@@ -78,6 +89,10 @@ function buildServices(settings: Settings): AppServices {
   const kickOutbox = (location: { businessId: string; providerId: string }) => {
     dispatchPartition(outbox, location).catch((error: unknown) => log.warn('outbox.kick.failed', { error }));
   };
+  const outboxWith = (lifecycle: LifecyclePort): OutboxDeps => ({ ...outbox, handlers: { ...outbox.handlers, ...lifecycleHandlers(lifecycle) } });
+  const booking: BookingDeps = { businesses, appointments, idempotency: new TableIdempotencyStore(tables), clock, kickOutbox };
+  const baseUrl = settings.PUBLIC_BASE_URL.replace(/\/$/, '');
+  const lifecycleLog = createLogger(console, settings.LOG_LEVEL, { component: 'lifecycle' });
   return {
     settings,
     clock,
@@ -89,14 +104,40 @@ function buildServices(settings: Settings): AppServices {
       calendars: new TableProviderCalendarRepository(tables),
       clock,
     },
-    booking: {
-      businesses,
-      appointments,
-      idempotency: new TableIdempotencyStore(tables),
-      clock,
-      kickOutbox,
-    },
+    booking,
     outbox,
+    outboxWith,
+    bookingWith: (lifecycle) => ({
+      ...booking,
+      kickOutbox: (location) => {
+        dispatchPartition(outboxWith(lifecycle), location).catch((error: unknown) => log.warn('outbox.kick.failed', { error }));
+      },
+    }),
+    lifecycle: {
+      appointments,
+      businesses,
+      notifications: new TableNotificationStore(tables),
+      get email() {
+        return acs.email;
+      },
+      get sms() {
+        return acs.sms;
+      },
+      rooms: { appointments, businesses, get rooms() { return acs.rooms; }, clock },
+      clock,
+      links: {
+        consumer: (appointmentId, manageToken) => {
+          if (manageToken) {
+            const links = consumerLinks(settings.PUBLIC_BASE_URL, appointmentId, manageToken);
+            return { join: links.join, manage: links.self };
+          }
+          const base = `${baseUrl}/appointments/${encodeURIComponent(appointmentId)}`;
+          return { join: `${base}/join`, manage: base };
+        },
+        providerJoin: (appointmentId) => `${baseUrl}/appointments/${encodeURIComponent(appointmentId)}/join`,
+      },
+      log: lifecycleLog,
+    },
     join: {
       appointments,
       businesses,

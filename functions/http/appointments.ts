@@ -1,4 +1,6 @@
-import { app, type HttpRequest } from '@azure/functions';
+import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
+import { durableLifecycle } from '../../shared/adapters/durable/durable-lifecycle';
 import { authorizeAppointment, type AppointmentCredentials } from '../../shared/app/appointments/appointment-access';
 import { appointmentCalendar } from '../../shared/app/appointments/appointment-calendar';
 import { bookAppointment } from '../../shared/app/appointments/book-appointment';
@@ -17,6 +19,9 @@ import {
 } from '../../shared/adapters/http/schemas/appointments';
 import { getServices } from '../../shared/composition-root';
 
+/** Booking deps whose outbox kick reaches the lifecycle through this invocation's durable client. */
+const bookingFor = (invocation: InvocationContext) => getServices().bookingWith(durableLifecycle(() => df.getClient(invocation)));
+
 /** Staff bearer token, or the consumer's manage token from the header or the `token` query parameter. */
 async function credentialsOf(request: HttpRequest): Promise<AppointmentCredentials> {
   const caller = await callerOf(getServices().staffAuth, request);
@@ -28,8 +33,10 @@ app.http('bookAppointment', {
   route: 'businesses/{businessId}/appointments',
   methods: ['POST', 'OPTIONS'],
   authLevel: 'anonymous',
-  handler: endpoint(async ({ request }) => {
-    const { booking, settings } = getServices();
+  extraInputs: [df.input.durableClient()],
+  handler: endpoint(async ({ request, invocation }) => {
+    const { settings } = getServices();
+    const booking = bookingFor(invocation);
     const { businessId } = parseWith(BusinessParams, request.params);
     const rawKey = request.headers.get('idempotency-key');
     const key = rawKey === null ? undefined : validateIdempotencyKey(rawKey);
@@ -65,11 +72,12 @@ app.http('cancelAppointment', {
   route: 'appointments/{appointmentId}/cancel',
   methods: ['POST', 'OPTIONS'],
   authLevel: 'anonymous',
-  handler: endpoint(async ({ request }) => {
+  extraInputs: [df.input.durableClient()],
+  handler: endpoint(async ({ request, invocation }) => {
     const credentials = await credentialsOf(request);
     const { appointmentId } = parseWith(AppointmentParams, request.params);
     const body = await readOptionalJsonBody(request, CancelBody);
-    const cancelled = await cancelAppointment(getServices().booking, appointmentId, credentials, {
+    const cancelled = await cancelAppointment(bookingFor(invocation), appointmentId, credentials, {
       ...(body?.reason !== undefined ? { reason: body.reason } : {}),
       ifMatch: request.headers.get('if-match'),
     });
@@ -81,11 +89,12 @@ app.http('rescheduleAppointment', {
   route: 'appointments/{appointmentId}/reschedule',
   methods: ['POST', 'OPTIONS'],
   authLevel: 'anonymous',
-  handler: endpoint(async ({ request }) => {
+  extraInputs: [df.input.durableClient()],
+  handler: endpoint(async ({ request, invocation }) => {
     const credentials = await credentialsOf(request);
     const { appointmentId } = parseWith(AppointmentParams, request.params);
     const body = await readJsonBody(request, RescheduleBody);
-    const moved = await rescheduleAppointment(getServices().booking, appointmentId, credentials, {
+    const moved = await rescheduleAppointment(bookingFor(invocation), appointmentId, credentials, {
       start: body.start,
       ...(body.providerId !== undefined ? { providerId: body.providerId } : {}),
       ifMatch: request.headers.get('if-match'),

@@ -1,4 +1,6 @@
 import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { durableLifecycle } from '../../shared/adapters/durable/durable-lifecycle';
 import { sweepOutbox } from '../../shared/app/outbox/dispatch-outbox';
 import { getServices } from '../../shared/composition-root';
 
@@ -6,8 +8,10 @@ import { getServices } from '../../shared/composition-root';
 // rows whose kick was lost (process died, transient ACS failure).
 app.timer('outboxSweep', {
   schedule: '*/15 * * * * *',
+  extraInputs: [df.input.durableClient()],
   handler: async (_timer, context) => {
-    const result = await sweepOutbox(getServices().outbox);
+    // Lifecycle rows need this invocation's durable client.
+    const result = await sweepOutbox(getServices().outboxWith(durableLifecycle(() => df.getClient(context))));
     if (result.partitions > 0) context.log(JSON.stringify({ event: 'outbox.swept', ...result }));
   },
 });

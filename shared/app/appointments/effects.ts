@@ -23,11 +23,18 @@ export function effectsOf(change: AppointmentChange, now: number): OutboxMessage
     case 'booked':
     case 'rescheduled':
       if (appointment.start - now <= ROOM_EAGER_DAYS * DAY_MS) effects.push(outboxMessage(appointment, 'room.ensure', now));
+      // The raw manage token rides along (outbox row, then orchestration input) so messages can carry the consumer's links.
+      effects.push(
+        change.kind === 'booked'
+          ? outboxMessage(appointment, 'lifecycle.start', now, { manageToken: change.manageToken })
+          : outboxMessage(appointment, 'lifecycle.event', now, { event: 'rescheduled' }),
+      );
       if (change.kind === 'rescheduled' && change.previous.chatThreadId) {
         effects.push(outboxMessage(appointment, 'chat.notice', now, { threadId: change.previous.chatThreadId, notice: 'rescheduled', start: appointment.start, end: appointment.end }));
       }
       break;
     case 'cancelled':
+      effects.push(outboxMessage(appointment, 'lifecycle.event', now, { event: 'cancelled' }));
       if (change.previous.roomId) effects.push(outboxMessage(appointment, 'room.delete', now, { roomId: change.previous.roomId }));
       if (change.previous.chatThreadId) effects.push(outboxMessage(appointment, 'chat.notice', now, { threadId: change.previous.chatThreadId, notice: 'cancelled' }));
       effects.push(...revokeConsumerAccess(appointment, change.previous, now));

@@ -1,0 +1,31 @@
+import type { EmailPort, SmsPort } from '../ports/acs';
+import type { AppointmentStore } from '../ports/appointment-store';
+import type { BusinessRepository } from '../ports/business-repository';
+import type { Clock } from '../ports/clock';
+import type { NotificationStore } from '../ports/notification-store';
+import type { RoomDeps } from '../rooms/appointment-room';
+
+/** Links in messages: the consumer's carry the manage token (`?token=`); the provider signs in instead. */
+export interface MessageLinks {
+  consumer(appointmentId: string, manageToken: string | undefined): { join: string; manage: string };
+  providerJoin(appointmentId: string): string;
+}
+
+/** Structured log lines (the adapters' Logger fits); fields never hold addresses, names or tokens. */
+export interface LifecycleLog {
+  info(event: string, fields?: Record<string, unknown>): void;
+  warn(event: string, fields?: Record<string, unknown>): void;
+}
+
+/** What the lifecycle's activities need. */
+export interface LifecycleDeps {
+  appointments: AppointmentStore;
+  businesses: BusinessRepository;
+  notifications: NotificationStore;
+  email: EmailPort;
+  sms: SmsPort;
+  rooms: RoomDeps;
+  clock: Clock;
+  links: MessageLinks;
+  log: LifecycleLog;
+}

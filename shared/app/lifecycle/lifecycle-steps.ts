@@ -1,0 +1,53 @@
+import { planMoments, type Moment } from '../../domain/lifecycle/plan';
+import { ensureAppointmentRoom } from '../rooms/appointment-room';
+import { WriteConflictError } from '../ports/versioned';
+import type { LifecycleDeps } from './lifecycle-deps';
+
+/** Where the appointment stands when a plan is made: booked (with its moments), cancelled, or over. */
+export type PlanResult =
+  | { status: 'booked'; version: number; moments: Moment[] }
+  | { status: 'cancelled'; version: number }
+  | { status: 'over' };
+
+/** Reads the appointment as it is now and plans its remaining moments. */
+export async function planLifecycle(deps: LifecycleDeps, appointmentId: string): Promise<PlanResult> {
+  const found = await deps.appointments.find(appointmentId);
+  if (!found) return { status: 'over' };
+  const appointment = found.value;
+  if (appointment.status === 'cancelled') return { status: 'cancelled', version: appointment.version };
+  if (appointment.status !== 'booked') return { status: 'over' };
+  const service = await deps.businesses.getService(appointment.businessId, appointment.serviceId);
+  const moments = planMoments(appointment, service?.value.joinWindowMinutes ?? 15, deps.clock.now());
+  return { status: 'booked', version: appointment.version, moments };
+}
+
+/** Room 30 days ahead and again when the join window opens (idempotent); nothing for a moved or cancelled appointment. */
+export async function prepareRoom(deps: LifecycleDeps, input: { appointmentId: string; version: number }): Promise<void> {
+  const found = await deps.appointments.find(input.appointmentId);
+  if (!found || found.value.version !== input.version || found.value.status !== 'booked') return;
+  await ensureAppointmentRoom(deps.rooms, input.appointmentId);
+}
+
+/** API.md: at the end plus 60 minutes a still-booked appointment becomes completed (a no-show stays). */
+export async function completeIfStillBooked(deps: LifecycleDeps, input: { appointmentId: string; version: number }): Promise<boolean> {
+  for (let attempt = 1; attempt <= 5; attempt += 1) {
+    const found = await deps.appointments.find(input.appointmentId);
+    if (!found || found.value.version !== input.version || found.value.status !== 'booked') return false;
+    const now = deps.clock.now();
+    const completed = { ...found.value, status: 'completed' as const, version: found.value.version + 1, updatedAt: now };
+    try {
+      await deps.appointments.commit({
+        businessId: completed.businessId,
+        providerId: completed.providerId,
+        days: [],
+        appointment: { value: completed, etag: found.etag, previousStart: completed.start },
+        outbox: [],
+      });
+      deps.log.info('lifecycle.completed', { appointmentId: input.appointmentId, version: completed.version });
+      return true;
+    } catch (error) {
+      if (!(error instanceof WriteConflictError)) throw error;
+    }
+  }
+  throw new Error(`appointment ${input.appointmentId} kept changing while it was completed`);
+}

@@ -1,0 +1,297 @@
+import type { Appointment, Channel, PlannedReminder } from '../../domain/appointments/appointment';
+import { buildCalendar } from '../../domain/appointments/calendar';
+import { canText, noticeChannels } from '../../domain/lifecycle/plan';
+import {
+  reminderMoment,
+  settleReminder,
+  type DeliveryResult,
+  type NotificationChannel,
+  type NotificationMoment,
+} from '../../domain/lifecycle/notifications';
+import {
+  composeConsumerMessage,
+  composeProviderMessage,
+  type ComposedMessage,
+  type ConsumerMessageKind,
+  type ProviderMessageKind,
+} from '../../domain/messages/compose';
+import { AcsError, type MessageKind } from '../ports/acs';
+import type { BusinessRecord, ProviderRecord, ServiceRecord } from '../ports/business-repository';
+import { WriteConflictError, type Versioned } from '../ports/versioned';
+import type { LifecycleDeps } from './lifecycle-deps';
+import { sendOnce } from './send-once';
+
+/** The notices sent when the appointment itself changes (reminders are sent by `sendReminder`). */
+export type Notice = 'confirmation' | 'reschedule' | 'cancellation';
+
+export interface NoticeInput {
+  appointmentId: string;
+  /** The appointment version the notice is about; nothing is sent if the appointment moved on. */
+  version: number;
+  notice: Notice;
+  manageToken?: string;
+}
+
+export interface ReminderInput {
+  appointmentId: string;
+  version: number;
+  /** Position in the appointment's `reminders`. */
+  index: number;
+  manageToken?: string;
+}
+
+/** What one send step did per channel; `stale` when the appointment had moved on and nothing was sent. */
+export type SendReport = { stale: true } | { stale: false; results: Partial<Record<NotificationChannel, DeliveryResult>> };
+
+const PROVIDER_KIND: Record<Notice, ProviderMessageKind> = { confirmation: 'booked', reschedule: 'rescheduled', cancellation: 'cancelled' };
+const CONSUMER_STATUS: Record<Notice, Appointment['status']> = { confirmation: 'booked', reschedule: 'booked', cancellation: 'cancelled' };
+
+/** Confirmation, reschedule or cancellation notice: the consumer on the notice channels, the provider by email with the calendar file. */
+export async function sendNotice(deps: LifecycleDeps, input: NoticeInput): Promise<SendReport> {
+  const current = await currentVersion(deps, input.appointmentId, input.version, CONSUMER_STATUS[input.notice]);
+  if (!current) return { stale: true };
+  const setting = await settingOf(deps, current.value);
+  const moment: NotificationMoment = input.notice;
+  const consumerMessage = composeConsumerMessage(input.notice, consumerFacts(deps, setting, input.manageToken));
+  const channels: NotificationChannel[] = [...noticeChannels(current.value.consumer), 'provider-email'];
+  const results = await sendChannels(deps, setting, moment, channels, (channel, idempotencyKey) =>
+    channel === 'provider-email'
+      ? sendProviderEmail(deps, setting, PROVIDER_KIND[input.notice], input.notice, idempotencyKey)
+      : sendToConsumer(deps, setting, channel, consumerMessage, input.notice, input.manageToken, idempotencyKey),
+  );
+  return { stale: false, results };
+}
+
+/** One reminder of the plan on its channels (SMS only while the consumer can be texted); the outcome is recorded on the appointment. */
+export async function sendReminder(deps: LifecycleDeps, input: ReminderInput): Promise<SendReport> {
+  const current = await currentVersion(deps, input.appointmentId, input.version, 'booked');
+  const reminder = current?.value.reminders[input.index];
+  if (!current || !reminder || reminder.status !== 'pending') return { stale: true };
+  const setting = await settingOf(deps, current.value);
+  const message = composeConsumerMessage('reminder', consumerFacts(deps, setting, input.manageToken));
+  const usable = reminder.channels.filter((channel) => channel === 'email' || canText(current.value.consumer));
+  const skipped = Object.fromEntries(reminder.channels.filter((c) => !usable.includes(c)).map((c) => [c, 'skipped' as const]));
+  let results: Partial<Record<NotificationChannel, DeliveryResult>> = skipped;
+  let retry: unknown;
+  try {
+    results = { ...skipped, ...(await sendChannels(deps, setting, reminderMoment(input.index), usable, (channel, key) => sendToConsumer(deps, setting, channel as Channel, message, 'reminder', input.manageToken, key))) };
+  } catch (error) {
+    retry = error;
+    results = { ...skipped, ...partialResults(error) };
+  }
+  // Channels that finished are recorded even when another one is to be retried.
+  await recordReminder(deps, input.appointmentId, input.version, input.index, results);
+  if (retry !== undefined) throw retry;
+  return { stale: false, results };
+}
+
+/**
+ * After the last retry failed: every channel of the step not recorded as sent is marked failed, in the
+ * notification store and (for a reminder) on the appointment's deliveries.
+ */
+export async function recordUndelivered(
+  deps: LifecycleDeps,
+  input: { appointmentId: string; version: number; moment: NotificationMoment },
+): Promise<void> {
+  const found = await deps.appointments.find(input.appointmentId);
+  if (!found || found.value.version !== input.version) return;
+  const index = /^reminder-(\d+)$/.exec(input.moment)?.[1];
+  const reminder = index === undefined ? undefined : found.value.reminders[Number(index)];
+  const channels: NotificationChannel[] = reminder ? reminder.channels : [...noticeChannels(found.value.consumer), 'provider-email'];
+  const results: Partial<Record<NotificationChannel, DeliveryResult>> = {};
+  for (const channel of channels) {
+    const key = { appointmentId: input.appointmentId, version: input.version, moment: input.moment, channel };
+    const record = await deps.notifications.get(key);
+    if (record?.state === 'sent') {
+      results[channel] = 'sent';
+      continue;
+    }
+    results[channel] = 'failed';
+    if (record?.state !== 'failed') await deps.notifications.finish(key, { state: 'failed', failure: 'retries-exhausted' }, deps.clock.now());
+  }
+  deps.log.warn('lifecycle.notification.failed', { appointmentId: input.appointmentId, version: input.version, moment: input.moment, channels: Object.keys(results).filter((c) => results[c as NotificationChannel] === 'failed') });
+  if (reminder && index !== undefined) await recordReminder(deps, input.appointmentId, input.version, Number(index), results);
+}
+
+// --- helpers ---------------------------------------------------------------------------------------
+
+interface Setting {
+  appointment: Appointment;
+  business: BusinessRecord;
+  service: ServiceRecord;
+  provider: ProviderRecord;
+}
+
+/** The appointment if it still has this version and status; otherwise the step is stale and does nothing. */
+async function currentVersion(deps: LifecycleDeps, appointmentId: string, version: number, status: Appointment['status']): Promise<Versioned<Appointment> | undefined> {
+  const found = await deps.appointments.find(appointmentId);
+  if (found && found.value.version === version && found.value.status === status) return found;
+  deps.log.info('lifecycle.step.stale', { appointmentId, version, currentVersion: found?.value.version, status: found?.value.status });
+  return undefined;
+}
+
+async function settingOf(deps: LifecycleDeps, appointment: Appointment): Promise<Setting> {
+  const [business, service, provider] = await Promise.all([
+    deps.businesses.getBusiness(appointment.businessId),
+    deps.businesses.getService(appointment.businessId, appointment.serviceId),
+    deps.businesses.getProvider(appointment.businessId, appointment.providerId),
+  ]);
+  if (!business || !service || !provider) throw new Error(`business, service or provider of appointment ${appointment.id} is missing`);
+  return { appointment, business: business.value, service: service.value, provider: provider.value };
+}
+
+function consumerFacts(deps: LifecycleDeps, setting: Setting, manageToken: string | undefined) {
+  const { appointment } = setting;
+  return {
+    consumerName: appointment.consumer.name,
+    providerName: setting.provider.displayName,
+    serviceName: setting.service.name,
+    businessName: setting.business.name,
+    start: appointment.start,
+    end: appointment.end,
+    timeZone: appointment.consumer.timeZone ?? setting.business.timeZone,
+    ...(appointment.consumer.locale ? { locale: appointment.consumer.locale } : {}),
+    links: deps.links.consumer(appointment.id, manageToken),
+  };
+}
+
+/** A channel still to retry after the others were tried. */
+class ChannelsToRetry extends Error {
+  constructor(
+    first: unknown,
+    readonly results: Partial<Record<NotificationChannel, DeliveryResult>>,
+  ) {
+    super(first instanceof Error ? first.message : String(first), { cause: first });
+    this.name = 'ChannelsToRetry';
+  }
+}
+
+function partialResults(error: unknown): Partial<Record<NotificationChannel, DeliveryResult>> {
+  return error instanceof ChannelsToRetry ? error.results : {};
+}
+
+/**
+ * Every channel is tried even when one fails transiently (one slow service must not hold back the
+ * others); then the first transient error is thrown so the activity is retried for what is left.
+ */
+async function sendChannels(
+  deps: LifecycleDeps,
+  setting: Setting,
+  moment: NotificationMoment,
+  channels: readonly NotificationChannel[],
+  send: (channel: NotificationChannel, idempotencyKey: string) => Promise<void>,
+): Promise<Partial<Record<NotificationChannel, DeliveryResult>>> {
+  const results: Partial<Record<NotificationChannel, DeliveryResult>> = {};
+  let retry: unknown;
+  for (const channel of channels) {
+    const key = { appointmentId: setting.appointment.id, version: setting.appointment.version, moment, channel };
+    try {
+      results[channel] = await sendOnce(deps, key, (idempotencyKey) => send(channel, idempotencyKey));
+      deps.log.info('lifecycle.notification', { appointmentId: key.appointmentId, version: key.version, moment, channel, result: results[channel] });
+    } catch (error) {
+      deps.log.warn('lifecycle.notification.retry', { appointmentId: key.appointmentId, version: key.version, moment, channel, error: error instanceof AcsError ? `${error.service}:${error.code}` : String(error) });
+      retry ??= error;
+    }
+  }
+  if (retry !== undefined) throw new ChannelsToRetry(retry, results);
+  return results;
+}
+
+async function sendToConsumer(
+  deps: LifecycleDeps,
+  setting: Setting,
+  channel: Channel,
+  message: ComposedMessage,
+  kind: ConsumerMessageKind,
+  manageToken: string | undefined,
+  idempotencyKey: string,
+): Promise<void> {
+  const { appointment } = setting;
+  const label = { kind: kind as MessageKind, appointmentId: appointment.id };
+  if (channel === 'email') {
+    await deps.email.send({
+      to: [{ address: appointment.consumer.email, displayName: appointment.consumer.name }],
+      subject: message.subject,
+      plainText: message.plainText,
+      html: message.html,
+      // Every notice carries the calendar file (a cancellation's removes the event); reminders do not.
+      ...(kind === 'reminder'
+        ? {}
+        : { attachments: [calendarAttachment(appointment, `${setting.service.name} with ${setting.provider.displayName}`, appointment.consumer.timeZone ?? setting.business.timeZone, deps.links.consumer(appointment.id, manageToken).join)] }),
+      label,
+      idempotencyKey,
+    });
+    return;
+  }
+  const [result] = await deps.sms.send({ to: [appointment.consumer.phone!], message: message.sms, label });
+  if (!result?.successful) {
+    const status = result?.httpStatusCode;
+    const transient = status === undefined || status === 429 || status >= 500;
+    throw new AcsError('sms', 'send', status, `Recipient${status ?? ''}`, 'ACS did not accept the SMS for its recipient', transient);
+  }
+}
+
+async function sendProviderEmail(
+  deps: LifecycleDeps,
+  setting: Setting,
+  kind: ProviderMessageKind,
+  label: Notice,
+  idempotencyKey: string,
+): Promise<void> {
+  const { appointment, provider, service } = setting;
+  const joinUrl = deps.links.providerJoin(appointment.id);
+  const message = composeProviderMessage(kind, {
+    providerName: provider.displayName,
+    consumerName: appointment.consumer.name,
+    serviceName: service.name,
+    start: appointment.start,
+    end: appointment.end,
+    timeZone: provider.timeZone,
+    joinUrl,
+  });
+  await deps.email.send({
+    to: [{ address: provider.email, displayName: provider.displayName }],
+    subject: message.subject,
+    plainText: message.plainText,
+    html: message.html,
+    attachments: [calendarAttachment(appointment, `${service.name} with ${appointment.consumer.name}`, provider.timeZone, joinUrl)],
+    label: { kind: label, appointmentId: appointment.id },
+    idempotencyKey,
+  });
+}
+
+function calendarAttachment(appointment: Appointment, title: string, timeZone: string, joinUrl: string) {
+  const text = buildCalendar([{ appointment, title, timeZone, joinUrl }], { timeZone });
+  return { name: 'appointment.ics', contentType: 'text/calendar', content: Buffer.from(text, 'utf8') };
+}
+
+/** Read-modify-write of one reminder's bookkeeping (no version bump); stops if the appointment moved on. */
+async function recordReminder(
+  deps: LifecycleDeps,
+  appointmentId: string,
+  version: number,
+  index: number,
+  results: Partial<Record<NotificationChannel, DeliveryResult>>,
+): Promise<void> {
+  for (let attempt = 1; attempt <= 5; attempt += 1) {
+    const found = await deps.appointments.find(appointmentId);
+    const reminder: PlannedReminder | undefined = found?.value.reminders[index];
+    if (!found || found.value.version !== version || !reminder) return;
+    const settled = settleReminder(reminder, results as Partial<Record<Channel, DeliveryResult>>);
+    if (JSON.stringify(settled) === JSON.stringify(reminder)) return;
+    const reminders = found.value.reminders.map((r, i) => (i === index ? settled : r));
+    try {
+      await deps.appointments.commit({
+        businessId: found.value.businessId,
+        providerId: found.value.providerId,
+        days: [],
+        appointment: { value: { ...found.value, reminders }, etag: found.etag, previousStart: found.value.start },
+        outbox: [],
+      });
+      return;
+    } catch (error) {
+      if (!(error instanceof WriteConflictError)) throw error;
+    }
+  }
+  throw new Error(`appointment ${appointmentId} kept changing while its reminder was recorded`);
+}
