@@ -9,6 +9,8 @@ import './schemas/overrides';
 import './schemas/services';
 import './schemas/slots';
 import './schemas/appointments';
+import './schemas/join';
+import './schemas/workspace';
 
 let document: object | undefined;
 

@@ -21,7 +21,7 @@ export interface JoinResult {
   token: string;
   expiresOn: number;
   roomId: string;
-  role: RoomRole;
+  role: Extract<RoomRole, 'Presenter' | 'Attendee'>;
   endpoint: string;
   chatThreadId: string;
 }
@@ -70,7 +70,7 @@ export async function joinAppointment(deps: JoinDeps, appointmentId: string, cre
   const consumerId = await ensureConsumerIdentity(deps, appointmentId);
   const providerId = await ensureProviderIdentity(deps, current.businessId, current.providerId);
   const acsUserId = participant === 'consumer' ? consumerId : providerId;
-  const roomRole: RoomRole = participant === 'consumer' ? 'Attendee' : 'Presenter';
+  const roomRole: JoinResult['role'] = participant === 'consumer' ? 'Attendee' : 'Presenter';
   await deps.rooms.upsertParticipants(roomId, [{ userId: acsUserId, role: roomRole }]);
   const chatThreadId = await ensureChatThread(deps, appointmentId, {
     topic: service?.value.name ?? 'Appointment',

@@ -1,0 +1,41 @@
+import { app } from '@azure/functions';
+import { providerCalendarFeed, rotateFeedToken } from '../../shared/app/workspace/calendar-feed';
+import { callerOf, staffOf } from '../../shared/adapters/auth/request-caller';
+import { endpoint, json, parseWith } from '../../shared/adapters/http/endpoint';
+import { searchParamsObject } from '../../shared/adapters/http/schemas/common';
+import { ProviderParams } from '../../shared/adapters/http/schemas/providers';
+import { FeedQuery, feedUrl } from '../../shared/adapters/http/schemas/workspace';
+import { getServices } from '../../shared/composition-root';
+
+app.http('providerCalendarFeed', {
+  route: 'businesses/{businessId}/providers/{providerId}/calendar.ics',
+  methods: ['GET', 'OPTIONS'],
+  authLevel: 'anonymous',
+  handler: endpoint(async ({ request }) => {
+    const { staffAuth, workspace, settings } = getServices();
+    const caller = await callerOf(staffAuth, request);
+    const { feedToken } = parseWith(FeedQuery, searchParamsObject(request.query));
+    const ids = parseWith(ProviderParams, request.params);
+    const base = settings.PUBLIC_BASE_URL.replace(/\/$/, '');
+    const text = await providerCalendarFeed(workspace, { caller, ...(feedToken !== undefined ? { feedToken } : {}) }, ids, (id) => `${base}/appointments/${encodeURIComponent(id)}/join`);
+    return {
+      status: 200,
+      // Calendar apps poll; each poll reads the current appointments.
+      headers: { 'Content-Type': 'text/calendar; charset=utf-8', 'Cache-Control': 'private, no-cache' },
+      body: text,
+    };
+  }),
+});
+
+app.http('rotateCalendarFeedToken', {
+  route: 'businesses/{businessId}/providers/{providerId}/calendar-feed-token',
+  methods: ['POST', 'OPTIONS'],
+  authLevel: 'anonymous',
+  handler: endpoint(async ({ request }) => {
+    const { staffAuth, workspace, settings } = getServices();
+    const caller = await staffOf(staffAuth, request);
+    const ids = parseWith(ProviderParams, request.params);
+    const { feedToken } = await rotateFeedToken(workspace, caller, ids);
+    return json(200, { feedToken, feedUrl: feedUrl(settings.PUBLIC_BASE_URL, ids, feedToken) }, { 'Cache-Control': 'no-store' });
+  }),
+});

@@ -1,0 +1,48 @@
+import type { JoinResult } from '../../../app/join/join-appointment';
+import { AppointmentParams } from './appointments';
+import { formatInstant, instant } from './common';
+import { jsonContent, problems, ProblemSchema, registry, z } from './registry';
+
+export const JoinSchema = registry.register(
+  'JoinResult',
+  z
+    .object({
+      acsUserId: z.string().openapi({ description: 'The participant\'s ACS identity (one per provider; one per appointment for the consumer).' }),
+      token: z.string().openapi({ description: 'ACS access token with the scopes voip and chat; lives for the rest of the visit (60-1440 minutes): join again for a fresh one.' }),
+      expiresOn: instant,
+      roomId: z.string(),
+      role: z.enum(['Presenter', 'Attendee']).openapi({ description: 'Consumer: Attendee; provider: Presenter.' }),
+      endpoint: z.string().url().openapi({ description: 'The ACS endpoint the calling and chat SDKs connect to.' }),
+      chatThreadId: z.string().openapi({ description: 'The appointment\'s chat thread (consumer, provider and the app, which posts notices).' }),
+    })
+    .openapi({ description: 'What a calling / chat client needs to enter the visit.' }),
+);
+
+const JoinWindowClosedProblem = registry.register(
+  'JoinWindowClosedProblem',
+  ProblemSchema.extend({ opensAt: instant, closedAt: instant }).openapi({ description: 'join-window-closed: the visit can be joined from opensAt (start - joinWindowMinutes) until closedAt (the end).' }),
+);
+
+/** Optional body of the join POST: nothing is read from it. */
+export const JoinBody = z.object({});
+
+export function joinView(result: JoinResult): z.infer<typeof JoinSchema> {
+  return { ...result, expiresOn: formatInstant(result.expiresOn) };
+}
+
+registry.registerPath({
+  method: 'post',
+  path: '/appointments/{appointmentId}/join',
+  tags: ['Consumer', 'Provider'],
+  summary: 'Enter the video visit (the consumer with the manage token, the provider with a staff token); managers cannot join',
+  security: [{ appointmentToken: [] }, { appointmentTokenQuery: [] }, { staffBearer: [] }],
+  request: { params: AppointmentParams },
+  responses: {
+    200: { description: 'Room, identity, token and chat thread', ...jsonContent(JoinSchema) },
+    ...problems(400, 401, 403, 404),
+    409: {
+      description: 'join-window-closed (with opensAt / closedAt) outside the join window; invalid-state when the appointment is not booked',
+      content: { 'application/problem+json': { schema: JoinWindowClosedProblem } },
+    },
+  },
+});
