@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseClockMode } from './clock';
+import { localStackPlugins } from '../stack/plugins';
 import { startHost, type RunningHost } from './host';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     appDir: path.resolve(values.app ?? REPO_ROOT),
     port,
     clockMode: parseClockMode(process.env.CLOCK_MODE),
+    plugins: localStackPlugins(process.env),
   });
   printBanner(host);
   const shutdown = () => {

@@ -7,7 +7,9 @@ import { parseClockMode } from '../host/clock';
 import { startHost } from '../host/host';
 import { printBanner } from '../host/main';
 import type { HostPlugin } from '../host/types';
+import { startAcsEmulator } from '../acs-emulator/start';
 import { startAzurite } from './azurite';
+import { localStackPlugins } from './plugins';
 import { localSettings } from './local-settings';
 import { ensurePortsFree } from './port-check';
 import { startStack, type StackService } from './services';
@@ -47,6 +49,27 @@ export function azuriteService(location: string): StackService {
   };
 }
 
+/** The ACS emulator as its own process (its record of what was sent survives app restarts). */
+export function acsEmulatorService(): StackService {
+  return {
+    name: 'ACS emulator',
+    start: async (env) => {
+      const acs = await startAcsEmulator();
+      return {
+        env: {
+          ACS_CONNECTION_STRING: acs.connectionString,
+          ACS_CA_CERT_PATH: acs.caCertPath,
+          ACS_EMULATOR_ADMIN_URL: acs.adminUrl,
+          ACS_EMAIL_SENDER: env.ACS_EMAIL_SENDER || 'no-reply@appointments.example',
+          ACS_SMS_FROM: env.ACS_SMS_FROM || '+18005550100',
+        },
+        banner: [`ACS:      ${acs.endpoint} (emulator; admin ${acs.adminUrl})`],
+        stop: () => acs.stop(),
+      };
+    },
+  };
+}
+
 /** The function host in this process; the app reads the stack's settings from process.env. */
 export function functionHostService(options: { appDir: string; port: number; plugins?: HostPlugin[] }): StackService {
   return {
@@ -54,7 +77,13 @@ export function functionHostService(options: { appDir: string; port: number; plu
     start: async (env) => {
       await ensurePortsFree([{ port: options.port, what: 'function host' }]);
       Object.assign(process.env, env);
-      const host = await startHost({ appDir: options.appDir, port: options.port, clockMode: parseClockMode(env.CLOCK_MODE), env, plugins: options.plugins });
+      const host = await startHost({
+        appDir: options.appDir,
+        port: options.port,
+        clockMode: parseClockMode(env.CLOCK_MODE),
+        env,
+        plugins: options.plugins ?? localStackPlugins(env),
+      });
       printBanner(host);
       const api = host.apiUrl.replace('127.0.0.1', 'localhost');
       return {
@@ -69,7 +98,7 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const env = localSettings(REPO_ROOT, process.env);
   const stack = await startStack(
-    [azuriteService(path.join(REPO_ROOT, '.data', 'azurite')), functionHostService({ appDir: REPO_ROOT, port: HOST_PORT })],
+    [azuriteService(path.join(REPO_ROOT, '.data', 'azurite')), acsEmulatorService(), functionHostService({ appDir: REPO_ROOT, port: HOST_PORT })],
     env,
   );
   console.log(['', `Local stack ready in ${Date.now() - startedAt} ms:`, ...stack.banner.map((line) => `  ${line}`), '  Ctrl+C stops it.', ''].join('\n'));

@@ -81,6 +81,7 @@ function acsEmulatorSettings(): Record<string, string> {
   return {
     ACS_CONNECTION_STRING: TEST_ACS_CONNECTION_STRING,
     ACS_CA_CERT_PATH: TEST_ACS_CA_CERT_PATH,
+    ...(process.env.TEST_ACS_ADMIN_URL ? { ACS_EMULATOR_ADMIN_URL: process.env.TEST_ACS_ADMIN_URL } : {}),
     ACS_EMAIL_SENDER: 'no-reply@appointments.example',
     ACS_SMS_FROM: '+18005550100',
   };

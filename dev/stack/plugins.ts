@@ -1,0 +1,26 @@
+import { devMessagesRoute } from '../acs-emulator/dev-messages-route';
+import { devIssuerKeyFile, devIssuerPlugin } from '../auth/dev-issuer';
+import { durableBackendPlugin } from '../durable/plugin';
+import type { HostPlugin } from '../host/types';
+
+/**
+ * The local stack's additions to the function host, chosen from the environment so `npm start`, the
+ * e2e host processes and benches all run the same pieces: durable backend, dev issuer, ACS messages.
+ */
+export function localStackPlugins(env: Record<string, string | undefined>): HostPlugin[] {
+  const plugins: HostPlugin[] = [];
+  const storage = env.AzureWebJobsStorage ?? env.TABLE_STORAGE_CONNECTION_STRING;
+  if (storage) {
+    plugins.push(durableBackendPlugin({ connectionString: storage, tablePrefix: `${env.TABLE_NAME_PREFIX ?? ''}Hub`, logLevel: logLevel(env.LOG_LEVEL) }));
+  }
+  plugins.push(devIssuerPlugin(devIssuerKeyFile(env)));
+  const acsAdmin = env.ACS_EMULATOR_ADMIN_URL;
+  if (acsAdmin) {
+    plugins.push({ name: 'acs-dev-messages', setup: (host) => host.addDevRoute(devMessagesRoute(acsAdmin)) });
+  }
+  return plugins;
+}
+
+function logLevel(value: string | undefined): 'debug' | 'info' | 'warn' | 'error' {
+  return value === 'debug' || value === 'warn' || value === 'error' ? value : 'info';
+}
