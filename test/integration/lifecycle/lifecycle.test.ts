@@ -1,0 +1,281 @@
+/**
+ * The appointment lifecycle end to end in one process: the app's real functions (HTTP booking, the
+ * outbox sweep timer, the orchestration and its activities) on the local durable backend, Azurite and
+ * a private ACS emulator (these tests inject faults), with time on a manual clock.
+ */
+import type { RpcHttpData } from '../../../dev/host/functions-core-stand-in';
+import { FunctionsCoreStandIn } from '../../../dev/host/functions-core-stand-in';
+import { RegistryInvoker } from '../../../dev/host/invoker';
+import { createDurableBackend, type DurableBackend } from '../../../dev/durable/backend';
+import { startAcsEmulator, type RunningAcsEmulator } from '../../../dev/acs-emulator/start';
+import { installClockSource } from '../../../shared/adapters/clock/process-clock';
+import type { AppServices } from '../../../shared/composition-root';
+import type { Appointment } from '../../../shared/domain/appointments/appointment';
+import { testStorageConnectionString, uniqueTablePrefix } from '../../support/env';
+import { DateTime } from 'luxon';
+import { admin, uniqueEmail } from '../acs/acs-test-kit';
+import { ManualClock, memoryLogger } from '../durable/harness';
+
+const standIn = new FunctionsCoreStandIn(() => undefined);
+jest.mock('@azure/functions-core', () => standIn.api, { virtual: true });
+
+const MIN = 60_000;
+const DAY = 24 * 60 * MIN;
+// Monday 2030-01-07 08:00 UTC; the clinic opens 09:00-17:00 Berlin time on weekdays.
+const clock = new ManualClock(Date.parse('2030-01-07T08:00:00Z'));
+const WEDNESDAY_10_BERLIN = Date.parse('2030-01-09T09:00:00Z');
+const tablePrefix = uniqueTablePrefix();
+const invoker = new RegistryInvoker(standIn, () => undefined);
+let emulator: RunningAcsEmulator;
+let backend: DurableBackend;
+let services: AppServices;
+
+beforeAll(async () => {
+  emulator = await startAcsEmulator();
+  installClockSource(clock);
+  Object.assign(process.env, {
+    TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(),
+    TABLE_NAME_PREFIX: tablePrefix,
+    PUBLIC_BASE_URL: 'https://app.example/api',
+    ACS_CONNECTION_STRING: emulator.connectionString,
+    ACS_CA_CERT_PATH: emulator.caCertPath,
+    ACS_EMAIL_SENDER: 'no-reply@appointments.example',
+    ACS_SMS_FROM: '+18005550100',
+    ACS_MAX_RETRIES: '1',
+    ACS_RETRY_DELAY_MS: '10',
+    ACS_MAX_RETRY_DELAY_MS: '20',
+    ACS_EMAIL_POLL_INTERVAL_MS: '10',
+    LOG_LEVEL: 'error',
+  });
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded after the stand-in and the settings are in place */
+  require('../../../functions/durable/appointment-lifecycle');
+  require('../../../functions/durable/notification-activities');
+  require('../../../functions/durable/appointment-activities');
+  require('../../../functions/timers/outbox-sweep');
+  require('../../../functions/http/appointments');
+  services = (require('../../../shared/composition-root') as typeof import('../../../shared/composition-root')).getServices();
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  backend = createDurableBackend({ invoker, connectionString: testStorageConnectionString(), tablePrefix, clock, log: memoryLogger() });
+  invoker.addInputBindingProvider(backend.bindingProvider);
+  await backend.start();
+
+  const { businesses, calendars } = services.configuration;
+  await businesses.saveBusiness({ id: 'clinic', name: 'Clinic', timeZone: 'Europe/Berlin', managers: ['m'], createdAt: 0, updatedAt: 0 }, undefined);
+  await businesses.saveProvider({ businessId: 'clinic', id: 'amy', displayName: 'Dr. Amy', email: providerEmail, timeZone: 'Europe/Berlin', staffObjectId: 'oid-amy', active: true, createdAt: 0, updatedAt: 0 }, undefined);
+  const hours = [{ start: '09:00', end: '17:00' }];
+  await calendars.saveSchedule({ businessId: 'clinic', providerId: 'amy', timeZone: 'Europe/Berlin', weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours }, updatedAt: 0 }, undefined);
+  await businesses.saveService(
+    {
+      businessId: 'clinic', id: 'consult', name: 'Consultation', durationMinutes: 30, providerIds: ['amy'], slotIntervalMinutes: 30,
+      bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minimumNoticeMinutes: 0, bookingWindowDays: 365, maxPerDayPerProvider: null,
+      cancellationCutoffMinutes: 0, rescheduleCutoffMinutes: 0, joinWindowMinutes: 10,
+      reminders: [{ offsetMinutes: 1440, channels: ['email', 'sms'] }, { offsetMinutes: 60, channels: ['sms'] }],
+      active: true, createdAt: 0, updatedAt: 0,
+    },
+    undefined,
+  );
+});
+
+afterAll(async () => {
+  await backend?.stop();
+  await emulator?.stop();
+});
+
+const providerEmail = uniqueEmail();
+let phones = 0;
+/** A valid German mobile number no other test uses (booking validates numbers). */
+const uniquePhone = () => `+49151${String(process.pid % 10_000).padStart(4, '0')}${String((phones += 1)).padStart(4, '0')}`;
+
+/** `hour`:00 Berlin time on the first weekday at least `days` days from now. */
+function weekdayAt(days: number, hour: number): number {
+  let day = DateTime.fromMillis(clock.now(), { zone: 'Europe/Berlin' }).plus({ days }).set({ hour, minute: 0, second: 0, millisecond: 0 });
+  while (day.weekday > 5) day = day.plus({ days: 1 });
+  return day.toMillis();
+}
+
+// --- driving the app ---------------------------------------------------------------------------------
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire JSON, checked field by field
+async function http(name: string, method: string, path: string, params: Record<string, string>, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const response = (await invoker.invoke(name, {
+    trigger: {
+      method,
+      url: `https://app.example/api/${path}`,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      query: {},
+      params,
+      ...(body === undefined ? {} : { body: { bytes: Buffer.from(JSON.stringify(body)) } }),
+    },
+  })) as RpcHttpData;
+  const text = response.body?.bytes ? Buffer.from(response.body.bytes).toString() : '';
+  return { status: Number(response.statusCode), body: text ? JSON.parse(text) : undefined };
+}
+
+/** What the outbox sweep timer and the durable backend do once everything due has run. */
+async function settle(): Promise<void> {
+  await backend.drain();
+  await invoker.invoke('outboxSweep', { trigger: { IsPastDue: false } });
+  await backend.drain();
+}
+
+async function advanceTo(instant: number): Promise<void> {
+  clock.advance(instant - clock.now());
+  await backend.onClockAdvanced();
+  await settle();
+}
+
+interface Booked {
+  appointment: { id: string; start: string; reminders: Array<{ dueAt: string; status: string; deliveries: Array<{ channel: string; status: string }> }> };
+  manageToken: string;
+}
+
+async function book(start: number, consumer: Record<string, unknown>): Promise<Booked> {
+  const response = await http('bookAppointment', 'POST', 'businesses/clinic/appointments', { businessId: 'clinic' }, { serviceId: 'consult', start: new Date(start).toISOString(), consumer });
+  expect(response.status).toBe(201);
+  await settle();
+  return response.body as Booked;
+}
+
+interface SentMessage {
+  channel: 'email' | 'sms';
+  kind: string;
+  to: string;
+  subject?: string;
+  body: string;
+  appointmentId: string;
+}
+
+async function messagesTo(to: string): Promise<SentMessage[]> {
+  return (await admin<{ messages: SentMessage[] }>(emulator.adminUrl, 'GET', `/admin/messages?to=${encodeURIComponent(to)}`)).body.messages;
+}
+
+const summary = (messages: SentMessage[]) => messages.map((m) => `${m.channel}:${m.kind}`);
+const stored = async (id: string): Promise<Appointment> => (await services.lifecycle.appointments.find(id))!.value;
+
+describe('appointment lifecycle', () => {
+  it('confirms, reminds once at each due time and not before, and completes the appointment an hour after its end', async () => {
+    const email = uniqueEmail();
+    const phone = uniquePhone();
+    const { appointment, manageToken } = await book(WEDNESDAY_10_BERLIN, { name: 'Ada', email, phone, smsConsent: true, locale: 'de-DE' });
+
+    const confirmation = await messagesTo(email);
+    expect(summary(confirmation)).toEqual(['email:confirmation']);
+    expect(confirmation[0]!.subject).toBe('Bestätigt: Consultation bei Dr. Amy');
+    expect(confirmation[0]!.body).toContain('Mittwoch, 9. Januar 2030, 10:00-10:30 (Europe/Berlin)');
+    expect(confirmation[0]!.body).toContain(`/appointments/${appointment.id}/join?token=${encodeURIComponent(manageToken)}`);
+    expect(summary(await messagesTo(phone))).toEqual(['sms:confirmation']);
+    expect(summary(await messagesTo(providerEmail)).filter((m) => m === 'email:confirmation')).not.toHaveLength(0);
+    const emails = (await admin<{ emails: Array<{ to: string[]; attachments: Array<{ name: string; contentType: string }> }> }>(emulator.adminUrl, 'GET', '/admin/emails')).body.emails;
+    expect(emails.find((e) => e.to.includes(email))!.attachments).toEqual([expect.objectContaining({ name: 'appointment.ics', contentType: 'text/calendar' })]);
+
+    const dayBefore = WEDNESDAY_10_BERLIN - DAY;
+    await advanceTo(dayBefore - 1);
+    expect(await messagesTo(email)).toHaveLength(1);
+    await advanceTo(dayBefore);
+    expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:reminder']);
+    expect(summary(await messagesTo(phone))).toEqual(['sms:confirmation', 'sms:reminder']);
+    expect((await stored(appointment.id)).reminders[0]).toMatchObject({ status: 'sent', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'sent' }] });
+
+    await advanceTo(WEDNESDAY_10_BERLIN - 60 * MIN);
+    expect(summary(await messagesTo(phone))).toEqual(['sms:confirmation', 'sms:reminder', 'sms:reminder']);
+    expect(await messagesTo(email)).toHaveLength(2); // the hour-before reminder is SMS only
+
+    await advanceTo(WEDNESDAY_10_BERLIN - 10 * MIN); // the join window opens: the room exists, nothing is sent
+    expect((await stored(appointment.id)).roomId).toEqual(expect.any(String));
+    await advanceTo(WEDNESDAY_10_BERLIN + 30 * MIN + 60 * MIN - 1);
+    expect((await stored(appointment.id)).status).toBe('booked');
+    await advanceTo(WEDNESDAY_10_BERLIN + 30 * MIN + 60 * MIN);
+    expect(await stored(appointment.id)).toMatchObject({ status: 'completed', version: 2 });
+    expect((await backend.status(appointment.id))!.runtimeStatus).toBe('Completed');
+    expect(await messagesTo(email)).toHaveLength(2);
+    expect(await messagesTo(phone)).toHaveLength(3);
+  });
+
+  it('stops every later reminder on cancel and sends the cancellation notice on the confirmation channels', async () => {
+    const email = uniqueEmail();
+    const phone = uniquePhone();
+    const start = WEDNESDAY_10_BERLIN + 7 * DAY;
+    const { appointment, manageToken } = await book(start, { name: 'Bo', email, phone, smsConsent: true });
+    const cancelled = await http('cancelAppointment', 'POST', `appointments/${appointment.id}/cancel`, { appointmentId: appointment.id }, undefined, { 'x-appointment-token': manageToken });
+    expect(cancelled.status).toBe(200);
+    await settle();
+
+    expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:cancellation']);
+    expect(summary(await messagesTo(phone))).toEqual(['sms:confirmation', 'sms:cancellation']);
+    expect(summary(await messagesTo(providerEmail))).toContain('email:cancellation');
+    expect((await backend.status(appointment.id))!.runtimeStatus).toBe('Completed');
+    await advanceTo(start + DAY);
+    expect(await messagesTo(email)).toHaveLength(2);
+    expect(await messagesTo(phone)).toHaveLength(2);
+  });
+
+  it('re-plans on reschedule: a notice, nothing at the old times, reminders at the new ones; no consent = email only', async () => {
+    const email = uniqueEmail();
+    const phone = uniquePhone();
+    const start = weekdayAt(3, 10);
+    const { appointment, manageToken } = await book(start, { name: 'Cy', email, phone, smsConsent: false });
+    const later = weekdayAt(6, 10);
+    const moved = await http('rescheduleAppointment', 'POST', `appointments/${appointment.id}/reschedule`, { appointmentId: appointment.id }, { start: new Date(later).toISOString() }, { 'x-appointment-token': manageToken });
+    expect(moved.status).toBe(200);
+    await settle();
+    expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:reschedule']);
+    expect(summary(await messagesTo(providerEmail))).toContain('email:reschedule');
+
+    await advanceTo(start - DAY);
+    expect(await messagesTo(email)).toHaveLength(2);
+    await advanceTo(later - DAY);
+    expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:reschedule', 'email:reminder']);
+    expect(await messagesTo(phone)).toEqual([]);
+    expect((await stored(appointment.id)).reminders.map((r) => r.status)).toEqual(['sent', 'skipped']);
+  });
+
+  it('never sends twice when an activity runs again (retry or replay after a crash)', async () => {
+    const email = uniqueEmail();
+    const phone = uniquePhone(); // SMS has no idempotency key of its own: only the notification store prevents a repeat
+    const start = weekdayAt(3, 10);
+    const { appointment } = await book(start, { name: 'Di', email, phone, smsConsent: true });
+    const input = { appointmentId: appointment.id, version: 1, index: 0 };
+    await invoker.invoke('lifecycleReminder', { trigger: input });
+    // As if the first run died after ACS accepted and the store recorded it, before the appointment's bookkeeping.
+    const found = (await services.lifecycle.appointments.find(appointment.id))!;
+    expect(found.value.reminders[0]!.status).toBe('sent');
+    const undone = { ...found.value, reminders: found.value.reminders.map((r, i) => (i === 0 ? { ...r, status: 'pending' as const, deliveries: r.deliveries.map((d) => ({ ...d, status: 'pending' as const })) } : r)) };
+    await services.lifecycle.appointments.commit({ businessId: 'clinic', providerId: 'amy', days: [], appointment: { value: undone, etag: found.etag, previousStart: undone.start }, outbox: [] });
+    await invoker.invoke('lifecycleReminder', { trigger: input });
+    expect((await stored(appointment.id)).reminders[0]!.status).toBe('sent');
+    await advanceTo(start - DAY); // the orchestration's own run of the same reminder
+    expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:reminder']);
+    expect(summary(await messagesTo(phone))).toEqual(['sms:confirmation', 'sms:reminder']);
+  });
+
+  it('delivers once through 429 and 500 answers of the ACS services', async () => {
+    const email = uniqueEmail();
+    const phone = uniquePhone();
+    const start = weekdayAt(3, 11);
+    const { appointment } = await book(start, { name: 'Ed', email, phone, smsConsent: true });
+    await admin(emulator.adminUrl, 'POST', '/admin/faults', { path: '^/emails:send$', status: 500, count: 6 });
+    await admin(emulator.adminUrl, 'POST', '/admin/faults', { path: '^/sms$', status: 429, retryAfterSeconds: 0, count: 6 });
+    await advanceTo(start - DAY);
+    // Each activity retry waits on a durable timer: move time on until both channels got through.
+    const done = async () => (await messagesTo(phone)).length === 2 && (await messagesTo(email)).length === 2;
+    for (let step = 0; step < 8 && !(await done()); step += 1) await advanceTo(clock.now() + 5 * MIN);
+    expect((await admin<{ faults: unknown[] }>(emulator.adminUrl, 'GET', '/admin/faults')).body.faults).toEqual([]); // every fault was hit
+    expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:reminder']);
+    expect(summary(await messagesTo(phone))).toEqual(['sms:confirmation', 'sms:reminder']);
+    expect((await stored(appointment.id)).reminders[0]!.status).toBe('sent');
+  });
+
+  it('marks a reminder failed when a channel keeps failing, and still goes on with the plan', async () => {
+    const email = uniqueEmail();
+    const phone = uniquePhone();
+    const start = weekdayAt(3, 13);
+    const { appointment } = await book(start, { name: 'Fay', email, phone, smsConsent: true });
+    await admin(emulator.adminUrl, 'POST', '/admin/faults', { path: '^/sms$', status: 503, retryAfterSeconds: 0, count: 1000 });
+    await advanceTo(start - DAY);
+    for (let step = 0; step < 12; step += 1) await advanceTo(clock.now() + 5 * MIN);
+    await admin(emulator.adminUrl, 'DELETE', '/admin/faults');
+    expect((await stored(appointment.id)).reminders[0]).toMatchObject({ status: 'failed', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'failed' }] });
+    expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:reminder']);
+    expect((await backend.status(appointment.id))!.runtimeStatus).toBe('Running');
+  });
+});
