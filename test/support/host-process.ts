@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { stopChild } from '../../dev/stack/azurite';
+import { DEV_AUDIENCE, DEV_ISSUER } from '../../dev/auth/dev-issuer';
 import { freePort } from '../../dev/stack/ports';
 import { testStorageConnectionString, uniqueTablePrefix } from './env';
 
@@ -40,6 +41,10 @@ export async function startHostProcess(options: HostProcessOptions = {}): Promis
     AzureWebJobsStorage: connection,
     TABLE_NAME_PREFIX: uniqueTablePrefix(),
     PUBLIC_BASE_URL: `http://127.0.0.1:${port}/api`,
+    // Staff tokens from the dev issuer, whose keys this very host serves.
+    AUTH_ISSUER: DEV_ISSUER,
+    AUTH_AUDIENCE: DEV_AUDIENCE,
+    AUTH_JWKS_URL: `http://127.0.0.1:${port}/api/dev/jwks`,
     CLOCK_MODE: options.clockMode ?? 'real',
     ...acsEmulatorSettings(),
     ...options.env,
