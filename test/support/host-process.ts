@@ -1,11 +1,13 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 import { stopChild } from '../../dev/stack/azurite';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../dev/auth/dev-issuer';
 import { freePort } from '../../dev/stack/ports';
 import { testStorageConnectionString, uniqueTablePrefix } from './env';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
+// From test/support (jest) or dist/test/support (benches): the repository root holds package.json.
+const REPO_ROOT = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..', '..', '..')].find((dir) => fs.existsSync(path.join(dir, 'package.json')))!;
 const HOST_MAIN = path.join(REPO_ROOT, 'dist', 'dev', 'host', 'main.js');
 
 export interface HostProcessOptions {
