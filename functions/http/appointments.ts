@@ -1,12 +1,12 @@
-import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
+import { app, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { durableLifecycle } from '../../shared/adapters/durable/durable-lifecycle';
-import { authorizeAppointment, type AppointmentCredentials } from '../../shared/app/appointments/appointment-access';
+import { authorizeAppointment } from '../../shared/app/appointments/appointment-access';
 import { appointmentCalendar } from '../../shared/app/appointments/appointment-calendar';
 import { bookAppointment } from '../../shared/app/appointments/book-appointment';
 import { cancelAppointment, rescheduleAppointment } from '../../shared/app/appointments/change-appointment';
 import { validateIdempotencyKey } from '../../shared/app/idempotency';
-import { callerOf } from '../../shared/adapters/auth/request-caller';
+import { appointmentCredentialsOf } from '../../shared/adapters/auth/request-caller';
 import { endpoint, json, parseWith, readJsonBody, readOptionalJsonBody } from '../../shared/adapters/http/endpoint';
 import { BusinessParams } from '../../shared/adapters/http/schemas/businesses';
 import {
@@ -21,13 +21,6 @@ import { getServices } from '../../shared/composition-root';
 
 /** Booking deps whose outbox kick reaches the lifecycle through this invocation's durable client. */
 const bookingFor = (invocation: InvocationContext) => getServices().bookingWith(durableLifecycle(() => df.getClient(invocation)));
-
-/** Staff bearer token, or the consumer's manage token from the header or the `token` query parameter. */
-async function credentialsOf(request: HttpRequest): Promise<AppointmentCredentials> {
-  const caller = await callerOf(getServices().staffAuth, request);
-  const manageToken = request.headers.get('x-appointment-token') ?? request.query.get('token') ?? undefined;
-  return { caller, ...(manageToken ? { manageToken } : {}) };
-}
 
 app.http('bookAppointment', {
   route: 'businesses/{businessId}/appointments',
@@ -61,7 +54,7 @@ app.http('getAppointment', {
   methods: ['GET', 'OPTIONS'],
   authLevel: 'anonymous',
   handler: endpoint(async ({ request }) => {
-    const credentials = await credentialsOf(request);
+    const credentials = await appointmentCredentialsOf(getServices().staffAuth, request);
     const { appointmentId } = parseWith(AppointmentParams, request.params);
     const { appointment } = await authorizeAppointment(getServices().booking, appointmentId, credentials);
     return json(200, appointmentView(appointment.value), { ETag: `"${appointment.value.version}"`, 'Cache-Control': 'no-store' });
@@ -74,7 +67,7 @@ app.http('cancelAppointment', {
   authLevel: 'anonymous',
   extraInputs: [df.input.durableClient()],
   handler: endpoint(async ({ request, invocation }) => {
-    const credentials = await credentialsOf(request);
+    const credentials = await appointmentCredentialsOf(getServices().staffAuth, request);
     const { appointmentId } = parseWith(AppointmentParams, request.params);
     const body = await readOptionalJsonBody(request, CancelBody);
     const cancelled = await cancelAppointment(bookingFor(invocation), appointmentId, credentials, {
@@ -91,7 +84,7 @@ app.http('rescheduleAppointment', {
   authLevel: 'anonymous',
   extraInputs: [df.input.durableClient()],
   handler: endpoint(async ({ request, invocation }) => {
-    const credentials = await credentialsOf(request);
+    const credentials = await appointmentCredentialsOf(getServices().staffAuth, request);
     const { appointmentId } = parseWith(AppointmentParams, request.params);
     const body = await readJsonBody(request, RescheduleBody);
     const moved = await rescheduleAppointment(bookingFor(invocation), appointmentId, credentials, {
@@ -109,7 +102,7 @@ app.http('appointmentCalendar', {
   authLevel: 'anonymous',
   handler: endpoint(async ({ request }) => {
     const { booking, settings } = getServices();
-    const credentials = await credentialsOf(request);
+    const credentials = await appointmentCredentialsOf(getServices().staffAuth, request);
     const { appointmentId } = parseWith(AppointmentParams, request.params);
     const joinUrl = credentials.manageToken
       ? consumerLinks(settings.PUBLIC_BASE_URL, appointmentId, credentials.manageToken).join

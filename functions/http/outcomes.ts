@@ -1,22 +1,14 @@
-import { app, type HttpRequest } from '@azure/functions';
-import type { AppointmentCredentials } from '../../shared/app/appointments/appointment-access';
+import { app } from '@azure/functions';
 import { recordOutcome, type Outcome } from '../../shared/app/workspace/appointment-outcomes';
-import { callerOf } from '../../shared/adapters/auth/request-caller';
+import { appointmentCredentialsOf } from '../../shared/adapters/auth/request-caller';
 import { endpoint, json, parseWith, readOptionalJsonBody } from '../../shared/adapters/http/endpoint';
 import { AppointmentParams, appointmentView } from '../../shared/adapters/http/schemas/appointments';
 import { OutcomeBody } from '../../shared/adapters/http/schemas/workspace';
 import { getServices } from '../../shared/composition-root';
 
-/** Staff bearer token, or a manage token (which the use case answers with 403: consumers do not record outcomes). */
-async function credentialsOf(request: HttpRequest): Promise<AppointmentCredentials> {
-  const caller = await callerOf(getServices().staffAuth, request);
-  const manageToken = request.headers.get('x-appointment-token') ?? request.query.get('token') ?? undefined;
-  return { caller, ...(manageToken ? { manageToken } : {}) };
-}
-
 function outcomeEndpoint(outcome: Outcome) {
   return endpoint(async ({ request }) => {
-    const credentials = await credentialsOf(request);
+    const credentials = await appointmentCredentialsOf(getServices().staffAuth, request);
     const { appointmentId } = parseWith(AppointmentParams, request.params);
     await readOptionalJsonBody(request, OutcomeBody);
     const changed = await recordOutcome(getServices().workspace, appointmentId, credentials, outcome, { ifMatch: request.headers.get('if-match') });
