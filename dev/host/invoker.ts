@@ -16,13 +16,8 @@ export function toTypedData(value: unknown): RpcTypedData | undefined {
 export function fromTypedData(data: RpcTypedData | undefined | null): unknown {
   if (!data) return undefined;
   if (data.json !== undefined) return JSON.parse(data.json);
-  if (data.string !== undefined) {
-    try {
-      return JSON.parse(data.string);
-    } catch {
-      return data.string;
-    }
-  }
+  // A function that returned a string gets it back as a string ("42" stays "42"); objects come as json.
+  if (data.string !== undefined) return data.string;
   if (data.bytes !== undefined) return Buffer.from(data.bytes);
   if (data.int !== undefined) return data.int;
   if (data.double !== undefined) return data.double;

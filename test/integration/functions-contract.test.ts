@@ -108,3 +108,10 @@ describe('@azure/functions contract used by the local host', () => {
     expect(await response.json()).toEqual({ tea: true });
   });
 });
+
+describe('return values through the invocation model', () => {
+  it('keeps a string return value a string, even when it looks like JSON', async () => {
+    df.app.activity('contractStringActivity', { handler: () => '42' });
+    await expect(invoker.invoke('contractStringActivity', { trigger: null })).resolves.toBe('42');
+  });
+});
