@@ -18,3 +18,11 @@ registry.registerPath({
     503: { description: 'A dependency is down (plain JSON, not a problem)', ...jsonContent(HealthSchema) },
   },
 });
+
+registry.registerPath({
+  method: 'get',
+  path: '/openapi.json',
+  tags: ['System'],
+  summary: 'This OpenAPI 3.1 document, generated from the schemas that validate requests',
+  responses: { 200: { description: 'The document', content: { 'application/json': { schema: z.object({ openapi: z.string() }).passthrough() } } } },
+});
