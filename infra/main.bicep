@@ -93,6 +93,12 @@ module functionApp 'modules/functionapp.bicep' = {
       ACS_ENDPOINT: communication.outputs.endpoint
       ACS_EMAIL_SENDER: communication.outputs.emailSender
       ACS_SMS_FROM: smsFromNumber
+      // Empty: the app creates its chat identity once and keeps it in Table Storage.
+      ACS_CHAT_SERVICE_USER_ID: ''
+      ACS_MAX_RETRIES: '3'
+      ACS_RETRY_DELAY_MS: '800'
+      ACS_MAX_RETRY_DELAY_MS: '30000'
+      ACS_EMAIL_POLL_INTERVAL_MS: '1000'
     }
   }
 }

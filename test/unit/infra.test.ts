@@ -11,7 +11,7 @@ const infraDir = path.join(__dirname, '..', '..', 'infra');
 const bicepFiles = [path.join(infraDir, 'main.bicep'), ...fs.readdirSync(path.join(infraDir, 'modules')).map((f) => path.join(infraDir, 'modules', f))];
 
 // Settings that only make sense on the local stack (connection strings, dev certificates and keys).
-const LOCAL_ONLY = new Set(['TABLE_STORAGE_CONNECTION_STRING', 'ACS_CONNECTION_STRING', 'ACS_CA_CERT_FILE', 'DEV_ISSUER_KEY_FILE']);
+const LOCAL_ONLY = new Set(['TABLE_STORAGE_CONNECTION_STRING', 'ACS_CONNECTION_STRING', 'ACS_CA_CERT_PATH', 'DEV_ISSUER_KEY_FILE']);
 
 let parser: Parser;
 
