@@ -21,6 +21,7 @@ import { dispatchPartition, type OutboxDeps } from './app/outbox/dispatch-outbox
 import { roomHandlers } from './app/rooms/appointment-room';
 import { parseConnectionString } from '@azure/communication-common';
 import { TableProviderIdentityStore } from './adapters/tables/acs-identity-store';
+import { TableServiceIdentityStore } from './adapters/tables/service-identity-store';
 import { TableFeedTokenStore } from './adapters/tables/feed-token-store';
 import { chatNoticeHandlers } from './app/chat/chat-notices';
 import { accessRevocationHandlers } from './app/join/access-revocation';
@@ -71,7 +72,7 @@ export function getServices(): AppServices {
 function buildServices(settings: Settings): AppServices {
   const tables = new TableClients(settings);
   const clock = processClock();
-  const acs = createAcsAdapters(settings);
+  const acs = createAcsAdapters(settings, new TableServiceIdentityStore(tables));
   const businesses = new TableBusinessRepository(tables);
   const appointments = new TableAppointmentStore(tables);
   const log = createLogger(console, settings.LOG_LEVEL, { component: 'outbox' });

@@ -55,7 +55,7 @@ export const settingsSchema = z
     ACS_EMAIL_SENDER: z.email().optional(),
     /** The ACS phone number SMS are sent from, E.164. */
     ACS_SMS_FROM: z.string().regex(/^\+[1-9]\d{1,14}$/, 'an E.164 number such as +18005550100').optional(),
-    /** The app's own ACS identity, member of every chat thread (created per process when unset). */
+    /** The app's own ACS identity, member of every chat thread; unset, it is created once and kept in Table Storage. */
     ACS_CHAT_SERVICE_USER_ID: optionalNonEmpty,
     /** SDK pipeline retries for throttling, 5xx and connection errors (see docs/acs-emulator.md). */
     ACS_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(3),

@@ -1,5 +1,7 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
+import { resolveChatServiceIdentity } from '../../app/chat/chat-service-identity';
 import type { ChatPort, EmailPort, IdentityPort, RoomsPort, SmsPort } from '../../app/ports/acs';
+import type { ServiceIdentityStore } from '../../app/ports/service-identity-store';
 import { InvalidSettingsError, type Settings } from '../../config/settings';
 import { AcsChatAdapter } from './chat';
 import { acsClientConfig, type AcsClientConfig } from './client-options';
@@ -36,8 +38,15 @@ function required(value: string | undefined, name: string, why: string): string 
   return value;
 }
 
-/** `credential` is used only with ACS_ENDPOINT (Azure): the managed identity by default. */
-export function createAcsAdapters(settings: AcsSettings, credential: () => TokenCredential = () => new DefaultAzureCredential()): AcsAdapters {
+/**
+ * `chatIdentities` keeps the app's chat identity unless ACS_CHAT_SERVICE_USER_ID overrides it.
+ * `credential` is used only with ACS_ENDPOINT (Azure): the managed identity by default.
+ */
+export function createAcsAdapters(
+  settings: AcsSettings,
+  chatIdentities: ServiceIdentityStore,
+  credential: () => TokenCredential = () => new DefaultAzureCredential(),
+): AcsAdapters {
   let config: AcsClientConfig | undefined;
   const built = new Map<keyof AcsAdapters, unknown>();
   const lazy = <K extends keyof AcsAdapters>(name: K, build: () => AcsAdapters[K]) => (): AcsAdapters[K] => {
@@ -51,7 +60,11 @@ export function createAcsAdapters(settings: AcsSettings, credential: () => Token
   const email = lazy('email', () =>
     new AcsEmailAdapter(shared(), required(settings.ACS_EMAIL_SENDER, 'ACS_EMAIL_SENDER', 'send email'), settings.ACS_EMAIL_POLL_INTERVAL_MS),
   );
-  const chat = lazy('chat', () => new AcsChatAdapter(shared(), identity(), settings.ACS_CHAT_SERVICE_USER_ID));
+  const chat = lazy('chat', () => {
+    const configured = settings.ACS_CHAT_SERVICE_USER_ID;
+    const resolve = configured ? () => Promise.resolve(configured) : () => resolveChatServiceIdentity({ identity: identity(), store: chatIdentities });
+    return new AcsChatAdapter(shared(), identity(), resolve);
+  });
   return {
     get identity() {
       return identity();

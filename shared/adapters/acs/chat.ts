@@ -10,8 +10,8 @@ const SERVICE_TOKEN_MINUTES = 1440;
 const participant = (p: ChatParticipant) => ({ id: { communicationUserId: p.userId }, ...(p.displayName ? { displayName: p.displayName } : {}) });
 
 /**
- * ACS Chat as the app's own identity (ACS_CHAT_SERVICE_USER_ID). Without that setting the identity is
- * created on first use and lives as long as the process: fine for one local process, not for Azure.
+ * ACS Chat as the app's own identity, which `resolveUserId` finds once per process (ACS_CHAT_SERVICE_USER_ID,
+ * or the identity stored for the whole deployment: see resolveChatServiceIdentity).
  */
 export class AcsChatAdapter implements ChatPort {
   private userId?: Promise<string>;
@@ -20,12 +20,12 @@ export class AcsChatAdapter implements ChatPort {
   constructor(
     private readonly config: AcsClientConfig,
     private readonly identity: IdentityPort,
-    private readonly configuredUserId: string | undefined,
+    private readonly resolveUserId: () => Promise<string>,
   ) {}
 
   serviceUserId(): Promise<string> {
-    this.userId ??= this.configuredUserId ? Promise.resolve(this.configuredUserId) : this.identity.createUser();
-    // A failed creation must not stick: the next call tries again.
+    this.userId ??= this.resolveUserId();
+    // A failed resolution must not stick: the next call tries again.
     this.userId.catch(() => (this.userId = undefined));
     return this.userId;
   }

@@ -1,6 +1,9 @@
 import { createAcsAdapters, type AcsAdapters } from '../../../shared/adapters/acs/acs-adapters';
+import { TableServiceIdentityStore } from '../../../shared/adapters/tables/service-identity-store';
+import { TableClients } from '../../../shared/adapters/tables/table-clients';
 import { parseSettings } from '../../../shared/config/settings';
 import type { TokenCredential } from '@azure/identity';
+import { testStorageConnectionString, uniqueTablePrefix } from '../../support/env';
 
 /** The emulator global-setup started for this jest run. */
 export function globalEmulator(): { connectionString: string; endpoint: string; adminUrl: string; caCertPath: string } {
@@ -14,6 +17,12 @@ export function globalEmulator(): { connectionString: string; endpoint: string; 
 export const SMS_FROM = '+18005550100';
 export const EMAIL_SENDER = 'no-reply@appointments.example';
 
+/** The run's Azurite, with tables of this test file only: its adapters share one chat identity, as one deployment's processes do. */
+const tablesOfThisFile = (() => {
+  let tables: TableClients | undefined;
+  return () => (tables ??= new TableClients(parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() })));
+})();
+
 /** Adapters built the way the composition root builds them, with short retry delays for tests. */
 export function adaptersFor(env: Record<string, string>, credential?: () => TokenCredential): AcsAdapters {
   const settings = parseSettings({
@@ -26,7 +35,7 @@ export function adaptersFor(env: Record<string, string>, credential?: () => Toke
     ACS_EMAIL_POLL_INTERVAL_MS: '10',
     ...env,
   });
-  return createAcsAdapters(settings, credential);
+  return createAcsAdapters(settings, new TableServiceIdentityStore(tablesOfThisFile()), credential);
 }
 
 export async function admin<T = unknown>(adminUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {

@@ -1,4 +1,6 @@
 import { createAcsAdapters } from '../../../shared/adapters/acs/acs-adapters';
+import { TableServiceIdentityStore } from '../../../shared/adapters/tables/service-identity-store';
+import { TableClients } from '../../../shared/adapters/tables/table-clients';
 import { guidFromKey } from '../../../shared/adapters/acs/client-options';
 import { decodeSmsTag, encodeSmsTag, labelFromHeaders, labelHeaders } from '../../../shared/adapters/acs/message-label';
 import { InvalidSettingsError, parseSettings } from '../../../shared/config/settings';
@@ -24,9 +26,10 @@ describe('ACS settings', () => {
   });
 
   it('builds nothing ACS until an adapter is used, then names the missing setting', () => {
-    const acs = createAcsAdapters(parseSettings(base));
+    const chatIdentities = new TableServiceIdentityStore(new TableClients(parseSettings(base)));
+    const acs = createAcsAdapters(parseSettings(base), chatIdentities);
     expect(() => acs.rooms).toThrow(/ACS_CONNECTION_STRING/);
-    const configured = createAcsAdapters(parseSettings({ ...base, ACS_CONNECTION_STRING: 'endpoint=https://127.0.0.1:1/;accesskey=a2V5' }));
+    const configured = createAcsAdapters(parseSettings({ ...base, ACS_CONNECTION_STRING: 'endpoint=https://127.0.0.1:1/;accesskey=a2V5' }), chatIdentities);
     expect(() => configured.sms).toThrow(/ACS_SMS_FROM/);
     expect(() => configured.email).toThrow(/ACS_EMAIL_SENDER/);
     expect(configured.rooms).toBe(configured.rooms);

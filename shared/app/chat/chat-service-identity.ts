@@ -1,0 +1,43 @@
+import { AcsError, type IdentityPort } from '../ports/acs';
+import type { ServiceIdentityStore } from '../ports/service-identity-store';
+import { WriteConflictError } from '../ports/versioned';
+
+export interface ServiceIdentityDeps {
+  identity: IdentityPort;
+  store: ServiceIdentityStore;
+}
+
+// Racing processes settle in two rounds (one wins, the others read its row); more means something keeps rewriting it.
+const MAX_ATTEMPTS = 3;
+
+/**
+ * The app's chat identity: the stored one while ACS still knows it, otherwise a new one stored in its
+ * place (first use, or an ACS emulator that lost its memory while the table kept the row). Of
+ * processes that race to store one, the first write wins and the others delete what they created.
+ */
+export async function resolveChatServiceIdentity(deps: ServiceIdentityDeps): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const stored = await deps.store.get();
+    if (stored && (await exists(deps.identity, stored.value))) return stored.value;
+    const created = await deps.identity.createUser();
+    try {
+      await deps.store.save(created, stored?.etag);
+      return created;
+    } catch (error) {
+      // Another process stored its identity first: that one is the app's, ours would only be litter.
+      await deps.identity.deleteUser(created);
+      if (!(error instanceof WriteConflictError) || attempt === MAX_ATTEMPTS) throw error;
+    }
+  }
+}
+
+/** ACS answers 404 when asked for a token of an identity it does not know (deleted or never created there). */
+async function exists(identity: IdentityPort, userId: string): Promise<boolean> {
+  try {
+    await identity.issueToken(userId, ['chat'], 60);
+    return true;
+  } catch (error) {
+    if (error instanceof AcsError && error.status === 404) return false;
+    throw error;
+  }
+}
