@@ -19,6 +19,7 @@ import { createLogger } from './adapters/logging/logger';
 import type { BookingDeps } from './app/appointments/book-appointment';
 import { dispatchPartition, type OutboxDeps } from './app/outbox/dispatch-outbox';
 import { roomHandlers } from './app/rooms/appointment-room';
+import { releaseHandlers } from './app/appointments/change-appointment';
 import { parseConnectionString } from '@azure/communication-common';
 import { TableProviderIdentityStore } from './adapters/tables/acs-identity-store';
 import { TableServiceIdentityStore } from './adapters/tables/service-identity-store';
@@ -80,6 +81,7 @@ function buildServices(settings: Settings): AppServices {
     appointments,
     handlers: {
       ...roomHandlers({ appointments, businesses, rooms: acs.rooms, clock }),
+      ...releaseHandlers({ appointments, businesses }),
       ...chatNoticeHandlers({ businesses, get chat() { return acs.chat; } }),
       // `acs` builds each ACS client on first use, so handlers that never run construct nothing.
       ...accessRevocationHandlers(acs),

@@ -87,11 +87,30 @@ export class TableAppointmentStore implements AppointmentStore {
     if (commit.outbox.length > 0) {
       await client.upsertEntity({ partitionKey: DIRTY_PARTITION, rowKey: dirtyRow(commit), businessId: commit.businessId, providerId: commit.providerId }, 'Replace');
     }
+    await this.submit(commit.providerId, actions);
+  }
+
+  async findAt(location: AppointmentLocation, appointmentId: string): Promise<Versioned<Appointment> | undefined> {
+    const row = await getRow(await this.client(), providerPartition(location.businessId, location.providerId), appointmentRow(appointmentId));
+    return row && !row.movedToProviderId ? { value: appointmentFromRow(row), etag: row.etag } : undefined;
+  }
+
+  async retireMovedAppointment(retired: { businessId: string; providerId: string; days: DayRow[]; appointment: Versioned<Appointment>; movedToProviderId: string }): Promise<void> {
+    const partitionKey = providerPartition(retired.businessId, retired.providerId);
+    const { value, etag } = retired.appointment;
+    const actions: TransactionAction[] = retired.days.map((day) => dayAction(partitionKey, day));
+    // A transaction cannot delete with an ETag, so the row becomes a tombstone under the ETag instead.
+    actions.push(['update', { ...appointmentEntity(partitionKey, appointmentRow(value.id), value), movedToProviderId: retired.movedToProviderId }, 'Replace', { etag }]);
+    actions.push(['delete', { partitionKey, rowKey: byStartRow(value.start, value.id) }]);
+    await this.submit(retired.providerId, actions);
+  }
+
+  private async submit(providerId: string, actions: TransactionAction[]): Promise<void> {
     try {
-      await client.submitTransaction(actions);
+      await (await this.client()).submitTransaction(actions);
     } catch (error) {
       if (error instanceof RestError && [404, 409, 412].includes(error.statusCode ?? 0)) {
-        throw new WriteConflictError(`provider ${commit.providerId} calendar`);
+        throw new WriteConflictError(`provider ${providerId} calendar`);
       }
       throw error;
     }
@@ -106,8 +125,7 @@ export class TableAppointmentStore implements AppointmentStore {
     const client = await this.client();
     const pointer = await getRow(client, pointerPartition(appointmentId), POINTER_ROW);
     if (!pointer) return undefined;
-    const row = await getRow(client, providerPartition(pointer.businessId as string, pointer.providerId as string), appointmentRow(appointmentId));
-    return row ? { value: appointmentFromRow(row), etag: row.etag } : undefined;
+    return this.findAt({ businessId: pointer.businessId as string, providerId: pointer.providerId as string }, appointmentId);
   }
 
   async listByProvider(businessId: string, providerId: string, from: number, to: number): Promise<Appointment[]> {

@@ -1,9 +1,12 @@
-import { cancelRefusal, planConsumerReminders, rescheduleRefusal, type Appointment, type TransitionError } from '../../domain/appointments/appointment';
+import { cancelRefusal, occupiedInterval, planConsumerReminders, rescheduleRefusal, type Appointment, type TransitionError } from '../../domain/appointments/appointment';
+import type { OutboxMessage } from '../ports/appointment-store';
+import type { ServiceRecord } from '../ports/business-repository';
+import type { Versioned } from '../ports/versioned';
 import { AppError } from '../errors';
 import { WriteConflictError } from '../ports/versioned';
 import { authorizeAppointment, checkIfMatch, type AppointmentCredentials } from './appointment-access';
 import type { BookingDeps } from './book-appointment';
-import { effectsOf } from './effects';
+import { effectsOf, outboxMessage } from './effects';
 import { dayRowChanges, isOffered, readProviderTime } from './provider-time';
 
 const MAX_ATTEMPTS = 8;
@@ -77,14 +80,10 @@ export async function rescheduleAppointment(
     if (!service) throw new Error(`service ${current.serviceId} of appointment ${current.id} is missing`);
     const now = deps.clock.now();
     refuse(rescheduleRefusal(current, service.value, now, role !== 'consumer'));
-    if (options.providerId !== undefined && options.providerId !== current.providerId) {
-      throw AppError.validation([{ path: 'providerId', message: 'moving an appointment to another provider is not supported yet; cancel and book again' }]);
-    }
-    const provider = await deps.businesses.getProvider(current.businessId, current.providerId);
-    if (!provider) throw new Error(`provider ${current.providerId} of appointment ${current.id} is missing`);
     const duration = current.end - current.start;
     const moved: Appointment = {
       ...current,
+      providerId: options.providerId ?? current.providerId,
       start: options.start,
       end: options.start + duration,
       version: current.version + 1,
@@ -92,6 +91,13 @@ export async function rescheduleAppointment(
       // The plan restarts from the new time (ARCHITECTURE.md: reschedule restarts the plan).
       reminders: planConsumerReminders(options.start, service.value.reminders, current.consumer, now),
     };
+    if (moved.providerId !== current.providerId) {
+      const outcome = await moveToProvider(deps, { value: current, etag: appointment.etag }, moved, service.value, now);
+      if (outcome === 'conflict') continue;
+      return moved;
+    }
+    const provider = await deps.businesses.getProvider(current.businessId, current.providerId);
+    if (!provider) throw new Error(`provider ${current.providerId} of appointment ${current.id} is missing`);
     const time = await readProviderTime(deps.appointments, provider.value, [current, { start: options.start - current.bufferBeforeMinutes * 60_000, end: moved.end + current.bufferAfterMinutes * 60_000 }]);
     if (!isOffered(time, service.value, options.start, now, current.id)) {
       throw new AppError('slot-unavailable', 'This time is not available.');
@@ -112,4 +118,94 @@ export async function rescheduleAppointment(
     return moved;
   }
   throw new AppError('conflict', 'The appointment is being changed by someone else; retry.', { retryAfterSeconds: 1 });
+}
+
+/**
+ * Reschedule to another provider (a saga over two partitions). 1: in the new provider's partition, take
+ * the new time and write the appointment with an `appointment.release` outbox row, in one transaction.
+ * 2: release the old copy (pointer, then old time), right away and again by the outbox until it holds.
+ * The release compensates (gives the new time back) if the old copy changed in between.
+ */
+async function moveToProvider(
+  deps: BookingDeps,
+  current: Versioned<Appointment>,
+  moved: Appointment,
+  service: ServiceRecord,
+  now: number,
+): Promise<'moved' | 'conflict'> {
+  const target = await deps.businesses.getProvider(moved.businessId, moved.providerId);
+  if (!target || !target.value.active || !service.providerIds.includes(moved.providerId)) {
+    throw AppError.validation([{ path: 'providerId', message: 'is not an active provider of this service' }]);
+  }
+  const time = await readProviderTime(deps.appointments, target.value, [occupiedInterval(moved)]);
+  if (!isOffered(time, service, moved.start, now)) throw new AppError('slot-unavailable', 'This time is not available.');
+  const release = outboxMessage(moved, 'appointment.release', now, { fromProviderId: current.value.providerId, previousVersion: current.value.version });
+  try {
+    await deps.appointments.commit({
+      businessId: moved.businessId,
+      providerId: moved.providerId,
+      days: dayRowChanges(time, { add: moved }),
+      appointment: { value: moved },
+      outbox: [...effectsOf({ kind: 'rescheduled', appointment: moved, previous: current.value }, now), release],
+    });
+  } catch (error) {
+    if (error instanceof WriteConflictError) return 'conflict';
+    throw error;
+  }
+  const released = await releaseMovedAppointment(deps, release).catch(() => 'retry-later' as const);
+  deps.kickOutbox(moved);
+  if (released === 'reverted') {
+    throw new AppError('conflict', 'The appointment changed while it was being moved; nothing was moved.');
+  }
+  return 'moved';
+}
+
+/**
+ * Idempotent second half of a move: points the id at the new partition and retires the old copy with its
+ * time. If the old copy changed after the move began (e.g. a cancel that still reached it), the move is
+ * undone instead: the new copy is retired and the pointer goes back.
+ */
+export async function releaseMovedAppointment(
+  deps: Pick<BookingDeps, 'appointments' | 'businesses'>,
+  message: OutboxMessage,
+): Promise<'released' | 'reverted'> {
+  const fromProviderId = String(message.payload?.fromProviderId);
+  const previousVersion = Number(message.payload?.previousVersion);
+  const from = { businessId: message.businessId, providerId: fromProviderId };
+  const to = { businessId: message.businessId, providerId: message.providerId };
+  const old = await deps.appointments.findAt(from, message.appointmentId);
+  if (!old) {
+    await deps.appointments.savePointer(message.appointmentId, to);
+    return 'released';
+  }
+  if (old.value.version === previousVersion) {
+    await deps.appointments.savePointer(message.appointmentId, to);
+    await retire(deps, old, from, message.providerId);
+    return 'released';
+  }
+  const copy = await deps.appointments.findAt(to, message.appointmentId);
+  if (copy) await retire(deps, copy, to, fromProviderId);
+  await deps.appointments.savePointer(message.appointmentId, from);
+  return 'reverted';
+}
+
+async function retire(
+  deps: Pick<BookingDeps, 'appointments' | 'businesses'>,
+  appointment: Versioned<Appointment>,
+  location: { businessId: string; providerId: string },
+  movedToProviderId: string,
+): Promise<void> {
+  const provider = await deps.businesses.getProvider(location.businessId, location.providerId);
+  if (!provider) throw new Error(`provider ${location.providerId} is missing`);
+  const time = await readProviderTime(deps.appointments, provider.value, [occupiedInterval(appointment.value)]);
+  await deps.appointments.retireMovedAppointment({ ...location, days: dayRowChanges(time, { remove: appointment.value }), appointment, movedToProviderId });
+}
+
+/** Outbox handler of `appointment.release`. */
+export function releaseHandlers(deps: Pick<BookingDeps, 'appointments' | 'businesses'>) {
+  return {
+    'appointment.release': async (message: OutboxMessage) => {
+      await releaseMovedAppointment(deps, message);
+    },
+  };
 }

@@ -19,7 +19,15 @@ export interface BookingState {
   days: DayRow[];
 }
 
-export type OutboxKind = 'room.ensure' | 'room.delete' | 'lifecycle.start' | 'lifecycle.event' | 'chat.notice' | 'access.revoke';
+export type OutboxKind =
+  | 'room.ensure'
+  | 'room.delete'
+  | 'lifecycle.start'
+  | 'lifecycle.event'
+  | 'chat.notice'
+  | 'access.revoke'
+  /** Second half of a move to another provider: release the old provider's copy and time. */
+  | 'appointment.release';
 
 /** A side effect recorded in the same transaction as the change that causes it (transactional outbox). */
 export interface OutboxMessage {
@@ -73,6 +81,14 @@ export interface AppointmentStore {
   /** Points an appointment id at its partition (idempotent upsert; written before the commit). */
   savePointer(appointmentId: string, location: AppointmentLocation): Promise<void>;
   find(appointmentId: string): Promise<Versioned<Appointment> | undefined>;
+  /** The appointment's row in one provider's partition (a move keeps a copy in two for a moment). */
+  findAt(location: AppointmentLocation, appointmentId: string): Promise<Versioned<Appointment> | undefined>;
+  /**
+   * One transaction in the old provider's partition after a move: day rows (ETag-checked), the
+   * appointment row replaced by a tombstone naming the new provider (only if still at `etag`), and its
+   * time-ordered copy removed from the provider's lists.
+   */
+  retireMovedAppointment(retired: { businessId: string; providerId: string; days: DayRow[]; appointment: Versioned<Appointment>; movedToProviderId: string }): Promise<void>;
   /** Appointments of one provider starting in [from, to), sorted by start. */
   listByProvider(businessId: string, providerId: string, from: number, to: number): Promise<Appointment[]>;
   /** At most `limit` appointments in (start, id) order, read with one range query; `more` when others follow. */

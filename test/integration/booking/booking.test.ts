@@ -192,3 +192,52 @@ describe('booking on Table Storage', () => {
     expect((await authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'anonymous' }, manageToken: a.manageToken })).role).toBe('consumer');
   });
 });
+
+describe('reschedule to another provider', () => {
+  it('takes the new provider time, then releases the old time and copy', async () => {
+    const start = MONDAY_9 + 11 * 24 * 60 * MIN;
+    const { appointment, manageToken } = await book(start, { providerId: 'amy' });
+    const credentials = { caller: { kind: 'anonymous' as const }, manageToken };
+    const moved = await rescheduleAppointment(deps, appointment.id, credentials, { start: start + 60 * MIN, providerId: 'bob' });
+    expect(moved).toMatchObject({ providerId: 'bob', start: start + 60 * MIN, version: 2 });
+    expect((await appointments.find(appointment.id))?.value).toMatchObject({ providerId: 'bob', version: 2 });
+    expect(await appointments.listByProvider('clinic', 'amy', start - MIN, start + MIN)).toEqual([]);
+    expect((await appointments.listByProvider('clinic', 'bob', start, start + 2 * 60 * MIN)).map((a) => a.id)).toEqual([appointment.id]);
+    // amy's old time is free again, bob's new time is taken.
+    expect((await book(start, { providerId: 'amy' })).appointment.providerId).toBe('amy');
+    await expect(book(start + 60 * MIN, { providerId: 'bob' })).rejects.toMatchObject({ code: 'slot-unavailable' });
+    // The consumer token keeps working and the appointment can be cancelled where it now lives.
+    expect((await cancelAppointment(deps, appointment.id, credentials, {})).status).toBe('cancelled');
+    expect((await book(start + 60 * MIN, { providerId: 'bob' })).appointment.providerId).toBe('bob');
+  });
+
+  it('refuses a provider that does not offer the time or does not give the service', async () => {
+    const start = MONDAY_9 + 14 * 24 * 60 * MIN;
+    const { appointment, manageToken } = await book(start, { providerId: 'amy' });
+    await book(start + 60 * MIN, { providerId: 'bob' });
+    const credentials = { caller: { kind: 'anonymous' as const }, manageToken };
+    await expect(rescheduleAppointment(deps, appointment.id, credentials, { start: start + 60 * MIN, providerId: 'bob' })).rejects.toMatchObject({ code: 'slot-unavailable' });
+    await expect(rescheduleAppointment(deps, appointment.id, credentials, { start, providerId: 'zoe' })).rejects.toMatchObject({ code: 'validation' });
+    expect((await appointments.find(appointment.id))?.value).toMatchObject({ providerId: 'amy', version: 1 });
+  });
+
+  it('undoes the move when the old copy changed before it was released', async () => {
+    const start = MONDAY_9 + 15 * 24 * 60 * MIN;
+    const { appointment } = await book(start, { providerId: 'amy' });
+    // Simulate the race: the new copy and its release message exist, then the old copy changes first.
+    const { releaseMovedAppointment } = await import('../../../shared/app/appointments/change-appointment');
+    const { outboxMessage } = await import('../../../shared/app/appointments/effects');
+    const { readProviderTime, dayRowChanges } = await import('../../../shared/app/appointments/provider-time');
+    const bob = (await businesses.getProvider('clinic', 'bob'))!.value;
+    const copy = { ...appointment, providerId: 'bob', version: 2 };
+    const time = await readProviderTime(appointments, bob, [occupiedInterval(copy)]);
+    await appointments.commit({ businessId: 'clinic', providerId: 'bob', days: dayRowChanges(time, { add: copy }), appointment: { value: copy }, outbox: [] });
+    const old = (await appointments.find(appointment.id))!;
+    await appointments.commit({ businessId: 'clinic', providerId: 'amy', days: [], appointment: { value: { ...old.value, version: 2, notes: 'changed' }, etag: old.etag }, outbox: [] });
+    const release = outboxMessage(copy, 'appointment.release', now, { fromProviderId: 'amy', previousVersion: 1 });
+    expect(await releaseMovedAppointment(deps, release)).toBe('reverted');
+    expect((await appointments.find(appointment.id))?.value).toMatchObject({ providerId: 'amy', notes: 'changed' });
+    expect(await appointments.listByProvider('clinic', 'bob', start - MIN, start + MIN)).toEqual([]);
+    expect((await book(start, { providerId: 'bob' })).appointment.providerId).toBe('bob');
+  });
+});
