@@ -1,3 +1,5 @@
+import type { HostClock } from './clock';
+
 /**
  * The contract between the local function host and the pieces that plug into it (durable backend,
  * ACS emulator wiring, dev issuer). Keep it small: other dev modules code against these types only.
@@ -58,7 +60,8 @@ export interface HostContext {
   /** Base URL of the running host, e.g. `http://127.0.0.1:7071` (no route prefix). */
   url: string;
   invoker: FunctionInvoker;
-  clock: { mode: 'real' | 'virtual'; now(): number };
+  /** Virtual clocks can be moved by a plug-in during setup (e.g. restored after a restart), before any timer runs. */
+  clock: HostClock;
   addDevRoute(route: DevRoute): void;
   addInputBindingProvider(provider: InputBindingProvider): void;
   onAdvance(hook: AdvanceHook): void;

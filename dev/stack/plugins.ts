@@ -1,6 +1,7 @@
 import { devMessagesRoute } from '../acs-emulator/dev-messages-route';
 import { devIssuerKeyFile, devIssuerPlugin } from '../auth/dev-issuer';
 import { durableBackendPlugin } from '../durable/plugin';
+import { virtualClockStorePlugin } from './virtual-clock-store';
 import type { HostPlugin } from '../host/types';
 
 /**
@@ -11,6 +12,8 @@ export function localStackPlugins(env: Record<string, string | undefined>): Host
   const plugins: HostPlugin[] = [];
   const storage = env.AzureWebJobsStorage ?? env.TABLE_STORAGE_CONNECTION_STRING;
   if (storage) {
+    // The clock first: the durable backend fires what is due at the restored time.
+    plugins.push(virtualClockStorePlugin({ connectionString: storage, tablePrefix: env.TABLE_NAME_PREFIX ?? '' }));
     plugins.push(durableBackendPlugin({ connectionString: storage, tablePrefix: `${env.TABLE_NAME_PREFIX ?? ''}Hub`, logLevel: logLevel(env.LOG_LEVEL) }));
   }
   plugins.push(devIssuerPlugin(devIssuerKeyFile(env)));
