@@ -1,4 +1,4 @@
-import { cancelRefusal, occupiedInterval, planConsumerReminders, rescheduleRefusal, type Appointment, type TransitionError } from '../../domain/appointments/appointment';
+import { cancelRefusal, occupiedInterval, planConsumerReminders, rescheduleRefusal, skipPendingReminders, type Appointment, type TransitionError } from '../../domain/appointments/appointment';
 import type { OutboxMessage } from '../ports/appointment-store';
 import type { ServiceRecord } from '../ports/business-repository';
 import type { Versioned } from '../ports/versioned';
@@ -17,7 +17,8 @@ const refusalMessages: Record<TransitionError, string> = {
   'too-early': 'The appointment has not started yet.',
 };
 
-function refuse(reason: TransitionError | null): void {
+/** Turns a lifecycle rule's refusal into the API's 409 / 412 problem. */
+export function refuse(reason: TransitionError | null): void {
   if (reason) throw new AppError(reason, refusalMessages[reason]);
 }
 
@@ -45,7 +46,7 @@ export async function cancelAppointment(
       ...(options.reason !== undefined ? { cancelReason: options.reason } : {}),
       version: current.version + 1,
       updatedAt: now,
-      reminders: current.reminders.map((r) => (r.status === 'pending' ? { ...r, status: 'skipped' as const, deliveries: r.deliveries.map((d) => ({ ...d, status: 'skipped' as const })) } : r)),
+      reminders: skipPendingReminders(current.reminders),
     };
     try {
       await deps.appointments.commit({

@@ -1,6 +1,7 @@
-import { completeRefusal, noShowRefusal, type Appointment, type TransitionError } from '../../domain/appointments/appointment';
+import { completeRefusal, noShowRefusal, skipPendingReminders, type Appointment } from '../../domain/appointments/appointment';
 import { authorizeAppointment, checkIfMatch, type AppointmentCredentials } from '../appointments/appointment-access';
 import type { BookingDeps } from '../appointments/book-appointment';
+import { refuse } from '../appointments/change-appointment';
 import { effectsOf } from '../appointments/effects';
 import { AppError } from '../errors';
 import { WriteConflictError } from '../ports/versioned';
@@ -9,12 +10,6 @@ export type OutcomeDeps = Pick<BookingDeps, 'businesses' | 'appointments' | 'clo
 export type Outcome = 'completed' | 'no-show';
 
 const MAX_ATTEMPTS = 8;
-
-const refusalMessages: Record<TransitionError, string> = {
-  'invalid-state': 'The appointment is not in a state that allows this.',
-  'too-late': 'It is too late for this.',
-  'too-early': 'The appointment has not started yet.',
-};
 
 /**
  * The provider or a manager records how the visit went (API.md "Outcomes"): `completed` from booked
@@ -35,14 +30,14 @@ export async function recordOutcome(
     checkIfMatch(current, options.ifMatch);
     const now = deps.clock.now();
     const refusal = outcome === 'completed' ? completeRefusal(current, now) : noShowRefusal(current, now);
-    if (refusal) throw new AppError(refusal, refusalMessages[refusal]);
+    refuse(refusal);
     const changed: Appointment = {
       ...current,
       status: outcome,
       version: current.version + 1,
       updatedAt: now,
       // Nothing is left to remind anyone of once the visit has begun.
-      reminders: current.reminders.map((r) => (r.status === 'pending' ? { ...r, status: 'skipped' as const, deliveries: r.deliveries.map((d) => ({ ...d, status: 'skipped' as const })) } : r)),
+      reminders: skipPendingReminders(current.reminders),
     };
     try {
       await deps.appointments.commit({

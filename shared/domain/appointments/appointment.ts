@@ -136,3 +136,8 @@ export function planConsumerReminders(
   const reachable = plan.map((r) => ({ offsetMinutes: r.offsetMinutes, channels: r.channels.filter((c) => allowed.includes(c)) }));
   return planReminders(start, reachable, now).map((r) => (r.channels.length === 0 ? { ...r, status: 'skipped' as const } : r));
 }
+
+/** Reminders still pending when the appointment ends early (cancelled, visit begun) will never be sent. */
+export function skipPendingReminders(reminders: readonly PlannedReminder[]): PlannedReminder[] {
+  return reminders.map((r) => (r.status === 'pending' ? { ...r, status: 'skipped', deliveries: r.deliveries.map((d) => ({ ...d, status: 'skipped' })) } : r));
+}
