@@ -1,24 +1,10 @@
 import { assertCanManage, canManage, requireStaff, type Caller } from './auth';
 import { AppError } from './errors';
 import { putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './configuration';
-import type { ReminderRule, ServiceRecord } from './ports/business-repository';
+import type { ServiceRecord } from './ports/business-repository';
 
 /** A service as validated from a request, defaults applied. */
-export interface ServiceInput {
-  name: string;
-  durationMinutes: number;
-  providerIds: string[];
-  slotIntervalMinutes: number;
-  bufferBeforeMinutes: number;
-  bufferAfterMinutes: number;
-  minimumNoticeMinutes: number;
-  bookingWindowDays: number;
-  maxPerDayPerProvider: number | null;
-  cancellationCutoffMinutes: number;
-  rescheduleCutoffMinutes: number;
-  joinWindowMinutes: number;
-  reminders: ReminderRule[];
-}
+export type ServiceInput = Omit<ServiceRecord, 'businessId' | 'id' | 'active' | 'createdAt' | 'updatedAt'>;
 
 /** A PUT replaces the service and (re)activates it; every provider it names must exist in the business. */
 export async function putService(
