@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { RestError, TableClient, type TableEntityResult, type TransactionAction } from '@azure/data-tables';
 import type { HistoryEvent } from './protocol';
 import type { RetryState } from './retry';
+import { isHttpConnectionString } from '../../shared/adapters/tables/table-clients';
 
 export type RuntimeStatus = 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Terminated' | 'ContinuedAsNew';
 
@@ -108,7 +109,7 @@ export class DurableStore {
   constructor(private readonly table: TableClient) {}
 
   static fromConnectionString(connectionString: string, tableName: string): DurableStore {
-    const insecure = connectionString === 'UseDevelopmentStorage=true' || /(TableEndpoint|DefaultEndpointsProtocol)=http(:|;)/i.test(connectionString);
+    const insecure = isHttpConnectionString(connectionString);
     return new DurableStore(TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: insecure }));
   }
 

@@ -1,6 +1,7 @@
 import { RestError, TableClient } from '@azure/data-tables';
 import { createLogger } from '../../shared/adapters/logging/logger';
 import type { HostPlugin } from '../host/types';
+import { isHttpConnectionString } from '../../shared/adapters/tables/table-clients';
 
 const PARTITION = 'clock';
 const ROW = 'virtual';
@@ -12,7 +13,7 @@ const ROW = 'virtual';
  * time. Real-clock hosts are left alone. Must come before the durable backend in the plug-in list.
  */
 export function virtualClockStorePlugin(options: { connectionString: string; tablePrefix: string }): HostPlugin {
-  const insecure = options.connectionString === 'UseDevelopmentStorage=true' || /(TableEndpoint|DefaultEndpointsProtocol)=http(:|;)/i.test(options.connectionString);
+  const insecure = isHttpConnectionString(options.connectionString);
   const table = TableClient.fromConnectionString(options.connectionString, `${options.tablePrefix}DevClock`, { allowInsecureConnection: insecure });
   const log = createLogger(console, 'info', { component: 'clock' });
   return {

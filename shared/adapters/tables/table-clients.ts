@@ -30,7 +30,7 @@ export class TableClients {
   service(): TableServiceClient {
     const connection = this.settings.TABLE_STORAGE_CONNECTION_STRING;
     if (connection) {
-      return TableServiceClient.fromConnectionString(connection, { allowInsecureConnection: isHttp(connection) });
+      return TableServiceClient.fromConnectionString(connection, { allowInsecureConnection: isHttpConnectionString(connection) });
     }
     return new TableServiceClient(this.endpoint(), this.credential!);
   }
@@ -38,7 +38,7 @@ export class TableClients {
   private build(name: string): TableClient {
     const connection = this.settings.TABLE_STORAGE_CONNECTION_STRING;
     if (connection) {
-      return TableClient.fromConnectionString(connection, name, { allowInsecureConnection: isHttp(connection) });
+      return TableClient.fromConnectionString(connection, name, { allowInsecureConnection: isHttpConnectionString(connection) });
     }
     return new TableClient(this.endpoint(), name, this.credential!);
   }
@@ -53,6 +53,7 @@ export class TableClients {
   }
 }
 
-function isHttp(connection: string): boolean {
+/** Azurite speaks plain HTTP; the SDK refuses it unless told (only ever for local connection strings). */
+export function isHttpConnectionString(connection: string): boolean {
   return connection === 'UseDevelopmentStorage=true' || /(TableEndpoint|DefaultEndpointsProtocol)=http(:|;)/i.test(connection);
 }
