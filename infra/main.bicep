@@ -86,6 +86,8 @@ module functionApp 'modules/functionapp.bicep' = {
       PUBLIC_BASE_URL: 'https://func-${token}.azurewebsites.net/api'
       CORS_ALLOWED_ORIGINS: corsAllowedOrigins
       MAX_BODY_BYTES: '65536'
+      RATE_LIMIT_PER_SECOND: '50'
+      RATE_LIMIT_BURST: '100'
       LOG_LEVEL: 'info'
       AUTH_ISSUER: authIssuer
       AUTH_AUDIENCE: authAudience

@@ -128,6 +128,9 @@ function flattenHeaders(request: IncomingMessage): Record<string, string> {
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
   }
+  // Like Azure's front end: the caller's address is appended, so the last entry is the trusted one.
+  const address = request.socket.remoteAddress;
+  if (address) headers['x-forwarded-for'] = [headers['x-forwarded-for'], address].filter(Boolean).join(', ');
   return headers;
 }
 

@@ -11,5 +11,5 @@ app.http('health', {
     const report = await checkHealth(getServices().healthProbes);
     // API.md: 503 for a dependency down, as plain JSON (not problem+json) so probes can read checks.
     return json(report.status === 'ok' ? 200 : 503, report, { 'Cache-Control': 'no-store' });
-  }),
+  }, { rateLimited: false }),
 });

@@ -33,6 +33,10 @@ export const settingsSchema = z
     CORS_ALLOWED_ORIGINS: commaList,
     /** Largest accepted request body in bytes (API.md: 64 KiB). */
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
+    /** Requests per second one client address may make to one instance (token bucket refill rate). */
+    RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(200),
+    /** Requests one address may make at once before the per-second rate applies. */
+    RATE_LIMIT_BURST: z.coerce.number().int().positive().default(400),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     /** Staff sign-in: the token issuer (Entra ID: https://login.microsoftonline.com/<tenant>/v2.0). */
     AUTH_ISSUER: optionalNonEmpty,

@@ -4,6 +4,7 @@ import { AppError } from '../../app/errors';
 import { loadSettings } from '../../config/settings';
 import { createLogger, type Logger } from '../logging/logger';
 import { problemResponse } from './problem';
+import { clientAddress, RateLimiter } from './rate-limit';
 import { fieldErrorsFromZod } from './validation';
 
 export interface EndpointContext {
@@ -13,6 +14,21 @@ export interface EndpointContext {
 }
 
 export type EndpointHandler = (ctx: EndpointContext) => Promise<HttpResponseInit>;
+
+export interface EndpointOptions {
+  /** Per-address rate limit (default on); off only for probes such as /health. */
+  rateLimited?: boolean;
+}
+
+let limiter: RateLimiter | undefined;
+
+/** 0 when the caller may go on, else the seconds it should wait (one limiter per instance). */
+function rateLimitWait(request: HttpRequest): number {
+  const { RATE_LIMIT_PER_SECOND: perSecond, RATE_LIMIT_BURST: burst } = loadSettings();
+  limiter ??= new RateLimiter({ perSecond, burst });
+  // Real time on purpose: request rates are about the wall clock, not the app's (possibly virtual) clock.
+  return limiter.take(clientAddress(request.headers.get('x-forwarded-for')), Date.now());
+}
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, If-Match, X-Appointment-Token';
 const EXPOSED_HEADERS = 'ETag, Location, Retry-After';
@@ -37,7 +53,7 @@ function isPreflight(request: HttpRequest): boolean {
  * traces or internals in answers, one structured log line per failure. Lives in the app (not in the
  * local host) so it holds in Azure too.
  */
-export function endpoint(handler: EndpointHandler) {
+export function endpoint(handler: EndpointHandler, options: EndpointOptions = {}) {
   return async (request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> => {
     const settings = loadSettings();
     const log = createLogger(invocation, settings.LOG_LEVEL, {
@@ -62,6 +78,8 @@ export function endpoint(handler: EndpointHandler) {
     }
     let response: HttpResponseInit;
     try {
+      const wait = options.rateLimited === false ? 0 : rateLimitWait(request);
+      if (wait > 0) throw new AppError('rate-limited', 'Too many requests from this address; slow down.', { retryAfterSeconds: wait });
       response = await handler({ request, invocation, log });
     } catch (error) {
       response = errorResponse(error, log);
