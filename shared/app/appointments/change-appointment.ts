@@ -1,10 +1,10 @@
 import { cancelRefusal, occupiedInterval, planConsumerReminders, rescheduleRefusal, skipPendingReminders, type Appointment, type TransitionError } from '../../domain/appointments/appointment';
-import type { OutboxMessage } from '../ports/appointment-store';
+import type { OutboxMessage, ProviderCommit } from '../ports/appointment-store';
 import type { ServiceRecord } from '../ports/business-repository';
 import type { Versioned } from '../ports/versioned';
 import { AppError } from '../errors';
 import { WriteConflictError } from '../ports/versioned';
-import { authorizeAppointment, checkIfMatch, type AppointmentCredentials } from './appointment-access';
+import { authorizeAppointment, checkIfMatch, type AppointmentCredentials, type AppointmentRole } from './appointment-access';
 import type { BookingDeps } from './book-appointment';
 import { effectsOf, outboxMessage } from './effects';
 import { dayRowChanges, isOffered, readProviderTime } from './provider-time';
@@ -22,24 +22,61 @@ export function refuse(reason: TransitionError | null): void {
   if (reason) throw new AppError(reason, refusalMessages[reason]);
 }
 
+/** What one attempt at changing an appointment decided. */
+export type ChangeStep =
+  /** Nothing to write (e.g. cancelling a cancelled appointment): answer this. */
+  | { answer: Appointment }
+  /** Write this in one transaction, then answer `result`. */
+  | { commit: ProviderCommit; result: Appointment }
+  /** Written elsewhere already (a move to another provider): answer this. */
+  | { done: Appointment }
+  /** Lost a race: start again from a fresh read. */
+  | { retry: true };
+
+/**
+ * The frame every change of an existing appointment shares: authorize, honour If-Match, let `decide`
+ * compute the change from a fresh read, commit it (ETag-guarded), retry from the read when another
+ * writer got in between, and kick the outbox.
+ */
+export async function changeAppointment(
+  deps: Pick<BookingDeps, 'businesses' | 'appointments' | 'clock' | 'kickOutbox'>,
+  appointmentId: string,
+  credentials: AppointmentCredentials,
+  ifMatch: string | null | undefined,
+  decide: (found: { appointment: Versioned<Appointment>; role: AppointmentRole; now: number }) => Promise<ChangeStep>,
+): Promise<Appointment> {
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const { appointment, role } = await authorizeAppointment(deps, appointmentId, credentials);
+    checkIfMatch(appointment.value, ifMatch);
+    const step = await decide({ appointment, role, now: deps.clock.now() });
+    if ('answer' in step) return step.answer;
+    if ('done' in step) return step.done;
+    if ('retry' in step) continue;
+    try {
+      await deps.appointments.commit(step.commit);
+    } catch (error) {
+      if (error instanceof WriteConflictError) continue;
+      throw error;
+    }
+    deps.kickOutbox(step.commit);
+    return step.result;
+  }
+  throw new AppError('conflict', 'The appointment is being changed by someone else; retry.', { retryAfterSeconds: 1 });
+}
+
 /** Cancels and frees the provider's time; cancelling a cancelled appointment answers it unchanged. */
-export async function cancelAppointment(
+export function cancelAppointment(
   deps: BookingDeps,
   appointmentId: string,
   credentials: AppointmentCredentials,
   options: { reason?: string; ifMatch?: string | null },
 ): Promise<Appointment> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const { appointment, role } = await authorizeAppointment(deps, appointmentId, credentials);
+  return changeAppointment(deps, appointmentId, credentials, options.ifMatch, async ({ appointment, role, now }) => {
     const current = appointment.value;
-    checkIfMatch(current, options.ifMatch);
-    if (current.status === 'cancelled') return current;
+    if (current.status === 'cancelled') return { answer: current };
     const service = await deps.businesses.getService(current.businessId, current.serviceId);
-    const now = deps.clock.now();
     refuse(cancelRefusal(current, service?.value ?? { cancellationCutoffMinutes: 0, rescheduleCutoffMinutes: 0 }, now, role !== 'consumer'));
-    const provider = await deps.businesses.getProvider(current.businessId, current.providerId);
-    if (!provider) throw new Error(`provider ${current.providerId} of appointment ${current.id} is missing`);
-    const time = await readProviderTime(deps.appointments, provider.value, [current]);
+    const time = await readProviderTime(deps.appointments, await requireProvider(deps, current), [current]);
     const cancelled: Appointment = {
       ...current,
       status: 'cancelled',
@@ -48,77 +85,66 @@ export async function cancelAppointment(
       updatedAt: now,
       reminders: skipPendingReminders(current.reminders),
     };
-    try {
-      await deps.appointments.commit({
+    return {
+      result: cancelled,
+      commit: {
         businessId: current.businessId,
         providerId: current.providerId,
         days: dayRowChanges(time, { remove: current }),
         appointment: { value: cancelled, etag: appointment.etag, previousStart: current.start },
         outbox: effectsOf({ kind: 'cancelled', appointment: cancelled, previous: current }, now),
-      });
-    } catch (error) {
-      if (error instanceof WriteConflictError) continue;
-      throw error;
-    }
-    deps.kickOutbox(current);
-    return cancelled;
-  }
-  throw new AppError('conflict', 'The appointment is being changed by someone else; retry.', { retryAfterSeconds: 1 });
+      },
+    };
+  });
 }
 
-/** Moves the appointment to another start with the same provider; the old time is freed in the same step. */
-export async function rescheduleAppointment(
+/** Moves the appointment to another start (and provider); with the same provider the old time is freed in the same step. */
+export function rescheduleAppointment(
   deps: BookingDeps,
   appointmentId: string,
   credentials: AppointmentCredentials,
   options: { start: number; providerId?: string; ifMatch?: string | null },
 ): Promise<Appointment> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const { appointment, role } = await authorizeAppointment(deps, appointmentId, credentials);
+  return changeAppointment(deps, appointmentId, credentials, options.ifMatch, async ({ appointment, role, now }) => {
     const current = appointment.value;
-    checkIfMatch(current, options.ifMatch);
     const service = await deps.businesses.getService(current.businessId, current.serviceId);
     if (!service) throw new Error(`service ${current.serviceId} of appointment ${current.id} is missing`);
-    const now = deps.clock.now();
     refuse(rescheduleRefusal(current, service.value, now, role !== 'consumer'));
-    const duration = current.end - current.start;
     const moved: Appointment = {
       ...current,
       providerId: options.providerId ?? current.providerId,
       start: options.start,
-      end: options.start + duration,
+      end: options.start + (current.end - current.start),
       version: current.version + 1,
       updatedAt: now,
       // The plan restarts from the new time (ARCHITECTURE.md: reschedule restarts the plan).
       reminders: planConsumerReminders(options.start, service.value.reminders, current.consumer, now),
     };
     if (moved.providerId !== current.providerId) {
-      const outcome = await moveToProvider(deps, { value: current, etag: appointment.etag }, moved, service.value, now);
-      if (outcome === 'conflict') continue;
-      return moved;
+      const outcome = await moveToProvider(deps, appointment, moved, service.value, now);
+      return outcome === 'conflict' ? { retry: true } : { done: moved };
     }
-    const provider = await deps.businesses.getProvider(current.businessId, current.providerId);
-    if (!provider) throw new Error(`provider ${current.providerId} of appointment ${current.id} is missing`);
-    const time = await readProviderTime(deps.appointments, provider.value, [current, { start: options.start - current.bufferBeforeMinutes * 60_000, end: moved.end + current.bufferAfterMinutes * 60_000 }]);
+    const time = await readProviderTime(deps.appointments, await requireProvider(deps, current), [current, occupiedInterval(moved)]);
     if (!isOffered(time, service.value, options.start, now, current.id)) {
       throw new AppError('slot-unavailable', 'This time is not available.');
     }
-    try {
-      await deps.appointments.commit({
+    return {
+      result: moved,
+      commit: {
         businessId: current.businessId,
         providerId: current.providerId,
         days: dayRowChanges(time, { remove: current, add: moved }),
         appointment: { value: moved, etag: appointment.etag, previousStart: current.start },
         outbox: effectsOf({ kind: 'rescheduled', appointment: moved, previous: current }, now),
-      });
-    } catch (error) {
-      if (error instanceof WriteConflictError) continue;
-      throw error;
-    }
-    deps.kickOutbox(current);
-    return moved;
-  }
-  throw new AppError('conflict', 'The appointment is being changed by someone else; retry.', { retryAfterSeconds: 1 });
+      },
+    };
+  });
+}
+
+async function requireProvider(deps: Pick<BookingDeps, 'businesses'>, appointment: Appointment) {
+  const provider = await deps.businesses.getProvider(appointment.businessId, appointment.providerId);
+  if (!provider) throw new Error(`provider ${appointment.providerId} of appointment ${appointment.id} is missing`);
+  return provider.value;
 }
 
 /**
