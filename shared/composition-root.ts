@@ -79,6 +79,7 @@ function buildServices(settings: Settings): AppServices {
   const log = createLogger(console, settings.LOG_LEVEL, { component: 'outbox' });
   const outbox: OutboxDeps = {
     appointments,
+    clock,
     handlers: {
       ...roomHandlers({ appointments, businesses, rooms: acs.rooms, clock }),
       ...releaseHandlers({ appointments, businesses }),

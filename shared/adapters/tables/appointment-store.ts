@@ -170,6 +170,16 @@ export class TableAppointmentStore implements AppointmentStore {
     }
   }
 
+  async deferOutbox(message: OutboxMessage): Promise<void> {
+    const client = await this.client();
+    try {
+      // Merge with ETag "*": updates an existing row only, so a row another dispatcher finished is not revived.
+      await client.updateEntity({ partitionKey: providerPartition(message.businessId, message.providerId), rowKey: outboxRow(message.id), message: JSON.stringify(message) }, 'Merge', { etag: '*' });
+    } catch (error) {
+      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+    }
+  }
+
   async listDirtyPartitions(): Promise<Array<AppointmentLocation & { marker: string }>> {
     const rows = await listRows(await this.client(), odata`PartitionKey eq ${DIRTY_PARTITION}`);
     return rows.map((row) => ({ businessId: row.businessId as string, providerId: row.providerId as string, marker: row.etag }));

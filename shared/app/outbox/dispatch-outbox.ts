@@ -1,23 +1,39 @@
 import type { AppointmentLocation, AppointmentStore, OutboxKind, OutboxMessage } from '../ports/appointment-store';
+import type { Clock } from '../ports/clock';
 
 /** Carries out one outbox message; must be idempotent (a message can be delivered more than once). */
 export type OutboxHandler = (message: OutboxMessage) => Promise<void>;
 
 export interface OutboxDeps {
   appointments: AppointmentStore;
+  clock: Clock;
   handlers: Partial<Record<OutboxKind, OutboxHandler>>;
   onError: (message: OutboxMessage, error: unknown) => void;
 }
 
+const FIRST_RETRY_MS = 15_000;
+const MAX_RETRY_MS = 15 * 60_000;
+
+/** A failing row waits 15 s, 30 s, 1 min, ... at most 15 min before its next attempt, and is never dropped. */
+export function outboxRetryDelay(attempts: number): number {
+  return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+}
+
 /**
  * Turns one provider partition's outbox rows into their effects, oldest first, deleting each row only
- * after its effect succeeded (at-least-once). A failing row stays for the next sweep.
+ * after its effect succeeded (at-least-once). A failing row is kept with its attempt count and tried
+ * again after a growing delay, so a lasting failure is neither lost nor retried in a tight loop.
  */
 export async function dispatchPartition(deps: OutboxDeps, location: AppointmentLocation): Promise<{ done: number; failed: number }> {
   const messages = await deps.appointments.listOutbox(location.businessId, location.providerId);
+  const now = deps.clock.now();
   let done = 0;
   let failed = 0;
   for (const message of messages) {
+    if (message.retryAt !== undefined && message.retryAt > now) {
+      failed += 1; // still pending: keeps the partition marked
+      continue;
+    }
     const handler = deps.handlers[message.kind];
     if (!handler) {
       // Written by a newer version of the app: leave it for the instance that knows it.
@@ -30,7 +46,9 @@ export async function dispatchPartition(deps: OutboxDeps, location: AppointmentL
       done += 1;
     } catch (error) {
       failed += 1;
-      deps.onError(message, error);
+      const attempts = (message.attempts ?? 0) + 1;
+      deps.onError({ ...message, attempts }, error);
+      await deps.appointments.deferOutbox({ ...message, attempts, retryAt: now + outboxRetryDelay(attempts) });
     }
   }
   return { done, failed };

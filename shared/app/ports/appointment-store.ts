@@ -41,6 +41,9 @@ export interface OutboxMessage {
   version: number;
   payload?: Record<string, unknown>;
   createdAt: number;
+  /** Failed attempts so far, and when the next may run (absent until the first failure). */
+  attempts?: number;
+  retryAt?: number;
 }
 
 /** One atomic write in one provider partition: day rows (ETag-checked), the appointment, outbox rows. */
@@ -95,6 +98,8 @@ export interface AppointmentStore {
   pageByProvider(businessId: string, providerId: string, query: AppointmentPageQuery): Promise<{ appointments: Appointment[]; more: boolean }>;
   listOutbox(businessId: string, providerId: string): Promise<OutboxMessage[]>;
   deleteOutbox(message: OutboxMessage): Promise<void>;
+  /** Stores a failed message's attempt count and next time; a row deleted meanwhile stays deleted. */
+  deferOutbox(message: OutboxMessage): Promise<void>;
   /** Provider partitions that may hold outbox rows (each with a marker to clear when empty). */
   listDirtyPartitions(): Promise<Array<AppointmentLocation & { marker: string }>>;
   clearDirtyPartition(location: AppointmentLocation, marker: string): Promise<void>;

@@ -241,3 +241,49 @@ describe('reschedule to another provider', () => {
     expect((await book(start, { providerId: 'bob' })).appointment.providerId).toBe('bob');
   });
 });
+
+describe('outbox retries', () => {
+  it('keeps a failing message with a growing delay and runs it again once due', async () => {
+    const { dispatchPartition, outboxRetryDelay } = await import('../../../shared/app/outbox/dispatch-outbox');
+    const start = MONDAY_9 + 16 * 24 * 60 * MIN;
+    const { appointment } = await book(start, { providerId: 'bob' });
+    let calls = 0;
+    let failing = true;
+    const errors: number[] = [];
+    const outbox = {
+      appointments,
+      clock: deps.clock,
+      handlers: {
+        'room.ensure': async (message: { appointmentId: string }) => {
+          if (message.appointmentId !== appointment.id) return; // rows of earlier tests in this partition
+          calls += 1;
+          if (failing) throw new Error('ACS is down');
+        },
+      },
+      onError: (message: { attempts?: number }) => errors.push(message.attempts ?? 0),
+    };
+    const pending = () => appointments.listOutbox('clinic', 'bob').then((rows) => rows.filter((r) => r.appointmentId === appointment.id && r.kind === 'room.ensure'));
+    await dispatchPartition(outbox, { businessId: 'clinic', providerId: 'bob' });
+    expect(calls).toBe(1);
+    expect((await pending())[0]).toMatchObject({ attempts: 1, retryAt: now + outboxRetryDelay(1) });
+    // Not due yet: not tried again.
+    await dispatchPartition(outbox, { businessId: 'clinic', providerId: 'bob' });
+    expect(calls).toBe(1);
+    const saved = now;
+    try {
+      now += outboxRetryDelay(1);
+      await dispatchPartition(outbox, { businessId: 'clinic', providerId: 'bob' });
+      expect(calls).toBe(2);
+      expect((await pending())[0]).toMatchObject({ attempts: 2, retryAt: now + outboxRetryDelay(2) });
+      failing = false;
+      now += outboxRetryDelay(2);
+      await dispatchPartition(outbox, { businessId: 'clinic', providerId: 'bob' });
+      expect(calls).toBe(3);
+      expect(await pending()).toEqual([]);
+      expect(errors).toEqual([1, 2]);
+      expect(outboxRetryDelay(30)).toBe(15 * 60_000);
+    } finally {
+      now = saved;
+    }
+  });
+});

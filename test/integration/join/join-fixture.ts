@@ -45,6 +45,7 @@ export function joinFixture() {
   };
   const outbox: OutboxDeps = {
     appointments,
+    clock,
     handlers: { ...roomHandlers(join), ...chatNoticeHandlers({ businesses, chat: acs.chat }), ...accessRevocationHandlers(acs) },
     onError: (message, error) => {
       throw new Error(`outbox ${message.kind} failed: ${String(error)}`);
