@@ -35,6 +35,8 @@ import { lifecycleHandlers } from './app/lifecycle/lifecycle-outbox';
 import type { LifecyclePort } from './app/ports/lifecycle';
 import { TableNotificationStore } from './adapters/tables/notification-store';
 import { consumerLinks } from './adapters/http/schemas/appointments';
+import { serviceBusEventPublisher } from './adapters/servicebus/event-publisher';
+import { eventHandlers } from './app/events/appointment-events';
 
 /** Everything the handlers need, built once from validated settings. */
 export interface AppServices {
@@ -77,6 +79,8 @@ function buildServices(settings: Settings): AppServices {
   const businesses = new TableBusinessRepository(tables);
   const appointments = new TableAppointmentStore(tables);
   const log = createLogger(console, settings.LOG_LEVEL, { component: 'outbox' });
+  // Connects on first publish; without Service Bus settings each publish fails and its outbox row waits for a retry.
+  const events = serviceBusEventPublisher(settings);
   const outbox: OutboxDeps = {
     appointments,
     clock,
@@ -86,6 +90,7 @@ function buildServices(settings: Settings): AppServices {
       ...chatNoticeHandlers({ businesses, get chat() { return acs.chat; } }),
       // `acs` builds each ACS client on first use, so handlers that never run construct nothing.
       ...accessRevocationHandlers(acs),
+      ...eventHandlers(events),
     },
     onError: (message, error) => log.warn('outbox.message.failed', { kind: message.kind, appointmentId: message.appointmentId, error }),
   };
@@ -141,6 +146,7 @@ function buildServices(settings: Settings): AppServices {
         providerJoin: (appointmentId) => `${baseUrl}/appointments/${encodeURIComponent(appointmentId)}/join`,
       },
       log: lifecycleLog,
+      events,
     },
     join: {
       appointments,

@@ -8,7 +8,7 @@ df.app.activity(LIFECYCLE_ACTIVITIES.plan, {
 });
 
 df.app.activity(LIFECYCLE_ACTIVITIES.room, {
-  handler: (input: { appointmentId: string; version: number }) => prepareRoom(getServices().lifecycle, input),
+  handler: (input: { appointmentId: string; version: number; moment?: 'room' | 'join-window' }) => prepareRoom(getServices().lifecycle, input),
 });
 
 df.app.activity(LIFECYCLE_ACTIVITIES.complete, {

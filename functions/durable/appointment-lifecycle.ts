@@ -91,7 +91,7 @@ function* runMoment(context: OrchestrationContext, state: LifecycleInput, moment
     case 'room':
     case 'join-window':
       try {
-        yield context.df.callActivityWithRetry(A.room, retryOptions(), target);
+        yield context.df.callActivityWithRetry(A.room, retryOptions(), { ...target, moment: moment.kind });
       } catch {
         // Joining creates a missing room too; the lifecycle goes on.
       }

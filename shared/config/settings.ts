@@ -67,6 +67,16 @@ export const settingsSchema = z
     ACS_MAX_RETRY_DELAY_MS: z.coerce.number().int().positive().default(30_000),
     /** How often an email send is polled when the service gives no Retry-After. */
     ACS_EMAIL_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+    /** Service Bus, local stack: the broker's `Endpoint=sb://...;UseDevelopmentEmulator=true`. Azure: leave empty, set the namespace. */
+    SERVICEBUS_CONNECTION_STRING: z
+      .string()
+      .trim()
+      .regex(/(^|;)\s*Endpoint=sb:\/\/[^;]+/i, 'needs Endpoint=sb://...')
+      .optional(),
+    /** Service Bus in Azure: <namespace>.servicebus.windows.net, reached with the managed identity. */
+    SERVICEBUS_FULLY_QUALIFIED_NAMESPACE: z.string().trim().regex(/^[A-Za-z0-9.-]+$/, 'a host name such as my-ns.servicebus.windows.net').optional(),
+    /** The topic appointment events are published to. */
+    SERVICEBUS_TOPIC: z.string().trim().min(1).default('appointment-events'),
   });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -1,5 +1,7 @@
 import type { Appointment } from '../../domain/appointments/appointment';
 import type { OutboxMessage } from '../ports/appointment-store';
+import type { AppointmentEventType } from '../ports/events';
+import { appointmentEvent } from '../events/appointment-events';
 
 /** Rooms may live 180 days: create right away only when the visit is close enough (ARCHITECTURE.md). */
 export const ROOM_EAGER_DAYS = 150;
@@ -45,7 +47,23 @@ export function effectsOf(change: AppointmentChange, now: number): OutboxMessage
     case 'completed':
       break;
   }
+  effects.push(outboxMessage(appointment, 'event.publish', now, { event: appointmentEvent(EVENT_TYPE[change.kind], appointment, now, eventData(change)) }));
   return effects;
+}
+
+const EVENT_TYPE: Record<AppointmentChange['kind'], AppointmentEventType> = {
+  booked: 'appointment.booked',
+  rescheduled: 'appointment.rescheduled',
+  cancelled: 'appointment.cancelled',
+  completed: 'appointment.completed',
+  'no-show': 'appointment.no-show',
+};
+
+/** A reschedule says where the appointment was (it may have moved to another provider). */
+function eventData(change: AppointmentChange): { data?: Record<string, unknown> } {
+  if (change.kind !== 'rescheduled') return {};
+  const { previous } = change;
+  return { data: { previousProviderId: previous.providerId, previousStart: new Date(previous.start).toISOString(), previousEnd: new Date(previous.end).toISOString() } };
 }
 
 /** The consumer loses the visit's tokens and room seat (only if they ever joined). */

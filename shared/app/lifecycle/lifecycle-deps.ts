@@ -2,6 +2,7 @@ import type { EmailPort, SmsPort } from '../ports/acs';
 import type { AppointmentStore } from '../ports/appointment-store';
 import type { BusinessRepository } from '../ports/business-repository';
 import type { Clock } from '../ports/clock';
+import type { EventPublisher } from '../ports/events';
 import type { NotificationStore } from '../ports/notification-store';
 import type { RoomDeps } from '../rooms/appointment-room';
 
@@ -28,4 +29,6 @@ export interface LifecycleDeps {
   clock: Clock;
   links: MessageLinks;
   log: LifecycleLog;
+  /** Join-window events; reminder and completion events go through the outbox with their commit. */
+  events: EventPublisher;
 }

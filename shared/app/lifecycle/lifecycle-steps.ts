@@ -1,6 +1,8 @@
 import { planMoments, type Moment } from '../../domain/lifecycle/plan';
 import { ensureAppointmentRoom } from '../rooms/appointment-room';
 import { WriteConflictError } from '../ports/versioned';
+import { effectsOf } from '../appointments/effects';
+import { appointmentEvent } from '../events/appointment-events';
 import type { LifecycleDeps } from './lifecycle-deps';
 
 /** Where the appointment stands when a plan is made: booked (with its moments), cancelled, or over. */
@@ -21,10 +23,14 @@ export async function planLifecycle(deps: LifecycleDeps, appointmentId: string):
   return { status: 'booked', version: appointment.version, moments };
 }
 
-/** Room 30 days ahead and again when the join window opens (idempotent); nothing for a moved or cancelled appointment. */
-export async function prepareRoom(deps: LifecycleDeps, input: { appointmentId: string; version: number }): Promise<void> {
+/**
+ * Room 30 days ahead and again when the join window opens (idempotent); nothing for a moved or cancelled
+ * appointment. The join window's event is published first (same id on a retry): it opens even without a room.
+ */
+export async function prepareRoom(deps: LifecycleDeps, input: { appointmentId: string; version: number; moment?: 'room' | 'join-window' }): Promise<void> {
   const found = await deps.appointments.find(input.appointmentId);
   if (!found || found.value.version !== input.version || found.value.status !== 'booked') return;
+  if (input.moment === 'join-window') await deps.events.publish(appointmentEvent('appointment.join-window.opened', found.value, deps.clock.now()));
   await ensureAppointmentRoom(deps.rooms, input.appointmentId);
 }
 
@@ -41,7 +47,7 @@ export async function completeIfStillBooked(deps: LifecycleDeps, input: { appoin
         providerId: completed.providerId,
         days: [],
         appointment: { value: completed, etag: found.etag, previousStart: completed.start },
-        outbox: [],
+        outbox: effectsOf({ kind: 'completed', appointment: completed, previous: found.value }, now),
       });
       deps.log.info('lifecycle.completed', { appointmentId: input.appointmentId, version: completed.version });
       return true;

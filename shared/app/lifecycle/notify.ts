@@ -20,6 +20,8 @@ import type { BusinessRecord, ProviderRecord, ServiceRecord } from '../ports/bus
 import { WriteConflictError, type Versioned } from '../ports/versioned';
 import type { LifecycleDeps } from './lifecycle-deps';
 import { sendOnce } from './send-once';
+import { outboxMessage } from '../appointments/effects';
+import { appointmentEvent } from '../events/appointment-events';
 
 /** The notices sent when the appointment itself changes (reminders are sent by `sendReminder`). */
 export type Notice = 'confirmation' | 'reschedule' | 'cancellation';
@@ -286,7 +288,7 @@ async function recordReminder(
         providerId: found.value.providerId,
         days: [],
         appointment: { value: { ...found.value, reminders }, etag: found.etag, previousStart: found.value.start },
-        outbox: [],
+        outbox: reminder.status === settled.status ? [] : reminderEvent(found.value, index, settled, deps.clock.now()),
       });
       return;
     } catch (error) {
@@ -294,4 +296,16 @@ async function recordReminder(
     }
   }
   throw new Error(`appointment ${appointmentId} kept changing while its reminder was recorded`);
+}
+
+/** A reminder that just became sent or failed is announced, in the same commit that records it. */
+function reminderEvent(appointment: Appointment, index: number, reminder: PlannedReminder, now: number) {
+  if (reminder.status !== 'sent' && reminder.status !== 'failed') return [];
+  const moment = reminderMoment(index);
+  const event = appointmentEvent(`appointment.reminder.${reminder.status}`, appointment, now, {
+    detail: moment,
+    data: { reminderIndex: index, dueAt: new Date(reminder.dueAt).toISOString(), deliveries: reminder.deliveries },
+  });
+  // One row per reminder: several reminders of the same version must not share the change's row id.
+  return [{ ...outboxMessage(appointment, 'event.publish', now, { event }), id: `${appointment.id}|${appointment.version}|event.publish|${moment}` }];
 }

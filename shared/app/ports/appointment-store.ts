@@ -26,6 +26,8 @@ export type OutboxKind =
   | 'lifecycle.event'
   | 'chat.notice'
   | 'access.revoke'
+  /** A CloudEvent for other systems (payload.event), published to the Service Bus topic. */
+  | 'event.publish'
   /** Second half of a move to another provider: release the old provider's copy and time. */
   | 'appointment.release';
 

@@ -1,0 +1,26 @@
+/** What other systems hear about an appointment (ARCHITECTURE.md "Events"): ids and times, never contact data. */
+export type AppointmentEventType =
+  | 'appointment.booked'
+  | 'appointment.rescheduled'
+  | 'appointment.cancelled'
+  | 'appointment.completed'
+  | 'appointment.no-show'
+  | 'appointment.reminder.sent'
+  | 'appointment.reminder.failed'
+  | 'appointment.join-window.opened';
+
+export interface AppointmentEvent {
+  /** Deterministic, so a retried publish is dropped by the topic's duplicate detection. */
+  id: string;
+  type: AppointmentEventType;
+  businessId: string;
+  appointmentId: string;
+  /** When it happened, epoch ms. */
+  time: number;
+  data: Record<string, unknown>;
+}
+
+/** Publishes one event per message; throws when it could not (the caller's retry publishes again under the same id). */
+export interface EventPublisher {
+  publish(event: AppointmentEvent): Promise<void>;
+}
