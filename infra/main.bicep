@@ -101,6 +101,10 @@ module functionApp 'modules/functionapp.bicep' = {
       ACS_RETRY_DELAY_MS: '800'
       ACS_MAX_RETRY_DELAY_MS: '30000'
       ACS_EMAIL_POLL_INTERVAL_MS: '1000'
+      // Events go to the topic with the managed identity (Azure Service Bus Data Sender); no connection string in Azure.
+      SERVICEBUS_FULLY_QUALIFIED_NAMESPACE: messaging.outputs.fullyQualifiedNamespace
+      SERVICEBUS_TOPIC: messaging.outputs.topicName
+      SERVICEBUS_CONNECTION_STRING: ''
     }
   }
 }

@@ -14,7 +14,7 @@ import { Topic, type PeekLockQueue } from './entities';
 export interface BrokerOptions {
   /** Topic name -> its subscriptions. Default: `appointment-events` with subscription `all`. */
   topics?: Record<string, string[]>;
-  /** Default 10 minutes, like the topic's duplicate detection window in infra. */
+  /** Default one day, the topic's duplicate detection window in infra/modules/servicebus.bicep. */
   duplicateWindowMs?: number;
   lockDurationMs?: number;
   maxDeliveryCount?: number;
@@ -39,7 +39,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   const topics = new Map<string, Topic>();
   for (const [name, subscriptions] of Object.entries(options.topics ?? { 'appointment-events': ['all'] })) {
     const topic = new Topic(name, {
-      duplicateWindowMs: options.duplicateWindowMs ?? 10 * 60_000,
+      duplicateWindowMs: options.duplicateWindowMs ?? 24 * 60 * 60_000,
       lockDurationMs: options.lockDurationMs ?? 60_000,
       maxDeliveryCount: options.maxDeliveryCount ?? 10,
     });
