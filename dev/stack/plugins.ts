@@ -1,4 +1,5 @@
 import { devMessagesRoute } from '../acs-emulator/dev-messages-route';
+import { devEventsRoute } from '../servicebus-broker/dev-events-route';
 import { devIssuerKeyFile, devIssuerPlugin } from '../auth/dev-issuer';
 import { durableBackendPlugin } from '../durable/plugin';
 import { virtualClockStorePlugin } from './virtual-clock-store';
@@ -6,7 +7,7 @@ import type { HostPlugin } from '../host/types';
 
 /**
  * The local stack's additions to the function host, chosen from the environment so `npm start`, the
- * e2e host processes and benches all run the same pieces: durable backend, dev issuer, ACS messages.
+ * e2e host processes and benches all run the same pieces: durable backend, dev issuer, ACS messages, Service Bus events.
  */
 export function localStackPlugins(env: Record<string, string | undefined>): HostPlugin[] {
   const plugins: HostPlugin[] = [];
@@ -20,6 +21,11 @@ export function localStackPlugins(env: Record<string, string | undefined>): Host
   const acsAdmin = env.ACS_EMULATOR_ADMIN_URL;
   if (acsAdmin) {
     plugins.push({ name: 'acs-dev-messages', setup: (host) => host.addDevRoute(devMessagesRoute(acsAdmin)) });
+  }
+  const brokerAdmin = env.SERVICEBUS_BROKER_ADMIN_URL;
+  if (brokerAdmin) {
+    const topic = env.SERVICEBUS_TOPIC || 'appointment-events';
+    plugins.push({ name: 'servicebus-dev-events', setup: (host) => host.addDevRoute(devEventsRoute(brokerAdmin, topic)) });
   }
   return plugins;
 }

@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole local stack in one command. Azurite (persisting in .data/azurite on its
- * default ports), then the function host on 7071 serving the built app; Ctrl+C stops everything.
+ * default ports), the ACS emulator and the Service Bus broker, then the function host on 7071 serving
+ * the built app; Ctrl+C stops everything.
  */
 import path from 'node:path';
 import { parseClockMode } from '../host/clock';
@@ -8,6 +9,7 @@ import { startHost } from '../host/host';
 import { printBanner } from '../host/main';
 import type { HostPlugin } from '../host/types';
 import { startAcsEmulator } from '../acs-emulator/start';
+import { startServiceBusBroker } from '../servicebus-broker/start';
 import { startAzurite } from './azurite';
 import { localStackPlugins } from './plugins';
 import { localSettings } from './local-settings';
@@ -70,6 +72,21 @@ export function acsEmulatorService(): StackService {
   };
 }
 
+/** The Service Bus broker as its own process: the app publishes appointment events to its topic. */
+export function serviceBusBrokerService(): StackService {
+  return {
+    name: 'Service Bus broker',
+    start: async () => {
+      const broker = await startServiceBusBroker();
+      return {
+        env: { SERVICEBUS_CONNECTION_STRING: broker.connectionString, SERVICEBUS_BROKER_ADMIN_URL: broker.adminUrl },
+        banner: [`Service Bus: ${broker.connectionString.split(';')[0]} (local broker; topic appointment-events, subscription all)`],
+        stop: () => broker.stop(),
+      };
+    },
+  };
+}
+
 /** The function host in this process; the app reads the stack's settings from process.env. */
 export function functionHostService(options: { appDir: string; port: number; plugins?: HostPlugin[] }): StackService {
   return {
@@ -98,7 +115,7 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const env = localSettings(REPO_ROOT, process.env);
   const stack = await startStack(
-    [azuriteService(path.join(REPO_ROOT, '.data', 'azurite')), acsEmulatorService(), functionHostService({ appDir: REPO_ROOT, port: HOST_PORT })],
+    [azuriteService(path.join(REPO_ROOT, '.data', 'azurite')), acsEmulatorService(), serviceBusBrokerService(), functionHostService({ appDir: REPO_ROOT, port: HOST_PORT })],
     env,
   );
   console.log(['', `Local stack ready in ${Date.now() - startedAt} ms:`, ...stack.banner.map((line) => `  ${line}`), '  Ctrl+C stops it.', ''].join('\n'));

@@ -1,5 +1,6 @@
 import { startAcsEmulator } from '../../dev/acs-emulator/start';
 import { startAzurite } from '../../dev/stack/azurite';
+import { startServiceBusBroker } from '../../dev/servicebus-broker/start';
 
 /** Starts the services tests talk to, once per jest run; workers inherit the environment. */
 export default async function globalSetup(): Promise<void> {
@@ -12,4 +13,8 @@ export default async function globalSetup(): Promise<void> {
   process.env.TEST_ACS_ENDPOINT = acs.endpoint;
   process.env.TEST_ACS_ADMIN_URL = acs.adminUrl;
   process.env.TEST_ACS_CA_CERT_PATH = acs.caCertPath;
+  const serviceBus = await startServiceBusBroker();
+  (globalThis as Record<string, unknown>).__SERVICEBUS_BROKER__ = serviceBus;
+  process.env.TEST_SERVICEBUS_CONNECTION_STRING = serviceBus.connectionString;
+  process.env.TEST_SERVICEBUS_ADMIN_URL = serviceBus.adminUrl;
 }

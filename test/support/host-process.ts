@@ -49,6 +49,7 @@ export async function startHostProcess(options: HostProcessOptions = {}): Promis
     AUTH_JWKS_URL: `http://127.0.0.1:${port}/api/dev/jwks`,
     CLOCK_MODE: options.clockMode ?? 'real',
     ...acsEmulatorSettings(),
+    ...serviceBusSettings(),
     ...options.env,
   };
   const child = spawn(process.execPath, [HOST_MAIN, '--app', options.appDir ?? REPO_ROOT, '--port', String(port)], {
@@ -92,6 +93,13 @@ function acsEmulatorSettings(): Record<string, string> {
     ACS_EMAIL_SENDER: 'no-reply@appointments.example',
     ACS_SMS_FROM: '+18005550100',
   };
+}
+
+/** The run's Service Bus broker (global-setup): the app publishes there and GET /api/dev/events reads it. */
+function serviceBusSettings(): Record<string, string> {
+  const { TEST_SERVICEBUS_CONNECTION_STRING, TEST_SERVICEBUS_ADMIN_URL } = process.env;
+  if (!TEST_SERVICEBUS_CONNECTION_STRING || !TEST_SERVICEBUS_ADMIN_URL) return {};
+  return { SERVICEBUS_CONNECTION_STRING: TEST_SERVICEBUS_CONNECTION_STRING, SERVICEBUS_BROKER_ADMIN_URL: TEST_SERVICEBUS_ADMIN_URL };
 }
 
 async function waitUntilServing(url: string, alive: () => boolean, timeoutMs = 30_000): Promise<void> {

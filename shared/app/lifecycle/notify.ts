@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Appointment, Channel, PlannedReminder } from '../../domain/appointments/appointment';
 import { buildCalendar } from '../../domain/appointments/calendar';
 import { canText, noticeChannels } from '../../domain/lifecycle/plan';
@@ -288,7 +289,7 @@ async function recordReminder(
         providerId: found.value.providerId,
         days: [],
         appointment: { value: { ...found.value, reminders }, etag: found.etag, previousStart: found.value.start },
-        outbox: reminder.status === settled.status ? [] : reminderEvent(found.value, index, settled, deps.clock.now()),
+        outbox: reminder.status === settled.status ? [] : reminderEvent(found, index, settled, deps.clock.now()),
       });
       return;
     } catch (error) {
@@ -299,13 +300,17 @@ async function recordReminder(
 }
 
 /** A reminder that just became sent or failed is announced, in the same commit that records it. */
-function reminderEvent(appointment: Appointment, index: number, reminder: PlannedReminder, now: number) {
+function reminderEvent(found: Versioned<Appointment>, index: number, reminder: PlannedReminder, now: number) {
+  const appointment = found.value;
   if (reminder.status !== 'sent' && reminder.status !== 'failed') return [];
   const moment = reminderMoment(index);
   const event = appointmentEvent(`appointment.reminder.${reminder.status}`, appointment, now, {
     detail: moment,
     data: { reminderIndex: index, dueAt: new Date(reminder.dueAt).toISOString(), deliveries: reminder.deliveries },
   });
-  // One row per reminder: several reminders of the same version must not share the change's row id.
-  return [{ ...outboxMessage(appointment, 'event.publish', now, { event }), id: `${appointment.id}|${appointment.version}|event.publish|${moment}` }];
+  // A row per recording (named by the ETag it replaces): a reminder settled again after a crash adds a
+  // second row for the same event id, which the topic's duplicate detection drops; a fixed row id
+  // would make that commit conflict for ever.
+  const recording = createHash('sha256').update(found.etag).digest('hex').slice(0, 16);
+  return [{ ...outboxMessage(appointment, 'event.publish', now, { event }), id: `${appointment.id}|${appointment.version}|event.publish|${moment}|${recording}` }];
 }

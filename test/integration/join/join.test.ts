@@ -165,8 +165,8 @@ describe('join', () => {
     await f.drainOutbox();
     await at(start - 4 * MIN, () => cancelAppointment(f.booking, appointment.id, staff('oid-amy'), { reason: 'ill' }));
     const outbox = await f.appointments.listOutbox('clinic', 'amy');
-    // (lifecycle rows are the orchestration's business and have no handler here)
-    const kinds = outbox.filter((m) => m.appointmentId === appointment.id && !m.kind.startsWith('lifecycle.')).map((m) => m.kind);
+    // (lifecycle and event rows are the orchestration's and the topic's business and have no handler here)
+    const kinds = outbox.filter((m) => m.appointmentId === appointment.id && !m.kind.startsWith('lifecycle.') && m.kind !== 'event.publish').map((m) => m.kind);
     expect(kinds.sort()).toEqual(['access.revoke', 'chat.notice', 'room.delete']);
     await f.drainOutbox();
 

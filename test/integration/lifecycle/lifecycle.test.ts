@@ -45,6 +45,8 @@ beforeAll(async () => {
     ACS_RETRY_DELAY_MS: '10',
     ACS_MAX_RETRY_DELAY_MS: '20',
     ACS_EMAIL_POLL_INTERVAL_MS: '10',
+    // The run's broker (global-setup): the join window's event is published from its activity.
+    SERVICEBUS_CONNECTION_STRING: process.env.TEST_SERVICEBUS_CONNECTION_STRING,
     LOG_LEVEL: 'error',
   });
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded after the stand-in and the settings are in place */
