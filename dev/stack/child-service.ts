@@ -58,3 +58,35 @@ export function startChildService<Ready extends object>(spec: {
     });
   });
 }
+
+/**
+ * The child side of startChildService: reads its options from `optionsVariable`, starts, then reports
+ * `ready` over IPC (or as one JSON line on stdout when run by hand) and ends with its parent or on
+ * SIGTERM/SIGINT.
+ */
+export function runChildService<Options>(
+  name: string,
+  optionsVariable: string,
+  start: (options: Options) => Promise<{ ready: Record<string, unknown>; close(): Promise<void> }>,
+): void {
+  const main = async () => {
+    const options = JSON.parse(process.env[optionsVariable] ?? '{}') as Options;
+    const server = await start(options);
+    const ready = { type: 'ready', ...server.ready };
+    const stop = () => {
+      void server.close().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+    if (process.send) {
+      process.once('disconnect', stop);
+      process.send(ready);
+    } else {
+      process.stdout.write(`${JSON.stringify(ready)}\n`);
+    }
+  };
+  main().catch((error: unknown) => {
+    process.stderr.write(`${name} failed to start: ${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  });
+}
