@@ -85,7 +85,7 @@ function buildServices(settings: Settings): AppServices {
     appointments,
     clock,
     handlers: {
-      ...roomHandlers({ appointments, businesses, rooms: acs.rooms, clock }),
+      ...roomHandlers({ appointments, businesses, get rooms() { return acs.rooms; }, clock }),
       ...releaseHandlers({ appointments, businesses }),
       ...chatNoticeHandlers({ businesses, get chat() { return acs.chat; } }),
       // `acs` builds each ACS client on first use, so handlers that never run construct nothing.
