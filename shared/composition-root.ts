@@ -95,11 +95,11 @@ function buildServices(settings: Settings): AppServices {
     onError: (message, error) => log.warn('outbox.message.failed', { kind: message.kind, appointmentId: message.appointmentId, error }),
   };
   // The request does not wait for side effects (rooms, lifecycle); the outbox sweep timer is the guarantee.
-  const kickOutbox = (location: { businessId: string; providerId: string }) => {
-    dispatchPartition(outbox, location).catch((error: unknown) => log.warn('outbox.kick.failed', { error }));
+  const kickWith = (deps: OutboxDeps) => (location: { businessId: string; providerId: string }) => {
+    dispatchPartition(deps, location).catch((error: unknown) => log.warn('outbox.kick.failed', { error }));
   };
   const outboxWith = (lifecycle: LifecyclePort): OutboxDeps => ({ ...outbox, handlers: { ...outbox.handlers, ...lifecycleHandlers(lifecycle) } });
-  const booking: BookingDeps = { businesses, appointments, idempotency: new TableIdempotencyStore(tables), clock, kickOutbox };
+  const booking: BookingDeps = { businesses, appointments, idempotency: new TableIdempotencyStore(tables), clock, kickOutbox: kickWith(outbox) };
   const baseUrl = settings.PUBLIC_BASE_URL.replace(/\/$/, '');
   const lifecycleLog = createLogger(console, settings.LOG_LEVEL, { component: 'lifecycle' });
   return {
@@ -116,12 +116,7 @@ function buildServices(settings: Settings): AppServices {
     booking,
     outbox,
     outboxWith,
-    bookingWith: (lifecycle) => ({
-      ...booking,
-      kickOutbox: (location) => {
-        dispatchPartition(outboxWith(lifecycle), location).catch((error: unknown) => log.warn('outbox.kick.failed', { error }));
-      },
-    }),
+    bookingWith: (lifecycle) => ({ ...booking, kickOutbox: kickWith(outboxWith(lifecycle)) }),
     lifecycle: {
       appointments,
       businesses,
@@ -164,7 +159,7 @@ function buildServices(settings: Settings): AppServices {
       },
       acsEndpoint: () => settings.ACS_ENDPOINT ?? parseConnectionString(settings.ACS_CONNECTION_STRING ?? '').endpoint,
     },
-    workspace: { businesses, appointments, clock, kickOutbox, feedTokens: new TableFeedTokenStore(tables) },
+    workspace: { businesses, appointments, clock, kickOutbox: booking.kickOutbox, feedTokens: new TableFeedTokenStore(tables) },
     healthProbes: {
       storage: async () => {
         await tables.service().getProperties();
