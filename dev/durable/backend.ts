@@ -396,7 +396,7 @@ class LocalDurableBackend implements DurableBackend, DurableOperations {
       try {
         await this.store.commit(timer.instanceId, [
           { op: 'delete', rowKey: timer.rowKey },
-          { op: 'addMessage', key: newInboxKey(), message: { kind: 'timerFired', executionId: item.executionId, timerId: item.timerId, fireAt: item.fireAt, retry: item.retry } },
+          { op: 'addMessage', key: newInboxKey(), message: { kind: 'timerFired', executionId: item.executionId, timerId: item.timerId, fireAt: item.fireAt, retry: item.retry, longTimer: item.longTimer } },
         ]);
       } catch (error) {
         if (isStatus(error, 404)) continue; // cancelled, or the instance ended meanwhile

@@ -4,6 +4,9 @@ import {
   actionInputToJson,
   EventType,
   flattenActions,
+  LEGACY_UPPER_SCHEMA,
+  LONG_TIMER_INTERVAL_MS,
+  MAXIMUM_TIMER_MS,
   parseOrchestratorFailure,
   REPLAY_SCHEMA,
   takesTaskId,
@@ -101,7 +104,7 @@ export async function planEpisode(input: EpisodeInput, invoke: InvokeOrchestrato
       if (message.retry) {
         const retry = message.retry;
         const delay = nextRetryDelay(retry, now);
-        if (delay > 0) {
+        if (delay !== undefined) {
           const timerId = next.nextEventId++;
           const fireAt = now + delay;
           events.push({ event: event(EventType.TimerCreated, { FireAt: new Date(fireAt).toISOString() }, timerId) });
@@ -115,6 +118,14 @@ export async function planEpisode(input: EpisodeInput, invoke: InvokeOrchestrato
     }
     case 'timerFired': {
       events.push({ event: event(EventType.TimerFired, { TimerId: message.timerId, FireAt: new Date(message.fireAt).toISOString() }) });
+      // A sub-timer of a long timer: the SDK takes the next sub-timer's id while this one replays.
+      const long = message.longTimer;
+      if (long && long.finalFireAt > now) {
+        const timerId = next.nextEventId++;
+        const fireAt = subTimerFireAt(long.finalFireAt, now);
+        events.push({ event: event(EventType.TimerCreated, { FireAt: new Date(fireAt).toISOString() }, timerId) });
+        work.push({ rowKey: workKey(next.executionId, timerId), item: { kind: 'timer', executionId: next.executionId, timerId, fireAt, longTimer: long } });
+      }
       const retry = message.retry;
       if (retry && mayRetry(retry)) {
         const taskId = next.nextEventId++;
@@ -131,7 +142,8 @@ export async function planEpisode(input: EpisodeInput, invoke: InvokeOrchestrato
     instanceId: instance.instanceId,
     isReplaying: input.history.length > 0,
     parentInstanceId: '',
-    upperSchemaVersion: REPLAY_SCHEMA,
+    upperSchemaVersion: LEGACY_UPPER_SCHEMA,
+    upperSchemaVersionNew: REPLAY_SCHEMA,
     longRunningTimerIntervalDuration: '3.00:00:00',
     maximumShortTimerDuration: '6.00:00:00',
     defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,
@@ -154,8 +166,19 @@ export async function planEpisode(input: EpisodeInput, invoke: InvokeOrchestrato
   if (!failure && state) {
     for (const [index, action] of actions.entries()) {
       if (index < instance.actionIds.length) {
-        const timerRow = workKey(instance.executionId, instance.actionIds[index]!);
-        if (action.actionType === ActionType.CreateTimer && action.isCanceled && input.work.some((row) => row.rowKey === timerRow)) deletes.push({ op: 'delete', rowKey: timerRow });
+        const taskId = instance.actionIds[index]!;
+        const mismatch = nonDeterminism(action, taskId, input.history);
+        if (mismatch) {
+          failure = mismatch;
+          break;
+        }
+        if (action.actionType === ActionType.CreateTimer && action.isCanceled) {
+          // A long timer's current sub-timer has its own id; the action carries the first one's.
+          for (const row of input.work) {
+            const item = row.item;
+            if (item.kind === 'timer' && (item.timerId === taskId || item.longTimer?.firstTimerId === taskId)) deletes.push({ op: 'delete', rowKey: row.rowKey });
+          }
+        }
         continue;
       }
       const unsupported = UNSUPPORTED[action.actionType];
@@ -177,7 +200,7 @@ export async function planEpisode(input: EpisodeInput, invoke: InvokeOrchestrato
   }
   if (state!.isDone) {
     const continueAsNew = actions.findLast((action) => action.actionType === ActionType.ContinueAsNew);
-    if (continueAsNew) return continueAsNewPlan(plan, input, next, [...input.history, ...events], actions, continueAsNew, dropAllWork());
+    if (continueAsNew) return continueAsNewPlan(plan, next, [...input.history, ...events], actions, continueAsNew, dropAllWork());
     next.runtimeStatus = 'Completed';
     next.output = JSON.stringify(state!.output ?? null);
     events.push({ event: event(EventType.ExecutionCompleted, { OrchestrationStatus: 'Completed', Result: next.output }) });
@@ -212,20 +235,46 @@ function schedule(
     events.push({ event: event(EventType.TaskScheduled, { Name: name, Input: input }, taskId) });
     work.push({ rowKey, item: { kind: 'activity', executionId: next.executionId, taskId, name, input, retry } });
   } else if (action.actionType === ActionType.CreateTimer) {
-    const fireAt = Date.parse(action.fireAt ?? '');
+    const finalFireAt = Date.parse(action.fireAt ?? '');
+    // Beyond Azure Storage's maximum the SDK (schema V3+) waits in sub-timers; the backend chains them.
+    const long = finalFireAt - now > MAXIMUM_TIMER_MS ? { firstTimerId: taskId, finalFireAt } : undefined;
+    const fireAt = long ? subTimerFireAt(finalFireAt, now) : finalFireAt;
     events.push({ event: event(EventType.TimerCreated, { FireAt: new Date(fireAt).toISOString() }, taskId) });
-    if (!action.isCanceled) work.push({ rowKey, item: { kind: 'timer', executionId: next.executionId, timerId: taskId, fireAt } });
+    if (!action.isCanceled) work.push({ rowKey, item: { kind: 'timer', executionId: next.executionId, timerId: taskId, fireAt, ...(long ? { longTimer: long } : {}) } });
   }
+}
+
+/** The next sub-timer of a long timer, as the SDK's LongTimerTask computes it. */
+function subTimerFireAt(finalFireAt: number, now: number): number {
+  return finalFireAt - now > MAXIMUM_TIMER_MS ? now + LONG_TIMER_INTERVAL_MS : finalFireAt;
+}
+
+/**
+ * The extension replays the orchestrator against its history and fails the instance when an action
+ * no longer matches what history recorded for its task id (DurableTask.Core's
+ * NonDeterministicOrchestrationException): another kind, or another activity name.
+ */
+function nonDeterminism(action: Action, taskId: number, history: StoredHistoryEvent[]): string | undefined {
+  const wanted = takesTaskId(action);
+  if (!wanted && taskId < 0) return undefined;
+  const recorded = taskId < 0 ? undefined : history.find((stored) => stored.event.EventId === taskId && (stored.event.EventType === EventType.TaskScheduled || stored.event.EventType === EventType.TimerCreated))?.event;
+  const describe = (a: Action) => (a.functionName ? `${a.actionType}:${a.functionName}` : String(a.actionType));
+  const fail = (what: string) => `Non-Deterministic workflow detected: ${what} (action ${describe(action)} at task id ${taskId}); a change to the orchestrator's steps breaks instances that already ran them`;
+  if (!wanted || !recorded) return fail('history has no matching scheduled task');
+  const isActivity = action.actionType === ActionType.CallActivity || action.actionType === ActionType.CallActivityWithRetry;
+  if (isActivity && (recorded.EventType !== EventType.TaskScheduled || recorded.Name !== action.functionName)) return fail(`history recorded ${recorded.EventType === EventType.TaskScheduled ? `activity ${String(recorded.Name)}` : 'a timer'}`);
+  if (action.actionType === ActionType.CreateTimer && recorded.EventType !== EventType.TimerCreated) return fail(`history recorded activity ${String(recorded.Name)}`);
+  return undefined;
 }
 
 /**
  * continueAsNew: a fresh execution (new id, empty history) of the same instance. Pending work of the
- * old execution is dropped; events it received but never waited for are handed to the new one, in
- * their original order, as undelivered messages.
+ * old execution is dropped, and so is every external event it received but never consumed: the
+ * extension continues an out-of-process orchestration with `preserveUnprocessedEvents` false
+ * (OutOfProcOrchestrationShim.cs). Events still waiting in the inbox reach the new execution.
  */
 function continueAsNewPlan(
   plan: EpisodePlan,
-  input: EpisodeInput,
   next: InstanceRecord,
   history: StoredHistoryEvent[],
   actions: Action[],
@@ -243,14 +292,10 @@ function continueAsNewPlan(
     nextEventId: 0,
     actionIds: [],
   };
-  const writes: Write[] = [{ op: 'updateInstance', instance: renewed }, ...dropWork, { op: 'addMessage', key: newInboxKey(), message: { kind: 'start', executionId } }];
-  let keepCurrentMessage = false;
-  for (const carried of unconsumedEvents(history, actions)) {
-    if (carried.inboxKey === input.message.key) keepCurrentMessage = true;
-    else writes.push({ op: 'addMessage', key: carried.inboxKey!, message: { kind: 'event', name: String(carried.event.Name), input: (carried.event.Input as string | null) ?? null } });
-  }
-  if (!keepCurrentMessage) writes.push(plan.writes[0]!);
-  return { ...plan, writes, instance: renewed, continuedAsNew: true };
+  const dropped = unconsumedEvents(history, actions);
+  const warnings = dropped.length > 0 ? [`continueAsNew dropped ${dropped.length} external event(s) the orchestrator never consumed (${[...new Set(dropped.map((e) => String(e.event.Name)))].join(', ')}), as the extension does`] : [];
+  const writes: Write[] = [plan.writes[0]!, { op: 'updateInstance', instance: renewed }, ...dropWork, { op: 'addMessage', key: newInboxKey(), message: { kind: 'start', executionId } }];
+  return { ...plan, writes, instance: renewed, continuedAsNew: true, warnings: [...plan.warnings, ...warnings] };
 }
 
 /** Per event name, the SDK hands events to waiters one for one; the surplus (latest ones) was never consumed. */
@@ -259,12 +304,9 @@ function unconsumedEvents(history: StoredHistoryEvent[], actions: Action[]): Sto
   for (const action of actions) {
     if (action.actionType === ActionType.WaitForExternalEvent) waiters.set(action.externalEventName ?? '', (waiters.get(action.externalEventName ?? '') ?? 0) + 1);
   }
-  const raised = history.filter((stored) => stored.event.EventType === EventType.EventRaised && stored.inboxKey);
-  const surplus: StoredHistoryEvent[] = [];
   const byName = new Map<string, StoredHistoryEvent[]>();
-  for (const stored of raised) byName.set(String(stored.event.Name), [...(byName.get(String(stored.event.Name)) ?? []), stored]);
-  for (const [name, list] of byName) surplus.push(...list.slice(Math.min(list.length, waiters.get(name) ?? 0)));
-  return surplus.sort((a, b) => (a.inboxKey! < b.inboxKey! ? -1 : 1));
+  for (const stored of history.filter((e) => e.event.EventType === EventType.EventRaised)) byName.set(String(stored.event.Name), [...(byName.get(String(stored.event.Name)) ?? []), stored]);
+  return [...byName].flatMap(([name, list]) => list.slice(Math.min(list.length, waiters.get(name) ?? 0)));
 }
 
 function finish(plan: EpisodePlan, next: InstanceRecord, events: StoredHistoryEvent[], work: Array<{ rowKey: string; item: WorkItem }>, deletes: Write[]): EpisodePlan {

@@ -36,11 +36,16 @@ export const ActionType = {
 } as const;
 
 /**
- * Replay schema V2 ("ReplayPatchV1" in the extension): one cumulative action list with nested
- * WhenAll/WhenAny. V3 would make the SDK split long timers into chained short ones; a local backend
- * has no maximum timer length, so a timer months ahead stays one due time in storage.
+ * The replay schema the extension announces (`upperSchemaVersionNew` 3, the SDK's V4): one cumulative
+ * action list with nested WhenAll/WhenAny, and timers longer than `maximumShortTimerDuration` waited
+ * out by the SDK as a LongTimerTask whose sub-timers the backend chains (as the extension does).
  */
-export const REPLAY_SCHEMA = 1;
+export const REPLAY_SCHEMA = 3;
+/** The older field, still sent by the extension for SDKs that do not read `upperSchemaVersionNew`. */
+export const LEGACY_UPPER_SCHEMA = 1;
+/** Azure Storage's longest timer, and the sub-timer length the extension uses beyond it. */
+export const MAXIMUM_TIMER_MS = 6 * 24 * 60 * 60 * 1000;
+export const LONG_TIMER_INTERVAL_MS = 3 * 24 * 60 * 60 * 1000;
 
 export interface HistoryEvent {
   EventType: number;
@@ -87,6 +92,7 @@ export interface OrchestrationTriggerValue {
   isReplaying: boolean;
   parentInstanceId: string;
   upperSchemaVersion: number;
+  upperSchemaVersionNew: number;
   longRunningTimerIntervalDuration: string;
   maximumShortTimerDuration: string;
   defaultHttpAsyncRequestSleepTimeMillseconds: number;

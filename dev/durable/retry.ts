@@ -13,15 +13,16 @@ export interface RetryState {
 }
 
 /**
- * The delay before the next attempt after `failures` failed ones, as the extension's RetryInterceptor
- * computes it: firstRetryInterval * backoff^(failures-1), capped by maxRetryInterval; 0 once the retry
- * timeout has passed. Like the extension, a timer follows every failure, the last one included: the
- * SDK gives up only when that timer fires.
+ * The delay of the retry timer after `failures` failed attempts, as the extension's RetryInterceptor
+ * computes it: firstRetryInterval * backoff^(failures-1), capped by maxRetryInterval. After the last
+ * allowed attempt the timer still comes (the SDK gives up only when it fires) but fires at once.
+ * `undefined` once the retry timeout has passed: no timer at all.
  */
-export function nextRetryDelay(state: RetryState, now: number): number {
+export function nextRetryDelay(state: RetryState, now: number): number | undefined {
   const { options } = state;
   const timeout = options.retryTimeoutInMilliseconds;
-  if (timeout !== undefined && timeout > 0 && now >= state.firstAttemptAt + timeout) return 0;
+  if (timeout !== undefined && timeout > 0 && now >= state.firstAttemptAt + timeout) return undefined;
+  if (!mayRetry(state)) return 0;
   const backoff = options.backoffCoefficient ?? 1;
   const delay = options.firstRetryIntervalInMilliseconds * Math.pow(backoff, state.failures - 1);
   const cap = options.maxRetryIntervalInMilliseconds;

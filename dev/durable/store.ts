@@ -34,12 +34,20 @@ export type InboxMessage =
   | { kind: 'event'; name: string; input: string | null }
   | { kind: 'taskCompleted'; executionId: string; taskId: number; result: string | null }
   | { kind: 'taskFailed'; executionId: string; taskId: number; reason: string; details: string; retry?: RetryState }
-  | { kind: 'timerFired'; executionId: string; timerId: number; fireAt: number; retry?: RetryState }
+  | { kind: 'timerFired'; executionId: string; timerId: number; fireAt: number; retry?: RetryState; longTimer?: LongTimer }
   | { kind: 'terminate'; reason: string | null };
 
 export type WorkItem =
   | { kind: 'activity'; executionId: string; taskId: number; name: string; input: string | null; retry?: RetryState }
-  | { kind: 'timer'; executionId: string; timerId: number; fireAt: number; retry?: RetryState };
+  | { kind: 'timer'; executionId: string; timerId: number; fireAt: number; retry?: RetryState; longTimer?: LongTimer };
+
+/** A timer longer than Azure Storage's maximum, waited out in sub-timers (the extension's long-timer path). */
+export interface LongTimer {
+  /** Task id of the first sub-timer: the id the orchestrator's action carries. */
+  firstTimerId: number;
+  /** When the orchestrator's timer is due. */
+  finalFireAt: number;
+}
 
 export interface StoredMessage {
   key: string;

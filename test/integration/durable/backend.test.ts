@@ -12,7 +12,7 @@ import { callDurableClient, DAY, ManualClock, memoryLogger } from './harness';
 const standIn = new FunctionsCoreStandIn(() => undefined);
 jest.mock('@azure/functions-core', () => standIn.api, { virtual: true });
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { probe } = require('../../fixtures/durable-app/functions/orchestrations.js') as { probe: { sideEffects: string[]; attempts: Record<string, number> } };
+const { probe } = require('../../fixtures/durable-app/functions/orchestrations.js') as { probe: { sideEffects: string[]; attempts: Record<string, number>; variant?: string } };
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 require('../../fixtures/durable-app/functions/client.js');
 
@@ -76,15 +76,29 @@ describe('local durable backend', () => {
     expect(await status('sleep-1')).toMatchObject({ runtimeStatus: 'Completed', output: 'done:woke' });
   });
 
-  it('keeps a timer 200 days ahead as one due time in storage', async () => {
-    const fireAt = clock.now() + 200 * DAY;
+  it('waits out a timer 200 days ahead in 3-day sub-timers, one due time in storage at a time (Azure Storage: 6 days at most)', async () => {
+    const begin = clock.now();
+    const fireAt = begin + 200 * DAY;
     await start('sleepThenRecord', 'long-1', { fireAt: new Date(fireAt).toISOString(), label: 'months-later' });
-    expect(await backend.pendingWork('long-1')).toEqual([expect.objectContaining({ kind: 'timer', fireAt })]);
+    expect(await backend.pendingWork('long-1')).toEqual([expect.objectContaining({ kind: 'timer', fireAt: begin + 3 * DAY })]);
+    await advance(3 * DAY);
+    expect(await backend.pendingWork('long-1')).toEqual([expect.objectContaining({ kind: 'timer', fireAt: begin + 6 * DAY })]);
 
-    await advance(199 * DAY);
+    await advance(193 * DAY); // the sub-timer fires late; the rest (4 days) is within the maximum: the final timer
+    expect(await backend.pendingWork('long-1')).toEqual([expect.objectContaining({ kind: 'timer', fireAt })]);
     expect((await status('long-1')).runtimeStatus).toBe('Running');
-    await advance(DAY);
+    await advance(4 * DAY);
     expect(await status('long-1')).toMatchObject({ runtimeStatus: 'Completed', output: 'done:months-later' });
+  });
+
+  it('cancels a long timer through its current sub-timer', async () => {
+    await start('approval', 'approval-long', { deadline: new Date(clock.now() + 30 * DAY).toISOString() });
+    await advance(3 * DAY);
+    expect(await backend.pendingWork('approval-long')).toHaveLength(1);
+    await client({ op: 'raise', instanceId: 'approval-long', event: 'approval', data: { by: 'late' } });
+    await backend.drain();
+    expect(await status('approval-long')).toMatchObject({ runtimeStatus: 'Completed', output: { approved: true, by: 'late' } });
+    expect(await backend.pendingWork('approval-long')).toEqual([]);
   });
 
   it('lets an external event beat a timer in Task.any and cancels the timer', async () => {
@@ -116,12 +130,21 @@ describe('local durable backend', () => {
     expect(await status('buffer-1')).toMatchObject({ runtimeStatus: 'Completed', output: { total: 5, generation: 1 } });
   });
 
-  it('continues as new with a fresh, small history and carries unconsumed events over', async () => {
+  it('continues as new with a fresh, small history and drops the events the execution never consumed (as the extension does)', async () => {
     await start('accumulate', 'acc-1', { total: 0, target: 3, delayMs: 1000, generation: 1 });
     for (let i = 0; i < 3; i += 1) await client({ op: 'raise', instanceId: 'acc-1', event: 'add', data: 1 });
     await backend.drain();
 
-    for (let generation = 1; generation <= 3; generation += 1) await advance(1000);
+    await advance(1000); // generation 1 consumes one event and continues as new: the other two are gone
+    await advance(1000);
+    expect(await backend.status('acc-1')).toMatchObject({ runtimeStatus: 'Running', input: { total: 1, generation: 2 } });
+    expect(log.records).toContainEqual(expect.objectContaining({ event: 'durable.instance.warning', fields: { instanceId: 'acc-1', warning: expect.stringContaining('dropped 2 external event(s)') } }));
+
+    await client({ op: 'raise', instanceId: 'acc-1', event: 'add', data: 1 });
+    await backend.drain();
+    await advance(1000);
+    await client({ op: 'raise', instanceId: 'acc-1', event: 'add', data: 1 });
+    await backend.drain();
     const final = await backend.status('acc-1', { showHistory: true });
     expect(final).toMatchObject({ runtimeStatus: 'Completed', output: { total: 3, generation: 3 } });
     // Only the last execution's history remains: one timer, one event, no trace of earlier generations.
@@ -135,6 +158,20 @@ describe('local durable backend', () => {
     for await (const row of rows) keys.push(row.rowKey!);
     expect(keys.filter((k) => k.startsWith('history-'))).toHaveLength(history.length);
     expect(keys.filter((k) => k.startsWith('inbox-') || k.startsWith('work-'))).toEqual([]);
+  });
+
+  it('fails an instance whose orchestrator no longer replays its history (non-determinism)', async () => {
+    await start('shifty', 'shifty-1', { fireAt: new Date(clock.now() + 1000).toISOString() });
+    probe.variant = 'activity-first';
+    try {
+      await advance(1000);
+    } finally {
+      probe.variant = undefined;
+    }
+    const failed = await status('shifty-1');
+    expect(failed.runtimeStatus).toBe('Failed');
+    expect(failed.output).toMatch(/Non-Deterministic workflow detected/);
+    expect(probe.sideEffects).not.toContain('shifted');
   });
 
   it('retries an activity per its retry options on the clock: failing twice then succeeding runs 3 times', async () => {
@@ -156,8 +193,7 @@ describe('local durable backend', () => {
     await advance(1000);
     await advance(2000);
     expect(probe.attempts.never).toBe(3);
-    expect((await status('retry-never')).runtimeStatus).toBe('Running'); // the extension waits one more retry interval before giving up
-    await advance(4000);
+    // After the last attempt the extension's retry timer fires at once: no further interval is waited.
     const failed = await status('retry-never');
     expect(failed.runtimeStatus).toBe('Failed');
     expect(failed.output).toEqual(expect.stringContaining("Activity function 'flaky' failed: flaky failure 3"));

@@ -6,7 +6,7 @@
  */
 import { FunctionsCoreStandIn } from '../../../dev/host/functions-core-stand-in';
 import { RegistryInvoker } from '../../../dev/host/invoker';
-import { ActionType, EventType, parseOrchestratorFailure, REPLAY_SCHEMA, type HistoryEvent } from '../../../dev/durable/protocol';
+import { ActionType, EventType, LEGACY_UPPER_SCHEMA, parseOrchestratorFailure, REPLAY_SCHEMA, type HistoryEvent } from '../../../dev/durable/protocol';
 
 const standIn = new FunctionsCoreStandIn(() => undefined);
 jest.mock('@azure/functions-core', () => standIn.api, { virtual: true });
@@ -45,7 +45,8 @@ const trigger = (history: HistoryEvent[], input: unknown) => ({
   instanceId: 'contract-1',
   isReplaying: false,
   parentInstanceId: '',
-  upperSchemaVersion: REPLAY_SCHEMA,
+  upperSchemaVersion: LEGACY_UPPER_SCHEMA,
+  upperSchemaVersionNew: REPLAY_SCHEMA,
   longRunningTimerIntervalDuration: '3.00:00:00',
   maximumShortTimerDuration: '6.00:00:00',
   defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
