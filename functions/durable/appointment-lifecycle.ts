@@ -1,24 +1,28 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { LIFECYCLE_ORCHESTRATION } from '../../shared/adapters/durable/durable-lifecycle';
-import type { LifecycleInput } from '../../shared/app/lifecycle/lifecycle-input';
+import { afterExecution, nextLifecycleStep, type LifecycleInput } from '../../shared/app/lifecycle/lifecycle-input';
 import type { PlanResult } from '../../shared/app/lifecycle/lifecycle-steps';
-import type { Notice } from '../../shared/app/lifecycle/notify';
+import type { Notice, SendReport } from '../../shared/app/lifecycle/notify';
 import { PLAN_VERSION, type Moment } from '../../shared/domain/lifecycle/plan';
 import { reminderMoment } from '../../shared/domain/lifecycle/notifications';
 import { LIFECYCLE_ACTIVITIES as A } from './lifecycle-activity-names';
 
 /**
- * One orchestration per appointment (instance id = appointment id), started from the outbox.
+ * One orchestration per appointment (instance id = appointment id), started from the outbox. Each
+ * execution:
  *
- *   plan:  read the appointment, send the confirmation (or the reschedule notice), plan the moments
- *   wait:  for the next moment: timer vs. 'rescheduled' vs. 'cancelled'
- *          timer       -> run the moment (reminder, room, join window, end), go on with the next
- *          rescheduled -> plan again for the new version (a stale event is ignored)
- *          cancelled   -> send the cancellation notice and end
+ *   read:   the appointment as it is now (an activity), and plan from it (nextLifecycleStep)
+ *   notice: a version the consumer has not heard of gets its confirmation or reschedule notice; a
+ *           cancelled appointment its cancellation notice, and the orchestration ends
+ *   wait:   once, for the next moment's timer or for a 'rescheduled' / 'cancelled' event
+ *           timer -> run the moment (reminder, room, join window, end)
+ *   then continueAsNew, and the next execution reads again.
  *
- * Every step ends with continueAsNew, so history stays one step long. Activities re-read the
- * appointment and do nothing for a version that is no longer current.
+ * Events only wake the orchestration up; the change itself is committed before its event is raised,
+ * so the next read sees it. An event that arrives while an activity runs, or that continueAsNew drops
+ * (as Azure does), loses nothing. Notices are sent once per (version, notice) by the notification
+ * store, whichever execution gets there; activities do nothing for a version that is no longer current.
  */
 
 /** Transient ACS errors: 5 s, 10 s, 20 s, ... up to 5 minutes apart, 8 attempts in all (about 16 minutes). */
@@ -33,53 +37,48 @@ const lifecycle: OrchestrationHandler = function* (context: OrchestrationContext
   const state = context.df.getInput<LifecycleInput>();
   if (state.planVersion !== PLAN_VERSION) throw new Error(`lifecycle plan version ${String(state.planVersion)} is not supported by this code (expects ${PLAN_VERSION})`);
 
-  if (state.stage === 'plan') {
-    const plan = (yield context.df.callActivity(A.plan, state.appointmentId)) as PlanResult;
-    if (plan.status === 'over') return 'over';
-    if (plan.status === 'cancelled') {
-      yield* notify(context, state, 'cancellation', plan.version);
-      return 'cancelled';
-    }
-    yield* notify(context, state, state.notice, plan.version);
-    context.df.continueAsNew({ ...state, stage: 'wait', version: plan.version, moments: plan.moments, next: 0 } satisfies LifecycleInput);
-    return undefined;
+  const read = (yield context.df.callActivity(A.plan, state.appointmentId)) as PlanResult;
+  const step = nextLifecycleStep(state, read);
+  if ('end' in step) {
+    if (step.end === 'cancelled') yield* notify(context, state, step.notice, step.version);
+    return step.end;
   }
 
-  const moment = state.moments[state.next];
+  let announced = state.announced;
+  if (step.notice) {
+    // A stale notice (the appointment moved on meanwhile) sent nothing: the next execution announces the newer version.
+    const report = yield* notify(context, state, step.notice, step.version);
+    if (!report.stale) announced = step.version;
+  }
+  const moment = step.moment;
   if (!moment) return 'ended';
+
   const timer = context.df.createTimer(new Date(moment.dueAt));
   const rescheduled = context.df.waitForExternalEvent('rescheduled');
   const cancelled = context.df.waitForExternalEvent('cancelled');
   const winner: Task = yield context.df.Task.any([timer, rescheduled, cancelled]);
-
   if (winner === timer) {
-    yield* runMoment(context, state, moment);
-    context.df.continueAsNew({ ...state, next: state.next + 1 } satisfies LifecycleInput);
-    return undefined;
+    yield* runMoment(context, state, step.version, moment);
+    context.df.continueAsNew(afterExecution(state, announced, step.version, moment));
+  } else {
+    timer.cancel();
+    context.df.continueAsNew(afterExecution(state, announced, step.version, undefined));
   }
-  timer.cancel();
-  const { version } = winner.result as { version: number };
-  if (winner === cancelled) {
-    yield* notify(context, state, 'cancellation', version);
-    return 'cancelled';
-  }
-  // A reschedule the plan already reflects (it was read after the change) changes nothing.
-  const next: LifecycleInput = version > state.version ? { ...state, stage: 'plan', notice: 'reschedule', moments: [], next: 0 } : state;
-  context.df.continueAsNew(next);
   return undefined;
 };
 
-function* notify(context: OrchestrationContext, state: LifecycleInput, notice: Notice, version: number): Generator<Task, void, unknown> {
+function* notify(context: OrchestrationContext, state: LifecycleInput, notice: Notice, version: number): Generator<Task, SendReport, unknown> {
   const input = { appointmentId: state.appointmentId, version, notice, ...(state.manageToken ? { manageToken: state.manageToken } : {}) };
   try {
-    yield context.df.callActivityWithRetry(A.notice, retryOptions(), input);
+    return (yield context.df.callActivityWithRetry(A.notice, retryOptions(), input)) as SendReport;
   } catch {
     yield context.df.callActivity(A.undelivered, { appointmentId: state.appointmentId, version, moment: notice });
+    return { stale: false, results: {} };
   }
 }
 
-function* runMoment(context: OrchestrationContext, state: LifecycleInput, moment: Moment): Generator<Task, void, unknown> {
-  const target = { appointmentId: state.appointmentId, version: state.version };
+function* runMoment(context: OrchestrationContext, state: LifecycleInput, version: number, moment: Moment): Generator<Task, void, unknown> {
+  const target = { appointmentId: state.appointmentId, version };
   switch (moment.kind) {
     case 'reminder':
       try {

@@ -1,33 +1,56 @@
 import { PLAN_VERSION, type Moment } from '../../domain/lifecycle/plan';
+import type { Notice } from './notify';
+import type { PlanResult } from './lifecycle-steps';
 
 /**
- * The orchestration's whole state, carried from one execution to the next by `continueAsNew`, so
- * history stays one step long and new code takes over at the next step.
+ * What one execution of the orchestration hands the next through `continueAsNew`. The appointment
+ * itself is never carried: every execution reads it afresh (events only wake the orchestration up),
+ * so a change committed before an execution starts is always seen.
  */
 export interface LifecycleInput {
-  /** Bumped when this shape or the meaning of `moments` changes; old instances then fail loudly. */
+  /** Bumped when this shape or its meaning changes; old instances then fail loudly. */
   planVersion: typeof PLAN_VERSION;
   appointmentId: string;
   /** The consumer's manage token, for the links in messages (only its hash is stored with the appointment). */
   manageToken?: string;
-  /** `plan`: read the appointment, send `notice`, plan the moments. `wait`: wait for `moments[next]`. */
-  stage: 'plan' | 'wait';
-  notice: 'confirmation' | 'reschedule';
-  /** The appointment version the moments were planned for (0 before the first plan). */
-  version: number;
-  moments: Moment[];
-  next: number;
+  /** The appointment version the consumer last heard about (confirmation or reschedule notice); 0 before. */
+  announced: number;
+  /** Moments already run for `done.version` (their keys), so none runs twice. */
+  done: { version: number; moments: string[] };
 }
 
 export function lifecycleStartInput(appointmentId: string, manageToken: string | undefined): LifecycleInput {
-  return {
-    planVersion: PLAN_VERSION,
-    appointmentId,
-    ...(manageToken ? { manageToken } : {}),
-    stage: 'plan',
-    notice: 'confirmation',
-    version: 0,
-    moments: [],
-    next: 0,
-  };
+  return { planVersion: PLAN_VERSION, appointmentId, ...(manageToken ? { manageToken } : {}), announced: 0, done: { version: 0, moments: [] } };
+}
+
+/** A moment's identity within one appointment version. */
+export function momentKey(moment: Moment): string {
+  return moment.kind === 'reminder' ? `reminder-${moment.index}` : moment.kind;
+}
+
+/** What an execution does after reading the appointment. */
+export type LifecycleStep =
+  | { end: 'over' }
+  /** Send the cancellation notice for this version (once per version, by the notification store), then end. */
+  | { end: 'cancelled'; notice: 'cancellation'; version: number }
+  /** Optionally announce this version, then wait for `moment` (or a change); no moment left: end. */
+  | { notice?: Exclude<Notice, 'cancellation'>; version: number; moment?: Moment };
+
+/**
+ * Plans one execution from what it read. A booked appointment whose version the consumer has not heard
+ * of gets a confirmation (nothing announced yet: it shows the current time) or a reschedule notice.
+ */
+export function nextLifecycleStep(state: LifecycleInput, read: PlanResult): LifecycleStep {
+  if (read.status === 'over') return { end: 'over' };
+  if (read.status === 'cancelled') return { end: 'cancelled', notice: 'cancellation', version: read.version };
+  const done = state.done.version === read.version ? state.done.moments : [];
+  const moment = read.moments.find((m) => !done.includes(momentKey(m)));
+  const notice = read.version > state.announced ? (state.announced === 0 ? 'confirmation' : 'reschedule') : undefined;
+  return { version: read.version, ...(notice ? { notice } : {}), ...(moment ? { moment } : {}) };
+}
+
+/** The input of the next execution once `moment` (if any) has run for `version`. */
+export function afterExecution(state: LifecycleInput, announced: number, version: number, ran: Moment | undefined): LifecycleInput {
+  const done = state.done.version === version ? state.done.moments : [];
+  return { ...state, announced, done: { version, moments: ran ? [...done, momentKey(ran)] : done } };
 }

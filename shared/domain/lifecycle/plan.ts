@@ -6,7 +6,7 @@ import { joinWindow, type Appointment, type Channel, type Consumer } from '../ap
  * "now" is an argument. The orchestration carries the result in its input, so a replay never
  * recomputes it from changed data.
  */
-export const PLAN_VERSION = 1;
+export const PLAN_VERSION = 2;
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
