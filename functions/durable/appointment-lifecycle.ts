@@ -68,7 +68,7 @@ const lifecycle: OrchestrationHandler = function* (context: OrchestrationContext
 };
 
 function* notify(context: OrchestrationContext, state: LifecycleInput, notice: Notice, version: number): Generator<Task, SendReport, unknown> {
-  const input = { appointmentId: state.appointmentId, version, notice, ...(state.manageToken ? { manageToken: state.manageToken } : {}) };
+  const input = { appointmentId: state.appointmentId, version, notice };
   try {
     return (yield context.df.callActivityWithRetry(A.notice, retryOptions(), input)) as SendReport;
   } catch {
@@ -82,7 +82,7 @@ function* runMoment(context: OrchestrationContext, state: LifecycleInput, versio
   switch (moment.kind) {
     case 'reminder':
       try {
-        yield context.df.callActivityWithRetry(A.reminder, retryOptions(), { ...target, index: moment.index, ...(state.manageToken ? { manageToken: state.manageToken } : {}) });
+        yield context.df.callActivityWithRetry(A.reminder, retryOptions(), { ...target, index: moment.index });
       } catch {
         yield context.df.callActivity(A.undelivered, { ...target, moment: reminderMoment(moment.index) });
       }

@@ -13,9 +13,12 @@
  * time, and the appointment `completed` one hour after its current end (or still `cancelled`).
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { TableClient, TableServiceClient } from '@azure/data-tables';
+import { BlobServiceClient } from '@azure/storage-blob';
+import { QueueServiceClient } from '@azure/storage-queue';
 import { startAcsEmulator, type RunningAcsEmulator } from '../../dev/acs-emulator/start';
 import { configureClinic, localTime, startAppStack, type AppStack, type SentMessage } from '../support/app-stack';
-import { uniqueTablePrefix } from '../support/env';
+import { testStorageConnectionString, uniqueTablePrefix } from '../support/env';
 
 type Reminder = { dueAt: string; status: string };
 type Appointment = { id: string; start: string; end: string; status: string; version: number; reminders: Reminder[] };
@@ -207,6 +210,46 @@ describe('lifecycle: a reschedule or cancel in any window is never lost', () => 
       }
     }
     await finish(booking, current, expected);
+  });
+
+  it('leaves no manage token in clear in any Azurite table, queue or blob (idempotency records younger than 24 h aside)', async () => {
+    // One more booking with an Idempotency-Key: its 24-hour record holds the answer, token included.
+    const fresh = await bookFor(2, '12:00', randomBytes(8).toString('hex'));
+    await stack.advance(1);
+    for (const message of await accepted(consumerOf(fresh))) for (const token of linkTokens(message.body)) tokens.add(token);
+    expect(tokens.size).toBeGreaterThan(20);
+    const now = await stack.now();
+    const forms = [...tokens].flatMap((token) => [token, encodeURIComponent(token)]);
+    const findings: string[] = [];
+    const check = (where: string, text: string) => {
+      if (forms.some((form) => text.includes(form))) findings.push(where);
+    };
+
+    const connection = testStorageConnectionString();
+    let youngIdempotencyRecords = 0;
+    for await (const table of TableServiceClient.fromConnectionString(connection, { allowInsecureConnection: true }).listTables()) {
+      const name = table.name!;
+      for await (const row of TableClient.fromConnectionString(connection, name, { allowInsecureConnection: true }).listEntities()) {
+        const text = JSON.stringify(row);
+        if (/idempotency$/i.test(name) && Number(row.expiresAt) > now) {
+          if (forms.some((form) => text.includes(form))) youngIdempotencyRecords += 1;
+          continue;
+        }
+        check(`table ${name} ${row.partitionKey}/${row.rowKey}`, text);
+      }
+    }
+    const queues = QueueServiceClient.fromConnectionString(connection);
+    for await (const queue of queues.listQueues()) {
+      const peeked = await queues.getQueueClient(queue.name).peekMessages({ numberOfMessages: 32 });
+      for (const message of peeked.peekedMessageItems) check(`queue ${queue.name}`, message.messageText);
+    }
+    const blobs = BlobServiceClient.fromConnectionString(connection);
+    for await (const container of blobs.listContainers()) {
+      const client = blobs.getContainerClient(container.name);
+      for await (const blob of client.listBlobsFlat()) check(`blob ${container.name}/${blob.name}`, (await client.getBlobClient(blob.name).downloadToBuffer()).toString('utf8'));
+    }
+    expect(findings).toEqual([]);
+    expect(youngIdempotencyRecords).toBe(1); // the fresh booking's; the older ones were purged after 24 h
   });
 
   /** Two Idempotency-Keys whose appointment ids (and so outbox rows) sort in this order. */

@@ -24,11 +24,11 @@ export function durableLifecycle(getClient: () => DurableClient): LifecyclePort 
     }
   };
   return {
-    async start(appointmentId, input) {
+    async start(appointmentId) {
       // An outbox row may be delivered twice, and a finished instance id would be started again.
       if (await exists(appointmentId)) return;
       try {
-        await client().startNew(LIFECYCLE_ORCHESTRATION, { instanceId: appointmentId, input: lifecycleStartInput(appointmentId, input.manageToken) });
+        await client().startNew(LIFECYCLE_ORCHESTRATION, { instanceId: appointmentId, input: lifecycleStartInput(appointmentId) });
       } catch (error) {
         if (await exists(appointmentId)) return;
         throw error;

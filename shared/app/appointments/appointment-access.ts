@@ -1,7 +1,7 @@
 import type { Appointment } from '../../domain/appointments/appointment';
 import { canManage, type Caller } from '../auth';
 import { AppError } from '../errors';
-import { manageTokenMatches } from '../manage-token';
+import { appointmentAcceptsToken } from '../manage-token';
 import type { AppointmentStore } from '../ports/appointment-store';
 import type { BusinessRepository } from '../ports/business-repository';
 import type { Versioned } from '../ports/versioned';
@@ -35,7 +35,7 @@ export async function authorizeAppointment(
   }
   const appointment = await deps.appointments.find(appointmentId);
   if (caller.kind === 'anonymous') {
-    if (!appointment || !manageTokenMatches(manageToken!, appointment.value.manageTokenHash)) {
+    if (!appointment || !appointmentAcceptsToken(appointment.value, manageToken!)) {
       throw new AppError('unauthorized', 'The appointment token is not valid for this appointment.');
     }
     return { appointment, role: 'consumer' };

@@ -84,7 +84,7 @@ async function bookOnce(
         providerId: chosen.provider.id,
         days: dayRowChanges(chosen.time, { add: appointment }),
         appointment: { value: appointment },
-        outbox: effectsOf({ kind: 'booked', appointment, manageToken: manage.token }, now),
+        outbox: effectsOf({ kind: 'booked', appointment }, now),
       });
     } catch (error) {
       if (error instanceof WriteConflictError) {

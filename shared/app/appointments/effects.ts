@@ -8,7 +8,7 @@ export const ROOM_EAGER_DAYS = 150;
 const DAY_MS = 86_400_000;
 
 export type AppointmentChange =
-  | { kind: 'booked'; appointment: Appointment; manageToken: string }
+  | { kind: 'booked'; appointment: Appointment }
   | { kind: 'rescheduled'; appointment: Appointment; previous: Appointment }
   | { kind: 'cancelled'; appointment: Appointment; previous: Appointment }
   | { kind: 'completed'; appointment: Appointment; previous: Appointment }
@@ -25,12 +25,8 @@ export function effectsOf(change: AppointmentChange, now: number): OutboxMessage
     case 'booked':
     case 'rescheduled':
       if (appointment.start - now <= ROOM_EAGER_DAYS * DAY_MS) effects.push(outboxMessage(appointment, 'room.ensure', now));
-      // The raw manage token rides along (outbox row, then orchestration input) so messages can carry the consumer's links.
-      effects.push(
-        change.kind === 'booked'
-          ? outboxMessage(appointment, 'lifecycle.start', now, { manageToken: change.manageToken })
-          : outboxMessage(appointment, 'lifecycle.event', now, { event: 'rescheduled' }),
-      );
+      // No token rides along: messages carry fresh tokens of their own (notify.ts), so none is stored in clear.
+      effects.push(change.kind === 'booked' ? outboxMessage(appointment, 'lifecycle.start', now) : outboxMessage(appointment, 'lifecycle.event', now, { event: 'rescheduled' }));
       if (change.kind === 'rescheduled' && change.previous.chatThreadId) {
         effects.push(outboxMessage(appointment, 'chat.notice', now, { threadId: change.previous.chatThreadId, notice: 'rescheduled', start: appointment.start, end: appointment.end }));
       }

@@ -11,16 +11,14 @@ export interface LifecycleInput {
   /** Bumped when this shape or its meaning changes; old instances then fail loudly. */
   planVersion: typeof PLAN_VERSION;
   appointmentId: string;
-  /** The consumer's manage token, for the links in messages (only its hash is stored with the appointment). */
-  manageToken?: string;
   /** The appointment version the consumer last heard about (confirmation or reschedule notice); 0 before. */
   announced: number;
   /** Moments already run for `done.version` (their keys), so none runs twice. */
   done: { version: number; moments: string[] };
 }
 
-export function lifecycleStartInput(appointmentId: string, manageToken: string | undefined): LifecycleInput {
-  return { planVersion: PLAN_VERSION, appointmentId, ...(manageToken ? { manageToken } : {}), announced: 0, done: { version: 0, moments: [] } };
+export function lifecycleStartInput(appointmentId: string): LifecycleInput {
+  return { planVersion: PLAN_VERSION, appointmentId, announced: 0, done: { version: 0, moments: [] } };
 }
 
 /** A moment's identity within one appointment version. */

@@ -6,8 +6,7 @@ import type { LifecycleEvent, LifecyclePort } from '../ports/lifecycle';
 export function lifecycleHandlers(lifecycle: LifecyclePort): Partial<Record<OutboxKind, OutboxHandler>> {
   return {
     'lifecycle.start': async (message) => {
-      const token = message.payload?.manageToken;
-      await lifecycle.start(message.appointmentId, typeof token === 'string' ? { manageToken: token } : {});
+      await lifecycle.start(message.appointmentId);
     },
     'lifecycle.event': async (message) => {
       const event = message.payload?.event;

@@ -22,6 +22,7 @@ import { WriteConflictError, type Versioned } from '../ports/versioned';
 import type { LifecycleDeps } from './lifecycle-deps';
 import { sendOnce } from './send-once';
 import { outboxMessage } from '../appointments/effects';
+import { newManageToken, withMessageToken } from '../manage-token';
 import { appointmentEvent } from '../events/appointment-events';
 
 /** The notices sent when the appointment itself changes (reminders are sent by `sendReminder`). */
@@ -32,7 +33,6 @@ export interface NoticeInput {
   /** The appointment version the notice is about; nothing is sent if the appointment moved on. */
   version: number;
   notice: Notice;
-  manageToken?: string;
 }
 
 export interface ReminderInput {
@@ -40,7 +40,6 @@ export interface ReminderInput {
   version: number;
   /** Position in the appointment's `reminders`. */
   index: number;
-  manageToken?: string;
 }
 
 /** What one send step did per channel; `stale` when the appointment had moved on and nothing was sent. */
@@ -55,12 +54,13 @@ export async function sendNotice(deps: LifecycleDeps, input: NoticeInput): Promi
   if (!current) return { stale: true };
   const setting = await settingOf(deps, current.value);
   const moment: NotificationMoment = input.notice;
-  const consumerMessage = composeConsumerMessage(input.notice, consumerFacts(deps, setting, input.manageToken));
+  // A cancelled appointment has nothing left to manage: its notice carries links without a token.
+  const consumerMessage = consumerMessageOnce(deps, setting, input.notice, input.notice !== 'cancellation');
   const channels: NotificationChannel[] = [...noticeChannels(current.value.consumer), 'provider-email'];
   const results = await sendChannels(deps, setting, moment, channels, (channel, idempotencyKey) =>
     channel === 'provider-email'
       ? sendProviderEmail(deps, setting, PROVIDER_KIND[input.notice], input.notice, idempotencyKey)
-      : sendToConsumer(deps, setting, channel, consumerMessage, input.notice, input.manageToken, idempotencyKey),
+      : sendToConsumer(deps, setting, channel, consumerMessage, input.notice, idempotencyKey),
   );
   return { stale: false, results };
 }
@@ -71,13 +71,13 @@ export async function sendReminder(deps: LifecycleDeps, input: ReminderInput): P
   const reminder = current?.value.reminders[input.index];
   if (!current || !reminder || reminder.status !== 'pending') return { stale: true };
   const setting = await settingOf(deps, current.value);
-  const message = composeConsumerMessage('reminder', consumerFacts(deps, setting, input.manageToken));
+  const message = consumerMessageOnce(deps, setting, 'reminder', true);
   const usable = reminder.channels.filter((channel) => channel === 'email' || canText(current.value.consumer));
   const skipped = Object.fromEntries(reminder.channels.filter((c) => !usable.includes(c)).map((c) => [c, 'skipped' as const]));
   let results: Partial<Record<NotificationChannel, DeliveryResult>> = skipped;
   let retry: unknown;
   try {
-    results = { ...skipped, ...(await sendChannels(deps, setting, reminderMoment(input.index), usable, (channel, key) => sendToConsumer(deps, setting, channel as Channel, message, 'reminder', input.manageToken, key))) };
+    results = { ...skipped, ...(await sendChannels(deps, setting, reminderMoment(input.index), usable, (channel, key) => sendToConsumer(deps, setting, channel as Channel, message, 'reminder', key))) };
   } catch (error) {
     retry = error;
     results = { ...skipped, ...partialResults(error) };
@@ -143,6 +143,39 @@ async function settingOf(deps: LifecycleDeps, appointment: Appointment): Promise
   return { appointment, business: business.value, service: service.value, provider: provider.value };
 }
 
+/**
+ * The consumer's message of one send step, composed when the first channel actually sends (a step
+ * whose channels all went out before mints nothing). Its links carry a fresh token whose hash joins
+ * the appointment's message tokens: no token is kept in clear anywhere, and every message works even
+ * when the manage token was re-issued since.
+ */
+function consumerMessageOnce(deps: LifecycleDeps, setting: Setting, kind: ConsumerMessageKind, withToken: boolean): () => Promise<{ message: ComposedMessage; join: string }> {
+  let composed: Promise<{ message: ComposedMessage; join: string }> | undefined;
+  return () =>
+    (composed ??= (async () => {
+      const token = withToken ? await issueMessageToken(deps, setting.appointment.id) : undefined;
+      const facts = consumerFacts(deps, setting, token);
+      return { message: composeConsumerMessage(kind, facts), join: facts.links.join };
+    })());
+}
+
+/** A fresh token for one message; undefined when the appointment is no longer booked (links then carry none). */
+async function issueMessageToken(deps: LifecycleDeps, appointmentId: string): Promise<string | undefined> {
+  for (let attempt = 1; attempt <= 5; attempt += 1) {
+    const found = await deps.appointments.find(appointmentId);
+    if (!found || found.value.status !== 'booked') return undefined;
+    const { token, hash } = newManageToken();
+    const value = { ...found.value, messageTokenHashes: withMessageToken(found.value.messageTokenHashes, hash) };
+    try {
+      await deps.appointments.commit({ businessId: value.businessId, providerId: value.providerId, days: [], appointment: { value, etag: found.etag, previousStart: value.start }, outbox: [] });
+      return token;
+    } catch (error) {
+      if (!(error instanceof WriteConflictError)) throw error;
+    }
+  }
+  throw new Error(`appointment ${appointmentId} kept changing while a message token was issued`);
+}
+
 function consumerFacts(deps: LifecycleDeps, setting: Setting, manageToken: string | undefined) {
   const { appointment } = setting;
   return {
@@ -204,12 +237,12 @@ async function sendToConsumer(
   deps: LifecycleDeps,
   setting: Setting,
   channel: Channel,
-  message: ComposedMessage,
+  consumerMessage: () => Promise<{ message: ComposedMessage; join: string }>,
   kind: ConsumerMessageKind,
-  manageToken: string | undefined,
   idempotencyKey: string,
 ): Promise<void> {
   const { appointment } = setting;
+  const { message, join } = await consumerMessage();
   const label = { kind: kind as MessageKind, appointmentId: appointment.id };
   if (channel === 'email') {
     await deps.email.send({
@@ -220,7 +253,7 @@ async function sendToConsumer(
       // Every notice carries the calendar file (a cancellation's removes the event); reminders do not.
       ...(kind === 'reminder'
         ? {}
-        : { attachments: [calendarAttachment(appointment, `${setting.service.name} with ${setting.provider.displayName}`, appointment.consumer.timeZone ?? setting.business.timeZone, deps.links.consumer(appointment.id, manageToken).join)] }),
+        : { attachments: [calendarAttachment(appointment, `${setting.service.name} with ${setting.provider.displayName}`, appointment.consumer.timeZone ?? setting.business.timeZone, join)] }),
       label,
       idempotencyKey,
     });

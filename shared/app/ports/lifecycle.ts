@@ -3,11 +3,8 @@
 export type LifecycleEvent = 'rescheduled' | 'cancelled';
 
 export interface LifecyclePort {
-  /**
-   * Starts the appointment's orchestration (instance id = appointment id). Succeeds when an instance
-   * already exists. `manageToken` lets messages carry the consumer's links.
-   */
-  start(appointmentId: string, input: { manageToken?: string }): Promise<void>;
+  /** Starts the appointment's orchestration (instance id = appointment id). Succeeds when an instance already exists. */
+  start(appointmentId: string): Promise<void>;
   /** Tells the orchestration the appointment changed; succeeds when the instance already ended. */
   raise(appointmentId: string, event: LifecycleEvent, data: { version: number }): Promise<void>;
 }

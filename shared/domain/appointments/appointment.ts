@@ -45,6 +45,12 @@ export interface Appointment {
   reminders: PlannedReminder[];
   /** SHA-256 of the consumer's manage token (the token itself is never stored with the appointment). */
   manageTokenHash: string;
+  /**
+   * SHA-256 of the tokens in the links of messages sent to the consumer, newest last, at most
+   * MESSAGE_TOKEN_SLOTS: a fresh token per message, so no token travels in clear through storage.
+   * Accepted like the manage token while the appointment is booked.
+   */
+  messageTokenHashes?: string[];
 }
 
 const MINUTE = 60_000;

@@ -15,6 +15,8 @@ import { testStorageConnectionString, uniqueTablePrefix } from '../../support/en
 import { DateTime } from 'luxon';
 import { admin, uniqueEmail } from '../acs/acs-test-kit';
 import { ManualClock, memoryLogger } from '../durable/harness';
+import { hashManageToken } from '../../../shared/app/manage-token';
+import { authorizeAppointment } from '../../../shared/app/appointments/appointment-access';
 
 const standIn = new FunctionsCoreStandIn(() => undefined);
 jest.mock('@azure/functions-core', () => standIn.api, { virtual: true });
@@ -164,7 +166,11 @@ describe('appointment lifecycle', () => {
     expect(summary(confirmation)).toEqual(['email:confirmation']);
     expect(confirmation[0]!.subject).toBe('Bestätigt: Consultation bei Dr. Amy');
     expect(confirmation[0]!.body).toContain('Mittwoch, 9. Januar 2030, 10:00-10:30 (Europe/Berlin)');
-    expect(confirmation[0]!.body).toContain(`/appointments/${appointment.id}/join?token=${encodeURIComponent(manageToken)}`);
+    // The link carries a token of its own (only its hash is stored), which works like the manage token.
+    const linkToken = decodeURIComponent(new RegExp(`/appointments/${appointment.id}/join\\?token=([^\\s&"<]+)`).exec(confirmation[0]!.body)![1]!);
+    expect(linkToken).not.toBe(manageToken);
+    expect((await stored(appointment.id)).messageTokenHashes).toEqual([hashManageToken(linkToken)]);
+    await expect(authorizeAppointment(services.booking, appointment.id, { caller: { kind: 'anonymous' }, manageToken: linkToken })).resolves.toMatchObject({ role: 'consumer' });
     expect(summary(await messagesTo(phone))).toEqual(['sms:confirmation']);
     expect(summary(await messagesTo(providerEmail)).filter((m) => m === 'email:confirmation')).not.toHaveLength(0);
     const emails = (await admin<{ emails: Array<{ to: string[]; attachments: Array<{ name: string; contentType: string }> }> }>(emulator.adminUrl, 'GET', '/admin/emails')).body.emails;

@@ -35,7 +35,7 @@ describe('events of appointment changes', () => {
   it('each change writes one event row with a deterministic id per version and type', () => {
     const moved = { ...booked, start: START + 60 * MIN, end: START + 90 * MIN, version: 2 };
     const cases: Array<[ReturnType<typeof effectsOf>, string, string]> = [
-      [effectsOf({ kind: 'booked', appointment: booked, manageToken: 'secret-token' }, NOW), 'appointment.booked', 'a1:1:appointment.booked'],
+      [effectsOf({ kind: 'booked', appointment: booked }, NOW), 'appointment.booked', 'a1:1:appointment.booked'],
       [effectsOf({ kind: 'rescheduled', appointment: moved, previous: booked }, NOW), 'appointment.rescheduled', 'a1:2:appointment.rescheduled'],
       [effectsOf({ kind: 'cancelled', appointment: { ...booked, status: 'cancelled', version: 2 }, previous: booked }, NOW), 'appointment.cancelled', 'a1:2:appointment.cancelled'],
       [effectsOf({ kind: 'completed', appointment: { ...booked, status: 'completed', version: 2 }, previous: booked }, NOW), 'appointment.completed', 'a1:2:appointment.completed'],
@@ -48,7 +48,10 @@ describe('events of appointment changes', () => {
   });
 
   it('carries ids and times, never the consumer, notes or the manage token', () => {
-    const event = eventOf(effectsOf({ kind: 'booked', appointment: booked, manageToken: 'secret-token' }, NOW));
+    const effects = effectsOf({ kind: 'booked', appointment: booked }, NOW);
+    const event = eventOf(effects);
+    // No outbox row of a booking carries anything secret (the rows sit in storage until dispatched).
+    for (const secret of ['jane@example.com', 'hash']) expect(JSON.stringify(effects.filter((e) => e.kind !== 'event.publish'))).not.toContain(secret);
     expect(event.data).toEqual({
       appointmentId: 'a1', businessId: 'clinic', providerId: 'amy', serviceId: 'consult', status: 'booked', version: 1,
       start: '2027-03-01T09:00:00.000Z', end: '2027-03-01T09:30:00.000Z',

@@ -8,7 +8,7 @@ const moments: Moment[] = [
 ];
 
 describe('next lifecycle step (what one execution does after reading the appointment)', () => {
-  const fresh = lifecycleStartInput('a1', undefined);
+  const fresh = lifecycleStartInput('a1');
 
   it('confirms the version it reads first, then waits for the first moment', () => {
     expect(nextLifecycleStep(fresh, { status: 'booked', version: 1, moments })).toEqual({ version: 1, notice: 'confirmation', moment: moments[0] });
