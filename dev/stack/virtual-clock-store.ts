@@ -27,6 +27,8 @@ export function virtualClockStorePlugin(options: { connectionString: string; tab
       if (stored !== undefined && stored > clock.now()) {
         clock.advance(stored - clock.now());
         log.info('clock.restored', { now: new Date(clock.now()).toISOString() });
+        // Said plainly at start-up: times in the API are this far from the wall clock until the data goes.
+        console.log(`Clock:    virtual clock resumed at ${new Date(clock.now()).toISOString()} (stored in ${options.tablePrefix}DevClock); \`npm run dev:reset\` removes the local data to start afresh`);
       }
       host.onAdvance((now) => table.upsertEntity({ partitionKey: PARTITION, rowKey: ROW, nowMs: now }, 'Replace').then(() => undefined));
     },
