@@ -12,6 +12,7 @@ import { installClockSource } from '../../../shared/adapters/clock/process-clock
 import type { AppServices } from '../../../shared/composition-root';
 import type { Appointment } from '../../../shared/domain/appointments/appointment';
 import { testStorageConnectionString, uniqueTablePrefix } from '../../support/env';
+import { TableClient } from '@azure/data-tables';
 import { DateTime } from 'luxon';
 import { admin, uniqueEmail } from '../acs/acs-test-kit';
 import { ManualClock, memoryLogger } from '../durable/harness';
@@ -254,6 +255,36 @@ describe('appointment lifecycle', () => {
     await advanceTo(start - DAY); // the orchestration's own run of the same reminder
     expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:reminder']);
     expect(summary(await messagesTo(phone))).toEqual(['sms:confirmation', 'sms:reminder']);
+  });
+
+  it('gives every message a working link of its own, also after an idempotent retry re-issued the manage token', async () => {
+    const email = uniqueEmail();
+    const start = weekdayAt(3, 11);
+    const key = `reissue-${email}`;
+    const request = () => http('bookAppointment', 'POST', 'businesses/clinic/appointments', { businessId: 'clinic' }, { serviceId: 'consult', start: new Date(start).toISOString(), consumer: { name: 'Ed', email } }, { 'idempotency-key': key });
+    const first = await request();
+    expect(first.status).toBe(201);
+    await settle();
+    // As if the process died after the booking committed and before its answer was recorded.
+    const records = TableClient.fromConnectionString(testStorageConnectionString(), `${tablePrefix}idempotency`, { allowInsecureConnection: true });
+    for await (const row of records.listEntities()) await records.deleteEntity(row.partitionKey!, row.rowKey!);
+    const retried = await request();
+    expect(retried.status).toBe(201);
+    const id = first.body.appointment.id as string;
+    expect(retried.body.appointment.id).toBe(id);
+    const asConsumer = (manageToken: string) => authorizeAppointment(services.booking, id, { caller: { kind: 'anonymous' }, manageToken });
+    await expect(asConsumer(first.body.manageToken as string)).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(asConsumer(retried.body.manageToken as string)).resolves.toMatchObject({ role: 'consumer' });
+
+    await advanceTo(start - DAY);
+    const sent = await messagesTo(email);
+    expect(summary(sent)).toEqual(['email:confirmation', 'email:reminder']);
+    const linkTokens = sent.map((m) => decodeURIComponent(/[?&]token=([^\s&"<]+)/.exec(m.body)![1]!));
+    expect(new Set(linkTokens).size).toBe(2);
+    for (const token of linkTokens) {
+      expect([first.body.manageToken, retried.body.manageToken]).not.toContain(token);
+      await expect(asConsumer(token)).resolves.toMatchObject({ role: 'consumer' });
+    }
   });
 
   it('delivers once through 429 and 500 answers of the ACS services', async () => {
