@@ -180,6 +180,7 @@ describe('lifecycle: a reschedule or cancel in any window is never lost', () => 
         booking = await bookFor(2, '10:00');
         await until('the confirmation email to be held', async () => (await remainingHolds()) === 0);
         current = await change(booking, kind);
+        expect(await kinds(consumerOf(booking))).toEqual([]); // committed while the confirmation was still held
         break;
       }
       case 'during a reminder activity': {
@@ -190,6 +191,7 @@ describe('lifecycle: a reschedule or cancel in any window is never lost', () => 
         const reminderDue = advanceTo(Date.parse(booking.appointment.reminders[0]!.dueAt) + MIN);
         await until('the reminder email to be held', async () => (await remainingHolds()) === 0);
         current = await change(booking, kind);
+        expect(await kinds(consumerOf(booking))).toEqual(['confirmation']); // committed while the reminder was still held
         await reminderDue;
         break;
       }
