@@ -1,7 +1,7 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { LIFECYCLE_ORCHESTRATION } from '../../shared/adapters/durable/durable-lifecycle';
-import { afterExecution, nextLifecycleStep, type LifecycleInput } from '../../shared/app/lifecycle/lifecycle-input';
+import { afterExecution, isLifecycleInputV1, nextLifecycleStep, upgradeLifecycleInputV1, type LifecycleInput, type LifecycleInputV1 } from '../../shared/app/lifecycle/lifecycle-input';
 import type { PlanResult } from '../../shared/app/lifecycle/lifecycle-steps';
 import type { Notice, SendReport } from '../../shared/app/lifecycle/notify';
 import { PLAN_VERSION, type Moment } from '../../shared/domain/lifecycle/plan';
@@ -34,7 +34,9 @@ function retryOptions(): df.RetryOptions {
 }
 
 const lifecycle: OrchestrationHandler = function* (context: OrchestrationContext) {
-  const state = context.df.getInput<LifecycleInput>();
+  const input = context.df.getInput<LifecycleInput | LifecycleInputV1>();
+  if (isLifecycleInputV1(input) && input.stage === 'wait') return yield* waitAsVersion1(context, input);
+  const state = isLifecycleInputV1(input) ? upgradeLifecycleInputV1(input) : input;
   if (state.planVersion !== PLAN_VERSION) throw new Error(`lifecycle plan version ${String(state.planVersion)} is not supported by this code (expects ${PLAN_VERSION})`);
 
   const read = (yield context.df.callActivity(A.plan, state.appointmentId)) as PlanResult;
@@ -66,6 +68,32 @@ const lifecycle: OrchestrationHandler = function* (context: OrchestrationContext
   }
   return undefined;
 };
+
+/**
+ * An instance that version 1 left waiting replays that wait with the same actions (so its history
+ * still matches), then continues as new in the current shape.
+ */
+function* waitAsVersion1(context: OrchestrationContext, old: LifecycleInputV1): Generator<Task, string | undefined, unknown> {
+  const state = upgradeLifecycleInputV1(old);
+  const moment = old.moments[old.next];
+  if (!moment) return 'ended';
+  const timer = context.df.createTimer(new Date(moment.dueAt));
+  const rescheduled = context.df.waitForExternalEvent('rescheduled');
+  const cancelled = context.df.waitForExternalEvent('cancelled');
+  const winner = (yield context.df.Task.any([timer, rescheduled, cancelled])) as Task;
+  if (winner === timer) {
+    yield* runMoment(context, state, old.version, moment);
+    context.df.continueAsNew(afterExecution(state, state.announced, old.version, moment));
+    return undefined;
+  }
+  timer.cancel();
+  if (winner === cancelled) {
+    yield* notify(context, state, 'cancellation', (winner.result as { version: number }).version);
+    return 'cancelled';
+  }
+  context.df.continueAsNew(state);
+  return undefined;
+}
 
 function* notify(context: OrchestrationContext, state: LifecycleInput, notice: Notice, version: number): Generator<Task, SendReport, unknown> {
   const input = { appointmentId: state.appointmentId, version, notice };

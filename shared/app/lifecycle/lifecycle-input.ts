@@ -52,3 +52,33 @@ export function afterExecution(state: LifecycleInput, announced: number, version
   const done = state.done.version === version ? state.done.moments : [];
   return { ...state, announced, done: { version, moments: ran ? [...done, momentKey(ran)] : done } };
 }
+
+/**
+ * The input of instances continued-as-new by plan version 1 (before every execution read the appointment).
+ * Such instances wait for months, so a deployment must carry them on rather than fail them.
+ */
+export interface LifecycleInputV1 {
+  planVersion: 1;
+  appointmentId: string;
+  manageToken?: string;
+  stage: 'plan' | 'wait';
+  notice: 'confirmation' | 'reschedule';
+  version: number;
+  moments: Moment[];
+  next: number;
+}
+
+export function isLifecycleInputV1(input: LifecycleInput | LifecycleInputV1): input is LifecycleInputV1 {
+  return input.planVersion === 1;
+}
+
+/**
+ * The current input equivalent to a version 1 input: what the consumer has heard of, and the moments
+ * already run for that version. The version 1 manage token is dropped (messages mint their own tokens).
+ */
+export function upgradeLifecycleInputV1(old: LifecycleInputV1): LifecycleInput {
+  const waiting = old.stage === 'wait';
+  const announced = waiting || old.notice === 'reschedule' ? old.version : 0;
+  const ran = waiting ? old.moments.slice(0, old.next).map(momentKey) : [];
+  return { planVersion: PLAN_VERSION, appointmentId: old.appointmentId, announced, done: { version: old.version, moments: ran } };
+}

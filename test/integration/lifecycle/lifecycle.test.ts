@@ -18,6 +18,7 @@ import { admin, uniqueEmail } from '../acs/acs-test-kit';
 import { ManualClock, memoryLogger } from '../durable/harness';
 import { hashManageToken } from '../../../shared/app/manage-token';
 import { authorizeAppointment } from '../../../shared/app/appointments/appointment-access';
+import { planMoments } from '../../../shared/domain/lifecycle/plan';
 
 const standIn = new FunctionsCoreStandIn(() => undefined);
 jest.mock('@azure/functions-core', () => standIn.api, { virtual: true });
@@ -285,6 +286,29 @@ describe('appointment lifecycle', () => {
       expect([first.body.manageToken, retried.body.manageToken]).not.toContain(token);
       await expect(asConsumer(token)).resolves.toMatchObject({ role: 'consumer' });
     }
+  });
+
+  it('carries on an instance that plan version 1 left waiting: its reminder once, then the current code to the end', async () => {
+    const email = uniqueEmail();
+    const start = weekdayAt(4, 14);
+    const { appointment } = await book(start, { name: 'Vi', email });
+    // Replace the instance by what version 1 left after its confirmation: waiting for the first moment.
+    const durable = `${backend.rpcBaseUrl}instances/${appointment.id}`;
+    expect((await fetch(`${durable}/terminate?reason=test`, { method: 'POST' })).status).toBe(202);
+    await settle();
+    const current = await stored(appointment.id);
+    const moments = planMoments(current, 10, clock.now());
+    const v1 = { planVersion: 1, appointmentId: appointment.id, manageToken: 'v1-token', stage: 'wait', notice: 'confirmation', version: current.version, moments, next: 0 };
+    const started = await fetch(`${backend.rpcBaseUrl}orchestrators/appointmentLifecycle/${appointment.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(v1) });
+    expect(started.status).toBe(202);
+    await settle();
+
+    await advanceTo(start - DAY);
+    expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:reminder']);
+    await advanceTo(start + 30 * MIN + 60 * MIN);
+    expect(await stored(appointment.id)).toMatchObject({ status: 'completed' });
+    expect((await backend.status(appointment.id))!.runtimeStatus).toBe('Completed');
+    expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:reminder']);
   });
 
   it('delivers once through 429 and 500 answers of the ACS services', async () => {
