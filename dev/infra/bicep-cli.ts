@@ -17,7 +17,6 @@ export const repoRoot = (() => {
   return dir;
 })();
 const toolsProject = path.join(repoRoot, 'infra', 'tools', 'bicep.csproj');
-const packagesDir = path.join(repoRoot, '.tools', 'nuget');
 const packageId = 'Azure.Bicep.CommandLine.linux-x64';
 
 export type BicepCli = { available: true; path: string; version: string } | { available: false; reason: string };
@@ -36,18 +35,20 @@ export function pinnedBicepVersion(): string {
 }
 
 /** Restores the Bicep CLI if it is not cached yet and says where it is, or why it cannot be had here. */
-export function ensureBicepCli(): BicepCli {
+export function ensureBicepCli(env: NodeJS.ProcessEnv = process.env): BicepCli {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
     return { available: false, reason: `the pinned ${packageId} binary runs on linux-x64 only (this is ${process.platform}-${process.arch})` };
   }
   const version = pinnedBicepVersion();
+  // BICEP_TOOLS_DIR moves the cache (tests use it to see what happens on a machine without one).
+  const packagesDir = env.BICEP_TOOLS_DIR ?? path.join(repoRoot, '.tools', 'nuget');
   const binary = path.join(packagesDir, packageId.toLowerCase(), version, 'tools', 'bicep');
   if (!fs.existsSync(binary)) {
-    const dotnet = spawnSync('dotnet', ['--version'], { encoding: 'utf8' });
+    const dotnet = spawnSync('dotnet', ['--version'], { encoding: 'utf8', env });
     if (dotnet.error || dotnet.status !== 0) {
       return { available: false, reason: `the .NET SDK (dotnet) is not on PATH, so ${packageId} ${version} cannot be restored from NuGet` };
     }
-    const restore = spawnSync('dotnet', ['restore', toolsProject, '--nologo', '--verbosity', 'quiet'], { encoding: 'utf8' });
+    const restore = spawnSync('dotnet', ['restore', toolsProject, '--nologo', '--verbosity', 'quiet', `-p:RestorePackagesPath=${packagesDir}`], { encoding: 'utf8', env });
     if (restore.status !== 0 || !fs.existsSync(binary)) {
       return { available: false, reason: `dotnet restore of ${packageId} ${version} failed: ${(restore.stdout + restore.stderr).trim()}` };
     }

@@ -8,6 +8,10 @@ import { settingsSchema } from '../../shared/config/settings';
 type Json = Record<string, unknown>;
 interface Located {
   resource: Json;
+  /** The template (top level or a module's) that declares it, for its variables. */
+  template: Json;
+  /** Its symbolic name, where the compiled template keeps one. */
+  symbol?: string;
   /** The Microsoft.Resources/deployments resource whose template holds it; undefined at the top level. */
   deployment: Json | undefined;
 }
@@ -72,24 +76,45 @@ export function requiredAppSettings(): string[] {
 /** Every resource, with the nested deployment (module) it sits in. */
 function allResources(template: Json, deployment?: Json): Located[] {
   const resources = template.resources;
-  const list: Json[] = Array.isArray(resources) ? (resources as Json[]) : Object.values((resources ?? {}) as Record<string, Json>);
-  return list.flatMap((resource) => {
-    const here: Located = { resource, deployment };
+  const list: Array<[string | undefined, Json]> = Array.isArray(resources)
+    ? (resources as Json[]).map((r) => [undefined, r])
+    : Object.entries((resources ?? {}) as Record<string, Json>);
+  return list.flatMap(([symbol, resource]) => {
+    const here: Located = { resource, template, deployment, symbol };
     const nested = (resource.properties as Json | undefined)?.template as Json | undefined;
     return resource.type === 'Microsoft.Resources/deployments' && nested ? [here, ...allResources(nested, resource)] : [here];
   });
 }
 
 const ofType = (all: Located[], type: string) => all.filter(({ resource }) => String(resource.type).toLowerCase() === type.toLowerCase());
-const label = ({ resource, deployment }: Located) => `${deployment ? `module '${String(deployment.name)}': ` : ''}${String(resource.type)} '${String(resource.name)}'`;
-const guidIn = (value: unknown) => /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i.exec(String(value))?.[0]?.toLowerCase();
+const shorten = (text: string) => (text.length > 90 ? `${text.slice(0, 87)}...` : text);
+const label = ({ resource, deployment, symbol }: Located) =>
+  `${deployment ? `module '${String(deployment.name)}': ` : ''}${String(resource.type)} ${symbol ?? shorten(String(resource.name))}`;
+const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
-/** A value that is `[parameters('x')]` is read from the module's parameters, so checks see what the caller passed. */
-function resolveParameter(value: unknown, deployment: Json | undefined): unknown {
-  const match = typeof value === 'string' ? /^\[parameters\('([^']+)'\)\]$/.exec(value) : null;
-  if (!match || !deployment) return value;
-  const parameters = (deployment.properties as Json).parameters as Record<string, { value?: unknown }> | undefined;
-  return parameters?.[match[1]!]?.value ?? value;
+/** The role ids an expression names: literal GUIDs, or GUIDs held by the variables it reads (all items of an array). */
+function roleIdsIn(expression: string, template: Json, depth = 0): string[] {
+  const variables = (template.variables ?? {}) as Record<string, unknown>;
+  const fromVariables = depth > 5 ? [] : [...expression.matchAll(/variables\('([^']+)'\)/g)].flatMap((m) => roleIdsIn(JSON.stringify(variables[m[1]!] ?? ''), template, depth + 1));
+  return [...(expression.match(GUID) ?? []).map((id) => id.toLowerCase()), ...fromVariables];
+}
+
+/**
+ * The app settings object: written out, or an expression such as
+ * `[union(parameters('appSettings'), createObject('PUBLIC_BASE_URL', ...))]`, read from what the caller
+ * passed the module plus the keys the expression adds.
+ */
+function resolveSettings(value: unknown, deployment: Json | undefined): Record<string, unknown> | undefined {
+  if (typeof value === 'object' && value !== null) return value as Record<string, unknown>;
+  if (typeof value !== 'string' || !value.startsWith('[')) return undefined;
+  const parameters = ((deployment?.properties as Json | undefined)?.parameters ?? {}) as Record<string, { value?: unknown }>;
+  const merged: Record<string, unknown> = {};
+  for (const m of value.matchAll(/parameters\('([^']+)'\)/g)) {
+    const passed = parameters[m[1]!]?.value;
+    if (typeof passed === 'object' && passed !== null) Object.assign(merged, passed);
+  }
+  for (const m of value.matchAll(/createObject\('([^']+)'/g)) merged[m[1]!] = value;
+  return Object.keys(merged).length > 0 ? merged : undefined;
 }
 
 function checkRoleAssignments(all: Located[]): string[] {
@@ -104,18 +129,20 @@ function checkRoleAssignments(all: Located[]): string[] {
     }
     const principal = principalType === 'ServicePrincipal' ? 'app' : 'deployer';
     const roleId = String(properties.roleDefinitionId);
-    const builtIn = guidIn(roleId);
-    if (builtIn && ALLOWED_ROLES[principal].includes(builtIn)) continue;
-    const custom = customRoles.find(({ resource }) => roleId.includes(`'${String(resource.name).replace(/^\[|\]$/g, '')}'`) || roleId.includes(String(resource.name).replace(/^\[|\]$/g, '')));
-    if (!builtIn && custom) {
+    const custom = customRoles.find(({ resource }) => roleId.includes(String(resource.name).replace(/^\[|\]$/g, '')));
+    if (custom) {
       const permissions = (((custom.resource.properties as Json).permissions ?? []) as Array<{ actions?: string[]; dataActions?: string[] }>);
       const granted = permissions.flatMap((p) => [...(p.actions ?? []), ...(p.dataActions ?? [])]);
       const extra = granted.filter((action) => !ALLOWED_CUSTOM_ROLE_ACTIONS.has(action));
       if (extra.length > 0) problems.push(`${label(located)}: custom role grants actions outside the allowed list: ${extra.join(', ')}`);
       continue;
     }
-    const name = builtIn ? (BUILT_IN_ROLES[builtIn] ?? builtIn) : roleId;
-    problems.push(`${label(located)}: role ${name} is not in the allowed list for the ${principal === 'app' ? "app's identity" : 'deploying user'}`);
+    const ids = roleIdsIn(roleId, located.template);
+    const who = principal === 'app' ? "app's identity" : 'deploying user';
+    if (ids.length === 0) problems.push(`${label(located)}: cannot tell which role ${shorten(roleId)} grants`);
+    for (const id of ids.filter((id) => !ALLOWED_ROLES[principal].includes(id))) {
+      problems.push(`${label(located)}: role ${BUILT_IN_ROLES[id] ?? id} is not in the allowed list for the ${who}`);
+    }
   }
   return problems;
 }
@@ -123,8 +150,8 @@ function checkRoleAssignments(all: Located[]): string[] {
 function appSettingsOf(all: Located[]): { located: Located; settings: Record<string, unknown> } | undefined {
   const located = ofType(all, 'Microsoft.Web/sites/config').find(({ resource }) => String(resource.name).includes('appsettings'));
   if (!located) return undefined;
-  const settings = resolveParameter(located.resource.properties, located.deployment);
-  return typeof settings === 'object' && settings !== null ? { located, settings: settings as Record<string, unknown> } : undefined;
+  const settings = resolveSettings(located.resource.properties, located.deployment);
+  return settings ? { located, settings } : undefined;
 }
 
 function checkAppSettings(all: Located[]): string[] {
@@ -175,4 +202,15 @@ function checkResources(all: Located[]): string[] {
 export function checkCompiledTemplate(template: Json): string[] {
   const all = allResources(template);
   return [...checkRoleAssignments(all), ...checkAppSettings(all), ...checkResources(all)];
+}
+
+/** azd fills main.parameters.json from its environment: it must name only real parameters and every required one. */
+export function checkParametersFile(template: Json, parametersFile: Json): string[] {
+  const declared = (template.parameters ?? {}) as Record<string, Json>;
+  const given = Object.keys((parametersFile.parameters ?? {}) as Json);
+  const unknown = given.filter((name) => !(name in declared)).map((name) => `main.parameters.json sets '${name}', which main.bicep does not declare`);
+  const missing = Object.entries(declared)
+    .filter(([name, p]) => !('defaultValue' in p) && !given.includes(name))
+    .map(([name]) => `main.bicep requires parameter '${name}' but main.parameters.json does not set it (azd up --no-prompt would stop)`);
+  return [...unknown, ...missing];
 }
