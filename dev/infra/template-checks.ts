@@ -88,8 +88,18 @@ function allResources(template: Json, deployment?: Json): Located[] {
 
 const ofType = (all: Located[], type: string) => all.filter(({ resource }) => String(resource.type).toLowerCase() === type.toLowerCase());
 const shorten = (text: string) => (text.length > 90 ? `${text.slice(0, 87)}...` : text);
-const label = ({ resource, deployment, symbol }: Located) =>
-  `${deployment ? `module '${String(deployment.name)}': ` : ''}${String(resource.type)} ${symbol ?? shorten(String(resource.name))}`;
+/** Compiled names are expressions; a role assignment is named by what it is on and for whom instead. */
+function describe({ resource, symbol }: Located): string {
+  if (symbol) return symbol;
+  if (String(resource.type) === 'Microsoft.Authorization/roleAssignments') {
+    const on = /'(Microsoft\.[A-Za-z]+\/[A-Za-z/]+)'/.exec(`${String(resource.scope ?? '')} ${String(resource.name)}`)?.[1] ?? 'its scope';
+    const principal = String((resource.properties as Json | undefined)?.principalId ?? '?').replace(/^\[parameters\('([^']+)'\)\]$/, '$1');
+    return `on ${on} for ${principal}`;
+  }
+  return shorten(String(resource.name));
+}
+const label = (located: Located) =>
+  `${located.deployment ? `module '${String(located.deployment.name)}': ` : ''}${String(located.resource.type)} ${describe(located)}`;
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /** The role ids an expression names: literal GUIDs, or GUIDs held by the variables it reads (all items of an array). */
