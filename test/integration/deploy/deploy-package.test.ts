@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildDeployPackage, packageStats } from '../../../dev/deploy/build-package';
+import { buildDeployPackage, DEFAULT_PACKAGE_DIR, packageStats } from '../../../dev/deploy/build-package';
 
 /**
  * The folder `azd deploy` ships (azure.yaml `dist`): it must hold only what runs in Azure and must load
@@ -52,6 +52,13 @@ describe('the deploy package', () => {
 
   afterAll(() => {
     if (dir) fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+  });
+
+  it('is what azd uploads: azure.yaml points at the folder `npm run package` writes', () => {
+    const azureYaml = fs.readFileSync(path.join(repoRoot, 'azure.yaml'), 'utf8');
+    expect(/^\s+dist:\s*(\S+)\s*$/m.exec(azureYaml)?.[1]).toBe(path.relative(repoRoot, DEFAULT_PACKAGE_DIR));
+    const scripts = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(scripts.package).toBe('node dist/dev/deploy/build-package.js');
   });
 
   it('holds host.json, package.json, the compiled functions/ and shared/, and node_modules only', () => {
