@@ -141,7 +141,13 @@ withCompiler('infra/main.bicep with the real Bicep compiler', () => {
 });
 
 describe('npm run infra:check on a machine without .NET', () => {
-  const noDotnet = (): NodeJS.ProcessEnv => ({ ...process.env, PATH: '/nonexistent', BICEP_TOOLS_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'no-bicep-')) });
+  let emptyCache: string;
+  beforeAll(() => {
+    emptyCache = fs.mkdtempSync(path.join(os.tmpdir(), 'no-bicep-'));
+  });
+  afterAll(() => fs.rmSync(emptyCache, { recursive: true, force: true }));
+  // No dotnet on PATH and an empty tool cache: what a machine without the .NET SDK sees.
+  const noDotnet = (): NodeJS.ProcessEnv => ({ ...process.env, PATH: '/nonexistent', BICEP_TOOLS_DIR: emptyCache });
 
   it('says what it skipped and why, and passes, on a developer machine', () => {
     const { CI: _ci, INFRA_CHECK_REQUIRED: _required, ...env } = noDotnet();
