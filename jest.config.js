@@ -14,6 +14,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   globalTeardown: '<rootDir>/test/support/global-teardown.ts',
   transform,
+  // Build outputs with their own package.json (the deploy package, the NuGet cache) are not test sources.
+  modulePathIgnorePatterns: ['<rootDir>/.deploy/', '<rootDir>/.tools/'],
   testTimeout: 60_000,
   projects: [
     project('unit'),

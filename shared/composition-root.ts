@@ -3,6 +3,7 @@ import type { DependencyProbe } from './app/health';
 import { createAcsAdapters, type AcsAdapters } from './adapters/acs/acs-adapters';
 import { processClock } from './adapters/clock/process-clock';
 import { TableClients } from './adapters/tables/table-clients';
+import { probeTableStorage } from './adapters/tables/storage-probe';
 import { loadSettings, type Settings } from './config/settings';
 import type { StaffAuthenticator } from './app/auth';
 import type { ConfigurationDeps } from './app/configuration';
@@ -161,9 +162,7 @@ function buildServices(settings: Settings): AppServices {
     },
     workspace: { businesses, appointments, clock, kickOutbox: booking.kickOutbox, feedTokens: new TableFeedTokenStore(tables) },
     healthProbes: {
-      storage: async () => {
-        await tables.service().getProperties();
-      },
+      storage: () => probeTableStorage(tables),
     },
   };
 }

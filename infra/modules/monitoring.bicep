@@ -1,3 +1,4 @@
+// Log Analytics for every resource's diagnostics, and keyless Application Insights for the app.
 param token string
 param location string
 param tags object
@@ -20,8 +21,12 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
   properties: {
     Application_Type: 'web'
     WorkspaceResourceId: logs.id
-    DisableLocalAuth: false
+    // Telemetry only with an Entra token (the app's identity has Monitoring Metrics Publisher).
+    DisableLocalAuth: true
   }
 }
 
+output logAnalyticsId string = logs.id
+output appInsightsId string = appInsights.id
+output appInsightsName string = appInsights.name
 output appInsightsConnectionString string = appInsights.properties.ConnectionString

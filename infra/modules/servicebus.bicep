@@ -2,8 +2,9 @@
 param name string
 param location string
 param tags object
+param logAnalyticsId string
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
+resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: name
   location: location
   tags: tags
@@ -14,25 +15,41 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   }
 }
 
-resource topic 'Microsoft.ServiceBus/namespaces/topics@2022-10-01-preview' = {
+resource topic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
   parent: namespace
   name: 'appointment-events'
   properties: {
     requiresDuplicateDetection: true
     duplicateDetectionHistoryTimeWindow: 'P1D'
     defaultMessageTimeToLive: 'P14D'
+    maxSizeInMegabytes: 5120
   }
 }
 
-resource auditSubscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2022-10-01-preview' = {
+// A rolling seven-day window of every event for inspection (peek, never receive). Expired events are
+// dropped, not dead-lettered: nothing reads this subscription, so it can never fill the topic.
+resource auditSubscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' = {
   parent: topic
   name: 'audit'
   properties: {
+    defaultMessageTimeToLive: 'P7D'
+    deadLetteringOnMessageExpiration: false
     maxDeliveryCount: 10
-    deadLetteringOnMessageExpiration: true
   }
 }
 
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
+  scope: namespace
+  properties: {
+    workspaceId: logAnalyticsId
+    logs: [ { categoryGroup: 'allLogs', enabled: true } ]
+    metrics: [ { category: 'AllMetrics', enabled: true } ]
+  }
+}
+
+output id string = namespace.id
 output name string = namespace.name
-output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'
+// serviceBusEndpoint is https://<host>:443/; the SDK wants the bare host.
+output fullyQualifiedNamespace string = parseUri(namespace.properties.serviceBusEndpoint).host
 output topicName string = topic.name

@@ -1,4 +1,4 @@
-import { TableClient, TableServiceClient } from '@azure/data-tables';
+import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { Settings } from '../../config/settings';
 
@@ -25,14 +25,6 @@ export class TableClients {
       this.ready.set(name, client);
     }
     return client;
-  }
-
-  service(): TableServiceClient {
-    const connection = this.settings.TABLE_STORAGE_CONNECTION_STRING;
-    if (connection) {
-      return TableServiceClient.fromConnectionString(connection, { allowInsecureConnection: isHttpConnectionString(connection) });
-    }
-    return new TableServiceClient(this.endpoint(), this.credential!);
   }
 
   private build(name: string): TableClient {
