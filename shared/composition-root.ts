@@ -93,6 +93,7 @@ function buildServices(settings: Settings): AppServices {
       ...eventHandlers(events),
     },
     onError: (message, error) => log.warn('outbox.message.failed', { kind: message.kind, appointmentId: message.appointmentId, error }),
+    sweepConcurrency: settings.OUTBOX_SWEEP_CONCURRENCY,
   };
   // The request does not wait for side effects (rooms, lifecycle); the outbox sweep timer is the guarantee.
   const kickWith = (deps: OutboxDeps) => (location: { businessId: string; providerId: string }) => {
