@@ -4,6 +4,7 @@ import { durableLifecycle } from '../../shared/adapters/durable/durable-lifecycl
 import { authorizeAppointment } from '../../shared/app/appointments/appointment-access';
 import { appointmentCalendar } from '../../shared/app/appointments/appointment-calendar';
 import { bookAppointment } from '../../shared/app/appointments/book-appointment';
+import { verifiedConsumer } from '../../shared/app/phone-verification';
 import { cancelAppointment, rescheduleAppointment } from '../../shared/app/appointments/change-appointment';
 import { validateIdempotencyKey } from '../../shared/app/idempotency';
 import { appointmentCredentialsOf } from '../../shared/adapters/auth/request-caller';
@@ -34,10 +35,12 @@ app.http('bookAppointment', {
     const rawKey = request.headers.get('idempotency-key');
     const key = rawKey === null ? undefined : validateIdempotencyKey(rawKey);
     const body = await readJsonBody(request, BookingBody);
+    // SMS only to a phone proven with a code; a wrong code is a 400, no code means email only.
+    const consumer = await verifiedConsumer(getServices().phoneVerification, businessId, body.consumer);
     const result = await bookAppointment(
       booking,
       businessId,
-      body,
+      { ...body, consumer },
       (appointment, manageToken) => ({
         appointment: appointmentView(appointment),
         manageToken,
