@@ -5,6 +5,7 @@
  */
 import { DateTime } from 'luxon';
 import { verificationCodeIn } from './phone-verification';
+import { rememberSecret } from './log-leaks';
 import { mintDevToken } from '../../dev/auth/dev-issuer';
 import { startHostProcess, type HostProcess, type HostProcessOptions } from './host-process';
 
@@ -63,6 +64,7 @@ export async function startAppStack(options: HostProcessOptions = {}): Promise<A
     const text = await response.text();
     let parsed: unknown = text;
     if (/json/.test(response.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);
+    rememberSecretsIn(parsed);
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   };
   const now = async () => Date.parse((await call<{ now: string }>('GET', '/dev/clock')).body.now);
@@ -160,5 +162,14 @@ export async function verifyPhone(
       if (Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
+  }
+}
+
+/** Tokens handed out in answers are remembered, so the logs suite can tell if a host ever prints them. */
+function rememberSecretsIn(value: unknown, depth = 0): void {
+  if (depth > 6 || !value || typeof value !== 'object') return;
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof item === 'string' && /^(manageToken|feedToken|token)$/.test(key)) rememberSecret(item);
+    else rememberSecretsIn(item, depth + 1);
   }
 }
