@@ -7,7 +7,7 @@ import { bookAppointment } from '../../shared/app/appointments/book-appointment'
 import { verifiedConsumer } from '../../shared/app/phone-verification';
 import { cancelAppointment, rescheduleAppointment } from '../../shared/app/appointments/change-appointment';
 import { validateIdempotencyKey } from '../../shared/app/idempotency';
-import { appointmentCredentialsOf } from '../../shared/adapters/auth/request-caller';
+import { appointmentCredentialsOf, callerOf } from '../../shared/adapters/auth/request-caller';
 import { endpoint, json, parseWith, readJsonBody, readOptionalJsonBody } from '../../shared/adapters/http/endpoint';
 import { BusinessParams } from '../../shared/adapters/http/schemas/businesses';
 import {
@@ -29,7 +29,8 @@ app.http('bookAppointment', {
   authLevel: 'anonymous',
   extraInputs: [df.input.durableClient()],
   handler: endpoint(async ({ request, invocation }) => {
-    const { settings } = getServices();
+    const { settings, staffAuth } = getServices();
+    await callerOf(staffAuth, request); // public, but a broken bearer token is a 401 as everywhere
     const booking = bookingFor(invocation);
     const { businessId } = parseWith(BusinessParams, request.params);
     const rawKey = request.headers.get('idempotency-key');
