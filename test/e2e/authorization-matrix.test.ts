@@ -2,7 +2,7 @@
  * The authorization matrix (issue 12): every operation of the served OpenAPI document x every kind of
  * caller -> the expected status, from the one table below. An operation the table lacks fails the test.
  * After every refused call (401/403/404) the stored state is compared with the state before: nothing
- * may have changed.
+ * may have changed. Every answer is also checked for the security headers.
  */
 import { TableServiceClient, TableClient } from '@azure/data-tables';
 import { SignJWT, importJWK } from 'jose';
@@ -274,6 +274,9 @@ describe('authorization matrix', () => {
         const answer = await stack.call(method, path, { ...(body !== undefined ? { body } : {}), ...(token ? { token } : {}), ...(manageToken ? { manageToken } : {}) });
         if (answer.status !== want) mismatches.push(`${operation} as ${caller}: ${answer.status}, expected ${want} ${answer.status >= 400 ? answer.text.slice(0, 160) : ''}`);
         if (refused && (await snapshot()) !== before) mismatches.push(`${operation} as ${caller}: refused, but the stored state changed`);
+        // Issue 12 defect 9, over the wire on every operation: nosniff always; nothing stored by caches but the API document.
+        if (answer.headers.get('x-content-type-options') !== 'nosniff') mismatches.push(`${operation} as ${caller}: no nosniff`);
+        if (operation !== 'GET /openapi.json' && answer.headers.get('cache-control') !== 'no-store') mismatches.push(`${operation} as ${caller}: Cache-Control ${answer.headers.get('cache-control')}`);
       }
     }
     expect(mismatches).toEqual([]);

@@ -398,5 +398,11 @@ describe('phone verification and sending caps (issue 12)', () => {
     });
     expect(summary(await messagesTo(b.email))).toEqual(['email:confirmation']);
     expect(summary(await messagesTo(b.phone))).toEqual(['sms:confirmation']);
+    // Announced like a failed reminder, the deliveries saying why (read from the run's broker).
+    const accepted = await fetch(`${process.env.TEST_SERVICEBUS_ADMIN_URL}/admin/topics/appointment-events/messages`);
+    const events = ((await accepted.json()) as { messages: Array<{ body: string }> }).messages.map((m) => JSON.parse(m.body) as { type: string; subject: string; data: { deliveries?: unknown } });
+    expect(events.filter((e) => e.subject === `appointments/${bookedB.appointment.id}` && e.type === 'appointment.reminder.failed')).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ deliveries: [{ channel: 'email', status: 'skipped', reason: 'recipient-daily-cap' }, { channel: 'sms', status: 'skipped', reason: 'business-hourly-sms-cap' }] }) }),
+    ]);
   });
 });
