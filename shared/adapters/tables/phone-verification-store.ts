@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { PhoneVerification, PhoneVerificationStore } from '../../app/ports/phone-verification-store';
 import type { Versioned } from '../../app/ports/versioned';
-import { getVersioned, saveConditional, type Row } from './conditional-writes';
+import { getVersioned, purgeRowsBefore, saveConditional, type Row } from './conditional-writes';
 import type { TableClients } from './table-clients';
 
 const TABLE = 'phoneverifications';
@@ -40,5 +40,9 @@ export class TablePhoneVerificationStore implements PhoneVerificationStore {
 
   async update(verification: Versioned<PhoneVerification>): Promise<void> {
     await saveConditional(await this.client(), toRow(verification.value), verification.etag);
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    return purgeRowsBefore(await this.client(), 'expiresAt', now);
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import type { QuotaStore } from '../../app/ports/quota-store';
 import { WriteConflictError } from '../../app/ports/versioned';
-import { getVersioned, saveConditional } from './conditional-writes';
+import { getVersioned, purgeRowsBefore, saveConditional } from './conditional-writes';
 import type { TableClients } from './table-clients';
 
 const QUOTAS_TABLE = 'quotas';
@@ -38,5 +38,9 @@ export class TableQuotaStore implements QuotaStore {
     }
     // Under heavy contention for one counter: refuse rather than risk counting past the cap.
     return false;
+  }
+
+  async purgeExpired(now: number): Promise<number> {
+    return purgeRowsBefore(await this.client(), 'windowEndsAt', now);
   }
 }

@@ -17,4 +17,6 @@ export interface PhoneVerificationStore {
   find(businessId: string, id: string): Promise<Versioned<PhoneVerification> | undefined>;
   /** Replace-if-unchanged; a lost race is a WriteConflictError. */
   update(verification: Versioned<PhoneVerification>): Promise<void>;
+  /** Deletes verifications that expired before `now`; answers how many. */
+  purgeExpired(now: number): Promise<number>;
 }

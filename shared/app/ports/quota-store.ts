@@ -8,4 +8,6 @@ export interface QuotaStore {
    * and answers true; answers false (counting nothing) when the window is full.
    */
   take(counter: string, limit: number, windowMs: number, now: number): Promise<boolean>;
+  /** Deletes the counters of windows that ended before `now`; answers how many. */
+  purgeExpired(now: number): Promise<number>;
 }
