@@ -192,6 +192,16 @@ module functionApp 'modules/functionapp.bicep' = {
       ACS_RETRY_DELAY_MS: '800'
       ACS_MAX_RETRY_DELAY_MS: '30000'
       ACS_EMAIL_POLL_INTERVAL_MS: '1000'
+      // Deadlines, outbox concurrency, health cache and message caps (docs/security.md).
+      OUTBOUND_TIMEOUT_MS: '10000'
+      EMAIL_SEND_TIMEOUT_MS: '120000'
+      OUTBOX_SWEEP_CONCURRENCY: '8'
+      HEALTH_CACHE_SECONDS: '5'
+      PHONE_CODES_PER_NUMBER_PER_DAY: '5'
+      PHONE_CODES_PER_CLIENT_PER_HOUR: '10'
+      EMAIL_PER_RECIPIENT_PER_DAY: '20'
+      SMS_PER_RECIPIENT_PER_DAY: '10'
+      SMS_PER_BUSINESS_PER_HOUR: '200'
       // Events go to the topic with the managed identity (Azure Service Bus Data Sender on the topic).
       SERVICEBUS_FULLY_QUALIFIED_NAMESPACE: messaging.outputs.fullyQualifiedNamespace
       SERVICEBUS_TOPIC: messaging.outputs.topicName

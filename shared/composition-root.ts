@@ -38,6 +38,10 @@ import { TableNotificationStore } from './adapters/tables/notification-store';
 import { consumerLinks } from './adapters/http/schemas/appointments';
 import { serviceBusEventPublisher } from './adapters/servicebus/event-publisher';
 import { eventHandlers } from './app/events/appointment-events';
+import type { PhoneVerificationDeps } from './app/phone-verification';
+import { TablePhoneVerificationStore } from './adapters/tables/phone-verification-store';
+import { TableQuotaStore } from './adapters/tables/quota-store';
+import { messageCaps } from './app/lifecycle/message-caps';
 
 /** Everything the handlers need, built once from validated settings. */
 export interface AppServices {
@@ -64,6 +68,8 @@ export interface AppServices {
   outboxWith(lifecycle: LifecyclePort): OutboxDeps;
   /** Booking deps whose kick dispatches with one invocation's lifecycle port. */
   bookingWith(lifecycle: LifecyclePort): BookingDeps;
+  /** One-time codes for consumer phone numbers (SMS only to verified numbers). */
+  phoneVerification: PhoneVerificationDeps;
 }
 
 let services: AppServices | undefined;
@@ -94,6 +100,7 @@ function buildServices(settings: Settings): AppServices {
       ...eventHandlers(events),
     },
     onError: (message, error) => log.warn('outbox.message.failed', { kind: message.kind, appointmentId: message.appointmentId, error }),
+    sweepConcurrency: settings.OUTBOX_SWEEP_CONCURRENCY,
   };
   // The request does not wait for side effects (rooms, lifecycle); the outbox sweep timer is the guarantee.
   const kickWith = (deps: OutboxDeps) => (location: { businessId: string; providerId: string }) => {
@@ -103,6 +110,7 @@ function buildServices(settings: Settings): AppServices {
   const booking: BookingDeps = { businesses, appointments, idempotency: new TableIdempotencyStore(tables), clock, kickOutbox: kickWith(outbox) };
   const baseUrl = settings.PUBLIC_BASE_URL.replace(/\/$/, '');
   const lifecycleLog = createLogger(console, settings.LOG_LEVEL, { component: 'lifecycle' });
+  const quotas = new TableQuotaStore(tables);
   return {
     settings,
     clock,
@@ -143,6 +151,21 @@ function buildServices(settings: Settings): AppServices {
       },
       log: lifecycleLog,
       events,
+      caps: messageCaps(quotas, {
+        emailPerRecipientPerDay: settings.EMAIL_PER_RECIPIENT_PER_DAY,
+        smsPerRecipientPerDay: settings.SMS_PER_RECIPIENT_PER_DAY,
+        smsPerBusinessPerHour: settings.SMS_PER_BUSINESS_PER_HOUR,
+      }),
+    },
+    phoneVerification: {
+      businesses,
+      verifications: new TablePhoneVerificationStore(tables),
+      quotas,
+      get sms() {
+        return acs.sms;
+      },
+      clock,
+      caps: { perNumberPerDay: settings.PHONE_CODES_PER_NUMBER_PER_DAY, perClientPerHour: settings.PHONE_CODES_PER_CLIENT_PER_HOUR },
     },
     join: {
       appointments,

@@ -4,9 +4,10 @@ import { durableLifecycle } from '../../shared/adapters/durable/durable-lifecycl
 import { authorizeAppointment } from '../../shared/app/appointments/appointment-access';
 import { appointmentCalendar } from '../../shared/app/appointments/appointment-calendar';
 import { bookAppointment } from '../../shared/app/appointments/book-appointment';
+import { verifiedConsumer } from '../../shared/app/phone-verification';
 import { cancelAppointment, rescheduleAppointment } from '../../shared/app/appointments/change-appointment';
 import { validateIdempotencyKey } from '../../shared/app/idempotency';
-import { appointmentCredentialsOf } from '../../shared/adapters/auth/request-caller';
+import { appointmentCredentialsOf, callerOf } from '../../shared/adapters/auth/request-caller';
 import { endpoint, json, parseWith, readJsonBody, readOptionalJsonBody } from '../../shared/adapters/http/endpoint';
 import { BusinessParams } from '../../shared/adapters/http/schemas/businesses';
 import {
@@ -28,16 +29,19 @@ app.http('bookAppointment', {
   authLevel: 'anonymous',
   extraInputs: [df.input.durableClient()],
   handler: endpoint(async ({ request, invocation }) => {
-    const { settings } = getServices();
+    const { settings, staffAuth } = getServices();
+    await callerOf(staffAuth, request); // public, but a broken bearer token is a 401 as everywhere
     const booking = bookingFor(invocation);
     const { businessId } = parseWith(BusinessParams, request.params);
     const rawKey = request.headers.get('idempotency-key');
     const key = rawKey === null ? undefined : validateIdempotencyKey(rawKey);
     const body = await readJsonBody(request, BookingBody);
+    // SMS only to a phone proven with a code; a wrong code is a 400, no code means email only.
+    const consumer = await verifiedConsumer(getServices().phoneVerification, businessId, body.consumer);
     const result = await bookAppointment(
       booking,
       businessId,
-      body,
+      { ...body, consumer },
       (appointment, manageToken) => ({
         appointment: appointmentView(appointment),
         manageToken,

@@ -20,8 +20,8 @@ app.http('providerCalendarFeed', {
     const text = await providerCalendarFeed(workspace, { caller, ...(feedToken !== undefined ? { feedToken } : {}) }, ids, (id) => `${base}/appointments/${encodeURIComponent(id)}/join`);
     return {
       status: 200,
-      // Calendar apps poll; each poll reads the current appointments.
-      headers: { 'Content-Type': 'text/calendar; charset=utf-8', 'Cache-Control': 'private, no-cache' },
+      // Calendar apps poll and read the current appointments each time; consumer names: never stored.
+      headers: { 'Content-Type': 'text/calendar; charset=utf-8', 'Cache-Control': 'no-store' },
       body: text,
     };
   }),

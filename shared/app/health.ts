@@ -28,3 +28,28 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
+
+/**
+ * The last report is reused for `ttlMs` (and concurrent checks share one run), so a flood of probes
+ * reaches each dependency at most once per period. `now` is the wall clock: it is about load, not the
+ * app's (possibly virtual) time.
+ */
+export function cachedHealthCheck(
+  check: () => Promise<HealthReport>,
+  ttlMs: number,
+  now: () => number = Date.now,
+): () => Promise<HealthReport> {
+  let last: { at: number; report: Promise<HealthReport> } | undefined;
+  return () => {
+    const at = now();
+    if (!last || at - last.at >= ttlMs) {
+      const report = check();
+      last = { at, report };
+      // A check that throws (it should not) is not kept.
+      report.catch(() => {
+        if (last?.report === report) last = undefined;
+      });
+    }
+    return last.report;
+  };
+}

@@ -37,6 +37,8 @@ export const settingsSchema = z
     RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(200),
     /** Requests one address may make at once before the per-second rate applies. */
     RATE_LIMIT_BURST: z.coerce.number().int().positive().default(400),
+    /** How long /health reuses its last dependency check, so probes cannot hammer storage. */
+    HEALTH_CACHE_SECONDS: z.coerce.number().int().min(0).max(60).default(5),
     LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
     /** Staff sign-in: the token issuer (Entra ID: https://login.microsoftonline.com/<tenant>/v2.0). */
     AUTH_ISSUER: optionalNonEmpty,
@@ -67,6 +69,22 @@ export const settingsSchema = z
     ACS_MAX_RETRY_DELAY_MS: z.coerce.number().int().positive().default(30_000),
     /** How often an email send is polled when the service gives no Retry-After. */
     ACS_EMAIL_POLL_INTERVAL_MS: z.coerce.number().int().positive().default(1000),
+    /** Deadline of one outbound try (ACS and Table Storage HTTP requests, a Service Bus publish): no call waits for ever. */
+    OUTBOUND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    /** Deadline of a whole email send, polling included; past it the send is retried later (same operation id). */
+    EMAIL_SEND_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(120_000),
+    /** Provider partitions the outbox sweep works on at once (a slow one does not hold back the rest). */
+    OUTBOX_SWEEP_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+    /** Verification codes one phone number may be sent per day. */
+    PHONE_CODES_PER_NUMBER_PER_DAY: z.coerce.number().int().min(1).default(5),
+    /** Verification codes one client address may request per hour. */
+    PHONE_CODES_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).default(10),
+    /** Messages (notices and reminders) one email address may be sent per day. */
+    EMAIL_PER_RECIPIENT_PER_DAY: z.coerce.number().int().min(1).default(20),
+    /** SMS one phone number may be sent per day (verification codes not included: they have their own cap). */
+    SMS_PER_RECIPIENT_PER_DAY: z.coerce.number().int().min(1).default(10),
+    /** SMS one business may send per hour, all recipients together. */
+    SMS_PER_BUSINESS_PER_HOUR: z.coerce.number().int().min(1).default(200),
     /** Service Bus, local stack: the broker's `Endpoint=sb://...;UseDevelopmentEmulator=true`. Azure: leave empty, set the namespace. */
     SERVICEBUS_CONNECTION_STRING: z
       .string()

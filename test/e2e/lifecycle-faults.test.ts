@@ -5,7 +5,8 @@
  * the exact record of what was accepted.
  */
 import { startAcsEmulator, type RunningAcsEmulator } from '../../dev/acs-emulator/start';
-import { configureClinic, localTime, startAppStack, type AppStack, type SentMessage } from '../support/app-stack';
+import { configureClinic, localTime, startAppStack, verifyPhone, type AppStack, type SentMessage } from '../support/app-stack';
+import { appointmentMessages } from '../support/phone-verification';
 import { uniqueTablePrefix } from '../support/env';
 
 type Reminder = { dueAt: string; status: string; deliveries: Array<{ channel: string; status: string }> };
@@ -58,7 +59,9 @@ describe('appointment lifecycle under faults', () => {
     return (response.status === 204 ? undefined : await response.json()) as T;
   };
   /** What the emulator accepted for one recipient, from its admin API. */
-  const accepted = async (to: string) => (await admin<{ messages: SentMessage[] }>('GET', `/admin/messages?to=${encodeURIComponent(to)}`)).messages;
+  const acceptedAll = async (to: string) => (await admin<{ messages: SentMessage[] }>('GET', `/admin/messages?to=${encodeURIComponent(to)}`)).messages;
+  /** Appointment messages only (the phone's verification code left out). */
+  const accepted = async (to: string) => appointmentMessages(await acceptedAll(to));
   const waitFor = async (to: string, count: number) => {
     const deadline = Date.now() + 5000;
     while ((await accepted(to)).length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
@@ -68,8 +71,9 @@ describe('appointment lifecycle under faults', () => {
     if (minutes > 0) await stack.advance(minutes);
   };
   const book = async (stack: AppStack, consumer: ReturnType<typeof contact>): Promise<Booking> => {
+    const phoneVerification = await verifyPhone(stack, 'faultclinic', consumer.phone, acceptedAll);
     const result = await stack.call<Booking>('POST', '/businesses/faultclinic/appointments', {
-      body: { serviceId: 'consult', start: await localTime(stack, ZONE, 2, '10:00'), consumer },
+      body: { serviceId: 'consult', start: await localTime(stack, ZONE, 2, '10:00'), consumer: { ...consumer, phoneVerification } },
     });
     if (result.status !== 201) throw new Error(`booking failed: ${result.status} ${result.text}`);
     await Promise.all([waitFor(consumer.email, 1), waitFor(consumer.phone, 1)]);

@@ -3,7 +3,8 @@
  * booking, each reminder once at its due time, cancel and reschedule notices, SMS only with consent, and
  * the reminder statuses in GET /appointments/{id}. Messages are read from /api/dev/messages per recipient.
  */
-import { configureClinic, localTime, startAppStack, type AppStack, type SentMessage } from '../support/app-stack';
+import { configureClinic, localTime, startAppStack, verifyPhone, type AppStack, type SentMessage } from '../support/app-stack';
+import { appointmentMessages } from '../support/phone-verification';
 import { uniqueTablePrefix } from '../support/env';
 
 type Reminder = { dueAt: string; channels: string[]; status: string; deliveries: Array<{ channel: string; status: string }> };
@@ -42,8 +43,12 @@ describe('appointment lifecycle over HTTP', () => {
     await stack?.stop();
   });
 
+  /** Appointment messages only (verification codes left out). */
+  const messagesTo = async (to: string) => appointmentMessages(await stack.messages(to));
+  /** A consumer who wants SMS verifies the phone first, as a front end does (issue 12). */
   const book = async (start: string, consumer: Record<string, unknown>): Promise<Booking> => {
-    const result = await stack.call<Booking>('POST', '/businesses/lifeclinic/appointments', { body: { serviceId: 'consult', start, consumer: { name: 'Jane', ...consumer } } });
+    const phoneVerification = consumer.smsConsent && typeof consumer.phone === 'string' && !consumer.phoneVerification ? await verifyPhone(stack, 'lifeclinic', consumer.phone) : undefined;
+    const result = await stack.call<Booking>('POST', '/businesses/lifeclinic/appointments', { body: { serviceId: 'consult', start, consumer: { name: 'Jane', ...consumer, ...(phoneVerification ? { phoneVerification } : {}) } } });
     if (result.status !== 201) throw new Error(`booking failed: ${result.status} ${result.text}`);
     return result.body;
   };
@@ -57,22 +62,23 @@ describe('appointment lifecycle over HTTP', () => {
   /** Polls the messages to `to` until `count` are there or the deadline passes. */
   const waitForMessages = async (to: string, count: number, withinMs: number) => {
     const deadline = Date.now() + withinMs;
-    let messages = await stack.messages(to);
+    let messages = await messagesTo(to);
     while (messages.length < count && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      messages = await stack.messages(to);
+      messages = await messagesTo(to);
     }
     return messages;
   };
 
-  it('sends the confirmation within 2 s of booking: email always, SMS only with a phone and consent', async () => {
+  it('sends the confirmation within 2 s of booking: email always, SMS only with a verified phone and consent', async () => {
     const start = await localTime(stack, ZONE, 3, '09:00');
     const texted = { email: uniqueEmail(), phone: uniquePhone() };
     const silent = { email: uniqueEmail(), phone: uniquePhone() };
     const emailOnly = { email: uniqueEmail() };
 
+    const phoneVerification = await verifyPhone(stack, 'lifeclinic', texted.phone);
     const bookedAt = Date.now();
-    const first = await book(start, { ...texted, smsConsent: true });
+    const first = await book(start, { ...texted, smsConsent: true, phoneVerification });
     const [email, sms] = await Promise.all([waitForMessages(texted.email, 1, 2000), waitForMessages(texted.phone, 1, 2000)]);
     const elapsed = Date.now() - bookedAt;
     expect(summary(email)).toEqual(['email:confirmation']);
@@ -89,7 +95,7 @@ describe('appointment lifecycle over HTTP', () => {
     expect(summary(await waitForMessages(silent.email, 1, 2000))).toEqual(['email:confirmation']);
     expect(summary(await waitForMessages(emailOnly.email, 1, 2000))).toEqual(['email:confirmation']);
     await stack.advance(1); // waits for every activity still running: an SMS would be there now
-    expect(await stack.messages(silent.phone)).toEqual([]);
+    expect(await messagesTo(silent.phone)).toEqual([]);
   });
 
   it('sends each reminder once, at its due time and not before, and shows the statuses on the appointment', async () => {
@@ -102,27 +108,27 @@ describe('appointment lifecycle over HTTP', () => {
     await waitForMessages(contact.phone, 1, 2000);
 
     await advanceTo(dayBefore! - MIN);
-    expect(summary(await stack.messages(contact.email))).toEqual(['email:confirmation']);
-    expect(summary(await stack.messages(contact.phone))).toEqual(['sms:confirmation']);
+    expect(summary(await messagesTo(contact.email))).toEqual(['email:confirmation']);
+    expect(summary(await messagesTo(contact.phone))).toEqual(['sms:confirmation']);
     await advanceTo(dayBefore! + MIN);
-    expect(summary(await stack.messages(contact.email))).toEqual(['email:confirmation', 'email:reminder']);
-    expect(summary(await stack.messages(contact.phone))).toEqual(['sms:confirmation', 'sms:reminder']);
+    expect(summary(await messagesTo(contact.email))).toEqual(['email:confirmation', 'email:reminder']);
+    expect(summary(await messagesTo(contact.phone))).toEqual(['sms:confirmation', 'sms:reminder']);
     expect((await read(booking)).reminders).toEqual([
       expect.objectContaining({ status: 'sent', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'sent' }] }),
       expect.objectContaining({ status: 'pending', deliveries: [{ channel: 'sms', status: 'pending' }] }),
     ]);
 
     await advanceTo(hourBefore! - MIN);
-    expect(await stack.messages(contact.phone)).toHaveLength(2);
+    expect(await messagesTo(contact.phone)).toHaveLength(2);
     await advanceTo(hourBefore! + MIN);
-    expect(summary(await stack.messages(contact.phone))).toEqual(['sms:confirmation', 'sms:reminder', 'sms:reminder']);
-    expect(await stack.messages(contact.email)).toHaveLength(2); // the hour-before reminder is SMS only
+    expect(summary(await messagesTo(contact.phone))).toEqual(['sms:confirmation', 'sms:reminder', 'sms:reminder']);
+    expect(await messagesTo(contact.email)).toHaveLength(2); // the hour-before reminder is SMS only
     expect(await statuses(booking)).toEqual(['sent', 'sent']);
 
     // Past the end (completion an hour later): nothing more is sent, in several steps.
     for (let step = 0; step < 3; step += 1) await stack.advance(60);
-    expect(await stack.messages(contact.email)).toHaveLength(2);
-    expect(await stack.messages(contact.phone)).toHaveLength(3);
+    expect(await messagesTo(contact.email)).toHaveLength(2);
+    expect(await messagesTo(contact.phone)).toHaveLength(3);
     expect(await read(booking)).toMatchObject({ status: 'completed' });
   });
 
@@ -135,8 +141,8 @@ describe('appointment lifecycle over HTTP', () => {
     const booking = await book(slots.body.slots[0]!.start, { ...contact, smsConsent: true });
     expect(await statuses(booking)).toEqual(['skipped', 'pending']);
     await advanceTo(Date.parse(booking.appointment.reminders[1]!.dueAt) + MIN);
-    expect(summary(await stack.messages(contact.email))).toEqual(['email:confirmation']);
-    expect(summary(await stack.messages(contact.phone))).toEqual(['sms:confirmation', 'sms:reminder']);
+    expect(summary(await messagesTo(contact.email))).toEqual(['email:confirmation']);
+    expect(summary(await messagesTo(contact.phone))).toEqual(['sms:confirmation', 'sms:reminder']);
     expect(await statuses(booking)).toEqual(['skipped', 'sent']);
   });
 
@@ -145,20 +151,20 @@ describe('appointment lifecycle over HTTP', () => {
     const booking = await book(await localTime(stack, ZONE, 3, '12:00'), { ...contact, smsConsent: true });
     const [dayBefore, hourBefore] = booking.appointment.reminders.map((r) => Date.parse(r.dueAt));
     await advanceTo(dayBefore! + MIN);
-    expect(summary(await stack.messages(contact.email))).toEqual(['email:confirmation', 'email:reminder']);
+    expect(summary(await messagesTo(contact.email))).toEqual(['email:confirmation', 'email:reminder']);
 
     const cancelled = await stack.call<Appointment>('POST', `/appointments/${booking.appointment.id}/cancel`, { manageToken: booking.manageToken, body: { reason: 'travelling' } });
     expect(cancelled.status).toBe(200);
     // The change reaches the orchestration through the outbox, right after the answer.
     await Promise.all([waitForMessages(contact.email, 3, NOTICE_MS), waitForMessages(contact.phone, 3, NOTICE_MS)]);
-    expect(summary(await stack.messages(contact.email))).toEqual(['email:confirmation', 'email:reminder', 'email:cancellation']);
-    expect(summary(await stack.messages(contact.phone))).toEqual(['sms:confirmation', 'sms:reminder', 'sms:cancellation']);
+    expect(summary(await messagesTo(contact.email))).toEqual(['email:confirmation', 'email:reminder', 'email:cancellation']);
+    expect(summary(await messagesTo(contact.phone))).toEqual(['sms:confirmation', 'sms:reminder', 'sms:cancellation']);
     expect(await statuses(booking)).toEqual(['sent', 'skipped']);
 
     await advanceTo(hourBefore! + MIN);
     await advanceTo(Date.parse(booking.appointment.end) + 2 * 60 * MIN);
-    expect(await stack.messages(contact.email)).toHaveLength(3);
-    expect(await stack.messages(contact.phone)).toHaveLength(3);
+    expect(await messagesTo(contact.email)).toHaveLength(3);
+    expect(await messagesTo(contact.phone)).toHaveLength(3);
     expect(await read(booking)).toMatchObject({ status: 'cancelled' });
   });
 
@@ -174,21 +180,21 @@ describe('appointment lifecycle over HTTP', () => {
     const newDue = moved.body.reminders.map((r) => Date.parse(r.dueAt));
     expect(newDue).toEqual([Date.parse(later) - 1440 * MIN, Date.parse(later) - 60 * MIN]);
     await Promise.all([waitForMessages(contact.email, 2, NOTICE_MS), waitForMessages(contact.phone, 2, NOTICE_MS)]);
-    expect(summary(await stack.messages(contact.email))).toEqual(['email:confirmation', 'email:reschedule']);
-    expect(summary(await stack.messages(contact.phone))).toEqual(['sms:confirmation', 'sms:reschedule']);
+    expect(summary(await messagesTo(contact.email))).toEqual(['email:confirmation', 'email:reschedule']);
+    expect(summary(await messagesTo(contact.phone))).toEqual(['sms:confirmation', 'sms:reschedule']);
 
     await advanceTo(oldDue[0]! + MIN);
     await advanceTo(oldDue[1]! + MIN);
-    expect(await stack.messages(contact.email)).toHaveLength(2);
-    expect(await stack.messages(contact.phone)).toHaveLength(2);
+    expect(await messagesTo(contact.email)).toHaveLength(2);
+    expect(await messagesTo(contact.phone)).toHaveLength(2);
     expect(await statuses(booking)).toEqual(['pending', 'pending']);
 
     await advanceTo(newDue[0]! - MIN);
-    expect(await stack.messages(contact.email)).toHaveLength(2);
+    expect(await messagesTo(contact.email)).toHaveLength(2);
     await advanceTo(newDue[0]! + MIN);
-    expect(summary(await stack.messages(contact.email))).toEqual(['email:confirmation', 'email:reschedule', 'email:reminder']);
+    expect(summary(await messagesTo(contact.email))).toEqual(['email:confirmation', 'email:reschedule', 'email:reminder']);
     await advanceTo(newDue[1]! + MIN);
-    expect(summary(await stack.messages(contact.phone))).toEqual(['sms:confirmation', 'sms:reschedule', 'sms:reminder', 'sms:reminder']);
+    expect(summary(await messagesTo(contact.phone))).toEqual(['sms:confirmation', 'sms:reschedule', 'sms:reminder', 'sms:reminder']);
     expect(await statuses(booking)).toEqual(['sent', 'sent']);
   });
 
@@ -208,8 +214,8 @@ describe('appointment lifecycle over HTTP', () => {
     expect(await stack.call('POST', `/appointments/${booking.appointment.id}/cancel`, { manageToken: booking.manageToken })).toMatchObject({ status: 200 });
     await waitForMessages(contact.email, 4, NOTICE_MS);
     await stack.advance(1); // waits for every activity still running: an SMS would be there now
-    expect(summary(await stack.messages(contact.email))).toEqual(['email:confirmation', 'email:reschedule', 'email:reminder', 'email:cancellation']);
-    expect(await stack.messages(contact.phone)).toEqual([]);
+    expect(summary(await messagesTo(contact.email))).toEqual(['email:confirmation', 'email:reschedule', 'email:reminder', 'email:cancellation']);
+    expect(await messagesTo(contact.phone)).toEqual([]);
     expect(await statuses(booking)).toEqual(['sent', 'skipped']);
   });
 });

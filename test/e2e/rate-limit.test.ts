@@ -1,4 +1,4 @@
-/** API.md "Rate limits": 429 rate-limited with Retry-After per client address; probes are never limited. */
+/** API.md "Rate limits": 429 rate-limited with Retry-After per client address, /health included (issue 12). */
 import { startHostProcess, type HostProcess } from '../support/host-process';
 
 describe('rate limits on the local host', () => {
@@ -28,7 +28,15 @@ describe('rate limits on the local host', () => {
     expect(await limited!.json()).toMatchObject({ type: 'https://errors.virtual-appointments.dev/rate-limited', status: 429 });
   });
 
-  it('never limits the health probe', async () => {
-    for (let i = 0; i < 5; i++) expect((await fetch(`${host.baseUrl}/health`)).status).toBe(200);
+  it('limits the health probe like every other endpoint', async () => {
+    // The same address as above, whose burst is used up (3 at 0.5/s): a probe flood is refused too.
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await fetch(`${host.baseUrl}/health`);
+      statuses.push(response.status);
+      await response.arrayBuffer();
+    }
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(3);
+    expect(statuses.every((status) => status === 200 || status === 429)).toBe(true);
   });
 });

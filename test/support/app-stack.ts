@@ -4,6 +4,8 @@
  * and a configured clinic.
  */
 import { DateTime } from 'luxon';
+import { verificationCodeIn } from './phone-verification';
+import { rememberSecret } from './log-leaks';
 import { mintDevToken } from '../../dev/auth/dev-issuer';
 import { startHostProcess, type HostProcess, type HostProcessOptions } from './host-process';
 
@@ -62,6 +64,7 @@ export async function startAppStack(options: HostProcessOptions = {}): Promise<A
     const text = await response.text();
     let parsed: unknown = text;
     if (/json/.test(response.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);
+    rememberSecretsIn(parsed);
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   };
   const now = async () => Date.parse((await call<{ now: string }>('GET', '/dev/clock')).body.now);
@@ -137,4 +140,36 @@ export async function localTime(stack: AppStack, zone: string, daysAhead: number
     .set({ hour, minute, second: 0, millisecond: 0 })
     .toUTC()
     .toISO({ suppressMilliseconds: true })!;
+}
+
+/**
+ * Verifies a consumer's phone as a front end does (issue 12: SMS only to verified numbers): asks for a
+ * code, reads it from the SMS the emulator accepted, and answers what the booking carries.
+ */
+export async function verifyPhone(
+  stack: AppStack,
+  businessId: string,
+  phone: string,
+  messagesOf: (to: string) => Promise<Array<{ channel: string; kind: string; body: string }>> = stack.messages,
+): Promise<{ id: string; code: string }> {
+  const result = await stack.call<{ verificationId: string }>('POST', `/businesses/${encodeURIComponent(businessId)}/phone-verifications`, { body: { phone } });
+  if (result.status !== 202) throw new Error(`phone verification failed: ${result.status} ${result.text}`);
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      return { id: result.body.verificationId, code: verificationCodeIn(await messagesOf(phone)) };
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+}
+
+/** Tokens handed out in answers are remembered, so the logs suite can tell if a host ever prints them. */
+function rememberSecretsIn(value: unknown, depth = 0): void {
+  if (depth > 6 || !value || typeof value !== 'object') return;
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof item === 'string' && /^(manageToken|feedToken|token)$/.test(key)) rememberSecret(item);
+    else rememberSecretsIn(item, depth + 1);
+  }
 }

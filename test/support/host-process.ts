@@ -5,6 +5,7 @@ import { stopChild } from '../../dev/stack/azurite';
 import { DEV_AUDIENCE, DEV_ISSUER } from '../../dev/auth/dev-issuer';
 import { freePort } from '../../dev/stack/ports';
 import { testStorageConnectionString, uniqueTablePrefix } from './env';
+import { assertNoLeaks } from './log-leaks';
 
 // From test/support (jest) or dist/test/support (benches): the repository root holds package.json.
 const REPO_ROOT = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..', '..', '..')].find((dir) => fs.existsSync(path.join(dir, 'package.json')))!;
@@ -24,7 +25,7 @@ export interface HostProcess {
   pid: number;
   /** Everything the host printed so far (stdout and stderr). */
   output(): string;
-  /** Graceful: SIGTERM, then SIGKILL after a grace period. */
+  /** Graceful: SIGTERM, then SIGKILL after a grace period. Fails if the host printed a secret (the logs suite). */
   stop(): Promise<void>;
   /** SIGKILL, for crash tests. */
   kill(): Promise<void>;
@@ -72,13 +73,18 @@ export async function startHostProcess(options: HostProcessOptions = {}): Promis
     baseUrl,
     pid: child.pid ?? -1,
     output: () => output,
-    stop: () => stopChild(child, 5000),
-    kill: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      await stopChild(child, 5000);
+      assertNoLeaks(output, `the host on port ${port}`);
+    },
+    kill: async () => {
+      await new Promise<void>((resolve) => {
         if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGKILL');
-      }),
+      });
+      assertNoLeaks(output, `the host on port ${port}`);
+    },
   };
 }
 

@@ -31,6 +31,8 @@ export type AcsSettings = Pick<
   | 'ACS_RETRY_DELAY_MS'
   | 'ACS_MAX_RETRY_DELAY_MS'
   | 'ACS_EMAIL_POLL_INTERVAL_MS'
+  | 'OUTBOUND_TIMEOUT_MS'
+  | 'EMAIL_SEND_TIMEOUT_MS'
 >;
 
 function required(value: string | undefined, name: string, why: string): string {
@@ -58,7 +60,7 @@ export function createAcsAdapters(
   const rooms = lazy('rooms', () => new AcsRoomsAdapter(shared()));
   const sms = lazy('sms', () => new AcsSmsAdapter(shared(), required(settings.ACS_SMS_FROM, 'ACS_SMS_FROM', 'send SMS')));
   const email = lazy('email', () =>
-    new AcsEmailAdapter(shared(), required(settings.ACS_EMAIL_SENDER, 'ACS_EMAIL_SENDER', 'send email'), settings.ACS_EMAIL_POLL_INTERVAL_MS),
+    new AcsEmailAdapter(shared(), required(settings.ACS_EMAIL_SENDER, 'ACS_EMAIL_SENDER', 'send email'), settings.ACS_EMAIL_POLL_INTERVAL_MS, settings.EMAIL_SEND_TIMEOUT_MS),
   );
   const chat = lazy('chat', () => {
     const configured = settings.ACS_CHAT_SERVICE_USER_ID;

@@ -4,6 +4,7 @@ import type { TokenCredential } from '@azure/identity';
 import { parseConnectionString } from '@azure/communication-common';
 import { InvalidSettingsError } from '../../config/settings';
 import type { AcsRetryPolicy } from './errors';
+import { withDeadline } from '../deadline/deadline-policy';
 
 /** Everything an ACS adapter needs to build its SDK client, resolved once from settings. */
 export interface AcsClientConfig {
@@ -16,7 +17,7 @@ export interface AcsClientConfig {
   clientOptions: {
     tlsOptions?: { ca: Buffer };
     retryOptions: { maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number };
-  };
+  } & ReturnType<typeof withDeadline>;
   retry: AcsRetryPolicy;
 }
 
@@ -27,6 +28,7 @@ export interface AcsConnectionSettings {
   ACS_MAX_RETRIES: number;
   ACS_RETRY_DELAY_MS: number;
   ACS_MAX_RETRY_DELAY_MS: number;
+  OUTBOUND_TIMEOUT_MS: number;
 }
 
 export function acsClientConfig(settings: AcsConnectionSettings, credential: () => TokenCredential): AcsClientConfig {
@@ -39,6 +41,8 @@ export function acsClientConfig(settings: AcsConnectionSettings, credential: () 
     // Replaces the public CA list for these clients only: used for the local emulator, never in Azure.
     ...(settings.ACS_CA_CERT_PATH ? { tlsOptions: { ca: fs.readFileSync(settings.ACS_CA_CERT_PATH) } } : {}),
     retryOptions,
+    // Each HTTP try has a deadline; the pipeline retries a try that timed out like a dropped connection.
+    ...withDeadline(settings.OUTBOUND_TIMEOUT_MS),
   };
   const retry = { maxAttempts: settings.ACS_MAX_RETRIES + 1, baseDelayMs: settings.ACS_RETRY_DELAY_MS, maxDelayMs: settings.ACS_MAX_RETRY_DELAY_MS };
   if (settings.ACS_CONNECTION_STRING) {

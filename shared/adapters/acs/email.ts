@@ -13,6 +13,8 @@ export class AcsEmailAdapter implements EmailPort {
     private readonly sender: string,
     /** How often the send operation is polled when the service gives no Retry-After. */
     private readonly pollIntervalMs: number,
+    /** Deadline of the whole send, polling included (each HTTP try has its own, shorter one). */
+    private readonly sendTimeoutMs: number = 120_000,
   ) {
     this.client = config.connectionString
       ? new EmailClient(config.connectionString, config.clientOptions)
@@ -41,7 +43,15 @@ export class AcsEmailAdapter implements EmailPort {
         },
         { updateIntervalInMs: this.pollIntervalMs, ...(input.idempotencyKey ? { operationId: guidFromKey(input.idempotencyKey) } : {}) },
       );
-      return poller.pollUntilDone();
+      try {
+        return await poller.pollUntilDone({ abortSignal: AbortSignal.timeout(this.sendTimeoutMs) });
+      } catch (error) {
+        // Still running at the deadline: transient, so the activity retries (same operation id, no second email).
+        if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+          throw new AcsError('email', 'send', undefined, 'Timeout', `ACS email send did not finish within ${this.sendTimeoutMs} ms`, true);
+        }
+        throw error;
+      }
     });
     if (result.status !== 'Succeeded') {
       throw new AcsError('email', 'send', undefined, result.error?.code ?? result.status, `ACS email send ended ${result.status}: ${result.error?.message ?? ''}`.trim(), false);

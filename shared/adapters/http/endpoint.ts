@@ -2,6 +2,7 @@ import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/fu
 import { ZodError, type ZodType } from 'zod';
 import { AppError } from '../../app/errors';
 import { loadSettings } from '../../config/settings';
+import { isOutboundTimeout } from '../deadline/deadline-policy';
 import { createLogger, type Logger } from '../logging/logger';
 import { problemResponse } from './problem';
 import { clientAddress, RateLimiter } from './rate-limit';
@@ -16,7 +17,7 @@ export interface EndpointContext {
 export type EndpointHandler = (ctx: EndpointContext) => Promise<HttpResponseInit>;
 
 export interface EndpointOptions {
-  /** Per-address rate limit (default on); off only for probes such as /health. */
+  /** Per-address rate limit (default on). */
   rateLimited?: boolean;
 }
 
@@ -34,14 +35,23 @@ const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key, If-Match,
 const EXPOSED_HEADERS = 'ETag, Location, Retry-After';
 
 function corsHeaders(request: HttpRequest): Record<string, string> {
-  const origin = request.headers.get('origin');
   const allowed = loadSettings().CORS_ALLOWED_ORIGINS;
-  if (!origin || !(allowed.includes('*') || allowed.includes(origin))) return {};
-  return {
-    'Access-Control-Allow-Origin': origin,
-    'Access-Control-Expose-Headers': EXPOSED_HEADERS,
-    Vary: 'Origin',
-  };
+  if (allowed.length === 0) return {};
+  // Whenever CORS is on, the answer depends on Origin (allowed or not), so a shared cache must key on it.
+  const vary = { Vary: 'Origin' };
+  const origin = request.headers.get('origin');
+  if (!origin || !(allowed.includes('*') || allowed.includes(origin))) return vary;
+  return { 'Access-Control-Allow-Origin': origin, 'Access-Control-Expose-Headers': EXPOSED_HEADERS, ...vary };
+}
+
+/**
+ * On every answer: no MIME sniffing, and no caching unless the handler chose a policy itself (only
+ * public documents such as the OpenAPI one do). Most answers carry personal data or tokens, so
+ * "not stored" is the default rather than a list to keep up to date.
+ */
+function securityHeaders(response: HttpResponseInit): Record<string, string> {
+  const own = Object.keys((response.headers as Record<string, string> | undefined) ?? {}).map((name) => name.toLowerCase());
+  return { 'X-Content-Type-Options': 'nosniff', ...(own.includes('cache-control') ? {} : { 'Cache-Control': 'no-store' }) };
 }
 
 function isPreflight(request: HttpRequest): boolean {
@@ -65,6 +75,7 @@ export function endpoint(handler: EndpointHandler, options: EndpointOptions = {}
       return {
         status: 204,
         headers: {
+          'X-Content-Type-Options': 'nosniff',
           ...cors,
           ...(cors['Access-Control-Allow-Origin']
             ? {
@@ -84,7 +95,7 @@ export function endpoint(handler: EndpointHandler, options: EndpointOptions = {}
     } catch (error) {
       response = errorResponse(error, log);
     }
-    return { ...response, headers: { ...cors, ...(response.headers as Record<string, string> | undefined) } };
+    return { ...response, headers: { ...securityHeaders(response), ...cors, ...(response.headers as Record<string, string> | undefined) } };
   };
 }
 
@@ -98,6 +109,10 @@ function errorResponse(error: unknown, log: Logger): HttpResponseInit {
       error.extensions,
       typeof retryAfter === 'number' ? { 'Retry-After': String(retryAfter) } : {},
     );
+  }
+  if (isOutboundTimeout(error)) {
+    log.warn('request.dependency.timeout', { error });
+    return problemResponse('unavailable', 'A service this request needs did not answer in time; retry.', { retryAfterSeconds: 1 }, { 'Retry-After': '1' });
   }
   if (error instanceof ZodError) {
     return problemResponse('validation', 'The request is not valid.', { errors: fieldErrorsFromZod(error) });

@@ -9,6 +9,7 @@ import './schemas/overrides';
 import './schemas/services';
 import './schemas/slots';
 import './schemas/appointments';
+import './schemas/phone-verifications';
 import './schemas/join';
 import './schemas/workspace';
 

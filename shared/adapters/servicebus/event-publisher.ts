@@ -4,7 +4,8 @@ import { CloudEvent } from 'cloudevents';
 import type { AppointmentEvent, EventPublisher } from '../../app/ports/events';
 import { InvalidSettingsError, type Settings } from '../../config/settings';
 
-export type ServiceBusSettings = Pick<Settings, 'SERVICEBUS_CONNECTION_STRING' | 'SERVICEBUS_FULLY_QUALIFIED_NAMESPACE' | 'SERVICEBUS_TOPIC'>;
+export type ServiceBusSettings = Pick<Settings, 'SERVICEBUS_CONNECTION_STRING' | 'SERVICEBUS_FULLY_QUALIFIED_NAMESPACE' | 'SERVICEBUS_TOPIC'> &
+  Partial<Pick<Settings, 'OUTBOUND_TIMEOUT_MS'>>;
 
 export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
 
@@ -44,7 +45,9 @@ export function serviceBusEventPublisher(settings: ServiceBusSettings): EventPub
   };
   return {
     publish: async (event) => {
-      await senderFor().sendMessages({ messageId: event.id, contentType: CLOUDEVENTS_JSON, subject: event.type, body: toCloudEvent(event) });
+      // A deadline on the publish (connecting included): a hung broker fails this row, which is retried later.
+      const abortSignal = AbortSignal.timeout(settings.OUTBOUND_TIMEOUT_MS ?? 10_000);
+      await senderFor().sendMessages({ messageId: event.id, contentType: CLOUDEVENTS_JSON, subject: event.type, body: toCloudEvent(event) }, { abortSignal });
     },
     close: async () => {
       await client?.close();

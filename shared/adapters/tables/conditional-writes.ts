@@ -54,3 +54,17 @@ export function optionalString(row: Row, name: string): string | undefined {
   const value = row[name];
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
+
+/** Deletes the rows whose `field` is at or before `now`, each with its listed ETag (a row changed since stays). */
+export async function purgeRowsBefore(client: TableClient, field: string, now: number): Promise<number> {
+  let purged = 0;
+  for await (const row of client.listEntities({ queryOptions: { filter: `${field} le ${Math.floor(now)}`, select: ['PartitionKey', 'RowKey'] } })) {
+    try {
+      await client.deleteEntity(row.partitionKey!, row.rowKey!, { etag: row.etag });
+      purged += 1;
+    } catch (error) {
+      if (!(error instanceof RestError && (error.statusCode === 404 || error.statusCode === 412))) throw error;
+    }
+  }
+  return purged;
+}

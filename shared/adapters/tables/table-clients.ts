@@ -1,6 +1,7 @@
 import { TableClient } from '@azure/data-tables';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { Settings } from '../../config/settings';
+import { withDeadline } from '../deadline/deadline-policy';
 
 /**
  * Builds table clients from settings: a connection string on the local stack (Azurite), the
@@ -30,9 +31,14 @@ export class TableClients {
   private build(name: string): TableClient {
     const connection = this.settings.TABLE_STORAGE_CONNECTION_STRING;
     if (connection) {
-      return TableClient.fromConnectionString(connection, name, { allowInsecureConnection: isHttpConnectionString(connection) });
+      return TableClient.fromConnectionString(connection, name, { allowInsecureConnection: isHttpConnectionString(connection), ...this.deadline() });
     }
-    return new TableClient(this.endpoint(), name, this.credential!);
+    return new TableClient(this.endpoint(), name, this.credential!, this.deadline());
+  }
+
+  /** Every storage request gets a deadline: a hung connection fails (and is retried) instead of stalling the caller. */
+  private deadline() {
+    return withDeadline(this.settings.OUTBOUND_TIMEOUT_MS);
   }
 
   private endpoint(): string {

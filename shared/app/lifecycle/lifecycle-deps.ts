@@ -5,6 +5,7 @@ import type { Clock } from '../ports/clock';
 import type { EventPublisher } from '../ports/events';
 import type { NotificationStore } from '../ports/notification-store';
 import type { RoomDeps } from '../rooms/appointment-room';
+import type { MessageCaps } from './message-caps';
 
 /** Links in messages: the consumer's carry the manage token (`?token=`); the provider signs in instead. */
 export interface MessageLinks {
@@ -31,4 +32,6 @@ export interface LifecycleDeps {
   log: LifecycleLog;
   /** Join-window events; reminder and completion events go through the outbox with their commit. */
   events: EventPublisher;
+  /** Sending caps for consumer messages (docs/security.md); absent = no caps. */
+  caps?: MessageCaps;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Appointment, Channel, PlannedReminder } from '../../domain/appointments/appointment';
+import type { Appointment, Channel, PlannedReminder, SkipReason } from '../../domain/appointments/appointment';
 import { buildCalendar } from '../../domain/appointments/calendar';
 import { canText, noticeChannels } from '../../domain/lifecycle/plan';
 import {
@@ -20,7 +20,8 @@ import { AcsError, type MessageKind } from '../ports/acs';
 import type { BusinessRecord, ProviderRecord, ServiceRecord } from '../ports/business-repository';
 import { WriteConflictError, type Versioned } from '../ports/versioned';
 import type { LifecycleDeps } from './lifecycle-deps';
-import { sendOnce } from './send-once';
+import { CAPPED_PREFIX, sendOnce } from './send-once';
+import { MessageCapped } from './message-caps';
 import { outboxMessage } from '../appointments/effects';
 import { newManageToken, withMessageToken } from '../manage-token';
 import { appointmentEvent } from '../events/appointment-events';
@@ -75,15 +76,16 @@ export async function sendReminder(deps: LifecycleDeps, input: ReminderInput): P
   const usable = reminder.channels.filter((channel) => channel === 'email' || canText(current.value.consumer));
   const skipped = Object.fromEntries(reminder.channels.filter((c) => !usable.includes(c)).map((c) => [c, 'skipped' as const]));
   let results: Partial<Record<NotificationChannel, DeliveryResult>> = skipped;
+  const reasons: Partial<Record<Channel, SkipReason>> = {};
   let retry: unknown;
   try {
-    results = { ...skipped, ...(await sendChannels(deps, setting, reminderMoment(input.index), usable, (channel, key) => sendToConsumer(deps, setting, channel as Channel, message, 'reminder', key))) };
+    results = { ...skipped, ...(await sendChannels(deps, setting, reminderMoment(input.index), usable, (channel, key) => sendToConsumer(deps, setting, channel as Channel, message, 'reminder', key), reasons)) };
   } catch (error) {
     retry = error;
     results = { ...skipped, ...partialResults(error) };
   }
   // Channels that finished are recorded even when another one is to be retried.
-  await recordReminder(deps, input.appointmentId, input.version, input.index, results);
+  await recordReminder(deps, input.appointmentId, input.version, input.index, results, reasons);
   if (retry !== undefined) throw retry;
   return { stale: false, results };
 }
@@ -102,6 +104,7 @@ export async function recordUndelivered(
   const reminder = index === undefined ? undefined : found.value.reminders[Number(index)];
   const channels: NotificationChannel[] = reminder ? reminder.channels : [...noticeChannels(found.value.consumer), 'provider-email'];
   const results: Partial<Record<NotificationChannel, DeliveryResult>> = {};
+  const reasons: Partial<Record<Channel, SkipReason>> = {};
   for (const channel of channels) {
     const key = { appointmentId: input.appointmentId, version: input.version, moment: input.moment, channel };
     const record = await deps.notifications.get(key);
@@ -109,11 +112,21 @@ export async function recordUndelivered(
       results[channel] = 'sent';
       continue;
     }
+    const capped = cappedReason(record?.failure);
+    if (capped && channel !== 'provider-email') {
+      results[channel] = 'skipped';
+      reasons[channel] = capped;
+      continue;
+    }
     results[channel] = 'failed';
     if (record?.state !== 'failed') await deps.notifications.finish(key, { state: 'failed', failure: 'retries-exhausted' }, deps.clock.now());
   }
   deps.log.warn('lifecycle.notification.failed', { appointmentId: input.appointmentId, version: input.version, moment: input.moment, channels: Object.keys(results).filter((c) => results[c as NotificationChannel] === 'failed') });
-  if (reminder && index !== undefined) await recordReminder(deps, input.appointmentId, input.version, Number(index), results);
+  if (reminder && index !== undefined) await recordReminder(deps, input.appointmentId, input.version, Number(index), results, reasons);
+}
+
+function cappedReason(failure: string | undefined): SkipReason | undefined {
+  return failure?.startsWith(CAPPED_PREFIX) ? (failure.slice(CAPPED_PREFIX.length) as SkipReason) : undefined;
 }
 
 // --- helpers ---------------------------------------------------------------------------------------
@@ -216,6 +229,8 @@ async function sendChannels(
   moment: NotificationMoment,
   channels: readonly NotificationChannel[],
   send: (channel: NotificationChannel, idempotencyKey: string) => Promise<void>,
+  /** Filled with the reason of each channel a cap refused. */
+  reasons: Partial<Record<Channel, SkipReason>> = {},
 ): Promise<Partial<Record<NotificationChannel, DeliveryResult>>> {
   const results: Partial<Record<NotificationChannel, DeliveryResult>> = {};
   let retry: unknown;
@@ -223,7 +238,10 @@ async function sendChannels(
     const key = { appointmentId: setting.appointment.id, version: setting.appointment.version, moment, channel };
     try {
       results[channel] = await sendOnce(deps, key, (idempotencyKey) => send(channel, idempotencyKey));
-      deps.log.info('lifecycle.notification', { appointmentId: key.appointmentId, version: key.version, moment, channel, result: results[channel] });
+      if (results[channel] === 'skipped' && channel !== 'provider-email') {
+        reasons[channel] = cappedReason((await deps.notifications.get(key))?.failure);
+      }
+      deps.log.info('lifecycle.notification', { appointmentId: key.appointmentId, version: key.version, moment, channel, result: results[channel], ...(channel !== 'provider-email' && reasons[channel] ? { reason: reasons[channel] } : {}) });
     } catch (error) {
       deps.log.warn('lifecycle.notification.retry', { appointmentId: key.appointmentId, version: key.version, moment, channel, error: error instanceof AcsError ? `${error.service}:${error.code}` : String(error) });
       retry ??= error;
@@ -242,6 +260,10 @@ async function sendToConsumer(
   idempotencyKey: string,
 ): Promise<void> {
   const { appointment } = setting;
+  const recipient = channel === 'email' ? appointment.consumer.email : appointment.consumer.phone!;
+  const capped = await deps.caps?.admit({ channel, recipient, businessId: appointment.businessId, now: deps.clock.now() });
+  if (capped) throw new MessageCapped(capped);
+  // Composed (and its link token minted) only once the message may go out.
   const { message, join } = await consumerMessage();
   const label = { kind: kind as MessageKind, appointmentId: appointment.id };
   if (channel === 'email') {
@@ -308,12 +330,13 @@ async function recordReminder(
   version: number,
   index: number,
   results: Partial<Record<NotificationChannel, DeliveryResult>>,
+  reasons: Partial<Record<Channel, SkipReason>> = {},
 ): Promise<void> {
   for (let attempt = 1; attempt <= 5; attempt += 1) {
     const found = await deps.appointments.find(appointmentId);
     const reminder: PlannedReminder | undefined = found?.value.reminders[index];
     if (!found || found.value.version !== version || !reminder) return;
-    const settled = settleReminder(reminder, results as Partial<Record<Channel, DeliveryResult>>);
+    const settled = settleReminder(reminder, results as Partial<Record<Channel, DeliveryResult>>, reasons);
     if (JSON.stringify(settled) === JSON.stringify(reminder)) return;
     const reminders = found.value.reminders.map((r, i) => (i === index ? settled : r));
     try {
@@ -332,12 +355,18 @@ async function recordReminder(
   throw new Error(`appointment ${appointmentId} kept changing while its reminder was recorded`);
 }
 
-/** A reminder that just became sent or failed is announced, in the same commit that records it. */
+/**
+ * A reminder that just became sent or failed is announced, in the same commit that records it. One
+ * whose every channel a cap refused was not delivered either: announced as failed, its deliveries
+ * saying why.
+ */
 function reminderEvent(found: Versioned<Appointment>, index: number, reminder: PlannedReminder, now: number) {
   const appointment = found.value;
-  if (reminder.status !== 'sent' && reminder.status !== 'failed') return [];
+  const capped = reminder.status === 'skipped' && reminder.deliveries.some((d) => d.reason !== undefined && d.reason !== 'phone-not-verified');
+  if (reminder.status !== 'sent' && reminder.status !== 'failed' && !capped) return [];
+  const outcome = reminder.status === 'sent' ? 'sent' : 'failed';
   const moment = reminderMoment(index);
-  const event = appointmentEvent(`appointment.reminder.${reminder.status}`, appointment, now, {
+  const event = appointmentEvent(`appointment.reminder.${outcome}`, appointment, now, {
     detail: moment,
     data: { reminderIndex: index, dueAt: new Date(reminder.dueAt).toISOString(), deliveries: reminder.deliveries },
   });

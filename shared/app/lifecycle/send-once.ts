@@ -2,6 +2,10 @@ import { notificationKeyText, type DeliveryResult, type NotificationKey } from '
 import { AcsError } from '../ports/acs';
 import type { Clock } from '../ports/clock';
 import type { NotificationStore } from '../ports/notification-store';
+import { MessageCapped } from './message-caps';
+
+/** How a message refused by a cap is recorded: final (never retried), told apart from a failure. */
+export const CAPPED_PREFIX = 'capped:';
 
 /**
  * Sends one notification at most once per key, as far as storage can tell: the attempt is recorded
@@ -16,12 +20,17 @@ export async function sendOnce(
   deps: { notifications: NotificationStore; clock: Clock },
   key: NotificationKey,
   send: (idempotencyKey: string) => Promise<void>,
-): Promise<Exclude<DeliveryResult, 'skipped'>> {
+): Promise<DeliveryResult> {
   const earlier = await deps.notifications.begin(key, deps.clock.now());
+  if (earlier?.state === 'failed' && earlier.failure?.startsWith(CAPPED_PREFIX)) return 'skipped';
   if (earlier?.state === 'sent' || earlier?.state === 'failed') return earlier.state;
   try {
     await send(notificationKeyText(key));
   } catch (error) {
+    if (error instanceof MessageCapped) {
+      await deps.notifications.finish(key, { state: 'failed', failure: `${CAPPED_PREFIX}${error.reason}` }, deps.clock.now());
+      return 'skipped';
+    }
     if (!(error instanceof AcsError) || error.transient) throw error;
     await deps.notifications.finish(key, { state: 'failed', failure: `${error.service}:${error.code}` }, deps.clock.now());
     return 'failed';

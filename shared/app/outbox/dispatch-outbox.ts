@@ -9,6 +9,8 @@ export interface OutboxDeps {
   clock: Clock;
   handlers: Partial<Record<OutboxKind, OutboxHandler>>;
   onError: (message: OutboxMessage, error: unknown) => void;
+  /** Partitions one sweep works on at once (default 8). */
+  sweepConcurrency?: number;
 }
 
 const FIRST_RETRY_MS = 15_000;
@@ -54,17 +56,39 @@ export async function dispatchPartition(deps: OutboxDeps, location: AppointmentL
   return { done, failed };
 }
 
-/** Visits every partition marked as having outbox rows; clears a mark once its partition is empty. */
+/**
+ * Visits every partition marked as having outbox rows, several at once (a slow partition holds one
+ * lane, not the sweep); clears a mark once its partition is empty. Rows of one partition stay in order.
+ */
 export async function sweepOutbox(deps: OutboxDeps): Promise<{ partitions: number; done: number; failed: number }> {
   const dirty = await deps.appointments.listDirtyPartitions();
   let done = 0;
   let failed = 0;
-  for (const partition of dirty) {
-    const result = await dispatchPartition(deps, partition);
-    done += result.done;
-    failed += result.failed;
-    // The mark is removed only if nobody marked the partition again since it was listed.
-    if (result.failed === 0) await deps.appointments.clearDirtyPartition(partition, partition.marker);
-  }
+  let storageError: { error: unknown } | undefined;
+  await forEachConcurrently(dirty, deps.sweepConcurrency ?? 8, async (partition) => {
+    try {
+      const result = await dispatchPartition(deps, partition);
+      done += result.done;
+      failed += result.failed;
+      // The mark is removed only if nobody marked the partition again since it was listed.
+      if (result.failed === 0) await deps.appointments.clearDirtyPartition(partition, partition.marker);
+    } catch (error) {
+      // Storage failed for this partition: its mark stays for the next sweep; the others go on.
+      storageError ??= { error };
+    }
+  });
+  if (storageError) throw storageError.error;
   return { partitions: dirty.length, done, failed };
+}
+
+/** Runs `work` for every item with at most `limit` running at a time. */
+async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

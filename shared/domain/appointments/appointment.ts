@@ -11,13 +11,24 @@ export interface Consumer {
   timeZone?: string;
   locale?: string;
   smsConsent: boolean;
+  /** The phone's owner proved it with a one-time code at booking; SMS goes only to such numbers. */
+  phoneVerified?: boolean;
+}
+
+/** Why a delivery was not attempted: no verified phone, or a sending cap (docs/security.md). */
+export type SkipReason = 'phone-not-verified' | 'recipient-daily-cap' | 'business-hourly-sms-cap';
+
+export interface Delivery {
+  channel: Channel;
+  status: 'pending' | 'sent' | 'failed' | 'skipped';
+  reason?: SkipReason;
 }
 
 export interface PlannedReminder {
   dueAt: number;
   channels: Channel[];
   status: ReminderStatus;
-  deliveries: Array<{ channel: Channel; status: 'pending' | 'sent' | 'failed' | 'skipped' }>;
+  deliveries: Delivery[];
 }
 
 export interface Appointment {
@@ -129,18 +140,25 @@ export function joinWindow(appointment: Pick<Appointment, 'start' | 'end'>, join
 }
 
 /**
- * The consumer's reminders for a service plan: SMS only with a phone and consent; a reminder left with
- * no channel (SMS-only without consent) is skipped from the start.
+ * The consumer's reminders for a service plan: SMS only with a verified phone and consent; a reminder
+ * left with no channel (SMS-only without consent) is skipped from the start. A phone given with consent
+ * but never verified keeps its SMS deliveries, marked skipped with the reason, so the consumer (and the
+ * business) can see why no SMS came.
  */
 export function planConsumerReminders(
   start: number,
   plan: ReadonlyArray<{ offsetMinutes: number; channels: readonly Channel[] }>,
-  consumer: Pick<Consumer, 'phone' | 'smsConsent'>,
+  consumer: Pick<Consumer, 'phone' | 'smsConsent' | 'phoneVerified'>,
   now: number,
 ): PlannedReminder[] {
-  const allowed: Channel[] = consumer.phone && consumer.smsConsent ? ['email', 'sms'] : ['email'];
+  const wantsSms = Boolean(consumer.phone && consumer.smsConsent);
+  const allowed: Channel[] = wantsSms && consumer.phoneVerified === true ? ['email', 'sms'] : ['email'];
   const reachable = plan.map((r) => ({ offsetMinutes: r.offsetMinutes, channels: r.channels.filter((c) => allowed.includes(c)) }));
-  return planReminders(start, reachable, now).map((r) => (r.channels.length === 0 ? { ...r, status: 'skipped' as const } : r));
+  return planReminders(start, reachable, now).map((r, i) => {
+    const planned = r.channels.length === 0 ? { ...r, status: 'skipped' as const } : r;
+    const unverified = wantsSms && !allowed.includes('sms') && plan[i]!.channels.includes('sms');
+    return unverified ? { ...planned, deliveries: [...planned.deliveries, { channel: 'sms' as const, status: 'skipped' as const, reason: 'phone-not-verified' as const }] } : planned;
+  });
 }
 
 /** Reminders still pending when the appointment ends early (cancelled, visit begun) will never be sent. */

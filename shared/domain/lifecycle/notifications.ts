@@ -1,4 +1,4 @@
-import type { Channel, PlannedReminder } from '../appointments/appointment';
+import type { Channel, PlannedReminder, SkipReason } from '../appointments/appointment';
 
 /** Who a notification goes to and how: the consumer by email or SMS, the provider by email. */
 export type NotificationChannel = Channel | 'provider-email';
@@ -30,8 +30,17 @@ export type DeliveryResult = 'sent' | 'failed' | 'skipped';
  * A reminder after its channels were tried: `sent` when every channel it kept was sent, `failed` when
  * any channel finally failed. A channel that could not be used (no valid phone any more) is skipped.
  */
-export function settleReminder(reminder: PlannedReminder, results: Partial<Record<Channel, DeliveryResult>>): PlannedReminder {
-  const deliveries = reminder.deliveries.map((delivery) => ({ channel: delivery.channel, status: results[delivery.channel] ?? delivery.status }));
+export function settleReminder(
+  reminder: PlannedReminder,
+  results: Partial<Record<Channel, DeliveryResult>>,
+  /** Why a channel was skipped (a cap), kept on its delivery. */
+  reasons: Partial<Record<Channel, SkipReason>> = {},
+): PlannedReminder {
+  const deliveries = reminder.deliveries.map((delivery) => {
+    const status = results[delivery.channel] ?? delivery.status;
+    const reason = status === 'skipped' ? (reasons[delivery.channel] ?? delivery.reason) : undefined;
+    return { channel: delivery.channel, status, ...(reason ? { reason } : {}) };
+  });
   const statuses = deliveries.map((d) => d.status);
   const status = statuses.includes('failed')
     ? 'failed'

@@ -44,11 +44,12 @@ export function planMoments(
   return moments.sort((a, b) => a.dueAt - b.dueAt || ORDER[a.kind] - ORDER[b.kind]);
 }
 
-/** The consumer's channels for notices (confirmation, reschedule, cancellation): SMS only with a valid phone and consent. */
-export function noticeChannels(consumer: Pick<Consumer, 'phone' | 'smsConsent'>): Channel[] {
+/** The consumer's channels for notices (confirmation, reschedule, cancellation): SMS only with a valid, verified phone and consent. */
+export function noticeChannels(consumer: Pick<Consumer, 'phone' | 'smsConsent' | 'phoneVerified'>): Channel[] {
   return canText(consumer) ? ['email', 'sms'] : ['email'];
 }
 
-export function canText(consumer: Pick<Consumer, 'phone' | 'smsConsent'>): boolean {
-  return consumer.smsConsent && consumer.phone !== undefined && isValidPhoneNumber(consumer.phone);
+/** Issue 12: an anonymous booking must not make the app text a number its owner never confirmed. */
+export function canText(consumer: Pick<Consumer, 'phone' | 'smsConsent' | 'phoneVerified'>): boolean {
+  return consumer.smsConsent && consumer.phoneVerified === true && consumer.phone !== undefined && isValidPhoneNumber(consumer.phone);
 }

@@ -19,6 +19,7 @@ import { ManualClock, memoryLogger } from '../durable/harness';
 import { hashManageToken } from '../../../shared/app/manage-token';
 import { authorizeAppointment } from '../../../shared/app/appointments/appointment-access';
 import { planMoments } from '../../../shared/domain/lifecycle/plan';
+import { appointmentMessages, verificationCodeIn } from '../../support/phone-verification';
 
 const standIn = new FunctionsCoreStandIn(() => undefined);
 jest.mock('@azure/functions-core', () => standIn.api, { virtual: true });
@@ -52,6 +53,8 @@ beforeAll(async () => {
     // The run's broker (global-setup): the join window's event is published from its activity.
     SERVICEBUS_CONNECTION_STRING: process.env.TEST_SERVICEBUS_CONNECTION_STRING,
     LOG_LEVEL: 'error',
+    // Every test here requests codes from the same (unknown) client address; the per-client cap is tested on its own below.
+    PHONE_CODES_PER_CLIENT_PER_HOUR: '1000',
   });
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded after the stand-in and the settings are in place */
   require('../../../functions/durable/appointment-lifecycle');
@@ -59,6 +62,7 @@ beforeAll(async () => {
   require('../../../functions/durable/appointment-activities');
   require('../../../functions/timers/outbox-sweep');
   require('../../../functions/http/appointments');
+  require('../../../functions/http/phone-verifications');
   services = (require('../../../shared/composition-root') as typeof import('../../../shared/composition-root')).getServices();
   /* eslint-enable @typescript-eslint/no-require-imports */
   backend = createDurableBackend({ invoker, connectionString: testStorageConnectionString(), tablePrefix, clock, log: memoryLogger() });
@@ -135,11 +139,19 @@ interface Booked {
   manageToken: string;
 }
 
+/** Books; a consumer who wants SMS first verifies the phone with the code sent to it (issue 12). */
 async function book(start: number, consumer: Record<string, unknown>): Promise<Booked> {
-  const response = await http('bookAppointment', 'POST', 'businesses/clinic/appointments', { businessId: 'clinic' }, { serviceId: 'consult', start: new Date(start).toISOString(), consumer });
+  const phoneVerification = consumer.smsConsent && typeof consumer.phone === 'string' ? await verifyPhone(consumer.phone) : undefined;
+  const response = await http('bookAppointment', 'POST', 'businesses/clinic/appointments', { businessId: 'clinic' }, { serviceId: 'consult', start: new Date(start).toISOString(), consumer: { ...consumer, ...(phoneVerification ? { phoneVerification } : {}) } });
   expect(response.status).toBe(201);
   await settle();
   return response.body as Booked;
+}
+
+async function verifyPhone(phone: string): Promise<{ id: string; code: string }> {
+  const response = await http('requestPhoneVerification', 'POST', 'businesses/clinic/phone-verifications', { businessId: 'clinic' }, { phone });
+  expect(response.status).toBe(202);
+  return { id: response.body.verificationId as string, code: verificationCodeIn(await allMessagesTo(phone)) };
 }
 
 interface SentMessage {
@@ -151,8 +163,13 @@ interface SentMessage {
   appointmentId: string;
 }
 
-async function messagesTo(to: string): Promise<SentMessage[]> {
+async function allMessagesTo(to: string): Promise<SentMessage[]> {
   return (await admin<{ messages: SentMessage[] }>(emulator.adminUrl, 'GET', `/admin/messages?to=${encodeURIComponent(to)}`)).body.messages;
+}
+
+/** Messages about appointments (verification codes left out). */
+async function messagesTo(to: string): Promise<SentMessage[]> {
+  return appointmentMessages(await allMessagesTo(to));
 }
 
 const summary = (messages: SentMessage[]) => messages.map((m) => `${m.channel}:${m.kind}`);
@@ -340,5 +357,113 @@ describe('appointment lifecycle', () => {
     expect((await stored(appointment.id)).reminders[0]).toMatchObject({ status: 'failed', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'failed' }] });
     expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:reminder']);
     expect((await backend.status(appointment.id))!.runtimeStatus).toBe('Running');
+  });
+});
+
+describe('phone verification and sending caps (issue 12)', () => {
+  const HOUR = 60 * MIN;
+  const problemPaths = (body: { errors?: Array<{ path: string }> }) => (body.errors ?? []).map((e) => e.path);
+
+  it('books a consumer with consent but no verified phone with email only; the SMS deliveries say why', async () => {
+    const email = uniqueEmail();
+    const phone = uniquePhone();
+    const start = weekdayAt(4, 9);
+    const response = await http('bookAppointment', 'POST', 'businesses/clinic/appointments', { businessId: 'clinic' }, { serviceId: 'consult', start: new Date(start).toISOString(), consumer: { name: 'Gil', email, phone, smsConsent: true } });
+    expect(response.status).toBe(201);
+    expect(response.body.appointment.consumer).toMatchObject({ smsConsent: true, phoneVerified: false });
+    await settle();
+    expect(summary(await messagesTo(email))).toEqual(['email:confirmation']);
+    expect(await allMessagesTo(phone)).toEqual([]);
+    await advanceTo(start - DAY);
+    const reminders = (await stored(response.body.appointment.id)).reminders;
+    expect(reminders[0]).toMatchObject({ status: 'sent', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'skipped', reason: 'phone-not-verified' }] });
+    expect(reminders[1]).toMatchObject({ status: 'skipped', deliveries: [{ channel: 'sms', status: 'skipped', reason: 'phone-not-verified' }] });
+    expect(await allMessagesTo(phone)).toEqual([]);
+  });
+
+  it('refuses a wrong, foreign or exhausted code with a 400 naming the field, and books nothing', async () => {
+    const email = uniqueEmail();
+    const phone = uniquePhone();
+    const start = weekdayAt(4, 10);
+    const { id, code } = await verifyPhone(phone);
+    const attempt = (consumer: Record<string, unknown>) =>
+      http('bookAppointment', 'POST', 'businesses/clinic/appointments', { businessId: 'clinic' }, { serviceId: 'consult', start: new Date(start).toISOString(), consumer: { name: 'Hal', email, smsConsent: true, ...consumer } });
+    const wrongCode = code === '000000' ? '000001' : '000000';
+    const foreign = await attempt({ phone: uniquePhone(), phoneVerification: { id, code } });
+    expect(foreign.status).toBe(400);
+    expect(problemPaths(foreign.body)).toEqual(['consumer.phoneVerification.code']);
+    for (let i = 0; i < 5; i += 1) {
+      const wrong = await attempt({ phone, phoneVerification: { id, code: wrongCode } });
+      expect(wrong.status).toBe(400);
+      expect(problemPaths(wrong.body)).toEqual(['consumer.phoneVerification.code']);
+    }
+    // Five wrong tries kill the verification: even the right code is refused now (no brute force).
+    expect((await attempt({ phone, phoneVerification: { id, code } })).status).toBe(400);
+    expect(await messagesTo(email)).toEqual([]); // nothing was booked, so nothing was confirmed
+    const fresh = await verifyPhone(phone);
+    clock.advance(11 * MIN); // codes live 10 minutes
+    expect((await attempt({ phone, phoneVerification: fresh })).status).toBe(400);
+  });
+
+  it('sends at most PHONE_CODES_PER_NUMBER_PER_DAY codes to one number (429 with Retry-After after that)', async () => {
+    const phone = uniquePhone();
+    const statuses: number[] = [];
+    let retryAfter: unknown;
+    for (let i = 0; i < 6; i += 1) {
+      const response = await http('requestPhoneVerification', 'POST', 'businesses/clinic/phone-verifications', { businessId: 'clinic' }, { phone });
+      statuses.push(response.status);
+      if (response.status === 429) retryAfter = response.body.retryAfterSeconds;
+    }
+    expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
+    expect(retryAfter).toEqual(expect.any(Number));
+    expect(await allMessagesTo(phone)).toHaveLength(5);
+  });
+
+  it('caps code requests per client address, whatever numbers they name', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the settings, like the functions above
+    const { requestPhoneVerification } = require('../../../shared/app/phone-verification') as typeof import('../../../shared/app/phone-verification');
+    const deps = { ...services.phoneVerification, caps: { perNumberPerDay: 100, perClientPerHour: 2 } };
+    const ask = () => requestPhoneVerification(deps, { businessId: 'clinic', phone: uniquePhone(), clientAddress: `203.0.113.${process.pid % 250}` });
+    await ask();
+    await ask();
+    await expect(ask()).rejects.toMatchObject({ code: 'rate-limited' });
+  });
+
+  it('skips a reminder channel over a recipient or business cap, recording the reason; a fully capped reminder is not sent', async () => {
+    const { quotas } = services.phoneVerification;
+    const fill = async (counter: string, limit: number, windowMs: number, at: number) => {
+      while (await quotas.take(counter, limit, windowMs, at));
+    };
+    // One appointment whose phone is at its daily cap when the reminder is due.
+    const a = { email: uniqueEmail(), phone: uniquePhone() };
+    const startA = weekdayAt(4, 11);
+    const bookedA = await book(startA, { name: 'Ida', ...a, smsConsent: true });
+    await fill(`sms-recipient|${a.phone}`, 10, DAY, startA - DAY);
+    await advanceTo(startA - DAY);
+    expect((await stored(bookedA.appointment.id)).reminders[0]).toMatchObject({
+      status: 'sent',
+      deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'skipped', reason: 'recipient-daily-cap' }],
+    });
+    expect(summary(await messagesTo(a.phone))).toEqual(['sms:confirmation']);
+
+    // Another whose email address is at its cap and whose business used its hourly SMS.
+    const b = { email: uniqueEmail(), phone: uniquePhone() };
+    const startB = weekdayAt(4, 14);
+    const bookedB = await book(startB, { name: 'Jo', ...b, smsConsent: true });
+    await fill(`email-recipient|${b.email.toLowerCase()}`, 20, DAY, startB - DAY);
+    await fill('sms-business|clinic', 200, HOUR, startB - DAY);
+    await advanceTo(startB - DAY);
+    expect((await stored(bookedB.appointment.id)).reminders[0]).toMatchObject({
+      status: 'skipped',
+      deliveries: [{ channel: 'email', status: 'skipped', reason: 'recipient-daily-cap' }, { channel: 'sms', status: 'skipped', reason: 'business-hourly-sms-cap' }],
+    });
+    expect(summary(await messagesTo(b.email))).toEqual(['email:confirmation']);
+    expect(summary(await messagesTo(b.phone))).toEqual(['sms:confirmation']);
+    // Announced like a failed reminder, the deliveries saying why (read from the run's broker).
+    const accepted = await fetch(`${process.env.TEST_SERVICEBUS_ADMIN_URL}/admin/topics/appointment-events/messages`);
+    const events = ((await accepted.json()) as { messages: Array<{ body: string }> }).messages.map((m) => JSON.parse(m.body) as { type: string; subject: string; data: { deliveries?: unknown } });
+    expect(events.filter((e) => e.subject === `appointments/${bookedB.appointment.id}` && e.type === 'appointment.reminder.failed')).toEqual([
+      expect.objectContaining({ data: expect.objectContaining({ deliveries: [{ channel: 'email', status: 'skipped', reason: 'recipient-daily-cap' }, { channel: 'sms', status: 'skipped', reason: 'business-hourly-sms-cap' }] }) }),
+    ]);
   });
 });

@@ -10,7 +10,7 @@ const plan = [
   { offsetMinutes: 1440, channels: ['email', 'sms'] as const },
   { offsetMinutes: 60, channels: ['sms'] as const },
 ];
-const texting = { phone: '+4930123456', smsConsent: true };
+const texting = { phone: '+4930123456', smsConsent: true, phoneVerified: true };
 
 describe('lifecycle plan', () => {
   it('lists the pending reminders, the join window and the end in time order', () => {
@@ -32,6 +32,17 @@ describe('lifecycle plan', () => {
     expect(planMoments({ start, end, reminders }, 0, now).map((m) => m.kind)).toEqual(['join-window', 'end']);
   });
 
+  it('plans an unverified phone email only, its SMS deliveries skipped with the reason', () => {
+    const now = start - 2 * DAY;
+    const reminders = planConsumerReminders(start, plan, { phone: '+4930123456', smsConsent: true }, now);
+    expect(reminders).toEqual([
+      { dueAt: start - DAY, channels: ['email'], status: 'pending', deliveries: [{ channel: 'email', status: 'pending' }, { channel: 'sms', status: 'skipped', reason: 'phone-not-verified' }] },
+      { dueAt: start - 60 * MIN, channels: [], status: 'skipped', deliveries: [{ channel: 'sms', status: 'skipped', reason: 'phone-not-verified' }] },
+    ]);
+    // The email still settles the first reminder as sent; the SMS keeps its reason.
+    expect(settleReminder(reminders[0]!, { email: 'sent' })).toMatchObject({ status: 'sent', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'skipped', reason: 'phone-not-verified' }] });
+  });
+
   it('plans a room 30 days ahead only when that lies in the future', () => {
     const farNow = start - 200 * DAY;
     expect(planMoments({ start, end, reminders: [] }, 10, farNow)[0]).toEqual({ kind: 'room', dueAt: start - ROOM_LEAD_MS });
@@ -44,8 +55,11 @@ describe('lifecycle plan', () => {
     expect(kinds).toEqual(['reminder', 'join-window', 'end']);
   });
 
-  it('texts only a valid phone with consent', () => {
+  it('texts only a valid, verified phone with consent', () => {
     expect(noticeChannels(texting)).toEqual(['email', 'sms']);
+    // Issue 12: consent alone is not enough; the number's owner must have confirmed it with a code.
+    expect(noticeChannels({ phone: '+4930123456', smsConsent: true })).toEqual(['email']);
+    expect(noticeChannels({ phone: '+4930123456', smsConsent: true, phoneVerified: false })).toEqual(['email']);
     expect(noticeChannels({ phone: '+4930123456', smsConsent: false })).toEqual(['email']);
     expect(noticeChannels({ smsConsent: true })).toEqual(['email']);
     expect(canText({ phone: '+1555', smsConsent: true })).toBe(false);

@@ -31,6 +31,13 @@ const ConsumerInput = z.object({
     .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as en or de-DE')
     .optional(),
   smsConsent: z.boolean().default(false),
+  phoneVerification: z
+    .object({
+      id: z.string().regex(/^[a-f0-9]{32}$/, 'must be a verificationId from POST /businesses/{businessId}/phone-verifications'),
+      code: z.string().regex(/^\d{6}$/, 'must be the 6-digit code sent by SMS'),
+    })
+    .optional()
+    .openapi({ description: 'The code sent to `phone`: without it the booking gets email only (SMS goes only to verified numbers).' }),
 });
 
 export const BookingBody = registry.register(
@@ -55,7 +62,13 @@ const Reminder = z.object({
   dueAt: instant,
   channels: z.array(z.enum(['email', 'sms'])),
   status: z.enum(['pending', 'sent', 'failed', 'skipped']),
-  deliveries: z.array(z.object({ channel: z.enum(['email', 'sms']), status: z.enum(['pending', 'sent', 'failed', 'skipped']) })),
+  deliveries: z.array(
+    z.object({
+      channel: z.enum(['email', 'sms']),
+      status: z.enum(['pending', 'sent', 'failed', 'skipped']),
+      reason: z.enum(['phone-not-verified', 'recipient-daily-cap', 'business-hourly-sms-cap']).optional().openapi({ description: 'Why a delivery was skipped.' }),
+    }),
+  ),
 });
 
 export const AppointmentSchema = registry.register(
@@ -75,6 +88,7 @@ export const AppointmentSchema = registry.register(
       timeZone: z.string().optional(),
       locale: z.string().optional(),
       smsConsent: z.boolean(),
+      phoneVerified: z.boolean().optional().openapi({ description: 'The phone was verified with a code at booking; SMS is sent only then.' }),
     }),
     notes: z.string().optional(),
     cancelReason: z.string().optional(),

@@ -12,7 +12,7 @@ registry.registerPath({
   method: 'get',
   path: '/health',
   tags: ['System'],
-  summary: 'Liveness and dependency checks',
+  summary: 'Liveness and dependency checks (the result is reused for HEALTH_CACHE_SECONDS; rate-limited like every endpoint)',
   responses: {
     200: { description: 'Every dependency answers', ...jsonContent(HealthSchema) },
     503: { description: 'A dependency is down (plain JSON, not a problem)', ...jsonContent(HealthSchema) },

@@ -44,6 +44,7 @@ const problemDescriptions: Record<number, string> = {
   409: 'conflict',
   413: 'payload-too-large',
   415: 'unsupported-media-type',
+  429: 'rate-limited: over a request cap; Retry-After says when to try again',
   503: 'unavailable',
 };
 

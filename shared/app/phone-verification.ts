@@ -1,0 +1,100 @@
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import type { Consumer } from '../domain/appointments/appointment';
+import { AppError } from './errors';
+import type { SmsPort } from './ports/acs';
+import { AcsError } from './ports/acs';
+import type { BusinessRepository } from './ports/business-repository';
+import type { Clock } from './ports/clock';
+import type { PhoneVerificationStore } from './ports/phone-verification-store';
+import type { QuotaStore } from './ports/quota-store';
+import { WriteConflictError } from './ports/versioned';
+
+/** API.md "Phone verification": codes live 10 minutes and survive 5 wrong tries. */
+export const CODE_TTL_MS = 10 * 60_000;
+export const MAX_WRONG_CODES = 5;
+const HOUR = 60 * 60_000;
+const DAY = 24 * HOUR;
+
+export interface PhoneVerificationDeps {
+  businesses: BusinessRepository;
+  verifications: PhoneVerificationStore;
+  quotas: QuotaStore;
+  sms: SmsPort;
+  clock: Clock;
+  caps: { perNumberPerDay: number; perClientPerHour: number };
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const codeHashOf = (id: string, code: string) => sha256(`${id}:${code}`);
+
+/**
+ * Sends a 6-digit code to `phone` (E.164) for bookings at this business. Capped per number per day and
+ * per client address per hour (stored counters, so every instance sees the same counts): over a cap
+ * it is a 429 and no SMS is sent.
+ */
+export async function requestPhoneVerification(
+  deps: PhoneVerificationDeps,
+  input: { businessId: string; phone: string; clientAddress: string },
+): Promise<{ verificationId: string; expiresAt: number }> {
+  const business = await deps.businesses.getBusiness(input.businessId);
+  if (!business) throw new AppError('not-found', 'There is no such business.');
+  const now = deps.clock.now();
+  // Client first: a client cycling through numbers is stopped without using up those numbers' quota.
+  if (!(await deps.quotas.take(`code-client|${input.clientAddress}`, deps.caps.perClientPerHour, HOUR, now))) {
+    throw new AppError('rate-limited', 'Too many verification codes requested from this address; try again later.', { retryAfterSeconds: secondsLeft(now, HOUR) });
+  }
+  if (!(await deps.quotas.take(`code-phone|${input.phone}`, deps.caps.perNumberPerDay, DAY, now))) {
+    throw new AppError('rate-limited', 'Too many verification codes were sent to this number today; try again tomorrow.', { retryAfterSeconds: secondsLeft(now, DAY) });
+  }
+  const id = randomBytes(16).toString('hex');
+  const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+  const expiresAt = now + CODE_TTL_MS;
+  await deps.verifications.create({ id, businessId: input.businessId, phoneHash: sha256(input.phone), codeHash: codeHashOf(id, code), createdAt: now, expiresAt, failedAttempts: 0 });
+  const message = `${code} is your ${business.value.name} verification code. It expires in 10 minutes. If you did not ask for it, ignore this message.`;
+  let accepted: boolean;
+  try {
+    const [result] = await deps.sms.send({ to: [input.phone], message });
+    accepted = result?.successful === true;
+  } catch (error) {
+    if (error instanceof AcsError && error.transient) throw new AppError('unavailable', 'The code could not be sent right now; retry.', { retryAfterSeconds: 5 });
+    accepted = false;
+  }
+  if (!accepted) throw AppError.validation([{ path: 'phone', message: 'cannot receive SMS' }]);
+  return { verificationId: id, expiresAt };
+}
+
+/**
+ * The consumer as it is booked: `phoneVerified` when the booking carries a matching, live code for its
+ * phone. A wrong, expired or foreign code is a 400 naming the field (wrong tries are counted).
+ */
+export async function verifiedConsumer(
+  deps: Pick<PhoneVerificationDeps, 'verifications' | 'clock'>,
+  businessId: string,
+  consumer: Omit<Consumer, 'phoneVerified'> & { phoneVerification?: { id: string; code: string } },
+): Promise<Consumer> {
+  const { phoneVerification, ...rest } = consumer;
+  if (!phoneVerification) return { ...rest, phoneVerified: false };
+  if (!rest.phone) throw AppError.validation([{ path: 'consumer.phone', message: 'is required with phoneVerification' }]);
+  const wrong = () => AppError.validation([{ path: 'consumer.phoneVerification.code', message: 'is wrong or expired; request a new code' }]);
+  for (let attempt = 1; attempt <= 5; attempt += 1) {
+    const found = await deps.verifications.find(businessId, phoneVerification.id);
+    const now = deps.clock.now();
+    if (!found || found.value.phoneHash !== sha256(rest.phone) || found.value.expiresAt <= now || found.value.failedAttempts >= MAX_WRONG_CODES) throw wrong();
+    if (sameHash(found.value.codeHash, codeHashOf(found.value.id, phoneVerification.code))) return { ...rest, phoneVerified: true };
+    try {
+      await deps.verifications.update({ value: { ...found.value, failedAttempts: found.value.failedAttempts + 1 }, etag: found.etag });
+      throw wrong();
+    } catch (error) {
+      if (!(error instanceof WriteConflictError)) throw error;
+    }
+  }
+  throw wrong();
+}
+
+function sameHash(a: string, b: string): boolean {
+  return a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+}
+
+function secondsLeft(now: number, windowMs: number): number {
+  return Math.max(1, Math.ceil((windowMs - (now % windowMs)) / 1000));
+}
