@@ -8,6 +8,7 @@ import { TableIdempotencyStore } from '../../../shared/adapters/tables/idempoten
 import { TableProviderCalendarRepository } from '../../../shared/adapters/tables/provider-calendar-repository';
 import { TableClients } from '../../../shared/adapters/tables/table-clients';
 import { authorizeAppointment } from '../../../shared/app/appointments/appointment-access';
+import { IDEMPOTENCY_LEASE_MS, IDEMPOTENCY_TTL_MS } from '../../../shared/app/idempotency';
 import { bookAppointment, type BookingDeps, type BookingRequest } from '../../../shared/app/appointments/book-appointment';
 import { cancelAppointment, rescheduleAppointment } from '../../../shared/app/appointments/change-appointment';
 import type { ServiceRecord } from '../../../shared/app/ports/business-repository';
@@ -127,6 +128,49 @@ describe('booking on Table Storage', () => {
     await expect(book(start + 60 * MIN, {}, 'retry-key-1')).rejects.toMatchObject({ code: 'idempotency-conflict' });
     const onDay = await appointments.listByProvider('clinic', results[0]!.appointment.providerId, start - MIN, start + MIN);
     expect(onDay).toHaveLength(1);
+  });
+
+  it('a key reused after its replay period books anew: it never hands over or re-tokens the first appointment', async () => {
+    const start = MONDAY_9;
+    const first = await book(start, { providerId: 'amy' }, 'order-1001');
+    const saved = now;
+    try {
+      now += IDEMPOTENCY_TTL_MS + MIN;
+      const stranger = { name: 'Mallory', email: 'mallory@example.com', phone: '+4930999999', smsConsent: false };
+      // Same key, the same slot: the slot is taken, so 409, and nothing of the first booking comes back.
+      await expect(book(start, { providerId: 'amy', consumer: stranger }, 'order-1001')).rejects.toMatchObject({ code: 'slot-unavailable' });
+      // Same key, another time: a new appointment of its own.
+      const second = await book(start + 60 * MIN, { providerId: 'amy', consumer: stranger }, 'order-1001');
+      expect(second.appointment.id).not.toBe(first.appointment.id);
+      expect(second.appointment.consumer.name).toBe('Mallory');
+      // Even the identical request books anew once the period is over (the slot is taken: 409).
+      now += IDEMPOTENCY_TTL_MS + MIN;
+      await expect(book(start, { providerId: 'amy' }, 'order-1001')).rejects.toMatchObject({ code: 'slot-unavailable' });
+    } finally {
+      now = saved;
+    }
+    // The first consumer's token still works and the appointment is unchanged.
+    const mine = await authorizeAppointment(deps, first.appointment.id, { caller: { kind: 'anonymous' }, manageToken: first.manageToken });
+    expect(mine.appointment.value).toMatchObject({ consumer, version: 1 });
+  });
+
+  it('a retry of a booking whose process died after the commit finds its appointment (no second booking)', async () => {
+    const start = MONDAY_9 + 17 * 24 * 60 * MIN;
+    const store = new TableIdempotencyStore(tables);
+    // The first attempt commits, then dies before it records its answer.
+    const dying = { ...deps, idempotency: Object.assign(Object.create(store) as TableIdempotencyStore, { complete: () => Promise.reject(new Error('process died')) }) };
+    await expect(bookAppointment(dying, 'clinic', request(start, { providerId: 'bob' }), present, 'crash-key')).rejects.toThrow('process died');
+    const saved = now;
+    try {
+      now += IDEMPOTENCY_LEASE_MS + 1;
+      const retry = (await bookAppointment(deps, 'clinic', request(start, { providerId: 'bob' }), present, 'crash-key')).body as Booked;
+      const onDay = await appointments.listByProvider('clinic', 'bob', start - MIN, start + MIN);
+      expect(onDay.map((a) => a.id)).toEqual([retry.appointment.id]);
+      const replay = (await bookAppointment(deps, 'clinic', request(start, { providerId: 'bob' }), present, 'crash-key')).body as Booked;
+      expect(replay.manageToken).toBe(retry.manageToken);
+    } finally {
+      now = saved;
+    }
   });
 
   it('plans reminders on the consumer channels and writes a room outbox row in the same step', async () => {
