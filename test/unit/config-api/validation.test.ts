@@ -6,6 +6,8 @@ import { ScheduleBody } from '../../../shared/adapters/http/schemas/schedules';
 import { OverrideBody, OverrideListQuery, OverrideParams } from '../../../shared/adapters/http/schemas/overrides';
 import { ServiceBody, serviceInput } from '../../../shared/adapters/http/schemas/services';
 import { SlotQuerySchema } from '../../../shared/adapters/http/schemas/slots';
+import { BookingBody, RescheduleBody } from '../../../shared/adapters/http/schemas/appointments';
+import { AppointmentListQuery } from '../../../shared/adapters/http/schemas/workspace';
 import type { ZodType } from 'zod';
 
 /** The `errors` of the 400 the schema produces, or [] when the value is valid. */
@@ -39,6 +41,29 @@ describe('path ids', () => {
     expect(paths(OverrideParams, { ...ids, date: '2025-13-01' })).toEqual(['date']);
     expect(paths(OverrideParams, { ...ids, date: '2025-3-01' })).toEqual(['date']);
     expect(paths(OverrideParams, { ...ids, date: '2024-02-29' })).toEqual([]);
+  });
+});
+
+describe('instants and dates outside the supported range (1970-2999)', () => {
+  const ids = { businessId: 'b', providerId: 'p' };
+  const booking = { serviceId: 's', consumer: { name: 'Jane', email: 'jane@example.com' } };
+  it.each(['0050-03-01T09:00:00Z', '0099-12-31T23:00:00+01:00', '1969-12-31T23:59:59Z', '3000-01-01T00:00:00Z', '0000-01-01T00:00:00Z'])('rejects the instant %s naming the field', (value) => {
+    expect(paths(SlotQuerySchema, { from: value, to: '2027-03-01' })).toEqual(['from']);
+    expect(paths(OverrideListQuery, { from: '2027-03-01', to: value })).toEqual(['to']);
+    expect(paths(AppointmentListQuery, { from: value, to: '2027-03-01' })).toEqual(['from']);
+    expect(paths(BookingBody, { ...booking, start: value })).toEqual(['start']);
+    expect(paths(RescheduleBody, { start: value })).toEqual(['start']);
+  });
+
+  it.each(['0050-03-01', '0001-01-01', '1969-12-31', '3000-01-01'])('rejects the date %s naming the field', (value) => {
+    expect(paths(SlotQuerySchema, { from: value, to: '2027-03-01' })).toEqual(['from']);
+    expect(paths(OverrideListQuery, { from: '2027-03-01', to: value })).toEqual(['to']);
+    expect(paths(OverrideParams, { ...ids, date: value })).toEqual(['date']);
+  });
+
+  it('accepts the range\'s ends', () => {
+    expect(paths(SlotQuerySchema, { from: '1970-01-01', to: '2999-12-31T23:59:59Z' })).toEqual([]);
+    expect(paths(OverrideParams, { ...ids, date: '2999-12-31' })).toEqual([]);
   });
 });
 

@@ -1,23 +1,8 @@
-import { DateTime } from 'luxon';
 import type { Appointment } from '../../../domain/appointments/appointment';
-import { displayText, email, formatInstant, instant, phone, resourceId, timeZone } from './common';
+import { displayText, email, formatInstant, instant, instantInput, phone, resourceId, timeZone } from './common';
+
 import { BusinessParams } from './businesses';
 import { jsonBody, jsonContent, problems, registry, z } from './registry';
-
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
-
-/** An instant with an explicit offset or Z (API.md), as epoch ms. */
-export const instantInput = z
-  .string()
-  .transform((value, ctx) => {
-    const parsed = INSTANT.test(value) ? DateTime.fromISO(value, { setZone: true }) : undefined;
-    if (!parsed?.isValid) {
-      ctx.addIssue({ code: 'custom', message: 'must be an instant with offset, e.g. 2025-03-14T09:00:00Z' });
-      return z.NEVER;
-    }
-    return parsed.toMillis();
-  })
-  .openapi({ type: 'string', format: 'date-time', example: '2025-03-14T09:00:00+01:00' });
 
 export const AppointmentParams = z.object({ appointmentId: resourceId });
 

@@ -22,10 +22,46 @@ export function isRealDate(value: string): boolean {
   }
 }
 
+/** API.md: the API takes instants and dates from 1970 through 2999 (UTC); outside is a 400 naming the field. */
+export const SUPPORTED_DATES = { first: '1970-01-01', last: '2999-12-31' } as const;
+const SUPPORTED_INSTANTS = { from: Date.UTC(1970, 0, 1), until: Date.UTC(3000, 0, 1) };
+const OUT_OF_RANGE = `must lie between ${SUPPORTED_DATES.first} and ${SUPPORTED_DATES.last}`;
+
+/** Four-digit years compare as strings. */
+const isSupportedDate = (value: string) => value >= SUPPORTED_DATES.first && value <= SUPPORTED_DATES.last;
+const isSupportedInstant = (instant: number) => instant >= SUPPORTED_INSTANTS.from && instant < SUPPORTED_INSTANTS.until;
+
 export const localDate = z
   .string()
   .refine(isRealDate, 'must be a real date YYYY-MM-DD')
-  .openapi({ format: 'date', example: '2025-03-14' });
+  .refine(isSupportedDate, OUT_OF_RANGE)
+  .openapi({ format: 'date', example: '2025-03-14', description: 'A calendar date from 1970-01-01 to 2999-12-31.' });
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** Epoch ms of an ISO instant with an explicit offset or Z, or undefined. */
+function parseInstant(value: string): number | undefined {
+  if (!INSTANT.test(value)) return undefined;
+  const parsed = DateTime.fromISO(value, { setZone: true });
+  return parsed.isValid ? parsed.toMillis() : undefined;
+}
+
+/** An instant with an explicit offset or Z (API.md), within the supported range, as epoch ms. */
+export const instantInput = z
+  .string()
+  .transform((value, ctx) => {
+    const parsed = parseInstant(value);
+    if (parsed === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be an instant with offset, e.g. 2025-03-14T09:00:00Z' });
+      return z.NEVER;
+    }
+    if (!isSupportedInstant(parsed)) {
+      ctx.addIssue({ code: 'custom', message: OUT_OF_RANGE });
+      return z.NEVER;
+    }
+    return parsed;
+  })
+  .openapi({ type: 'string', format: 'date-time', example: '2025-03-14T09:00:00+01:00', description: 'An instant with offset or Z, from 1970 through 2999 (UTC).' });
 
 export function isIanaZone(value: string): boolean {
   // Intl would also take offsets such as "+01:00"; IANA names start with a letter.
@@ -93,19 +129,20 @@ export const dayIntervals = z
   })
   .transform((intervals): WallInterval[] => [...intervals].sort((a, b) => wallMinutes(a.start) - wallMinutes(b.start)));
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
-
-/** API.md "Windows": an instant with offset, or a date read as local midnight. */
+/** API.md "Windows": an instant with offset, or a date read as local midnight (both within the supported range). */
 export const windowBound = z
   .string()
   .transform((value, ctx): WindowBound => {
-    if (isRealDate(value)) return { date: value };
-    if (INSTANT.test(value)) {
-      const parsed = DateTime.fromISO(value, { setZone: true });
-      if (parsed.isValid) return { instant: parsed.toMillis() };
+    const instant = isRealDate(value) ? undefined : parseInstant(value);
+    if (instant === undefined && !isRealDate(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an instant with offset (2025-03-14T09:00:00Z) or a date (2025-03-14)' });
+      return z.NEVER;
     }
-    ctx.addIssue({ code: 'custom', message: 'must be an instant with offset (2025-03-14T09:00:00Z) or a date (2025-03-14)' });
-    return z.NEVER;
+    if (instant === undefined ? !isSupportedDate(value) : !isSupportedInstant(instant)) {
+      ctx.addIssue({ code: 'custom', message: OUT_OF_RANGE });
+      return z.NEVER;
+    }
+    return instant === undefined ? { date: value } : { instant };
   })
   .openapi({ type: 'string', example: '2025-03-14T00:00:00+01:00' });
 
