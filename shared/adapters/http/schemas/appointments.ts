@@ -1,5 +1,5 @@
 import type { Appointment } from '../../../domain/appointments/appointment';
-import { displayText, email, formatInstant, instant, instantInput, phone, resourceId, timeZone } from './common';
+import { displayText, email, formatInstant, instant, instantInput, multilineText, phone, plainText, resourceId, timeZone } from './common';
 
 import { BusinessParams } from './businesses';
 import { jsonBody, jsonContent, problems, registry, z } from './registry';
@@ -25,11 +25,11 @@ export const BookingBody = registry.register(
     start: instantInput,
     providerId: resourceId.optional(),
     consumer: ConsumerInput,
-    notes: z.string().max(2000, 'must be at most 2000 characters').optional(),
+    notes: multilineText(2000).optional(),
   }),
 );
 
-export const CancelBody = z.object({ reason: z.string().max(500, 'must be at most 500 characters').optional() }).openapi('CancelRequest');
+export const CancelBody = z.object({ reason: plainText(500).optional() }).openapi('CancelRequest');
 
 export const RescheduleBody = registry.register(
   'RescheduleRequest',

@@ -73,7 +73,38 @@ export const timeZone = z
   .refine(isIanaZone, 'must be an IANA time zone such as Europe/Berlin')
   .openapi({ example: 'Europe/Berlin' });
 
-export const displayText = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+/**
+ * C0 controls, DEL, C1 controls, and the bidi embeddings, overrides and isolates (U+202A-202E,
+ * U+2066-2069): they break calendar files, headers and logs, or make text read other than it is.
+ * The marks (LRM, RLM) stay: right-to-left names need them.
+ */
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+/** The same, except tab and line feed (multi-line free text). */
+const UNSAFE_MULTILINE_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** Free text on one line (names, reasons). */
+export const plainText = (max: number) =>
+  z
+    .string()
+    .refine((value) => !UNSAFE_TEXT.test(value), 'must not contain control characters or bidi overrides')
+    .max(max, `must be at most ${max} characters`)
+    .openapi({ description: 'One line: no control characters (C0, DEL, C1) and no bidi embeddings, overrides or isolates.' });
+
+/** Free text that may span lines (notes): tab and line feed allowed, nothing else of the above. */
+export const multilineText = (max: number) =>
+  z
+    .string()
+    .refine((value) => !UNSAFE_MULTILINE_TEXT.test(value), 'must not contain control characters (except tab and line feed) or bidi overrides')
+    .max(max, `must be at most ${max} characters`)
+    .openapi({ description: 'Tab and line feed allowed; no other control characters (C0, DEL, C1) and no bidi embeddings, overrides or isolates.' });
+
+export const displayText = z
+  .string()
+  .refine((value) => !UNSAFE_TEXT.test(value), 'must not contain control characters or bidi overrides')
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .openapi({ description: 'One line, 1-200 characters: no control characters (C0, DEL, C1) and no bidi embeddings, overrides or isolates.' });
 
 export const email = z.email('must be an email address').max(254);
 
