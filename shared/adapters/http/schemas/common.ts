@@ -78,8 +78,10 @@ export const timeZone = z
  * U+2066-2069): they break calendar files, headers and logs, or make text read other than it is.
  * The marks (LRM, RLM) stay: right-to-left names need them.
  */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 /** The same, except tab and line feed (multi-line free text). */
+// eslint-disable-next-line no-control-regex -- as above
 const UNSAFE_MULTILINE_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 /** Free text on one line (names, reasons). */
