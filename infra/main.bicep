@@ -29,6 +29,9 @@ param corsAllowedOrigins string = ''
 @description('SMS sender (E.164 toll-free or short code bought in the ACS resource). Empty = SMS disabled.')
 param smsFromNumber string = ''
 
+@description('Largest request body in bytes: the app answers 413 above it and the Functions host stops reading there.')
+param maxBodyBytes int = 65536
+
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 
@@ -85,7 +88,9 @@ module functionApp 'modules/functionapp.bicep' = {
       TABLE_NAME_PREFIX: ''
       PUBLIC_BASE_URL: 'https://func-${token}.azurewebsites.net/api'
       CORS_ALLOWED_ORIGINS: corsAllowedOrigins
-      MAX_BODY_BYTES: '65536'
+      MAX_BODY_BYTES: string(maxBodyBytes)
+      // The host stops reading a body at the same limit (it would read up to 100 MB before the app sees it).
+      FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: string(maxBodyBytes)
       RATE_LIMIT_PER_SECOND: '50'
       RATE_LIMIT_BURST: '100'
       LOG_LEVEL: 'info'

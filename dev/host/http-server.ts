@@ -12,7 +12,7 @@ export const DEV_ROUTE_PREFIX = 'api';
 export interface HttpDispatcherOptions {
   invoker: FunctionInvoker;
   routePrefix: string;
-  /** Cap on a request body the host buffers; the app's own limit (64 KiB) is far lower. */
+  /** Cap on a request body the host reads (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT in Azure); it stops reading there. */
   maxRequestBytes: number;
   log: Logger;
 }
@@ -44,8 +44,10 @@ export class HttpDispatcher {
       await this.dispatch(request, response);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        sendProblem(response, 'payload-too-large', `The body may be at most ${this.options.maxRequestBytes} bytes.`);
-        request.resume();
+        // Stop reading at the limit: answer, then close the connection instead of draining the rest.
+        sendProblem(response, 'payload-too-large', `The body may be at most ${this.options.maxRequestBytes} bytes.`, { Connection: 'close' });
+        request.pause();
+        response.once('finish', () => request.socket.destroySoon());
         return;
       }
       if (error instanceof AppError) {
@@ -141,7 +143,7 @@ function queryMap(search: URLSearchParams): Record<string, string> {
   return query;
 }
 
-/** Buffers the body up to `limit`; above it the rest is drained unbuffered so a 413 can still be answered. */
+/** Buffers the body up to `limit`; past it, stops (the caller answers 413 and closes the connection). */
 function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   if (Number(request.headers['content-length'] ?? 0) > limit) return Promise.reject(new BodyTooLarge());
   return new Promise((resolve, reject) => {
@@ -152,6 +154,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
       size += chunk.length;
       if (size > limit) {
         chunks.length = 0;
+        request.pause();
         reject(new BodyTooLarge());
       } else chunks.push(chunk);
     });

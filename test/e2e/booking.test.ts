@@ -180,6 +180,23 @@ describe('booking over HTTP', () => {
     expect(slots.body.slots).toEqual([{ start, end: expect.any(String), providerIds: ['amy', 'bob'] }]);
   });
 
+  it('stops reading a chunked body at the size limit and answers 413', async () => {
+    const chunk = new Uint8Array(64 * 1024).fill(32);
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (pulled >= 16 * 1024 * 1024) return controller.close();
+        pulled += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const init = { method: 'POST', headers: { 'Content-Type': 'application/json' }, body, duplex: 'half' };
+    const response = await fetch(`${stack.baseUrl}/businesses/clinic/appointments`, init as RequestInit);
+    expectProblem({ status: response.status, headers: response.headers, body: await response.json() }, 413, 'payload-too-large');
+    // The limit is 64 KiB: what the client got to send beyond it is socket buffering, not a 16 MiB read.
+    expect(pulled).toBeLessThan(4 * 1024 * 1024);
+  });
+
   it('serves calendar.ics with the same credentials as the appointment', async () => {
     const booking = (await book({ start: await localTime(stack, ZONE, 10, '10:00') })).body;
     const ics = await stack.call<string>('GET', `/appointments/${booking.appointment.id}/calendar.ics?token=${encodeURIComponent(booking.manageToken)}`);
