@@ -286,6 +286,59 @@ describe('reschedule to another provider', () => {
   });
 });
 
+describe('reschedule back and forth between providers', () => {
+  const eventsOf = async (providerId: string, appointmentId: string) =>
+    (await appointments.listOutbox('clinic', providerId))
+      .filter((m) => m.appointmentId === appointmentId && (m.kind === 'event.publish' || m.kind === 'lifecycle.event'))
+      .map((m) => `${m.kind}:${m.version}:${String((m.payload?.event as { type?: string } | undefined)?.type ?? m.payload?.event)}`);
+
+  it('moves back to a provider the appointment had before', async () => {
+    const start = MONDAY_9 + 18 * 24 * 60 * MIN;
+    const { appointment, manageToken } = await book(start, { providerId: 'amy' });
+    const credentials = { caller: { kind: 'anonymous' as const }, manageToken };
+    await rescheduleAppointment(deps, appointment.id, credentials, { start: start + 60 * MIN, providerId: 'bob' });
+    const back = await rescheduleAppointment(deps, appointment.id, credentials, { start: start + 120 * MIN, providerId: 'amy' });
+    expect(back).toMatchObject({ providerId: 'amy', start: start + 120 * MIN, version: 3 });
+    expect((await appointments.find(appointment.id))?.value).toMatchObject({ providerId: 'amy', version: 3 });
+    expect((await appointments.listByProvider('clinic', 'amy', start - MIN, start + 3 * 60 * MIN)).map((a) => a.id)).toEqual([appointment.id]);
+    expect(await appointments.listByProvider('clinic', 'bob', start - MIN, start + 3 * 60 * MIN)).toEqual([]);
+    // And once more to bob, whose retired copy is in the way just the same.
+    expect(await rescheduleAppointment(deps, appointment.id, credentials, { start, providerId: 'bob' })).toMatchObject({ providerId: 'bob', version: 4 });
+    // Each real move announced itself once: rescheduled events for versions 2, 3 and 4.
+    const announced = [...(await eventsOf('amy', appointment.id)), ...(await eventsOf('bob', appointment.id))].sort();
+    expect(announced.filter((e) => e.startsWith('event.publish') && e.endsWith('appointment.rescheduled'))).toEqual([
+      'event.publish:2:appointment.rescheduled',
+      'event.publish:3:appointment.rescheduled',
+      'event.publish:4:appointment.rescheduled',
+    ]);
+  });
+
+  it('a move undone because the old copy changed meanwhile announces nothing', async () => {
+    const start = MONDAY_9 + 21 * 24 * 60 * MIN;
+    const { appointment, manageToken } = await book(start, { providerId: 'amy' });
+    // Right after the new copy is written in bob's partition, someone changes the old copy in amy's.
+    const racing: BookingDeps = {
+      ...deps,
+      appointments: Object.assign(Object.create(appointments) as TableAppointmentStore, {
+        commit: async (commit: Parameters<TableAppointmentStore['commit']>[0]) => {
+          await appointments.commit(commit);
+          if (commit.providerId === 'bob' && commit.appointment.value.id === appointment.id && !commit.appointment.etag) {
+            const old = (await appointments.findAt({ businessId: 'clinic', providerId: 'amy' }, appointment.id))!;
+            await appointments.commit({ businessId: 'clinic', providerId: 'amy', days: [], appointment: { value: { ...old.value, version: 2, notes: 'changed' }, etag: old.etag }, outbox: [] });
+          }
+        },
+      }),
+    };
+    const credentials = { caller: { kind: 'anonymous' as const }, manageToken };
+    await expect(rescheduleAppointment(racing, appointment.id, credentials, { start: start + 60 * MIN, providerId: 'bob' })).rejects.toMatchObject({ code: 'conflict' });
+    expect((await appointments.find(appointment.id))?.value).toMatchObject({ providerId: 'amy', notes: 'changed' });
+    // Neither partition holds a rescheduled event or a lifecycle event for the move that did not happen.
+    expect([...(await eventsOf('amy', appointment.id)), ...(await eventsOf('bob', appointment.id))].filter((e) => !e.endsWith('appointment.booked'))).toEqual([]);
+    // bob's time is free again.
+    expect((await book(start + 60 * MIN, { providerId: 'bob' })).appointment.providerId).toBe('bob');
+  });
+});
+
 describe('outbox retries', () => {
   it('keeps a failing message with a growing delay and runs it again once due', async () => {
     const { dispatchPartition, outboxRetryDelay } = await import('../../../shared/app/outbox/dispatch-outbox');
