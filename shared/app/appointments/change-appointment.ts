@@ -225,9 +225,9 @@ export async function releaseMovedAppointment(
   return 'reverted';
 }
 
-/** What a completed move announces and does next (the rescheduled effects of its new version). */
+/** What a completed move announces and does next: the rescheduled effects of its new version, and the handover of room and chat. */
 function moveEffects(previous: Appointment, moved: Appointment, now: number): OutboxMessage[] {
-  return effectsOf({ kind: 'rescheduled', appointment: moved, previous }, now);
+  return [...effectsOf({ kind: 'rescheduled', appointment: moved, previous }, now), outboxMessage(moved, 'provider.handover', now, { fromProviderId: previous.providerId })];
 }
 
 async function retire(

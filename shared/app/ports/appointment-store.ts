@@ -29,7 +29,9 @@ export type OutboxKind =
   /** A CloudEvent for other systems (payload.event), published to the Service Bus topic. */
   | 'event.publish'
   /** Second half of a move to another provider: release the old provider's copy and time. */
-  | 'appointment.release';
+  | 'appointment.release'
+  /** After a move to another provider: the old provider leaves room and chat, the new one joins the chat. */
+  | 'provider.handover';
 
 /** A side effect recorded in the same transaction as the change that causes it (transactional outbox). */
 export interface OutboxMessage {
