@@ -44,10 +44,9 @@ export class HttpDispatcher {
       await this.dispatch(request, response);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        // Stop reading at the limit: answer, then close the connection instead of draining the rest.
+        // Stop reading at the limit: answer and close the connection instead of reading the rest.
+        lingerOnClose(request);
         sendProblem(response, 'payload-too-large', `The body may be at most ${this.options.maxRequestBytes} bytes.`, { Connection: 'close' });
-        request.pause();
-        response.once('finish', () => request.socket.destroySoon());
         return;
       }
       if (error instanceof AppError) {
@@ -114,6 +113,25 @@ export class HttpDispatcher {
     });
     response.end(payload);
   }
+}
+
+/** How long a connection closed after a 413 still discards what the client had in flight. */
+const LINGER_MS = 1_000;
+
+/**
+ * Node closes a `Connection: close` socket right after the answer, and closing with unread input makes
+ * the kernel send a reset, which can destroy the 413 before the client reads it. So the write side ends
+ * first and the socket is destroyed a moment later; meanwhile nothing more is read (the client's writes
+ * back up in the socket buffers while it reads the answer).
+ */
+function lingerOnClose(request: IncomingMessage): void {
+  const socket = request.socket;
+  socket.destroySoon = () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
+  request.pause();
+  socket.pause();
 }
 
 function stripPrefix(path: string, prefix: string): string | undefined {

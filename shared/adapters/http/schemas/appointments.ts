@@ -115,7 +115,7 @@ registry.registerComponent('securitySchemes', 'appointmentToken', { type: 'apiKe
 registry.registerComponent('securitySchemes', 'appointmentTokenQuery', { type: 'apiKey', in: 'query', name: 'token', description: 'The manageToken, for links in messages.' });
 
 const IdempotencyHeader = z.object({
-  'Idempotency-Key': z.string().optional().openapi({ description: '1-255 printable ASCII characters; a retry with the same key and body returns the first result for 24 hours.' }),
+  'Idempotency-Key': z.string().optional().openapi({ description: '1-255 printable ASCII characters; a retry with the same key and body returns the first result for 24 hours. After that (or after a failure with another body) the key books anew: it never leads to an earlier booking.' }),
 });
 const IfMatchHeader = z.object({ 'If-Match': z.string().optional().openapi({ description: 'Quoted appointment version; 412 when it changed.' }) });
 

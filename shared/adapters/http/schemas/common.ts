@@ -34,7 +34,7 @@ const isSupportedInstant = (instant: number) => instant >= SUPPORTED_INSTANTS.fr
 export const localDate = z
   .string()
   .refine(isRealDate, 'must be a real date YYYY-MM-DD')
-  .refine(isSupportedDate, OUT_OF_RANGE)
+  .refine((value) => !isRealDate(value) || isSupportedDate(value), OUT_OF_RANGE)
   .openapi({ format: 'date', example: '2025-03-14', description: 'A calendar date from 1970-01-01 to 2999-12-31.' });
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
