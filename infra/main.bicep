@@ -87,6 +87,9 @@ param emailCustomDomainVerified string = 'false'
 @description('Address that receives alert notifications. Empty: alerts fire in the portal only.')
 param alertEmail string = ''
 
+@description('Largest request body in bytes: the app answers 413 above it and the Functions host stops reading there.')
+param maxBodyBytes int = 65536
+
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 // Staff sign-in needs all three settings (shared/config/settings.ts); without an audience, none is set.
@@ -176,7 +179,9 @@ module functionApp 'modules/functionapp.bicep' = {
       TABLE_STORAGE_ENDPOINT: storage.outputs.tableEndpoint
       TABLE_NAME_PREFIX: ''
       CORS_ALLOWED_ORIGINS: corsAllowedOrigins
-      MAX_BODY_BYTES: '65536'
+      MAX_BODY_BYTES: string(maxBodyBytes)
+      // The host stops reading a body at the same limit (it would read up to 100 MB before the app sees it).
+      FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: string(maxBodyBytes)
       RATE_LIMIT_PER_SECOND: '50'
       RATE_LIMIT_BURST: '100'
       LOG_LEVEL: 'info'

@@ -26,6 +26,7 @@ import { TableProviderIdentityStore } from './adapters/tables/acs-identity-store
 import { TableServiceIdentityStore } from './adapters/tables/service-identity-store';
 import { TableFeedTokenStore } from './adapters/tables/feed-token-store';
 import { chatNoticeHandlers } from './app/chat/chat-notices';
+import { providerHandoverHandlers } from './app/join/provider-handover';
 import { accessRevocationHandlers } from './app/join/access-revocation';
 import type { JoinDeps } from './app/join/join-appointment';
 import type { FeedDeps } from './app/workspace/calendar-feed';
@@ -85,6 +86,7 @@ function buildServices(settings: Settings): AppServices {
   const acs = createAcsAdapters(settings, new TableServiceIdentityStore(tables));
   const businesses = new TableBusinessRepository(tables);
   const appointments = new TableAppointmentStore(tables);
+  const providerIdentities = new TableProviderIdentityStore(tables);
   const log = createLogger(console, settings.LOG_LEVEL, { component: 'outbox' });
   // Connects on first publish; without Service Bus settings each publish fails and its outbox row waits for a retry.
   const events = serviceBusEventPublisher(settings);
@@ -97,6 +99,14 @@ function buildServices(settings: Settings): AppServices {
       ...chatNoticeHandlers({ businesses, get chat() { return acs.chat; } }),
       // `acs` builds each ACS client on first use, so handlers that never run construct nothing.
       ...accessRevocationHandlers(acs),
+      ...providerHandoverHandlers({
+        appointments,
+        businesses,
+        providerIdentities,
+        get rooms() { return acs.rooms; },
+        get chat() { return acs.chat; },
+        get identity() { return acs.identity; },
+      }),
       ...eventHandlers(events),
     },
     onError: (message, error) => log.warn('outbox.message.failed', { kind: message.kind, appointmentId: message.appointmentId, error }),
@@ -171,7 +181,7 @@ function buildServices(settings: Settings): AppServices {
       appointments,
       businesses,
       clock,
-      providerIdentities: new TableProviderIdentityStore(tables),
+      providerIdentities,
       get rooms() {
         return acs.rooms;
       },

@@ -142,6 +142,25 @@ export const chatRoutes: Route[] = [
     },
   },
   {
+    method: 'POST',
+    pattern: /^\/chat\/threads\/([^/]+)\/participants\/:remove$/,
+    apiVersion: CHAT_API_VERSION,
+    auth: 'user',
+    handle(context) {
+      const thread = memberThread(context);
+      const userId = identifierOf(jsonBody(context.request));
+      if (!userId) throw badRequest('BadRequest', 'A communication identifier is required.', 'communicationIdentifier');
+      // The service answers 204 whether or not the identity was a member (its spec lists no 404).
+      if (thread.participants.delete(userId)) {
+        appendMessage(context, thread, {
+          type: 'participantRemoved',
+          content: { participants: [{ communicationIdentifier: identifier(userId) }], initiatorCommunicationIdentifier: identifier(context.user!.userId) },
+        });
+      }
+      return { status: 204 };
+    },
+  },
+  {
     method: 'GET',
     pattern: /^\/chat\/threads\/([^/]+)\/participants$/,
     apiVersion: CHAT_API_VERSION,

@@ -50,7 +50,7 @@ export interface EmailRecord {
 
 export interface ChatMessageRecord {
   id: string;
-  type: 'text' | 'html' | 'participantAdded' | 'topicUpdated';
+  type: 'text' | 'html' | 'participantAdded' | 'participantRemoved' | 'topicUpdated';
   sequenceId: string;
   version: string;
   content: Record<string, unknown>;

@@ -49,7 +49,13 @@ export interface FunctionSummary {
   detail: string;
 }
 
-const DEFAULT_MAX_REQUEST_BYTES = 4 * 1024 * 1024;
+/** Azure's host: FUNCTIONS_REQUEST_BODY_SIZE_LIMIT bytes, 100 MB (104857600) when the setting is absent. */
+const AZURE_DEFAULT_REQUEST_BYTES = 104_857_600;
+
+function requestBodyLimit(env: Record<string, string | undefined>): number {
+  const configured = Number(env.FUNCTIONS_REQUEST_BODY_SIZE_LIMIT);
+  return Number.isSafeInteger(configured) && configured > 0 ? configured : AZURE_DEFAULT_REQUEST_BYTES;
+}
 
 /** The app's HTTP route prefix from host.json (`extensions.http.routePrefix`, default `api`). */
 export function routePrefixOf(appDir: string): string {
@@ -86,7 +92,7 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   await core.runHooks('appStart', { hookData: {}, appHookData: {}, functionAppDirectory: options.appDir });
 
   const routePrefix = routePrefixOf(options.appDir);
-  const dispatcher = new HttpDispatcher({ invoker, routePrefix, maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES, log });
+  const dispatcher = new HttpDispatcher({ invoker, routePrefix, maxRequestBytes: options.maxRequestBytes ?? requestBodyLimit(env), log });
   const timers = new TimerScheduler(invoker.registrations(), { invoker, clock, env, log });
   const advanceHooks: AdvanceHook[] = [...(options.onAdvance ?? [])];
   let advancing = Promise.resolve();

@@ -12,7 +12,7 @@ export const DEV_ROUTE_PREFIX = 'api';
 export interface HttpDispatcherOptions {
   invoker: FunctionInvoker;
   routePrefix: string;
-  /** Cap on a request body the host buffers; the app's own limit (64 KiB) is far lower. */
+  /** Cap on a request body the host reads (FUNCTIONS_REQUEST_BODY_SIZE_LIMIT in Azure); it stops reading there. */
   maxRequestBytes: number;
   log: Logger;
 }
@@ -44,8 +44,9 @@ export class HttpDispatcher {
       await this.dispatch(request, response);
     } catch (error) {
       if (error instanceof BodyTooLarge) {
-        sendProblem(response, 'payload-too-large', `The body may be at most ${this.options.maxRequestBytes} bytes.`);
-        request.resume();
+        // Stop reading at the limit: answer and close the connection instead of reading the rest.
+        lingerOnClose(request);
+        sendProblem(response, 'payload-too-large', `The body may be at most ${this.options.maxRequestBytes} bytes.`, { Connection: 'close' });
         return;
       }
       if (error instanceof AppError) {
@@ -114,6 +115,25 @@ export class HttpDispatcher {
   }
 }
 
+/** How long a connection closed after a 413 still discards what the client had in flight. */
+const LINGER_MS = 1_000;
+
+/**
+ * Node closes a `Connection: close` socket right after the answer, and closing with unread input makes
+ * the kernel send a reset, which can destroy the 413 before the client reads it. So the write side ends
+ * first and the socket is destroyed a moment later; meanwhile nothing more is read (the client's writes
+ * back up in the socket buffers while it reads the answer).
+ */
+function lingerOnClose(request: IncomingMessage): void {
+  const socket = request.socket;
+  socket.destroySoon = () => {
+    socket.end();
+    setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  };
+  request.pause();
+  socket.pause();
+}
+
 function stripPrefix(path: string, prefix: string): string | undefined {
   const clean = prefix.replace(/^\/+|\/+$/g, '');
   if (clean === '') return path;
@@ -141,7 +161,7 @@ function queryMap(search: URLSearchParams): Record<string, string> {
   return query;
 }
 
-/** Buffers the body up to `limit`; above it the rest is drained unbuffered so a 413 can still be answered. */
+/** Buffers the body up to `limit`; past it, stops (the caller answers 413 and closes the connection). */
 function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   if (Number(request.headers['content-length'] ?? 0) > limit) return Promise.reject(new BodyTooLarge());
   return new Promise((resolve, reject) => {
@@ -152,6 +172,7 @@ function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
       size += chunk.length;
       if (size > limit) {
         chunks.length = 0;
+        request.pause();
         reject(new BodyTooLarge());
       } else chunks.push(chunk);
     });

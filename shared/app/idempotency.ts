@@ -41,12 +41,15 @@ export interface IdempotencyDeps {
 
 /**
  * Runs `work` at most once per (scope, key) with an equal request; concurrent holders of the key wait
- * for the first one's result. Only a 201 is remembered: failures release the key.
+ * for the first one's result. Only a 201 is remembered: failures release the key. Whatever `work`
+ * creates must be named from the operation id, never from the key alone: a key comes back after its
+ * period (or from someone else), and must not lead to what it named before.
  */
 export async function runIdempotent(
   deps: IdempotencyDeps,
   claim: { scope: string; key: string; request: unknown },
-  work: () => Promise<StoredResponse>,
+  /** Gets the claim's operation id: stable across retries of this request within the replay period, new after it. */
+  work: (operationId: string) => Promise<StoredResponse>,
 ): Promise<StoredResponse> {
   const sleep = deps.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   const target = { scope: claim.scope, key: claim.key, requestHash: requestFingerprint(claim.request) };
@@ -67,7 +70,7 @@ export async function runIdempotent(
     }
     let response: StoredResponse;
     try {
-      response = await work();
+      response = await work(outcome.operationId);
     } catch (error) {
       await deps.store.release(target, outcome.claimId).catch(() => undefined);
       throw error;

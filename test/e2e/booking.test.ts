@@ -2,6 +2,7 @@
 import { startHostProcess } from '../support/host-process';
 import { configureClinic, localTime, startAppStack, type AppStack } from '../support/app-stack';
 import { uniqueTablePrefix } from '../support/env';
+import { chunksOf, sendRaw } from '../support/raw-http';
 
 type Appointment = { id: string; start: string; end: string; providerId: string; status: string; version: number; roomId?: string };
 type Booking = { appointment: Appointment; manageToken: string; links: { self: string; calendar: string; join: string } };
@@ -178,6 +179,15 @@ describe('booking over HTTP', () => {
     // None of them booked anything: the time is still free for both providers.
     const slots = await stack.call<{ slots: Array<{ start: string; providerIds: string[] }> }>('GET', `/businesses/clinic/services/consult/slots?from=${encodeURIComponent(start)}&to=${encodeURIComponent(new Date(Date.parse(start) + 60_000).toISOString())}`);
     expect(slots.body.slots).toEqual([{ start, end: expect.any(String), providerIds: ['amy', 'bob'] }]);
+  });
+
+  it('stops reading a chunked body at the size limit and answers 413', async () => {
+    // node:http reads the early 413 (the host closes the connection while the client still sends).
+    // The client keeps sending after the answer, as long as the host takes bytes.
+    const answer = await sendRaw(`${stack.baseUrl}/businesses/clinic/appointments`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, chunks: chunksOf(64 * 1024 * 1024, 64 * 1024), untilRefused: true });
+    expectProblem({ status: answer.status, headers: new Headers(answer.headers as Record<string, string>), body: JSON.parse(answer.text) }, 413, 'payload-too-large');
+    // The limit is 64 KiB: what the host let in beyond it is socket buffering (a few MiB), not a read of all 64 MiB.
+    expect(answer.sent).toBeLessThan(16 * 1024 * 1024);
   });
 
   it('serves calendar.ics with the same credentials as the appointment', async () => {

@@ -49,6 +49,8 @@ export async function startHostProcess(options: HostProcessOptions = {}): Promis
     AUTH_AUDIENCE: DEV_AUDIENCE,
     AUTH_JWKS_URL: `http://127.0.0.1:${port}/api/dev/jwks`,
     CLOCK_MODE: options.clockMode ?? 'real',
+    // As in infra/main.bicep: the host stops reading where the app's limit is.
+    FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '65536',
     ...acsEmulatorSettings(),
     ...serviceBusSettings(),
     ...options.env,

@@ -149,13 +149,29 @@ function parseJsonText<T>(text: string, contentType: string | null, schema: ZodT
   return parseWith(schema, parsed);
 }
 
+/**
+ * Reads the body up to the limit and no further: a chunked body without a length is counted as it
+ * arrives and the read is cancelled at the first byte past the limit (the host has its own cap too).
+ */
 async function readBodyText(request: HttpRequest): Promise<string> {
   const limit = loadSettings().MAX_BODY_BYTES;
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > limit) throw tooLarge(limit);
-  const text = await request.text();
-  if (Buffer.byteLength(text, 'utf8') > limit) throw tooLarge(limit);
-  return text;
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function tooLarge(limit: number): AppError {

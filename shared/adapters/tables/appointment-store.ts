@@ -95,14 +95,26 @@ export class TableAppointmentStore implements AppointmentStore {
     return row && !row.movedToProviderId ? { value: appointmentFromRow(row), etag: row.etag } : undefined;
   }
 
-  async retireMovedAppointment(retired: { businessId: string; providerId: string; days: DayRow[]; appointment: Versioned<Appointment>; movedToProviderId: string }): Promise<void> {
+  async retireMovedAppointment(retired: { businessId: string; providerId: string; days: DayRow[]; appointment: Versioned<Appointment>; movedToProviderId: string; outbox: OutboxMessage[] }): Promise<void> {
     const partitionKey = providerPartition(retired.businessId, retired.providerId);
     const { value, etag } = retired.appointment;
     const actions: TransactionAction[] = retired.days.map((day) => dayAction(partitionKey, day));
     // A transaction cannot delete with an ETag, so the row becomes a tombstone under the ETag instead.
     actions.push(['update', { ...appointmentEntity(partitionKey, appointmentRow(value.id), value), movedToProviderId: retired.movedToProviderId }, 'Replace', { etag }]);
     actions.push(['delete', { partitionKey, rowKey: byStartRow(value.start, value.id) }]);
+    for (const message of retired.outbox) {
+      actions.push(['create', { partitionKey, rowKey: outboxRow(message.id), message: JSON.stringify(message) }]);
+    }
+    if (retired.outbox.length > 0) {
+      const client = await this.client();
+      await client.upsertEntity({ partitionKey: DIRTY_PARTITION, rowKey: dirtyRow(retired), businessId: retired.businessId, providerId: retired.providerId }, 'Replace');
+    }
     await this.submit(retired.providerId, actions);
+  }
+
+  async retiredAt(location: AppointmentLocation, appointmentId: string): Promise<{ etag: string } | undefined> {
+    const row = await getRow(await this.client(), providerPartition(location.businessId, location.providerId), appointmentRow(appointmentId));
+    return row?.movedToProviderId ? { etag: row.etag } : undefined;
   }
 
   private async submit(providerId: string, actions: TransactionAction[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { randomUUID, createHash } from 'node:crypto';
+import { randomBytes, randomUUID, createHash } from 'node:crypto';
 import { odata, RestError, type TableClient } from '@azure/data-tables';
 import type { ClaimOutcome, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../app/ports/idempotency-store';
 import type { TableClients } from './table-clients';
@@ -15,24 +15,24 @@ export class TableIdempotencyStore implements IdempotencyStore {
     const keys = rowKeys(claim);
     for (;;) {
       const claimId = randomUUID();
-      const fresh = { ...keys, state: 'pending', claimId, requestHash: claim.requestHash, leaseUntil: now + leaseMs, expiresAt: now + ttlMs };
+      const fresh = (operationId: string) => ({ ...keys, state: 'pending', claimId, operationId, requestHash: claim.requestHash, leaseUntil: now + leaseMs, expiresAt: now + ttlMs });
+      const newOperation = fresh(newOperationId());
       try {
-        await client.createEntity(fresh);
-        return { kind: 'claimed', claimId };
+        await client.createEntity(newOperation);
+        return { kind: 'claimed', claimId, operationId: newOperation.operationId };
       } catch (error) {
         if (!isStatus(error, 409)) throw error;
       }
       const row = await getRow(client, keys.partitionKey, keys.rowKey);
-      if (!row) continue; // released meanwhile: try to insert again
-      const expired = Number(row.expiresAt) <= now;
-      const abandoned = row.state === 'pending' && Number(row.leaseUntil) <= now;
-      if (!expired && row.requestHash !== claim.requestHash) return { kind: 'mismatch' };
-      if (!expired && row.state === 'done') return { kind: 'replay', response: JSON.parse(String(row.response)) as StoredResponse };
-      if (!expired && !abandoned) return { kind: 'busy' };
+      if (!row) continue; // purged meanwhile: try to insert again
+      const taken = takeOver(row, claim.requestHash, now);
+      if (taken.kind !== 'take-over') return taken;
+      // The expiry only counts from the first claim: a key is never good for more than one period.
+      const replacement = taken.operationId ? { ...fresh(taken.operationId), expiresAt: Number(row.expiresAt) } : newOperation;
       try {
-        // Take over an expired record or the claim of a holder that died; the ETag makes one taker win.
-        await client.updateEntity(fresh, 'Replace', { etag: row.etag });
-        return { kind: 'claimed', claimId };
+        // The ETag makes one taker win.
+        await client.updateEntity(replacement, 'Replace', { etag: row.etag });
+        return { kind: 'claimed', claimId, operationId: replacement.operationId };
       } catch (error) {
         if (!isStatus(error, 412) && !isStatus(error, 404)) throw error;
       }
@@ -57,7 +57,8 @@ export class TableIdempotencyStore implements IdempotencyStore {
     const row = await getRow(client, keys.partitionKey, keys.rowKey);
     if (!row || row.claimId !== claimId || row.state !== 'pending') return;
     try {
-      await client.deleteEntity(keys.partitionKey, keys.rowKey, { etag: row.etag });
+      // Kept (not deleted) so an equal retry carries on with the same operation: a failure may have come after the work committed.
+      await client.updateEntity({ ...keys, state: 'released', claimId, operationId: row.operationId, requestHash: row.requestHash, leaseUntil: 0, expiresAt: row.expiresAt }, 'Replace', { etag: row.etag });
     } catch (error) {
       if (!isStatus(error, 412) && !isStatus(error, 404)) throw error;
     }
@@ -78,6 +79,27 @@ export class TableIdempotencyStore implements IdempotencyStore {
     }
     return purged;
   }
+}
+
+/** Random, so nothing but the record itself leads to the work done under a key. */
+function newOperationId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+/**
+ * What a claim finds in an existing record: an expired one is taken over as a new operation; a
+ * released one too, except by an equal request, which carries on with its operation (as it does
+ * after a holder that died); otherwise a replay, a mismatch or a live holder.
+ */
+function takeOver(row: Row, requestHash: string, now: number): ClaimOutcome | { kind: 'take-over'; operationId?: string } {
+  const sameRequest = row.requestHash === requestHash;
+  const operationId = typeof row.operationId === 'string' ? row.operationId : undefined;
+  if (Number(row.expiresAt) <= now) return { kind: 'take-over' };
+  if (row.state === 'released') return sameRequest && operationId ? { kind: 'take-over', operationId } : { kind: 'take-over' };
+  if (!sameRequest) return { kind: 'mismatch' };
+  if (row.state === 'done') return { kind: 'replay', response: JSON.parse(String(row.response)) as StoredResponse };
+  if (Number(row.leaseUntil) > now) return { kind: 'busy' };
+  return operationId ? { kind: 'take-over', operationId } : { kind: 'take-over' };
 }
 
 function rowKeys(claim: IdempotencyClaim): { partitionKey: string; rowKey: string } {

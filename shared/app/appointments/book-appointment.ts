@@ -42,8 +42,8 @@ export async function bookAppointment(
 ): Promise<{ status: number; body: unknown }> {
   const business = await deps.businesses.getBusiness(businessId);
   if (!business) throw new AppError('not-found', 'There is no such business.');
-  const book = async () => {
-    const { appointment, manageToken } = await bookOnce(deps, businessId, request, idempotencyKey);
+  const book = async (operationId?: string) => {
+    const { appointment, manageToken } = await bookOnce(deps, businessId, request, operationId);
     return { status: 201, body: present(appointment, manageToken) };
   };
   if (idempotencyKey === undefined) return book();
@@ -54,18 +54,19 @@ async function bookOnce(
   deps: BookingDeps,
   businessId: string,
   request: BookingRequest,
-  idempotencyKey?: string,
+  operationId?: string,
 ): Promise<{ appointment: Appointment; manageToken: string }> {
   const service = await deps.businesses.getService(businessId, request.serviceId);
   if (!service || !service.value.active) {
     throw AppError.validation([{ path: 'serviceId', message: 'is not an active service of this business' }]);
   }
   const candidates = await candidateProviders(deps, service.value, request.providerId);
-  const appointmentId = idempotencyKey ? keyedAppointmentId(businessId, idempotencyKey) : randomBytes(16).toString('hex');
+  const appointmentId = operationId ? operationAppointmentId(businessId, operationId) : randomBytes(16).toString('hex');
 
   // A retry whose first attempt committed but never recorded its answer (the process died): the
-  // appointment exists; hand out a fresh manage token instead of booking again.
-  if (idempotencyKey) {
+  // appointment exists; hand out a fresh manage token instead of booking again. Only the claim of an
+  // equal request within the replay period carries this operation id, so nobody else gets here.
+  if (operationId) {
     const earlier = await deps.appointments.find(appointmentId);
     if (earlier) return reissueToken(deps, earlier.value, earlier.etag);
   }
@@ -157,9 +158,12 @@ function newAppointment(
   };
 }
 
-/** With an Idempotency-Key the id is derived from it, so a retry can find what an earlier attempt did. */
-function keyedAppointmentId(businessId: string, key: string): string {
-  return createHash('sha256').update(`${businessId}\n${key}`).digest('hex').slice(0, 32);
+/**
+ * With an Idempotency-Key the id comes from the key's operation (random, kept by the key's record), so
+ * a retry can find what an earlier attempt did; the key alone never leads to an appointment.
+ */
+function operationAppointmentId(businessId: string, operationId: string): string {
+  return createHash('sha256').update(`${businessId}\n${operationId}`).digest('hex').slice(0, 32);
 }
 
 async function reissueToken(deps: BookingDeps, appointment: Appointment, etag: string) {

@@ -140,6 +140,8 @@ export interface ChatPort {
   /** `idempotencyKey` makes a retried create return the same thread. */
   createThread(input: { topic: string; participants: ChatParticipant[]; idempotencyKey?: string }): Promise<{ threadId: string }>;
   addParticipants(threadId: string, participants: ChatParticipant[]): Promise<void>;
+  /** Takes a member out of the thread (succeeds if they are not a member). */
+  removeParticipant(threadId: string, userId: string): Promise<void>;
   sendMessage(threadId: string, input: { content: string; senderDisplayName?: string }): Promise<{ messageId: string }>;
   /** Text and HTML messages, oldest first (system messages left out). */
   listMessages(threadId: string): Promise<ChatMessage[]>;

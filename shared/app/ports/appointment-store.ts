@@ -29,7 +29,9 @@ export type OutboxKind =
   /** A CloudEvent for other systems (payload.event), published to the Service Bus topic. */
   | 'event.publish'
   /** Second half of a move to another provider: release the old provider's copy and time. */
-  | 'appointment.release';
+  | 'appointment.release'
+  /** After a move to another provider: the old provider leaves room and chat, the new one joins the chat. */
+  | 'provider.handover';
 
 /** A side effect recorded in the same transaction as the change that causes it (transactional outbox). */
 export interface OutboxMessage {
@@ -53,7 +55,10 @@ export interface ProviderCommit {
   businessId: string;
   providerId: string;
   days: DayRow[];
-  /** With an etag: replaces that version; without: inserts (fails if the id exists). */
+  /**
+   * With an etag: replaces that version (a live row, or the tombstone a move away left behind, see
+   * `retiredAt`); without: inserts (fails if the id exists).
+   */
   appointment: { value: Appointment; etag?: string; previousStart?: number };
   outbox: OutboxMessage[];
 }
@@ -91,9 +96,11 @@ export interface AppointmentStore {
   /**
    * One transaction in the old provider's partition after a move: day rows (ETag-checked), the
    * appointment row replaced by a tombstone naming the new provider (only if still at `etag`), and its
-   * time-ordered copy removed from the provider's lists.
+   * time-ordered copy removed from the provider's lists, with outbox rows that must run only if it holds.
    */
-  retireMovedAppointment(retired: { businessId: string; providerId: string; days: DayRow[]; appointment: Versioned<Appointment>; movedToProviderId: string }): Promise<void>;
+  retireMovedAppointment(retired: { businessId: string; providerId: string; days: DayRow[]; appointment: Versioned<Appointment>; movedToProviderId: string; outbox: OutboxMessage[] }): Promise<void>;
+  /** The ETag of the tombstone a move away left in this partition, if any (a move back replaces it). */
+  retiredAt(location: AppointmentLocation, appointmentId: string): Promise<{ etag: string } | undefined>;
   /** Appointments of one provider starting in [from, to), sorted by start. */
   listByProvider(businessId: string, providerId: string, from: number, to: number): Promise<Appointment[]>;
   /** At most `limit` appointments in (start, id) order, read with one range query; `more` when others follow. */

@@ -5,8 +5,12 @@ export interface StoredResponse {
 }
 
 export type ClaimOutcome =
-  /** This caller holds the key until it completes or releases it (or the lease runs out). */
-  | { kind: 'claimed'; claimId: string }
+  /**
+   * This caller holds the key until it completes or releases it (or the lease runs out). `operationId`
+   * names the work: the same for every retry of the same request within the replay period (after a
+   * holder died or a failure), new once the record expired or another body took the key over.
+   */
+  | { kind: 'claimed'; claimId: string; operationId: string }
   /** The key already has a result for the same request. */
   | { kind: 'replay'; response: StoredResponse }
   /** The key was used with another request body. */
@@ -25,7 +29,7 @@ export interface IdempotencyStore {
   claim(claim: IdempotencyClaim, now: number, leaseMs: number, ttlMs: number): Promise<ClaimOutcome>;
   /** Stores the result; a claim that was taken over meanwhile is left alone. */
   complete(claim: IdempotencyClaim, claimId: string, response: StoredResponse, now: number, ttlMs: number): Promise<void>;
-  /** Forgets a failed attempt so a retry runs again. */
+  /** Forgets a failed attempt so a retry runs again (an equal retry keeps the operation id). */
   release(claim: IdempotencyClaim, claimId: string): Promise<void>;
   /** Deletes expired records; answers how many. */
   purgeExpired(now: number): Promise<number>;

@@ -12,6 +12,17 @@ export interface CalendarEntry {
 
 const PRODUCT_ID = 'virtual-appointments/calendar';
 
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNSAFE_IN_LINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The API refuses control characters and bidi overrides in names, but rows written before it did may
+ * still hold them: in a calendar file a lone CR ends the line, so they become spaces here too.
+ */
+function oneLine(text: string): string {
+  return text.replace(UNSAFE_IN_LINE, ' ');
+}
+
 /** UID stays the same across reschedules so calendar apps update the event instead of adding one. */
 export function calendarUid(appointmentId: string): string {
   return `${appointmentId}@virtual-appointments`;
@@ -27,7 +38,7 @@ export function buildCalendar(entries: readonly CalendarEntry[], options: { cale
   // A feed is always PUBLISH: its cancelled events carry STATUS:CANCELLED, even when it holds just one.
   const method = single?.appointment.status === 'cancelled' ? 'CANCEL' : 'PUBLISH';
   const events: EventAttributes[] = entries.map((entry) => toEvent(entry, method));
-  const { error, value } = createEvents(events, { productId: PRODUCT_ID, method, calName: options.calendarName });
+  const { error, value } = createEvents(events, { productId: PRODUCT_ID, method, ...(options.calendarName !== undefined ? { calName: oneLine(options.calendarName) } : {}) });
   if (error || !value) throw new Error(`calendar could not be built: ${error?.message ?? 'no output'}`);
   return value.replace(/(\r\nMETHOD:[^\r\n]*)/, `$1\r\nX-WR-TIMEZONE:${options.timeZone}`);
 }
@@ -47,7 +58,7 @@ function toEvent(entry: CalendarEntry, method: string): EventAttributes {
     end: appointment.end,
     endInputType: 'utc',
     endOutputType: 'utc',
-    title: entry.title,
+    title: oneLine(entry.title),
     description: [when, entry.joinUrl && !cancelled ? `Join: ${entry.joinUrl}` : undefined].filter(Boolean).join('\n'),
     status: cancelled ? 'CANCELLED' : 'CONFIRMED',
     created: appointment.createdAt,

@@ -29,7 +29,8 @@ export function parseWallTime(value: string): number {
 /** Day number of a "YYYY-MM-DD" calendar date. */
 export function dayOfDate(date: string): number {
   const match = LOCAL_DATE.exec(date);
-  const day = match ? Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / DAY_MS : NaN;
+  // setUTCFullYear, not Date.UTC: that maps years 0-99 to 1900-1999.
+  const day = match ? new Date(0).setUTCFullYear(Number(match[1]), Number(match[2]) - 1, Number(match[3])) / DAY_MS : NaN;
   if (!match || dateOfDay(day) !== date) throw new RangeError(`Not a YYYY-MM-DD date: ${date}`);
   return day;
 }

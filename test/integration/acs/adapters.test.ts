@@ -211,6 +211,22 @@ describe('ACS chat adapter', () => {
     expect(seen).toEqual(['The provider has joined.', 'Your visit starts in 15 minutes.']);
   });
 
+  it('removes a member, who then gets 403 on the thread; removing a non-member succeeds too', async () => {
+    const member = await acs.identity.createUser();
+    const stranger = await acs.identity.createUser();
+    const { threadId } = await acs.chat.createThread({ topic: 'Visit apt-chat-3', participants: [{ userId: member }] });
+    const { token } = await acs.identity.issueToken(member, ['chat'], 60);
+    const asMember = new ChatClient(emulator.endpoint, new AzureCommunicationTokenCredential(token), {
+      tlsOptions: { ca: fs.readFileSync(emulator.caCertPath) },
+      retryOptions: { maxRetries: 0 },
+    } as ConstructorParameters<typeof ChatClient>[2]).getChatThreadClient(threadId);
+    await expect(asMember.getProperties()).resolves.toMatchObject({ id: threadId });
+    await acs.chat.removeParticipant(threadId, member);
+    await acs.chat.removeParticipant(threadId, member);
+    await acs.chat.removeParticipant(threadId, stranger);
+    await expect(asMember.getProperties()).rejects.toMatchObject({ statusCode: 403 });
+  });
+
   it('returns the same thread for a repeated idempotency key', async () => {
     const consumer = await acs.identity.createUser();
     const input = { topic: 'Visit apt-chat-2', participants: [{ userId: consumer }], idempotencyKey: 'thread:apt-chat-2' };

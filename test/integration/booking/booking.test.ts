@@ -8,6 +8,7 @@ import { TableIdempotencyStore } from '../../../shared/adapters/tables/idempoten
 import { TableProviderCalendarRepository } from '../../../shared/adapters/tables/provider-calendar-repository';
 import { TableClients } from '../../../shared/adapters/tables/table-clients';
 import { authorizeAppointment } from '../../../shared/app/appointments/appointment-access';
+import { IDEMPOTENCY_LEASE_MS, IDEMPOTENCY_TTL_MS } from '../../../shared/app/idempotency';
 import { bookAppointment, type BookingDeps, type BookingRequest } from '../../../shared/app/appointments/book-appointment';
 import { cancelAppointment, rescheduleAppointment } from '../../../shared/app/appointments/change-appointment';
 import type { ServiceRecord } from '../../../shared/app/ports/business-repository';
@@ -129,6 +130,49 @@ describe('booking on Table Storage', () => {
     expect(onDay).toHaveLength(1);
   });
 
+  it('a key reused after its replay period books anew: it never hands over or re-tokens the first appointment', async () => {
+    const start = MONDAY_9;
+    const first = await book(start, { providerId: 'amy' }, 'order-1001');
+    const saved = now;
+    try {
+      now += IDEMPOTENCY_TTL_MS + MIN;
+      const stranger = { name: 'Mallory', email: 'mallory@example.com', phone: '+4930999999', smsConsent: false };
+      // Same key, the same slot: the slot is taken, so 409, and nothing of the first booking comes back.
+      await expect(book(start, { providerId: 'amy', consumer: stranger }, 'order-1001')).rejects.toMatchObject({ code: 'slot-unavailable' });
+      // Same key, another time: a new appointment of its own.
+      const second = await book(start + 60 * MIN, { providerId: 'amy', consumer: stranger }, 'order-1001');
+      expect(second.appointment.id).not.toBe(first.appointment.id);
+      expect(second.appointment.consumer.name).toBe('Mallory');
+      // Even the identical request books anew once the period is over (the slot is taken: 409).
+      now += IDEMPOTENCY_TTL_MS + MIN;
+      await expect(book(start, { providerId: 'amy' }, 'order-1001')).rejects.toMatchObject({ code: 'slot-unavailable' });
+    } finally {
+      now = saved;
+    }
+    // The first consumer's token still works and the appointment is unchanged.
+    const mine = await authorizeAppointment(deps, first.appointment.id, { caller: { kind: 'anonymous' }, manageToken: first.manageToken });
+    expect(mine.appointment.value).toMatchObject({ consumer, version: 1 });
+  });
+
+  it('a retry of a booking whose process died after the commit finds its appointment (no second booking)', async () => {
+    const start = MONDAY_9 + 17 * 24 * 60 * MIN;
+    const store = new TableIdempotencyStore(tables);
+    // The first attempt commits, then dies before it records its answer.
+    const dying = { ...deps, idempotency: Object.assign(Object.create(store) as TableIdempotencyStore, { complete: () => Promise.reject(new Error('process died')) }) };
+    await expect(bookAppointment(dying, 'clinic', request(start, { providerId: 'bob' }), present, 'crash-key')).rejects.toThrow('process died');
+    const saved = now;
+    try {
+      now += IDEMPOTENCY_LEASE_MS + 1;
+      const retry = (await bookAppointment(deps, 'clinic', request(start, { providerId: 'bob' }), present, 'crash-key')).body as Booked;
+      const onDay = await appointments.listByProvider('clinic', 'bob', start - MIN, start + MIN);
+      expect(onDay.map((a) => a.id)).toEqual([retry.appointment.id]);
+      const replay = (await bookAppointment(deps, 'clinic', request(start, { providerId: 'bob' }), present, 'crash-key')).body as Booked;
+      expect(replay.manageToken).toBe(retry.manageToken);
+    } finally {
+      now = saved;
+    }
+  });
+
   it('plans reminders on the consumer channels and writes a room outbox row in the same step', async () => {
     const start = MONDAY_9 + 7 * 24 * 60 * MIN;
     const { appointment } = await book(start, { consumer: { ...consumer, smsConsent: false } });
@@ -239,6 +283,59 @@ describe('reschedule to another provider', () => {
     expect((await appointments.find(appointment.id))?.value).toMatchObject({ providerId: 'amy', notes: 'changed' });
     expect(await appointments.listByProvider('clinic', 'bob', start - MIN, start + MIN)).toEqual([]);
     expect((await book(start, { providerId: 'bob' })).appointment.providerId).toBe('bob');
+  });
+});
+
+describe('reschedule back and forth between providers', () => {
+  const eventsOf = async (providerId: string, appointmentId: string) =>
+    (await appointments.listOutbox('clinic', providerId))
+      .filter((m) => m.appointmentId === appointmentId && (m.kind === 'event.publish' || m.kind === 'lifecycle.event'))
+      .map((m) => `${m.kind}:${m.version}:${String((m.payload?.event as { type?: string } | undefined)?.type ?? m.payload?.event)}`);
+
+  it('moves back to a provider the appointment had before', async () => {
+    const start = MONDAY_9 + 18 * 24 * 60 * MIN;
+    const { appointment, manageToken } = await book(start, { providerId: 'amy' });
+    const credentials = { caller: { kind: 'anonymous' as const }, manageToken };
+    await rescheduleAppointment(deps, appointment.id, credentials, { start: start + 60 * MIN, providerId: 'bob' });
+    const back = await rescheduleAppointment(deps, appointment.id, credentials, { start: start + 120 * MIN, providerId: 'amy' });
+    expect(back).toMatchObject({ providerId: 'amy', start: start + 120 * MIN, version: 3 });
+    expect((await appointments.find(appointment.id))?.value).toMatchObject({ providerId: 'amy', version: 3 });
+    expect((await appointments.listByProvider('clinic', 'amy', start - MIN, start + 3 * 60 * MIN)).map((a) => a.id)).toEqual([appointment.id]);
+    expect(await appointments.listByProvider('clinic', 'bob', start - MIN, start + 3 * 60 * MIN)).toEqual([]);
+    // And once more to bob, whose retired copy is in the way just the same.
+    expect(await rescheduleAppointment(deps, appointment.id, credentials, { start, providerId: 'bob' })).toMatchObject({ providerId: 'bob', version: 4 });
+    // Each real move announced itself once: rescheduled events for versions 2, 3 and 4.
+    const announced = [...(await eventsOf('amy', appointment.id)), ...(await eventsOf('bob', appointment.id))].sort();
+    expect(announced.filter((e) => e.startsWith('event.publish') && e.endsWith('appointment.rescheduled'))).toEqual([
+      'event.publish:2:appointment.rescheduled',
+      'event.publish:3:appointment.rescheduled',
+      'event.publish:4:appointment.rescheduled',
+    ]);
+  });
+
+  it('a move undone because the old copy changed meanwhile announces nothing', async () => {
+    const start = MONDAY_9 + 21 * 24 * 60 * MIN;
+    const { appointment, manageToken } = await book(start, { providerId: 'amy' });
+    // Right after the new copy is written in bob's partition, someone changes the old copy in amy's.
+    const racing: BookingDeps = {
+      ...deps,
+      appointments: Object.assign(Object.create(appointments) as TableAppointmentStore, {
+        commit: async (commit: Parameters<TableAppointmentStore['commit']>[0]) => {
+          await appointments.commit(commit);
+          if (commit.providerId === 'bob' && commit.appointment.value.id === appointment.id && !commit.appointment.etag) {
+            const old = (await appointments.findAt({ businessId: 'clinic', providerId: 'amy' }, appointment.id))!;
+            await appointments.commit({ businessId: 'clinic', providerId: 'amy', days: [], appointment: { value: { ...old.value, version: 2, notes: 'changed' }, etag: old.etag }, outbox: [] });
+          }
+        },
+      }),
+    };
+    const credentials = { caller: { kind: 'anonymous' as const }, manageToken };
+    await expect(rescheduleAppointment(racing, appointment.id, credentials, { start: start + 60 * MIN, providerId: 'bob' })).rejects.toMatchObject({ code: 'conflict' });
+    expect((await appointments.find(appointment.id))?.value).toMatchObject({ providerId: 'amy', notes: 'changed' });
+    // Neither partition holds a rescheduled event or a lifecycle event for the move that did not happen.
+    expect([...(await eventsOf('amy', appointment.id)), ...(await eventsOf('bob', appointment.id))].filter((e) => !e.endsWith('appointment.booked'))).toEqual([]);
+    // bob's time is free again.
+    expect((await book(start + 60 * MIN, { providerId: 'bob' })).appointment.providerId).toBe('bob');
   });
 });
 

@@ -12,6 +12,7 @@ import { TableClients } from '../../../shared/adapters/tables/table-clients';
 import { bookAppointment, type BookingDeps } from '../../../shared/app/appointments/book-appointment';
 import { chatNoticeHandlers } from '../../../shared/app/chat/chat-notices';
 import { accessRevocationHandlers } from '../../../shared/app/join/access-revocation';
+import { providerHandoverHandlers } from '../../../shared/app/join/provider-handover';
 import type { JoinDeps } from '../../../shared/app/join/join-appointment';
 import { dispatchPartition, type OutboxDeps } from '../../../shared/app/outbox/dispatch-outbox';
 import type { ServiceRecord } from '../../../shared/app/ports/business-repository';
@@ -46,7 +47,7 @@ export function joinFixture() {
   const outbox: OutboxDeps = {
     appointments,
     clock,
-    handlers: { ...roomHandlers(join), ...chatNoticeHandlers({ businesses, chat: acs.chat }), ...accessRevocationHandlers(acs) },
+    handlers: { ...roomHandlers(join), ...chatNoticeHandlers({ businesses, chat: acs.chat }), ...accessRevocationHandlers(acs), ...providerHandoverHandlers(join) },
     onError: (message, error) => {
       throw new Error(`outbox ${message.kind} failed: ${String(error)}`);
     },

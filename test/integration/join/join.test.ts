@@ -202,4 +202,31 @@ describe('join', () => {
     expect((await room(consumer.roomId))?.participants).toEqual([{ userId: provider.acsUserId, role: 'Presenter' }]);
     await expect(readThreadAs(provider.token, provider.chatThreadId)).resolves.toMatchObject({ id: provider.chatThreadId });
   });
+  it('a move to another provider hands room and chat over: the old provider out, the new one in', async () => {
+    const start = freshStart();
+    const { appointment, manageToken } = await f.book(start);
+    const consumer = await joinAppointment(joinAt(start - 5 * MIN), appointment.id, consumerOf(manageToken));
+    const amy = await joinAppointment(joinAt(start - 5 * MIN), appointment.id, staff('oid-amy'));
+
+    await at(start - 4 * MIN, () => rescheduleAppointment(f.booking, appointment.id, staff('oid-manager'), { start: start + 60 * MIN, providerId: 'bob' }));
+    await f.drainOutbox('amy');
+    await f.drainOutbox('bob');
+
+    const serviceUser = await f.acs.chat.serviceUserId();
+    const bobId = await f.join.providerIdentities.get('clinic', 'bob');
+    expect(bobId).toBeDefined();
+    expect((await thread(consumer.chatThreadId)).participants.map((p) => p.userId).sort()).toEqual([consumer.acsUserId, bobId, serviceUser].sort());
+    expect((await room(consumer.roomId))?.participants.map((p) => p.userId)).not.toContain(amy.acsUserId);
+    // amy's identity (shared with her other visits) can no longer read this thread; bob joins and can.
+    await expect(readThreadAs(amy.token, consumer.chatThreadId)).rejects.toMatchObject({ statusCode: 403 });
+    const bob = await joinAppointment(joinAt(start + 55 * MIN), appointment.id, staff('oid-bob'));
+    expect(bob).toMatchObject({ role: 'Presenter', roomId: consumer.roomId, chatThreadId: consumer.chatThreadId, acsUserId: bobId });
+    await expect(readThreadAs(bob.token, consumer.chatThreadId)).resolves.toMatchObject({ id: consumer.chatThreadId });
+    // Moving back hands it back (the handover reads where the appointment is now).
+    await at(start + 50 * MIN, () => rescheduleAppointment(f.booking, appointment.id, staff('oid-manager'), { start: start + 120 * MIN, providerId: 'amy' }));
+    await f.drainOutbox('bob');
+    await f.drainOutbox('amy');
+    expect((await thread(consumer.chatThreadId)).participants.map((p) => p.userId).sort()).toEqual([consumer.acsUserId, amy.acsUserId, serviceUser].sort());
+    expect((await room(consumer.roomId))?.participants.map((p) => p.userId)).not.toContain(bobId);
+  });
 });

@@ -67,6 +67,28 @@ describe('idempotency keys in Table Storage (Azurite)', () => {
     expect((await store.claim(claim, later, IDEMPOTENCY_LEASE_MS, IDEMPOTENCY_TTL_MS)).kind).toBe('claimed');
   });
 
+  it('names the work by an operation id that only an equal retry within the period gets back', async () => {
+    const ids: string[] = [];
+    const failing = async (operationId: string) => {
+      ids.push(operationId);
+      throw new AppError('slot-unavailable', 'taken');
+    };
+    const succeeding = async (operationId: string) => {
+      ids.push(operationId);
+      return { status: 201, body: { operationId } };
+    };
+    await expect(runIdempotent(deps, { scope: 'biz5', key: 'k', request: { a: 1 } }, failing)).rejects.toBeInstanceOf(AppError);
+    await runIdempotent(deps, { scope: 'biz5', key: 'k', request: { a: 1 } }, succeeding);
+    expect(ids[1]).toBe(ids[0]); // an equal retry after a failure carries on with the same operation
+    await expect(runIdempotent(deps, { scope: 'biz6', key: 'k', request: { a: 1 } }, failing)).rejects.toBeInstanceOf(AppError);
+    await runIdempotent(deps, { scope: 'biz6', key: 'k', request: { a: 2 } }, succeeding);
+    expect(ids[3]).not.toBe(ids[2]); // another body after a failure is another operation
+    const later = { ...deps, clock: { now: () => now + IDEMPOTENCY_TTL_MS + 1 } };
+    await runIdempotent(later, { scope: 'biz5', key: 'k', request: { a: 1 } }, succeeding);
+    expect(ids[4]).not.toBe(ids[0]); // the same request after the period is a new operation
+    expect(new Set(ids.map((id) => /^[0-9a-f]{32}$/.test(id)))).toEqual(new Set([true]));
+  });
+
   it('rejects keys that are not 1-255 printable ASCII characters', async () => {
     const { validateIdempotencyKey } = await import('../../../shared/app/idempotency');
     expect(() => validateIdempotencyKey('')).toThrow(AppError);

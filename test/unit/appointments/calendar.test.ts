@@ -41,4 +41,11 @@ describe('appointment calendar', () => {
     expect(cancelled).toContain('METHOD:CANCEL');
     expect(c!.status).toBe('CANCELLED');
   });
+  it('turns control characters and bidi overrides stored before the API refused them into spaces', () => {
+    const text = buildCalendar([{ appointment: base, title: 'Checkup: Ja\rne\u0000 \u202eevil', timeZone: 'UTC' }], { timeZone: 'UTC', calendarName: 'Dr\r A' });
+    expect(text).not.toMatch(/\r(?!\n)/);
+    expect(text).not.toContain('\u0000');
+    expect(text).not.toContain('\u202e');
+    expect(text).toContain('SUMMARY:Checkup: Ja ne');
+  });
 });

@@ -1,4 +1,6 @@
 import {
+  dateOfDay,
+  dayOfDate,
   localDateOf,
   localDayBounds,
   localWallTimeToInstant,
@@ -50,5 +52,13 @@ describe('localDayBounds and localDateOf', () => {
     expect(localDateOf(at('2027-06-07T18:29Z'), 'Asia/Kolkata')).toBe('2027-06-07');
     // Santiago's repeated hour 23:00-24:00 (second pass, after 03:00Z) still belongs to 3 April.
     expect(localDateOf(at('2027-04-04T03:30Z'), 'America/Santiago')).toBe('2027-04-03');
+  });
+});
+
+describe('dayOfDate', () => {
+  it('reads years before 100 as themselves (Date.UTC would map them to 1900+)', () => {
+    expect(dateOfDay(dayOfDate('0050-03-01'))).toBe('0050-03-01');
+    expect(dayOfDate('0050-03-01')).toBeLessThan(dayOfDate('1950-03-01'));
+    expect(() => dayOfDate('0050-02-29')).toThrow(RangeError);
   });
 });

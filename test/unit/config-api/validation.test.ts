@@ -6,6 +6,8 @@ import { ScheduleBody } from '../../../shared/adapters/http/schemas/schedules';
 import { OverrideBody, OverrideListQuery, OverrideParams } from '../../../shared/adapters/http/schemas/overrides';
 import { ServiceBody, serviceInput } from '../../../shared/adapters/http/schemas/services';
 import { SlotQuerySchema } from '../../../shared/adapters/http/schemas/slots';
+import { BookingBody, CancelBody, RescheduleBody } from '../../../shared/adapters/http/schemas/appointments';
+import { AppointmentListQuery } from '../../../shared/adapters/http/schemas/workspace';
 import type { ZodType } from 'zod';
 
 /** The `errors` of the 400 the schema produces, or [] when the value is valid. */
@@ -39,6 +41,54 @@ describe('path ids', () => {
     expect(paths(OverrideParams, { ...ids, date: '2025-13-01' })).toEqual(['date']);
     expect(paths(OverrideParams, { ...ids, date: '2025-3-01' })).toEqual(['date']);
     expect(paths(OverrideParams, { ...ids, date: '2024-02-29' })).toEqual([]);
+  });
+});
+
+describe('instants and dates outside the supported range (1970-2999)', () => {
+  const ids = { businessId: 'b', providerId: 'p' };
+  const booking = { serviceId: 's', consumer: { name: 'Jane', email: 'jane@example.com' } };
+  it.each(['0050-03-01T09:00:00Z', '0099-12-31T23:00:00+01:00', '1969-12-31T23:59:59Z', '3000-01-01T00:00:00Z', '0000-01-01T00:00:00Z'])('rejects the instant %s naming the field', (value) => {
+    expect(paths(SlotQuerySchema, { from: value, to: '2027-03-01' })).toEqual(['from']);
+    expect(paths(OverrideListQuery, { from: '2027-03-01', to: value })).toEqual(['to']);
+    expect(paths(AppointmentListQuery, { from: value, to: '2027-03-01' })).toEqual(['from']);
+    expect(paths(BookingBody, { ...booking, start: value })).toEqual(['start']);
+    expect(paths(RescheduleBody, { start: value })).toEqual(['start']);
+  });
+
+  it.each(['0050-03-01', '0001-01-01', '1969-12-31', '3000-01-01'])('rejects the date %s naming the field', (value) => {
+    expect(paths(SlotQuerySchema, { from: value, to: '2027-03-01' })).toEqual(['from']);
+    expect(paths(OverrideListQuery, { from: '2027-03-01', to: value })).toEqual(['to']);
+    expect(paths(OverrideParams, { ...ids, date: value })).toEqual(['date']);
+  });
+
+  it('accepts the range\'s ends', () => {
+    expect(paths(SlotQuerySchema, { from: '1970-01-01', to: '2999-12-31T23:59:59Z' })).toEqual([]);
+    expect(paths(OverrideParams, { ...ids, date: '2999-12-31' })).toEqual([]);
+  });
+});
+
+describe('control characters and bidi overrides in free text', () => {
+  const booking = { serviceId: 's', start: '2027-03-01T09:00:00Z', consumer: { name: 'Jane', email: 'jane@example.com' } };
+  const bad = ['Ja\rne', 'Ja\u0000ne', 'Ja\u001bne', 'Ja\u007fne', 'Ja\u0085ne', 'Ja\u009bne', 'Ja\u202ene', 'Ja\u2066ne', 'Ja\u2069ne', 'Ja\u202ane'];
+
+  it.each(bad)('rejects %j in every name, the notes and the cancel reason, naming the path', (text) => {
+    expect(paths(BookingBody, { ...booking, consumer: { ...booking.consumer, name: text } })).toEqual(['consumer.name']);
+    expect(paths(BookingBody, { ...booking, notes: text })).toEqual(['notes']);
+    expect(paths(CancelBody, { reason: text })).toEqual(['reason']);
+    expect(paths(BusinessBody, { name: text, timeZone: 'Europe/Berlin', managers: ['oid-1'] })).toEqual(['name']);
+    expect(paths(ProviderBody, { displayName: text, email: 'a@example.com', timeZone: 'Europe/Berlin', staffObjectId: 'oid-a' })).toEqual(['displayName']);
+    expect(paths(ServiceBody, { ...service, name: text })).toEqual(['name']);
+  });
+
+  it('allows tab and line feed in notes only', () => {
+    expect(paths(BookingBody, { ...booking, notes: 'line one\n\tline two' })).toEqual([]);
+    expect(paths(BookingBody, { ...booking, consumer: { ...booking.consumer, name: 'Ja\tne' } })).toEqual(['consumer.name']);
+    expect(paths(BookingBody, { ...booking, consumer: { ...booking.consumer, name: 'Ja\nne' } })).toEqual(['consumer.name']);
+    expect(paths(CancelBody, { reason: 'sick\nreally' })).toEqual(['reason']);
+  });
+
+  it('keeps letters of every script, marks and emoji', () => {
+    expect(paths(BookingBody, { ...booking, consumer: { ...booking.consumer, name: 'שלום \u200fJoão 李 🙂' } })).toEqual([]);
   });
 });
 

@@ -1,23 +1,8 @@
-import { DateTime } from 'luxon';
 import type { Appointment } from '../../../domain/appointments/appointment';
-import { displayText, email, formatInstant, instant, phone, resourceId, timeZone } from './common';
+import { displayText, email, formatInstant, instant, instantInput, multilineText, phone, plainText, resourceId, timeZone } from './common';
+
 import { BusinessParams } from './businesses';
 import { jsonBody, jsonContent, problems, registry, z } from './registry';
-
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
-
-/** An instant with an explicit offset or Z (API.md), as epoch ms. */
-export const instantInput = z
-  .string()
-  .transform((value, ctx) => {
-    const parsed = INSTANT.test(value) ? DateTime.fromISO(value, { setZone: true }) : undefined;
-    if (!parsed?.isValid) {
-      ctx.addIssue({ code: 'custom', message: 'must be an instant with offset, e.g. 2025-03-14T09:00:00Z' });
-      return z.NEVER;
-    }
-    return parsed.toMillis();
-  })
-  .openapi({ type: 'string', format: 'date-time', example: '2025-03-14T09:00:00+01:00' });
 
 export const AppointmentParams = z.object({ appointmentId: resourceId });
 
@@ -47,11 +32,11 @@ export const BookingBody = registry.register(
     start: instantInput,
     providerId: resourceId.optional(),
     consumer: ConsumerInput,
-    notes: z.string().max(2000, 'must be at most 2000 characters').optional(),
+    notes: multilineText(2000).optional(),
   }),
 );
 
-export const CancelBody = z.object({ reason: z.string().max(500, 'must be at most 500 characters').optional() }).openapi('CancelRequest');
+export const CancelBody = z.object({ reason: plainText(500).optional() }).openapi('CancelRequest');
 
 export const RescheduleBody = registry.register(
   'RescheduleRequest',
@@ -144,7 +129,7 @@ registry.registerComponent('securitySchemes', 'appointmentToken', { type: 'apiKe
 registry.registerComponent('securitySchemes', 'appointmentTokenQuery', { type: 'apiKey', in: 'query', name: 'token', description: 'The manageToken, for links in messages.' });
 
 const IdempotencyHeader = z.object({
-  'Idempotency-Key': z.string().optional().openapi({ description: '1-255 printable ASCII characters; a retry with the same key and body returns the first result for 24 hours.' }),
+  'Idempotency-Key': z.string().optional().openapi({ description: '1-255 printable ASCII characters; a retry with the same key and body returns the first result for 24 hours. After that (or after a failure with another body) the key books anew: it never leads to an earlier booking.' }),
 });
 const IfMatchHeader = z.object({ 'If-Match': z.string().optional().openapi({ description: 'Quoted appointment version; 412 when it changed.' }) });
 

@@ -22,10 +22,46 @@ export function isRealDate(value: string): boolean {
   }
 }
 
+/** API.md: the API takes instants and dates from 1970 through 2999 (UTC); outside is a 400 naming the field. */
+export const SUPPORTED_DATES = { first: '1970-01-01', last: '2999-12-31' } as const;
+const SUPPORTED_INSTANTS = { from: Date.UTC(1970, 0, 1), until: Date.UTC(3000, 0, 1) };
+const OUT_OF_RANGE = `must lie between ${SUPPORTED_DATES.first} and ${SUPPORTED_DATES.last}`;
+
+/** Four-digit years compare as strings. */
+const isSupportedDate = (value: string) => value >= SUPPORTED_DATES.first && value <= SUPPORTED_DATES.last;
+const isSupportedInstant = (instant: number) => instant >= SUPPORTED_INSTANTS.from && instant < SUPPORTED_INSTANTS.until;
+
 export const localDate = z
   .string()
   .refine(isRealDate, 'must be a real date YYYY-MM-DD')
-  .openapi({ format: 'date', example: '2025-03-14' });
+  .refine((value) => !isRealDate(value) || isSupportedDate(value), OUT_OF_RANGE)
+  .openapi({ format: 'date', example: '2025-03-14', description: 'A calendar date from 1970-01-01 to 2999-12-31.' });
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** Epoch ms of an ISO instant with an explicit offset or Z, or undefined. */
+function parseInstant(value: string): number | undefined {
+  if (!INSTANT.test(value)) return undefined;
+  const parsed = DateTime.fromISO(value, { setZone: true });
+  return parsed.isValid ? parsed.toMillis() : undefined;
+}
+
+/** An instant with an explicit offset or Z (API.md), within the supported range, as epoch ms. */
+export const instantInput = z
+  .string()
+  .transform((value, ctx) => {
+    const parsed = parseInstant(value);
+    if (parsed === undefined) {
+      ctx.addIssue({ code: 'custom', message: 'must be an instant with offset, e.g. 2025-03-14T09:00:00Z' });
+      return z.NEVER;
+    }
+    if (!isSupportedInstant(parsed)) {
+      ctx.addIssue({ code: 'custom', message: OUT_OF_RANGE });
+      return z.NEVER;
+    }
+    return parsed;
+  })
+  .openapi({ type: 'string', format: 'date-time', example: '2025-03-14T09:00:00+01:00', description: 'An instant with offset or Z, from 1970 through 2999 (UTC).' });
 
 export function isIanaZone(value: string): boolean {
   // Intl would also take offsets such as "+01:00"; IANA names start with a letter.
@@ -37,7 +73,40 @@ export const timeZone = z
   .refine(isIanaZone, 'must be an IANA time zone such as Europe/Berlin')
   .openapi({ example: 'Europe/Berlin' });
 
-export const displayText = z.string().trim().min(1, 'must not be empty').max(200, 'must be at most 200 characters');
+/**
+ * C0 controls, DEL, C1 controls, and the bidi embeddings, overrides and isolates (U+202A-202E,
+ * U+2066-2069): they break calendar files, headers and logs, or make text read other than it is.
+ * The marks (LRM, RLM) stay: right-to-left names need them.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+/** The same, except tab and line feed (multi-line free text). */
+// eslint-disable-next-line no-control-regex -- as above
+const UNSAFE_MULTILINE_TEXT = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** Free text on one line (names, reasons). */
+export const plainText = (max: number) =>
+  z
+    .string()
+    .refine((value) => !UNSAFE_TEXT.test(value), 'must not contain control characters or bidi overrides')
+    .max(max, `must be at most ${max} characters`)
+    .openapi({ description: 'One line: no control characters (C0, DEL, C1) and no bidi embeddings, overrides or isolates.' });
+
+/** Free text that may span lines (notes): tab and line feed allowed, nothing else of the above. */
+export const multilineText = (max: number) =>
+  z
+    .string()
+    .refine((value) => !UNSAFE_MULTILINE_TEXT.test(value), 'must not contain control characters (except tab and line feed) or bidi overrides')
+    .max(max, `must be at most ${max} characters`)
+    .openapi({ description: 'Tab and line feed allowed; no other control characters (C0, DEL, C1) and no bidi embeddings, overrides or isolates.' });
+
+export const displayText = z
+  .string()
+  .refine((value) => !UNSAFE_TEXT.test(value), 'must not contain control characters or bidi overrides')
+  .trim()
+  .min(1, 'must not be empty')
+  .max(200, 'must be at most 200 characters')
+  .openapi({ description: 'One line, 1-200 characters: no control characters (C0, DEL, C1) and no bidi embeddings, overrides or isolates.' });
 
 export const email = z.email('must be an email address').max(254);
 
@@ -93,19 +162,20 @@ export const dayIntervals = z
   })
   .transform((intervals): WallInterval[] => [...intervals].sort((a, b) => wallMinutes(a.start) - wallMinutes(b.start)));
 
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
-
-/** API.md "Windows": an instant with offset, or a date read as local midnight. */
+/** API.md "Windows": an instant with offset, or a date read as local midnight (both within the supported range). */
 export const windowBound = z
   .string()
   .transform((value, ctx): WindowBound => {
-    if (isRealDate(value)) return { date: value };
-    if (INSTANT.test(value)) {
-      const parsed = DateTime.fromISO(value, { setZone: true });
-      if (parsed.isValid) return { instant: parsed.toMillis() };
+    const instant = isRealDate(value) ? undefined : parseInstant(value);
+    if (instant === undefined && !isRealDate(value)) {
+      ctx.addIssue({ code: 'custom', message: 'must be an instant with offset (2025-03-14T09:00:00Z) or a date (2025-03-14)' });
+      return z.NEVER;
     }
-    ctx.addIssue({ code: 'custom', message: 'must be an instant with offset (2025-03-14T09:00:00Z) or a date (2025-03-14)' });
-    return z.NEVER;
+    if (instant === undefined ? !isSupportedDate(value) : !isSupportedInstant(instant)) {
+      ctx.addIssue({ code: 'custom', message: OUT_OF_RANGE });
+      return z.NEVER;
+    }
+    return instant === undefined ? { date: value } : { instant };
   })
   .openapi({ type: 'string', example: '2025-03-14T00:00:00+01:00' });
 
