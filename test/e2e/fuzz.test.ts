@@ -163,11 +163,12 @@ beforeAll(async () => {
       bookingWindowDays: 60,
       reminders: [{ offsetMinutes: 1440, channels: ['email'] }],
     },
+    'POST /businesses/{businessId}/phone-verifications': { phone: '+4930123457' },
     'POST /businesses/{businessId}/appointments': {
       serviceId: 'consult',
       start: later,
       providerId: 'bob',
-      consumer: { name: 'Max Muster', email: 'max@example.com', phone: '+4930123457', timeZone: 'Europe/Berlin', locale: 'de-DE', smsConsent: true },
+      consumer: { name: 'Max Muster', email: 'max@example.com', phone: '+4930123457', timeZone: 'Europe/Berlin', locale: 'de-DE', smsConsent: true, phoneVerification: { id: 'verification-1', code: '123456' } },
       notes: 'first visit',
     },
     'POST /appointments/{appointmentId}/cancel': { reason: 'sick' },
