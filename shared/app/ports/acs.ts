@@ -61,7 +61,8 @@ export interface RoomsPort {
   createRoom(input: { validFrom: number; validUntil: number; participants?: RoomParticipant[] }): Promise<Room>;
   /** Undefined when the room does not exist (deleted or expired and purged). */
   getRoom(roomId: string): Promise<Room | undefined>;
-  updateRoom(roomId: string, changes: { validFrom?: number; validUntil?: number }): Promise<Room>;
+  /** The service changes validity only as a pair (one bound alone is 400). */
+  updateRoom(roomId: string, validity: { validFrom: number; validUntil: number }): Promise<Room>;
   /** Succeeds when the room is already gone. */
   deleteRoom(roomId: string): Promise<void>;
   listRooms(): Promise<Room[]>;

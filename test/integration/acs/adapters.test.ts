@@ -67,7 +67,7 @@ describe('ACS rooms adapter', () => {
     expect(room.validUntil).toBe(validFrom + DAY_MS);
 
     await expect(acs.rooms.getRoom(room.id)).resolves.toEqual(room);
-    const updated = await acs.rooms.updateRoom(room.id, { validUntil: validFrom + 2 * DAY_MS });
+    const updated = await acs.rooms.updateRoom(room.id, { validFrom, validUntil: validFrom + 2 * DAY_MS });
     expect(updated).toEqual({ ...room, validUntil: validFrom + 2 * DAY_MS });
     expect((await acs.rooms.listRooms()).map((r) => r.id)).toContain(room.id);
 
@@ -103,7 +103,7 @@ describe('ACS rooms adapter', () => {
     expect(error).toMatchObject({ service: 'rooms', status: 400, code: 'BadRequest', transient: false });
 
     const room = await acs.rooms.createRoom({ validFrom, validUntil: validFrom + DAY_MS });
-    await expect(acs.rooms.updateRoom(room.id, { validUntil: validFrom + 181 * DAY_MS })).rejects.toMatchObject({ status: 400 });
+    await expect(acs.rooms.updateRoom(room.id, { validFrom, validUntil: validFrom + 181 * DAY_MS })).rejects.toMatchObject({ status: 400 });
   });
 
   it('rejects participants that are not identities of the resource', async () => {
