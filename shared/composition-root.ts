@@ -25,6 +25,7 @@ import { TableProviderIdentityStore } from './adapters/tables/acs-identity-store
 import { TableServiceIdentityStore } from './adapters/tables/service-identity-store';
 import { TableFeedTokenStore } from './adapters/tables/feed-token-store';
 import { chatNoticeHandlers } from './app/chat/chat-notices';
+import { chatThreadHandlers } from './app/chat/appointment-chat';
 import { accessRevocationHandlers } from './app/join/access-revocation';
 import type { JoinDeps } from './app/join/join-appointment';
 import type { FeedDeps } from './app/workspace/calendar-feed';
@@ -32,6 +33,7 @@ import type { OutcomeDeps } from './app/workspace/appointment-outcomes';
 import type { ListDeps } from './app/workspace/list-appointments';
 import type { LifecycleDeps } from './app/lifecycle/lifecycle-deps';
 import { lifecycleHandlers } from './app/lifecycle/lifecycle-outbox';
+import { smsChannel } from './app/lifecycle/sms-channel';
 import type { LifecyclePort } from './app/ports/lifecycle';
 import { TableNotificationStore } from './adapters/tables/notification-store';
 import { consumerLinks } from './adapters/http/schemas/appointments';
@@ -75,7 +77,11 @@ export function getServices(): AppServices {
 function buildServices(settings: Settings): AppServices {
   const tables = new TableClients(settings);
   const clock = processClock();
-  const acs = createAcsAdapters(settings, new TableServiceIdentityStore(tables));
+  const acsLog = createLogger(console, settings.LOG_LEVEL, { component: 'acs' });
+  const acs = createAcsAdapters(settings, new TableServiceIdentityStore(tables), undefined, {
+    // Counted per process; the lifecycle retries the send after retryAfterMs.
+    emailThrottled: ({ retryAfterMs, total }) => acsLog.warn('acs.email.throttled', { retryAfterMs, throttledTotal: total }),
+  });
   const businesses = new TableBusinessRepository(tables);
   const appointments = new TableAppointmentStore(tables);
   const log = createLogger(console, settings.LOG_LEVEL, { component: 'outbox' });
@@ -88,6 +94,7 @@ function buildServices(settings: Settings): AppServices {
       ...roomHandlers({ appointments, businesses, get rooms() { return acs.rooms; }, clock }),
       ...releaseHandlers({ appointments, businesses }),
       ...chatNoticeHandlers({ businesses, get chat() { return acs.chat; } }),
+      ...chatThreadHandlers({ appointments, businesses, get chat() { return acs.chat; } }),
       // `acs` builds each ACS client on first use, so handlers that never run construct nothing.
       ...accessRevocationHandlers(acs),
       ...eventHandlers(events),
@@ -127,6 +134,7 @@ function buildServices(settings: Settings): AppServices {
       get sms() {
         return acs.sms;
       },
+      smsChannel: smsChannel({ from: settings.ACS_SMS_FROM, countries: settings.ACS_SMS_COUNTRIES, log: lifecycleLog }),
       rooms: { appointments, businesses, get rooms() { return acs.rooms; }, clock },
       clock,
       links: {

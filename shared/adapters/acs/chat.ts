@@ -70,6 +70,12 @@ export class AcsChatAdapter implements ChatPort {
     }
   }
 
+  async removeParticipant(threadId: string, userId: string): Promise<void> {
+    await callAcs('chat', 'removeParticipant', this.config.retry, () =>
+      this.chat().getChatThreadClient(threadId).removeParticipant({ communicationUserId: userId }),
+    );
+  }
+
   async sendMessage(threadId: string, input: { content: string; senderDisplayName?: string }): Promise<{ messageId: string }> {
     const result = await callAcs('chat', 'sendMessage', this.config.retry, () =>
       this.chat()

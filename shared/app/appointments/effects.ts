@@ -25,6 +25,8 @@ export function effectsOf(change: AppointmentChange, now: number): OutboxMessage
     case 'booked':
     case 'rescheduled':
       if (appointment.start - now <= ROOM_EAGER_DAYS * DAY_MS) effects.push(outboxMessage(appointment, 'room.ensure', now));
+      // The chat thread is made ahead of the join: ACS limits thread creations per user (the app's identity).
+      if (change.kind === 'booked') effects.push(outboxMessage(appointment, 'chat.ensure', now));
       // The raw manage token rides along (outbox row, then orchestration input) so messages can carry the consumer's links.
       effects.push(
         change.kind === 'booked'
@@ -66,10 +68,16 @@ function eventData(change: AppointmentChange): { data?: Record<string, unknown> 
   return { data: { previousProviderId: previous.providerId, previousStart: new Date(previous.start).toISOString(), previousEnd: new Date(previous.end).toISOString() } };
 }
 
-/** The consumer loses the visit's tokens and room seat (only if they ever joined). */
+/** The consumer loses the visit's room seat, chat membership and tokens (only if they ever joined). */
 function revokeConsumerAccess(appointment: Appointment, previous: Appointment, now: number): OutboxMessage[] {
   if (!previous.consumerAcsUserId) return [];
-  return [outboxMessage(appointment, 'access.revoke', now, { userId: previous.consumerAcsUserId, ...(previous.roomId ? { roomId: previous.roomId } : {}) })];
+  return [
+    outboxMessage(appointment, 'access.revoke', now, {
+      userId: previous.consumerAcsUserId,
+      ...(previous.roomId ? { roomId: previous.roomId } : {}),
+      ...(previous.chatThreadId ? { chatThreadId: previous.chatThreadId } : {}),
+    }),
+  ];
 }
 
 export function outboxMessage(appointment: Appointment, kind: OutboxMessage['kind'], now: number, payload?: Record<string, unknown>): OutboxMessage {

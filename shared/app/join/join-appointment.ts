@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import { joinWindow, type Appointment } from '../../domain/appointments/appointment';
 import { authorizeAppointment, type AppointmentCredentials, type AppointmentRole } from '../appointments/appointment-access';
-import { ensureChatThread } from '../chat/appointment-chat';
+import { chatTopic, ensureChatThread } from '../chat/appointment-chat';
 import { AppError } from '../errors';
-import type { ChatPort, IdentityPort, RoomRole, TokenScope } from '../ports/acs';
+import { AcsThrottledError, type ChatPort, type IdentityPort, type RoomRole, type TokenScope } from '../ports/acs';
 import type { ProviderIdentityStore } from '../ports/provider-identity-store';
 import { ensureAppointmentRoom, type RoomDeps } from '../rooms/appointment-room';
 import { ensureConsumerIdentity, ensureProviderIdentity, notBooked } from './participant-identity';
@@ -72,13 +72,20 @@ export async function joinAppointment(deps: JoinDeps, appointmentId: string, cre
   const acsUserId = participant === 'consumer' ? consumerId : providerId;
   const roomRole: JoinResult['role'] = participant === 'consumer' ? 'Attendee' : 'Presenter';
   await deps.rooms.upsertParticipants(roomId, [{ userId: acsUserId, role: roomRole }]);
-  const chatThreadId = await ensureChatThread(deps, appointmentId, {
-    topic: service?.value.name ?? 'Appointment',
-    participants: [
-      { userId: consumerId, displayName: current.consumer.name },
-      { userId: providerId, displayName: provider.value.displayName },
-    ],
+  const participants = [
+    { userId: consumerId, displayName: current.consumer.name },
+    { userId: providerId, displayName: provider.value.displayName },
+  ];
+  // Normally made ahead by the outbox (chat.ensure); a missing one is created here, the SDK retrying a
+  // throttled create after the service's Retry-After.
+  const chat = await ensureChatThread(deps, appointmentId, { topic: chatTopic(service?.value.name), participants }).catch((error: unknown) => {
+    if (error instanceof AcsThrottledError) {
+      throw new AppError('unavailable', 'The visit chat cannot be set up right now; retry shortly.', { retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) });
+    }
+    throw error;
   });
+  if (!chat.created) await deps.chat.addParticipants(chat.threadId, participants);
+  const chatThreadId = chat.threadId;
 
   const token = await deps.identity.issueToken(acsUserId, JOIN_SCOPES, joinTokenMinutes(current.end, now));
   // A cancel that landed meanwhile may have revoked the consumer's tokens before this one existed.

@@ -23,6 +23,22 @@ export class AcsError extends Error {
   }
 }
 
+/**
+ * ACS throttled the call (429) and said when to come back. Surfaced at once instead of slept through
+ * (the email client is configured so), so a durable caller can wait with a timer rather than block.
+ */
+export class AcsThrottledError extends AcsError {
+  constructor(
+    service: AcsService,
+    operation: string,
+    /** From the answer's Retry-After (or retry-after-ms); a default when the service gave none. */
+    readonly retryAfterMs: number,
+  ) {
+    super(service, operation, 429, 'TooManyRequests', `ACS ${service} ${operation} was throttled; retry after ${retryAfterMs} ms`, true);
+    this.name = 'AcsThrottledError';
+  }
+}
+
 // --- identity and tokens -------------------------------------------------------------------------
 
 export type TokenScope = 'chat' | 'voip' | 'chat.join' | 'chat.join.limited' | 'voip.join';
@@ -140,7 +156,10 @@ export interface ChatPort {
   serviceUserId(): Promise<string>;
   /** `idempotencyKey` makes a retried create return the same thread. */
   createThread(input: { topic: string; participants: ChatParticipant[]; idempotencyKey?: string }): Promise<{ threadId: string }>;
+  /** Adding someone who is already a member changes nothing. */
   addParticipants(threadId: string, participants: ChatParticipant[]): Promise<void>;
+  /** Takes a member out of the thread (the lock-out that works at once; token revocation does not). */
+  removeParticipant(threadId: string, userId: string): Promise<void>;
   sendMessage(threadId: string, input: { content: string; senderDisplayName?: string }): Promise<{ messageId: string }>;
   /** Text and HTML messages, oldest first (system messages left out). */
   listMessages(threadId: string): Promise<ChatMessage[]>;

@@ -50,10 +50,13 @@ export async function admin<T = unknown>(adminUrl: string, method: string, path:
 
 let counter = 0;
 
-/** A phone number no other test uses (the emulator is shared by every test file of the run). */
+/**
+ * A US phone number no other test uses (the emulator is shared by every test file of the run); a US
+ * area code because the toll-free sender reaches only the US, Canada and Puerto Rico.
+ */
 export function uniquePhone(): string {
   counter += 1;
-  return `+1555${String(process.pid % 1000).padStart(3, '0')}${String(counter).padStart(4, '0')}`;
+  return `+1206${200 + (process.pid % 800)}${String(counter).padStart(4, '0')}`;
 }
 
 export function uniqueEmail(): string {
