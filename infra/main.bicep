@@ -29,6 +29,9 @@ param corsAllowedOrigins string = ''
 @description('SMS sender (E.164 toll-free or short code bought in the ACS resource). Empty = SMS disabled.')
 param smsFromNumber string = ''
 
+@description('Countries (ISO codes, comma separated) the SMS number reaches; empty = what the number implies (toll-free: US,CA,PR). Other consumers get email only.')
+param smsCountries string = ''
+
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 
@@ -95,6 +98,7 @@ module functionApp 'modules/functionapp.bicep' = {
       ACS_ENDPOINT: communication.outputs.endpoint
       ACS_EMAIL_SENDER: communication.outputs.emailSender
       ACS_SMS_FROM: smsFromNumber
+      ACS_SMS_COUNTRIES: smsCountries
       // Empty: the app creates its chat identity once and keeps it in Table Storage.
       ACS_CHAT_SERVICE_USER_ID: ''
       ACS_MAX_RETRIES: '3'
