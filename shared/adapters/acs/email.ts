@@ -51,7 +51,9 @@ export class AcsEmailAdapter implements EmailPort {
         },
         { updateIntervalInMs: this.pollIntervalMs, ...(input.idempotencyKey ? { operationId: guidFromKey(input.idempotencyKey) } : {}) },
       );
-      return poller.pollUntilDone();
+      return poller.pollUntilDone().catch((error: unknown) => {
+        throw operationFailure(error) ?? error;
+      });
     }));
     if (result.status !== 'Succeeded') {
       throw new AcsError('email', 'send', undefined, result.error?.code ?? result.status, `ACS email send ended ${result.status}: ${result.error?.message ?? ''}`.trim(), false);
@@ -70,4 +72,14 @@ export class AcsEmailAdapter implements EmailPort {
       throw error;
     }
   }
+}
+
+/**
+ * The poller reports a send that ended `Failed` as a plain Error, "The long-running operation has
+ * failed. <code>. <message>"; it is the service's final answer, not a transport problem.
+ */
+function operationFailure(error: unknown): AcsError | undefined {
+  const match = error instanceof Error ? /^The long-running operation has failed(?:\. ([^.]+)\. (.*))?$/s.exec(error.message) : null;
+  if (!match) return undefined;
+  return new AcsError('email', 'send', undefined, match[1] ?? 'Failed', `ACS email send ended Failed: ${match[2] ?? ''}`.trim(), false);
 }
