@@ -1,5 +1,5 @@
 import { AppError } from '../errors';
-import type { ChatParticipant, ChatPort } from '../ports/acs';
+import { AcsThrottledError, type ChatParticipant, type ChatPort } from '../ports/acs';
 import type { AppointmentStore, OutboxMessage } from '../ports/appointment-store';
 import type { BusinessRepository } from '../ports/business-repository';
 import { WriteConflictError } from '../ports/versioned';
@@ -42,6 +42,35 @@ export async function ensureChatThread(
     }
   }
   throw new AppError('conflict', 'The appointment is being changed by someone else; retry.', { retryAfterSeconds: 1 });
+}
+
+/** How often a join waits out a throttled thread creation (after the SDK's own retries), and how long at most. */
+const JOIN_THROTTLE_ATTEMPTS = 4;
+const JOIN_THROTTLE_MAX_WAIT_MS = 10_000;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * ensureChatThread for the join, where a thread the outbox has not made yet is created in the request:
+ * a 429 (ACS allows 10 creations per user per 10 s) is waited out at its Retry-After plus jitter, so
+ * joins that lost the same race do not all come back at the same instant. Still throttled after that:
+ * 503 with Retry-After.
+ */
+export async function ensureChatThreadForJoin(
+  deps: ChatDeps,
+  appointmentId: string,
+  thread: { topic: string; participants: ChatParticipant[] },
+): Promise<{ threadId: string; created: boolean }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ensureChatThread(deps, appointmentId, thread);
+    } catch (error) {
+      if (!(error instanceof AcsThrottledError)) throw error;
+      if (attempt >= JOIN_THROTTLE_ATTEMPTS) {
+        throw new AppError('unavailable', 'The visit chat cannot be set up right now; retry shortly.', { retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) });
+      }
+      await sleep(Math.min(JOIN_THROTTLE_MAX_WAIT_MS, error.retryAfterMs) + Math.random() * 1000);
+    }
+  }
 }
 
 /**

@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import { joinWindow, type Appointment } from '../../domain/appointments/appointment';
 import { authorizeAppointment, type AppointmentCredentials, type AppointmentRole } from '../appointments/appointment-access';
-import { chatTopic, ensureChatThread } from '../chat/appointment-chat';
+import { chatTopic, ensureChatThreadForJoin } from '../chat/appointment-chat';
 import { AppError } from '../errors';
-import { AcsThrottledError, type ChatPort, type IdentityPort, type RoomRole, type TokenScope } from '../ports/acs';
+import type { ChatPort, IdentityPort, RoomRole, TokenScope } from '../ports/acs';
 import type { ProviderIdentityStore } from '../ports/provider-identity-store';
 import { ensureAppointmentRoom, type RoomDeps } from '../rooms/appointment-room';
 import { ensureConsumerIdentity, ensureProviderIdentity, notBooked } from './participant-identity';
@@ -76,14 +76,8 @@ export async function joinAppointment(deps: JoinDeps, appointmentId: string, cre
     { userId: consumerId, displayName: current.consumer.name },
     { userId: providerId, displayName: provider.value.displayName },
   ];
-  // Normally made ahead by the outbox (chat.ensure); a missing one is created here, the SDK retrying a
-  // throttled create after the service's Retry-After.
-  const chat = await ensureChatThread(deps, appointmentId, { topic: chatTopic(service?.value.name), participants }).catch((error: unknown) => {
-    if (error instanceof AcsThrottledError) {
-      throw new AppError('unavailable', 'The visit chat cannot be set up right now; retry shortly.', { retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) });
-    }
-    throw error;
-  });
+  // Normally made ahead by the outbox (chat.ensure); a missing one is created here, waiting out throttling.
+  const chat = await ensureChatThreadForJoin(deps, appointmentId, { topic: chatTopic(service?.value.name), participants });
   if (!chat.created) await deps.chat.addParticipants(chat.threadId, participants);
   const chatThreadId = chat.threadId;
 
