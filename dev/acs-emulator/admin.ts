@@ -93,7 +93,7 @@ function resourceChanges(body: Record<string, unknown>): Partial<ResourceSetting
     if (!(field in DEFAULT_RESOURCE_SETTINGS)) throw badRequest('BadRequest', `Unknown resource setting ${field}.`, field);
     if (field === 'smsNumbers' || field === 'emailDomains') changes[field] = list(value, field);
     else if (field === 'emailProfile') {
-      if (value !== 'azure-managed' && value !== 'custom-domain') throw badRequest('BadRequest', 'emailProfile must be azure-managed or custom-domain.', field);
+      if (value !== 'azure-managed' && value !== 'custom-domain' && value !== 'raised') throw badRequest('BadRequest', 'emailProfile must be azure-managed, custom-domain or raised.', field);
       changes.emailProfile = value;
     } else if (field === 'revocationDelayMs' || field === 'emailRunningPolls') changes[field] = count(value, field);
   }

@@ -21,6 +21,11 @@ export const EMAIL_QUOTAS: Record<EmailProfile, Record<'send' | 'poll', Array<{ 
     send: [{ windowMs: MINUTE, limit: 30 }, { windowMs: HOUR, limit: 100 }],
     poll: [{ windowMs: MINUTE, limit: 60 }, { windowMs: HOUR, limit: 200 }],
   },
+  // Raised on request for a custom domain; the figures are the emulator's (Azure agrees them per case).
+  raised: {
+    send: [{ windowMs: MINUTE, limit: 1_000 }, { windowMs: HOUR, limit: 20_000 }],
+    poll: [{ windowMs: MINUTE, limit: 2_000 }, { windowMs: HOUR, limit: 40_000 }],
+  },
 };
 
 /** Size of the whole message including attachments (after base64), and recipients per message. */

@@ -77,7 +77,12 @@ export interface ChatThreadRecord {
   repeatabilityRequestId?: string;
 }
 
-export type EmailProfile = 'azure-managed' | 'custom-domain';
+/**
+ * `azure-managed`: the free subdomain's limits; `custom-domain`: a linked custom domain's default limits;
+ * `raised`: a custom domain whose limits were raised on request (high volume), used by the test run's
+ * shared emulator, which stands for many deployments at once.
+ */
+export type EmailProfile = 'azure-managed' | 'custom-domain' | 'raised';
 
 /**
  * How the emulated ACS resource is set up in Azure: the phone numbers it owns, the email domains
@@ -88,7 +93,7 @@ export interface ResourceSettings {
   smsNumbers: string[];
   /** Email domains linked to the resource; a sender on any other domain is refused. */
   emailDomains: string[];
-  /** `azure-managed` (the free subdomain: 5 sends a minute) or `custom-domain` (higher limits). */
+  /** `azure-managed` (the free subdomain: 5 sends a minute), `custom-domain` (higher limits) or `raised`. */
   emailProfile: EmailProfile;
   /** Delay before revoked tokens stop working (Azure: up to 15 minutes). */
   revocationDelayMs: number;

@@ -23,7 +23,8 @@ const notifications = new TableNotificationStore(new TableClients(parseSettings(
 beforeAll(() => f.setUp());
 
 let phones = 0;
-const usPhone = () => `+1415${200 + (process.pid % 800)}${String((phones += 1)).padStart(4, '0')}`;
+const block = 200 + Math.floor(Math.random() * 800);
+const usPhone = () => `+1415${block}${String((phones += 1)).padStart(4, '0')}`;
 
 function depsWith(from: string | undefined, countries: string[] = []) {
   const log = memoryLogger();
