@@ -23,8 +23,9 @@ export function accessRevocationHandlers(deps: RevocationDeps) {
       if (typeof roomId === 'string') await deps.rooms.removeParticipants(roomId, [userId]).catch((error: unknown) => {
         if (!gone(error)) throw error;
       });
+      // 403: the app's identity is no longer in the thread (it was replaced), so nobody can be removed by it.
       if (typeof chatThreadId === 'string') await deps.chat.removeParticipant(chatThreadId, userId).catch((error: unknown) => {
-        if (!gone(error)) throw error;
+        if (!gone(error) && !(error instanceof AcsError && error.status === 403)) throw error;
       });
       await deps.identity.revokeTokens(userId);
     },
