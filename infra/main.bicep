@@ -90,6 +90,9 @@ param alertEmail string = ''
 @description('Largest request body in bytes: the app answers 413 above it and the Functions host stops reading there.')
 param maxBodyBytes int = 65536
 
+@description('Countries (ISO codes, comma separated) the SMS number reaches; empty = what the number implies (toll-free: US,CA,PR). Other consumers get email only.')
+param smsCountries string = ''
+
 var tags = { 'azd-env-name': environmentName }
 var token = toLower(uniqueString(subscription().id, environmentName, location))
 // Staff sign-in needs all three settings (shared/config/settings.ts); without an audience, none is set.
@@ -191,6 +194,7 @@ module functionApp 'modules/functionapp.bicep' = {
       ACS_ENDPOINT: communication.outputs.endpoint
       ACS_EMAIL_SENDER: communication.outputs.emailSender
       ACS_SMS_FROM: smsFromNumber
+      ACS_SMS_COUNTRIES: smsCountries
       // Empty: the app creates its chat identity once and keeps it in Table Storage.
       ACS_CHAT_SERVICE_USER_ID: ''
       ACS_MAX_RETRIES: '3'

@@ -27,6 +27,7 @@ import { TableServiceIdentityStore } from './adapters/tables/service-identity-st
 import { TableFeedTokenStore } from './adapters/tables/feed-token-store';
 import { chatNoticeHandlers } from './app/chat/chat-notices';
 import { providerHandoverHandlers } from './app/join/provider-handover';
+import { chatThreadHandlers } from './app/chat/appointment-chat';
 import { accessRevocationHandlers } from './app/join/access-revocation';
 import type { JoinDeps } from './app/join/join-appointment';
 import type { FeedDeps } from './app/workspace/calendar-feed';
@@ -34,6 +35,7 @@ import type { OutcomeDeps } from './app/workspace/appointment-outcomes';
 import type { ListDeps } from './app/workspace/list-appointments';
 import type { LifecycleDeps } from './app/lifecycle/lifecycle-deps';
 import { lifecycleHandlers } from './app/lifecycle/lifecycle-outbox';
+import { smsChannel } from './app/lifecycle/sms-channel';
 import type { LifecyclePort } from './app/ports/lifecycle';
 import { TableNotificationStore } from './adapters/tables/notification-store';
 import { consumerLinks } from './adapters/http/schemas/appointments';
@@ -83,7 +85,11 @@ export function getServices(): AppServices {
 function buildServices(settings: Settings): AppServices {
   const tables = new TableClients(settings);
   const clock = processClock();
-  const acs = createAcsAdapters(settings, new TableServiceIdentityStore(tables));
+  const acsLog = createLogger(console, settings.LOG_LEVEL, { component: 'acs' });
+  const acs = createAcsAdapters(settings, new TableServiceIdentityStore(tables), undefined, {
+    // Counted per process; the lifecycle retries the send after retryAfterMs.
+    emailThrottled: ({ retryAfterMs, total }) => acsLog.warn('acs.email.throttled', { retryAfterMs, throttledTotal: total }),
+  });
   const businesses = new TableBusinessRepository(tables);
   const appointments = new TableAppointmentStore(tables);
   const providerIdentities = new TableProviderIdentityStore(tables);
@@ -97,6 +103,7 @@ function buildServices(settings: Settings): AppServices {
       ...roomHandlers({ appointments, businesses, get rooms() { return acs.rooms; }, clock }),
       ...releaseHandlers({ appointments, businesses }),
       ...chatNoticeHandlers({ businesses, get chat() { return acs.chat; } }),
+      ...chatThreadHandlers({ appointments, businesses, get chat() { return acs.chat; } }),
       // `acs` builds each ACS client on first use, so handlers that never run construct nothing.
       ...accessRevocationHandlers(acs),
       ...providerHandoverHandlers({
@@ -146,6 +153,7 @@ function buildServices(settings: Settings): AppServices {
       get sms() {
         return acs.sms;
       },
+      smsChannel: smsChannel({ from: settings.ACS_SMS_FROM, countries: settings.ACS_SMS_COUNTRIES, log: lifecycleLog }),
       rooms: { appointments, businesses, get rooms() { return acs.rooms; }, clock },
       clock,
       links: {

@@ -1,7 +1,7 @@
 import type { Faults, FaultSpec } from './faults';
 import { badRequest, jsonBody, notFound, type EmulatorRequest, type EmulatorResponse } from './http';
 import { sentMessages, views } from './inspection';
-import type { EmulatorState } from './state';
+import { DEFAULT_RESOURCE_SETTINGS, type EmulatorState, type ResourceSettings } from './state';
 
 /**
  * The emulator's own control API (plain HTTP on loopback, no auth): inspect what was sent, reset,
@@ -46,6 +46,19 @@ export function handleAdmin(request: EmulatorRequest, state: EmulatorState, faul
     case 'DELETE /admin/faults':
       faults.clear();
       return { status: 204 };
+    case 'GET /admin/resource':
+      return { status: 200, body: state.resource };
+    case 'PATCH /admin/resource':
+      state.resource = { ...state.resource, ...resourceChanges(jsonBody(request)) };
+      return { status: 200, body: state.resource };
+    case 'POST /admin/emails/failures': {
+      // The named operation (or, without one, the next send) ends Failed with this error.
+      const { operationId, code, message } = jsonBody(request);
+      const failure = { code: typeof code === 'string' ? code : 'EmailDeliveryFailed', message: typeof message === 'string' ? message : 'Injected delivery failure.' };
+      if (typeof operationId === 'string') state.failingEmails.set(operationId, failure);
+      else state.failNextEmails.push(failure);
+      return { status: 201, body: failure };
+    }
     case 'GET /admin/clock':
       return { status: 200, body: clockView(state) };
     case 'POST /admin/clock': {
@@ -63,4 +76,26 @@ export function handleAdmin(request: EmulatorRequest, state: EmulatorState, faul
 
 function clockView(state: EmulatorState) {
   return { now: new Date(state.now()).toISOString(), offsetMinutes: state.clockOffsetMs / 60_000 };
+}
+
+/** A partial ResourceSettings, each field checked (this API is for tests and operators, not the app). */
+function resourceChanges(body: Record<string, unknown>): Partial<ResourceSettings> {
+  const changes: Partial<ResourceSettings> = {};
+  const list = (value: unknown, field: string) => {
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw badRequest('BadRequest', `${field} must be a list of strings.`, field);
+    return value as string[];
+  };
+  const count = (value: unknown, field: string) => {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw badRequest('BadRequest', `${field} must be a non-negative integer.`, field);
+    return value;
+  };
+  for (const [field, value] of Object.entries(body)) {
+    if (!(field in DEFAULT_RESOURCE_SETTINGS)) throw badRequest('BadRequest', `Unknown resource setting ${field}.`, field);
+    if (field === 'smsNumbers' || field === 'emailDomains') changes[field] = list(value, field);
+    else if (field === 'emailProfile') {
+      if (value !== 'azure-managed' && value !== 'custom-domain' && value !== 'raised') throw badRequest('BadRequest', 'emailProfile must be azure-managed, custom-domain or raised.', field);
+      changes.emailProfile = value;
+    } else if (field === 'revocationDelayMs' || field === 'emailRunningPolls') changes[field] = count(value, field);
+  }
+  return changes;
 }

@@ -72,6 +72,11 @@ export function verifyEntraBearer(request: EmulatorRequest, now: number): void {
   }
 }
 
+/** ACS answers 401, not 404, for an identity the resource does not know (never created here, or deleted). */
+export function unknownIdentity(): ServiceError {
+  return new ServiceError(401, 'Unauthorized', 'The identity is not valid for this resource.');
+}
+
 export const TOKEN_SCOPES = ['chat', 'voip', 'chat.join', 'chat.join.limited', 'voip.join'] as const;
 
 export interface UserTokenClaims {
@@ -82,13 +87,15 @@ export interface UserTokenClaims {
 
 /** User access tokens: HS256 JWTs with the claims ACS tokens carry (skypeid, acsScope, exp). */
 export class UserTokens {
-  private readonly secret = randomBytes(32);
-
-  constructor(private readonly state: EmulatorState) {}
+  constructor(
+    private readonly state: EmulatorState,
+    /** Kept with the identities when the emulator persists them, so tokens outlive a restart as in Azure. */
+    readonly secret: Buffer = randomBytes(32),
+  ) {}
 
   issue(userId: string, scopes: string[], expiresInMinutes: number): { token: string; expiresOn: number } {
     const identity = this.state.liveIdentity(userId);
-    if (!identity) throw new ServiceError(404, 'IdentityNotFound', 'The identity does not exist.');
+    if (!identity) throw unknownIdentity();
     const issuedAt = Math.floor(this.state.now() / 1000);
     const expiresOn = (issuedAt + expiresInMinutes * 60) * 1000;
     identity.tokensIssued += 1;
@@ -122,8 +129,8 @@ export class UserTokens {
     const { skypeid, exp, gen, acsScope } = jwt.payload;
     const userId = `8:${String(skypeid)}`;
     if (typeof exp !== 'number' || exp * 1000 <= this.state.now()) throw unauthorized('The access token has expired.');
-    const identity = this.state.liveIdentity(userId);
-    if (!identity || identity.tokenGeneration !== gen) throw unauthorized('The access token has been revoked.');
+    const identity = this.state.identities.get(userId);
+    if (!identity || typeof gen !== 'number' || this.state.tokenRevoked(identity, gen)) throw unauthorized('The access token has been revoked.');
     return { userId, scopes: String(acsScope ?? '').split(',').filter(Boolean), expiresOn: exp * 1000 };
   }
 }

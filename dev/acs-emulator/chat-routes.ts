@@ -7,6 +7,24 @@ export const CHAT_API_VERSION = '2025-03-15';
 
 const DEFAULT_PAGE_SIZE = 20;
 const MAX_PAGE_SIZE = 200;
+/** Service limits for chat: thread creations per user, and the size of one message. */
+export const THREAD_CREATIONS_PER_WINDOW = 10;
+export const THREAD_CREATION_WINDOW_MS = 10_000;
+export const MAX_MESSAGE_BYTES = 28 * 1024;
+
+/** Counts a thread creation of `userId`; the 11th within 10 s is the service's 429 with Retry-After. */
+function takeThreadCreation(context: RouteContext, userId: string): void {
+  const now = context.state.now();
+  const recent = (context.state.threadCreations.get(userId) ?? []).filter((t) => t > now - THREAD_CREATION_WINDOW_MS);
+  if (recent.length >= THREAD_CREATIONS_PER_WINDOW) {
+    const retryAfterSeconds = Math.max(1, Math.ceil((recent[0]! + THREAD_CREATION_WINDOW_MS - now) / 1000));
+    throw new ServiceError(429, 'TooManyRequests', `A user may create at most ${THREAD_CREATIONS_PER_WINDOW} threads per ${THREAD_CREATION_WINDOW_MS / 1000} seconds.`, undefined, {
+      'retry-after': String(retryAfterSeconds),
+    });
+  }
+  recent.push(now);
+  context.state.threadCreations.set(userId, recent);
+}
 
 function identifier(userId: string) {
   return { rawId: userId, communicationUser: { id: userId } };
@@ -107,6 +125,7 @@ export const chatRoutes: Route[] = [
       const body = jsonBody(context.request);
       if (!isString(body.topic) || body.topic.trim() === '') throw badRequest('BadRequest', 'topic is required.', 'topic');
       const creator = context.user!.userId;
+      takeThreadCreation(context, creator);
       const thread: ChatThreadRecord = {
         id: context.state.newThreadId(),
         topic: body.topic,
@@ -183,6 +202,9 @@ export const chatRoutes: Route[] = [
       const thread = memberThread(context);
       const body = jsonBody(context.request);
       if (!isString(body.content) || body.content.length === 0) throw badRequest('BadRequest', 'content is required.', 'content');
+      if (Buffer.byteLength(body.content, 'utf8') > MAX_MESSAGE_BYTES) {
+        throw badRequest('BadRequest', `A chat message may be at most ${MAX_MESSAGE_BYTES / 1024} KB.`, 'content');
+      }
       const type = body.type ?? 'text';
       if (type !== 'text' && type !== 'html') throw badRequest('BadRequest', 'type must be text or html.', 'type');
       const sender = context.user!.userId;

@@ -1,5 +1,5 @@
-import { TOKEN_SCOPES } from './auth';
-import { badRequest, jsonBody, notFound, ServiceError } from './http';
+import { TOKEN_SCOPES, unknownIdentity } from './auth';
+import { badRequest, jsonBody, ServiceError } from './http';
 import type { Route, RouteContext } from './route';
 
 // @azure/communication-identity 1.3.1
@@ -31,7 +31,7 @@ function scopes(value: unknown, target: string): string[] {
 
 function existing(context: RouteContext) {
   const identity = context.state.liveIdentity(context.params[0]!);
-  if (!identity) throw notFound('The identity does not exist.');
+  if (!identity) throw unknownIdentity();
   return identity;
 }
 
@@ -48,7 +48,7 @@ export const identityRoutes: Route[] = [
         : scopes(body.createTokenWithScopes, 'createTokenWithScopes');
       const minutes = expiresInMinutes(body.expiresInMinutes);
       const id = context.state.newUserId();
-      context.state.identities.set(id, { id, createdAt: context.state.now(), deleted: false, tokenGeneration: 0, tokensIssued: 0 });
+      context.state.identities.set(id, { id, createdAt: context.state.now(), deleted: false, tokenGeneration: 0, tokensIssued: 0, revokedAt: [] });
       const accessToken = wanted ? context.tokens.issue(id, wanted, minutes) : undefined;
       return {
         status: 201,
@@ -77,7 +77,7 @@ export const identityRoutes: Route[] = [
     apiVersion: IDENTITY_API_VERSION,
     auth: 'service',
     handle(context) {
-      existing(context).tokenGeneration += 1;
+      context.state.revokeTokens(existing(context));
       return { status: 204 };
     },
   },
@@ -89,7 +89,7 @@ export const identityRoutes: Route[] = [
     handle(context) {
       const identity = existing(context);
       identity.deleted = true;
-      identity.tokenGeneration += 1;
+      context.state.revokeTokens(identity);
       return { status: 204 };
     },
   },

@@ -34,6 +34,7 @@ export function sentMessages(state: EmulatorState, to?: string): SentMessage[] {
     });
   }
   for (const email of state.emails.values()) {
+    if (email.outcome.status === 'Failed') continue;
     const label = labelFromHeaders(email.headers);
     for (const address of [...email.to, ...email.cc, ...email.bcc]) {
       if (to !== undefined && address.toLowerCase() !== to.toLowerCase()) continue;
@@ -71,6 +72,8 @@ export const views = {
       deleted: i.deleted,
       tokensIssued: i.tokensIssued,
       tokensRevoked: i.tokenGeneration > 0,
+      // Revoked tokens keep working until then (revocationDelayMs after the revoke).
+      revocationEffectiveAt: i.revokedAt.length > 0 ? new Date(i.revokedAt[i.revokedAt.length - 1]! + state.resource.revocationDelayMs).toISOString() : null,
     })),
   rooms: (state: EmulatorState) => [...state.rooms.values()].map(roomView),
   sms: (state: EmulatorState) =>
@@ -97,6 +100,7 @@ export const views = {
       html: e.html ?? null,
       headers: e.headers,
       attachments: e.attachments,
+      status: e.runningPolls > 0 ? 'Running' : e.outcome.status,
       sentAt: new Date(e.sentAt).toISOString(),
     })),
   chatThreads: (state: EmulatorState) =>

@@ -51,9 +51,14 @@ function participantChanges(context: RouteContext, value: unknown, allowRemoval:
   return changes;
 }
 
+/** A room past its validity has expired: the service no longer knows it. */
+function expired(context: RouteContext, room: RoomRecord): boolean {
+  return room.validUntil <= context.state.now();
+}
+
 function existingRoom(context: RouteContext): RoomRecord {
   const room = context.state.rooms.get(context.params[0]!);
-  if (!room) throw notFound('The room does not exist.');
+  if (!room || expired(context, room)) throw notFound('The room does not exist.');
   return room;
 }
 
@@ -80,6 +85,10 @@ export const roomsRoutes: Route[] = [
     apiVersion: ROOMS_API_VERSION,
     auth: 'service',
     handle(context) {
+      // The SDK sends Repeatability-Request-ID with every create: a repeat answers the room it made.
+      const repeatabilityRequestId = header(context.request, 'repeatability-request-id');
+      const earlier = repeatabilityRequestId ? [...context.state.rooms.values()].find((r) => r.repeatabilityRequestId === repeatabilityRequestId) : undefined;
+      if (earlier) return { status: 201, body: roomBody(earlier) };
       const body = jsonBody(context.request);
       const now = context.state.now();
       const validFrom = optionalInstant(body.validFrom, 'validFrom') ?? now;
@@ -94,6 +103,7 @@ export const roomsRoutes: Route[] = [
         validUntil,
         pstnDialOutEnabled: body.pstnDialOutEnabled === true,
         participants,
+        repeatabilityRequestId,
       };
       context.state.rooms.set(room.id, room);
       return { status: 201, body: roomBody(room) };
@@ -105,7 +115,7 @@ export const roomsRoutes: Route[] = [
     apiVersion: ROOMS_API_VERSION,
     auth: 'service',
     handle(context) {
-      const rooms = [...context.state.rooms.values()].sort((a, b) => a.createdAt - b.createdAt).map(roomBody);
+      const rooms = [...context.state.rooms.values()].filter((r) => !expired(context, r)).sort((a, b) => a.createdAt - b.createdAt).map(roomBody);
       return { status: 200, body: page(context, rooms, '/rooms') };
     },
   },
@@ -125,8 +135,14 @@ export const roomsRoutes: Route[] = [
       requireMergePatch(context);
       const room = existingRoom(context);
       const body = jsonBody(context.request);
-      const validFrom = optionalInstant(body.validFrom, 'validFrom') ?? room.validFrom;
-      const validUntil = optionalInstant(body.validUntil, 'validUntil') ?? room.validUntil;
+      const givenFrom = optionalInstant(body.validFrom, 'validFrom');
+      const givenUntil = optionalInstant(body.validUntil, 'validUntil');
+      // The service changes validity only as a pair.
+      if ((givenFrom === undefined) !== (givenUntil === undefined)) {
+        throw badRequest('BadRequest', 'validFrom and validUntil must be updated together.', givenFrom === undefined ? 'validFrom' : 'validUntil');
+      }
+      const validFrom = givenFrom ?? room.validFrom;
+      const validUntil = givenUntil ?? room.validUntil;
       checkValidity(validFrom, validUntil, context.state.now());
       room.validFrom = validFrom;
       room.validUntil = validUntil;

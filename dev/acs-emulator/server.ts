@@ -16,7 +16,8 @@ import { identityRoutes } from './identity-routes';
 import { roomsRoutes } from './rooms-routes';
 import type { Route, RouteContext } from './route';
 import { smsRoutes } from './sms-routes';
-import { EmulatorState } from './state';
+import { loadResource, saveResource } from './persistence';
+import { EmulatorState, type ResourceSettings } from './state';
 
 export interface EmulatorServerOptions {
   /** HTTPS port of the emulated service (0 or absent = any free port). */
@@ -29,6 +30,13 @@ export interface EmulatorServerOptions {
   acceptEntraTokens?: boolean;
   /** Where the generated certificate goes (a fresh temp folder when absent). */
   certDir?: string;
+  /**
+   * A JSON file keeping the resource id, its identities and its token key across restarts (as Azure
+   * keeps them); absent = a new resource in memory each start.
+   */
+  stateFile?: string;
+  /** How the emulated resource is set up: owned numbers, linked domains, email profile, revocation delay. */
+  resource?: Partial<ResourceSettings>;
 }
 
 export interface RunningEmulatorServer {
@@ -53,9 +61,16 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   const certificate = generateCertificate(certDir);
   const accessKey = options.accessKey ?? randomBytes(32).toString('base64');
   const key = Buffer.from(accessKey, 'base64');
-  const state = new EmulatorState();
+  const stored = options.stateFile ? loadResource(options.stateFile) : undefined;
+  const state = new EmulatorState(stored?.resourceId, options.resource);
+  for (const identity of stored?.identities ?? []) state.identities.set(identity.id, identity);
   const faults = new Faults();
-  const tokens = new UserTokens(state);
+  const tokens = new UserTokens(state, stored ? Buffer.from(stored.tokenSecret, 'base64') : undefined);
+  const persist = () => {
+    if (options.stateFile) {
+      saveResource(options.stateFile, { resourceId: state.resourceId, tokenSecret: tokens.secret.toString('base64'), identities: [...state.identities.values()] });
+    }
+  };
   let origin = '';
 
   function authenticate(route: Route, request: EmulatorRequest): RouteContext['user'] {
@@ -85,7 +100,9 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       throw new ServiceError(400, 'UnsupportedApiVersion', `api-version '${apiVersion ?? ''}' is not supported; this operation uses ${route.apiVersion}.`);
     }
     const params = route.pattern.exec(request.url.pathname)!.slice(1).map((p) => decodeURIComponent(p));
-    return route.handle({ request, params, state, tokens, user, origin });
+    const response = route.handle({ request, params, state, tokens, user, origin });
+    if (request.method !== 'GET' && request.url.pathname.startsWith('/identities')) persist();
+    return response;
   }
 
   function listener(handler: (request: EmulatorRequest) => EmulatorResponse | Promise<EmulatorResponse>, base: () => string) {
@@ -107,7 +124,13 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   }
 
   const service = https.createServer({ key: certificate.key, cert: certificate.cert }, listener(serve, () => origin));
-  const admin = http.createServer(listener((request) => handleAdmin(request, state, faults), () => 'http://127.0.0.1'));
+  const admin = http.createServer(
+    listener((request) => {
+      const response = handleAdmin(request, state, faults);
+      if (request.url.pathname === '/admin/reset') persist();
+      return response;
+    }, () => 'http://127.0.0.1'),
+  );
   await Promise.all([listen(service, options.port ?? 0), listen(admin, options.adminPort ?? 0)]);
   origin = `https://127.0.0.1:${(service.address() as AddressInfo).port}`;
   const adminUrl = `http://127.0.0.1:${(admin.address() as AddressInfo).port}`;

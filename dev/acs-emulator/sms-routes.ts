@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { badRequest, isString, jsonBody } from './http';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
+import { badRequest, isString, jsonBody, ServiceError } from './http';
 import type { Route } from './route';
 import type { SmsRecord } from './state';
 
@@ -8,6 +9,19 @@ export const SMS_API_VERSION = '2021-03-07';
 
 export const E164 = /^\+[1-9]\d{1,14}$/;
 const MAX_MESSAGE_LENGTH = 2048;
+/** North American toll-free prefixes; a toll-free sender reaches only the US, Canada and Puerto Rico. */
+const TOLL_FREE = /^\+1(800|833|844|855|866|877|888)\d{7}$/;
+const TOLL_FREE_REACH = new Set(['US', 'CA', 'PR']);
+
+/** Why a recipient cannot be sent to from this sender, or undefined when it can. */
+function unreachable(from: string, to: string): string | undefined {
+  if (!E164.test(to)) return 'Invalid To phone number format.';
+  if (TOLL_FREE.test(from)) {
+    const country = parsePhoneNumberFromString(to)?.country;
+    if (!country || !TOLL_FREE_REACH.has(country)) return 'A toll-free number can send only to the US, Canada and Puerto Rico.';
+  }
+  return undefined;
+}
 
 function messageId(now: number): string {
   const stamp = new Date(now).toISOString().replace(/\D/g, '').slice(0, 14);
@@ -34,6 +48,10 @@ export const smsRoutes: Route[] = [
     handle(context) {
       const body = jsonBody(context.request);
       if (!isString(body.from) || !E164.test(body.from)) throw badRequest('BadRequest', 'Invalid From phone number format.', 'from');
+      // A sender the resource does not own (not acquired, or released) is refused as a whole.
+      if (!context.state.resource.smsNumbers.includes(body.from)) {
+        throw new ServiceError(401, 'Unauthorized', 'The From phone number is not owned by this resource.', 'from');
+      }
       if (!isString(body.message) || body.message.length === 0) throw badRequest('BadRequest', 'message is required.', 'message');
       if (body.message.length > MAX_MESSAGE_LENGTH) {
         throw badRequest('BadRequest', `message may be at most ${MAX_MESSAGE_LENGTH} characters.`, 'message');
@@ -48,7 +66,8 @@ export const smsRoutes: Route[] = [
         const earlier = repeatabilityRequestId ? context.state.sms.find((s) => s.repeatabilityRequestId === repeatabilityRequestId) : undefined;
         if (earlier) return result(earlier, 'accepted');
         const to = isString(recipient.to) ? recipient.to : '';
-        const valid = E164.test(to);
+        const refusal = unreachable(body.from as string, to);
+        const valid = refusal === undefined;
         const record: SmsRecord = {
           messageId: messageId(now),
           from: body.from as string,
@@ -60,7 +79,7 @@ export const smsRoutes: Route[] = [
           sentAt: now,
           httpStatusCode: valid ? 202 : 400,
           successful: valid,
-          errorMessage: valid ? undefined : 'Invalid To phone number format.',
+          errorMessage: refusal,
         };
         context.state.sms.push(record);
         return result(record, repeatabilityRequestId ? 'accepted' : undefined);

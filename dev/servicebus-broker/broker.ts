@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { create_container, message as amqpMessage, types, type Connection, type Delivery, type EventContext, type Message, type Receiver, type Sender } from 'rhea';
 import { Topic, type PeekLockQueue } from './entities';
 
 /**
  * A small AMQP 1.0 broker for the real `@azure/service-bus` client (LOCAL-STACK-FACTS.md "Service Bus"):
- * CBS put-token (any token is accepted: this is a loopback dev broker), single and batched sends to
+ * CBS put-token (SAS signed with the connection string's key, or, with local auth off, only Entra
+ * tokens; links of a connection that never authorized are refused, as Azure does), single and batched sends to
  * topics with duplicate detection, peek-lock receive from subscriptions and their dead-letter
  * sub-queues, complete / abandon / dead-letter by disposition. Management requests other than
  * put-token are answered "not implemented" so a client that needs them fails loudly.
@@ -19,6 +20,13 @@ export interface BrokerOptions {
   lockDurationMs?: number;
   maxDeliveryCount?: number;
   port?: number;
+  /** Largest message the namespace accepts (standard tier: 256 KB; premium: 100 MB). */
+  maxMessageSizeBytes?: number;
+  /**
+   * false = the namespace has local auth disabled (`disableLocalAuth`, as infra deploys it): SAS
+   * tokens are refused and only Microsoft Entra tokens for https://servicebus.azure.net are accepted.
+   */
+  localAuth?: boolean;
 }
 
 export interface RunningBroker {
@@ -31,9 +39,11 @@ export interface RunningBroker {
 /** rhea's outcome constructors (missing from its typings). */
 const outcomes = amqpMessage as unknown as Record<'accepted' | 'released' | 'rejected', () => { described(): unknown }>;
 const BATCH_FORMAT = 0x80013700;
-const MAX_MESSAGE_SIZE = 1024 * 1024;
-/** Well-known key of the Service Bus emulator's connection string; the broker does not check it. */
+/** Standard tier's message size limit, enforced by the service (the SDK only sizes batches by it). */
+export const STANDARD_MAX_MESSAGE_SIZE = 256 * 1024;
+/** Well-known key of the Service Bus emulator's connection string; SAS tokens must be signed with it. */
 const EMULATOR_KEY = 'SAS_KEY_VALUE';
+const ENTRA_AUDIENCE = 'https://servicebus.azure.net';
 
 export async function startBroker(options: BrokerOptions = {}): Promise<RunningBroker> {
   const topics = new Map<string, Topic>();
@@ -47,6 +57,10 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     topics.set(name.toLowerCase(), topic);
   }
 
+  const maxMessageSize = options.maxMessageSizeBytes ?? STANDARD_MAX_MESSAGE_SIZE;
+  const localAuth = options.localAuth ?? true;
+  /** Connections that presented a valid token on $cbs; entity links of any other are refused. */
+  const authorized = new WeakSet<Connection>();
   const container = create_container({ id: 'servicebus-broker' });
   container.sasl_server_mechanisms.enable_anonymous();
   /** Locks held by each client receiver link, given back when the link or connection goes away. */
@@ -57,9 +71,10 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     const address = entityPath(receiver.target?.address);
     receiver.set_target({ address: receiver.target?.address });
     if (isRequestNode(address)) return;
+    if (!authorized.has(receiver.connection)) return unauthorized(receiver);
     if (!topics.has(address)) return refuse(receiver, address);
     // The client sizes its batches by this; rhea sends the attach after this handler returns.
-    (receiver as unknown as { local: { attach: { max_message_size: number } } }).local.attach.max_message_size = MAX_MESSAGE_SIZE;
+    (receiver as unknown as { local: { attach: { max_message_size: number } } }).local.attach.max_message_size = maxMessageSize;
   });
 
   container.on('sender_open', (context: EventContext) => {
@@ -67,6 +82,7 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     const address = entityPath(sender.source?.address);
     sender.set_source({ address: sender.source?.address });
     if (isRequestNode(address)) return; // a reply link: replies find it by its name or target address
+    if (!authorized.has(sender.connection)) return unauthorized(sender);
     const queue = findQueue(topics, address);
     if (!queue) return refuse(sender, address);
     const locks = new Map<string, PeekLockQueue>();
@@ -132,10 +148,20 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
   container.on('message', (context: EventContext) => {
     const receiver = context.receiver!;
     const address = entityPath(receiver.target?.address);
-    if (isRequestNode(address)) return answer(context.connection, context.message!);
+    if (isRequestNode(address)) return answer(context.connection, context.message!, (token) => authorize(token, localAuth), () => authorized.add(context.connection));
     const topic = topics.get(address)!;
     const now = Date.now();
-    const messages = (context as EventContext & { format?: number }).format === BATCH_FORMAT ? unbatch(context.message as unknown as Buffer) : [context.message!];
+    const batched = (context as EventContext & { format?: number }).format === BATCH_FORMAT;
+    // Enforced by the service, whatever the client checked: the whole delivery counts.
+    const size = batched ? (context.message as unknown as Buffer).length : amqpMessage.encode(context.message!).length;
+    if (size > maxMessageSize) {
+      context.delivery!.reject({
+        condition: 'amqp:link:message-size-exceeded',
+        description: `The received message (size: ${size} bytes) exceeds the limit (${maxMessageSize} bytes) currently allowed on the link.`,
+      });
+      return;
+    }
+    const messages = batched ? unbatch(context.message as unknown as Buffer) : [context.message!];
     for (const message of messages) topic.publish(message, bodyText(message), now);
   });
 
@@ -188,6 +214,42 @@ function findQueue(topics: Map<string, Topic>, address: string): PeekLockQueue |
   return match[3] ? subscription?.deadLetterQueue : subscription;
 }
 
+function unauthorized(link: Sender | Receiver): void {
+  link.close({ condition: 'amqp:unauthorized-access', description: 'Unauthorized access. The connection has not presented a valid token on $cbs.' });
+}
+
+/** The status put-token answers for a token: 202, or 401 with why. */
+function authorize(request: Message, localAuth: boolean): [number, string] {
+  const type = String(request.application_properties?.type ?? '');
+  const token = typeof request.body === 'string' ? request.body : '';
+  if (type === 'jwt') return entraToken(token) ? [202, 'Accepted'] : [401, `The token is not a Microsoft Entra token for ${ENTRA_AUDIENCE}, or it has expired.`];
+  if (!localAuth) return [401, 'Local authentication (SAS) is disabled for this namespace: use a Microsoft Entra token.'];
+  return sasValid(token) ? [202, 'Accepted'] : [401, 'InvalidSignature: the SAS token is not signed with the namespace key, or it has expired.'];
+}
+
+/** `SharedAccessSignature sr=<uri>&sig=<base64>&se=<expiry>&skn=<key name>`, signed over `sr\nse` with the key. */
+function sasValid(token: string): boolean {
+  const fields = new URLSearchParams(token.replace(/^SharedAccessSignature /, ''));
+  const sr = fields.get('sr');
+  const se = fields.get('se');
+  const sig = fields.get('sig');
+  if (!sr || !se || !sig || Number(se) * 1000 <= Date.now()) return false;
+  const expected = createHmac('sha256', EMULATOR_KEY).update(`${encodeURIComponent(sr)}\n${se}`).digest();
+  const given = Buffer.from(sig, 'base64');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** Shape, audience and expiry only: the broker cannot reach Entra's keys (as the ACS emulator). */
+function entraToken(token: string): boolean {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { aud?: unknown; exp?: unknown };
+    const audience = String(payload.aud ?? '').replace(/\/$/, '');
+    return audience === ENTRA_AUDIENCE && typeof payload.exp === 'number' && payload.exp * 1000 > Date.now();
+  } catch {
+    return false;
+  }
+}
+
 function refuse(link: Sender | Receiver, address: string): void {
   link.close({ condition: 'amqp:not-found', description: `The messaging entity '${address}' could not be found.` });
 }
@@ -198,10 +260,11 @@ function propertiesToModify(delivery: Delivery): Record<string, unknown> {
   return state?.message_annotations ?? {};
 }
 
-/** CBS put-token succeeds; other management operations are not part of this broker. */
-function answer(connection: Connection, request: Message): void {
+/** CBS put-token is checked (and authorizes the connection); other management operations are not part of this broker. */
+function answer(connection: Connection, request: Message, check: (request: Message) => [number, string], onAuthorized: () => void): void {
   const operation = String(request.application_properties?.operation ?? '');
-  const [status, description] = operation === 'put-token' ? [202, 'Accepted'] : [501, `The operation '${operation}' is not implemented by the local broker.`];
+  const [status, description] = operation === 'put-token' ? check(request) : [501, `The operation '${operation}' is not implemented by the local broker.`];
+  if (operation === 'put-token' && status === 202) onAuthorized();
   const replyLink = connection.find_sender((sender: Sender) => sender.name === request.reply_to || sender.target?.address === request.reply_to);
   replyLink?.send({
     to: request.reply_to,

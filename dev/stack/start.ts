@@ -51,12 +51,17 @@ export function azuriteService(location: string): StackService {
   };
 }
 
-/** The ACS emulator as its own process (its record of what was sent survives app restarts). */
-export function acsEmulatorService(): StackService {
+/**
+ * The ACS emulator as its own process (its record of what was sent survives app restarts). Its
+ * resource (id, identities, token key) is kept in `stateFile` beside Azurite's data, as Azure keeps
+ * it, so identities stored in Azurite stay valid across `npm start`s. Email has the custom-domain
+ * quota, the production path; tests choose the Azure-managed one per case.
+ */
+export function acsEmulatorService(stateFile?: string): StackService {
   return {
     name: 'ACS emulator',
     start: async (env) => {
-      const acs = await startAcsEmulator();
+      const acs = await startAcsEmulator({ ...(stateFile ? { stateFile } : {}), resource: { emailProfile: 'custom-domain' } });
       return {
         env: {
           ACS_CONNECTION_STRING: acs.connectionString,
@@ -115,7 +120,7 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const env = localSettings(REPO_ROOT, process.env);
   const stack = await startStack(
-    [azuriteService(path.join(REPO_ROOT, '.data', 'azurite')), acsEmulatorService(), serviceBusBrokerService(), functionHostService({ appDir: REPO_ROOT, port: HOST_PORT })],
+    [azuriteService(path.join(REPO_ROOT, '.data', 'azurite')), acsEmulatorService(path.join(REPO_ROOT, '.data', 'acs-emulator', 'resource.json')), serviceBusBrokerService(), functionHostService({ appDir: REPO_ROOT, port: HOST_PORT })],
     env,
   );
   console.log(['', `Local stack ready in ${Date.now() - startedAt} ms:`, ...stack.banner.map((line) => `  ${line}`), '  Ctrl+C stops it.', ''].join('\n'));

@@ -61,6 +61,11 @@ export const settingsSchema = z
     ACS_EMAIL_SENDER: z.email().optional(),
     /** The ACS phone number SMS are sent from, E.164. */
     ACS_SMS_FROM: z.string().regex(/^\+[1-9]\d{1,14}$/, 'an E.164 number such as +18005550100').optional(),
+    /**
+     * Countries (ISO 3166 alpha-2, comma separated) the SMS sender reaches; other consumers get email
+     * only. Empty: what ACS_SMS_FROM implies (a toll-free number: US, CA, PR; any other: its country).
+     */
+    ACS_SMS_COUNTRIES: commaList.pipe(z.array(z.string().regex(/^[A-Za-z]{2}$/, 'two-letter country codes such as US,CA'))),
     /** The app's own ACS identity, member of every chat thread; unset, it is created once and kept in Table Storage. */
     ACS_CHAT_SERVICE_USER_ID: optionalNonEmpty,
     /** SDK pipeline retries for throttling, 5xx and connection errors (see docs/acs-emulator.md). */

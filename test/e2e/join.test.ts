@@ -139,7 +139,8 @@ describe('join and the provider workspace on the local host', () => {
     expect((await call('POST', `/appointments/${a.appointment.id}/complete`, { manageToken: a.manageToken })).status).toBe(403);
     expect((await call('POST', `/appointments/${a.appointment.id}/complete`, { token: tokens.amy })).body).toMatchObject({ type: expect.stringContaining('too-early') });
 
-    // Cancel revokes the consumer who joined: tokens revoked, room deleted, no new join.
+    // Cancel locks out the consumer who joined: out of the chat thread at once, room deleted, no new join
+    // (tokens are revoked too, but ACS may honour them for a while, so that is not the lock-out).
     const bConsumer = await call<Join>('POST', `/appointments/${b.appointment.id}/join`, { manageToken: b.manageToken });
     expect(bConsumer.status).toBe(200);
     expect((await call('POST', `/appointments/${b.appointment.id}/cancel`, { manageToken: b.manageToken })).status).toBe(200);
@@ -148,6 +149,8 @@ describe('join and the provider workspace on the local host', () => {
     expect(identities.find((i) => i.id === bConsumer.body.acsUserId)?.tokensRevoked).toBe(true);
     expect(identities.find((i) => i.id === provider.body.acsUserId)?.tokensRevoked).toBe(false);
     expect((await emulator<{ rooms: Array<{ id: string }> }>('/admin/rooms')).rooms.map((r) => r.id)).not.toContain(bConsumer.body.roomId);
+    const bThread = (await emulator<{ chatThreads: Array<{ id: string; participants: Array<{ userId: string }> }> }>('/admin/chat/threads')).chatThreads.find((t) => t.id === bConsumer.body.chatThreadId)!;
+    expect(bThread.participants.map((p) => p.userId)).not.toContain(bConsumer.body.acsUserId);
     expect((await call('POST', `/appointments/${b.appointment.id}/join`, { manageToken: b.manageToken })).status).toBe(409);
 
     await advanceTo(S + 5 * MIN);

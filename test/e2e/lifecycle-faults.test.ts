@@ -19,7 +19,7 @@ const REMINDERS = [
   { offsetMinutes: 1440, channels: ['email', 'sms'] },
   { offsetMinutes: 60, channels: ['email', 'sms'] },
 ];
-const contact = (n: number) => ({ name: 'Kim', email: `kim-${n}@example.com`, phone: `+4915112340${String(n).padStart(3, '0')}`, smsConsent: true });
+const contact = (n: number) => ({ name: 'Kim', email: `kim-${n}@example.com`, phone: `+1206200${String(n).padStart(4, '0')}`, smsConsent: true });
 const summary = (messages: SentMessage[]) => messages.map((m) => `${m.channel}:${m.kind}`);
 
 describe('appointment lifecycle under faults', () => {

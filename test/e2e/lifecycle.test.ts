@@ -22,9 +22,9 @@ const REMINDERS = [
 ];
 
 let counter = 0;
-/** Recipients no other test (or test file: the run's emulator is shared) uses; phones are valid German mobiles. */
+/** Recipients no other test (or test file: the run's emulator is shared) uses; phones are valid US numbers (the toll-free sender reaches only US, CA, PR). */
 const uniqueEmail = () => `life-${process.pid}-${(counter += 1)}@example.com`;
-const uniquePhone = () => `+49151${String(process.pid % 10_000).padStart(4, '0')}${String((counter += 1)).padStart(4, '0')}`;
+const uniquePhone = () => `+1312${200 + (process.pid % 800)}${String((counter += 1)).padStart(4, '0')}`;
 const summary = (messages: SentMessage[]) => messages.map((m) => `${m.channel}:${m.kind}`);
 
 describe('appointment lifecycle over HTTP', () => {

@@ -7,7 +7,9 @@ export default async function globalSetup(): Promise<void> {
   const azurite = await startAzurite();
   (globalThis as Record<string, unknown>).__AZURITE__ = azurite;
   process.env.TEST_STORAGE_CONNECTION_STRING = azurite.connectionString;
-  const acs = await startAcsEmulator();
+  // Every test file shares this emulated resource as if each were its own deployment, so email has the
+  // raised (high-volume) quota; the Azure-managed and custom-domain quotas are tested on private emulators.
+  const acs = await startAcsEmulator({ resource: { emailProfile: 'raised' } });
   (globalThis as Record<string, unknown>).__ACS_EMULATOR__ = acs;
   process.env.TEST_ACS_CONNECTION_STRING = acs.connectionString;
   process.env.TEST_ACS_ENDPOINT = acs.endpoint;

@@ -5,7 +5,7 @@ import type { ServiceIdentityStore } from '../../app/ports/service-identity-stor
 import { InvalidSettingsError, type Settings } from '../../config/settings';
 import { AcsChatAdapter } from './chat';
 import { acsClientConfig, type AcsClientConfig } from './client-options';
-import { AcsEmailAdapter } from './email';
+import { AcsEmailAdapter, type OnEmailThrottled } from './email';
 import { AcsIdentityAdapter } from './identity';
 import { AcsRoomsAdapter } from './rooms';
 import { AcsSmsAdapter } from './sms';
@@ -48,6 +48,7 @@ export function createAcsAdapters(
   settings: AcsSettings,
   chatIdentities: ServiceIdentityStore,
   credential: () => TokenCredential = () => new DefaultAzureCredential(),
+  observers: { emailThrottled?: OnEmailThrottled } = {},
 ): AcsAdapters {
   let config: AcsClientConfig | undefined;
   const built = new Map<keyof AcsAdapters, unknown>();
@@ -60,7 +61,7 @@ export function createAcsAdapters(
   const rooms = lazy('rooms', () => new AcsRoomsAdapter(shared()));
   const sms = lazy('sms', () => new AcsSmsAdapter(shared(), required(settings.ACS_SMS_FROM, 'ACS_SMS_FROM', 'send SMS')));
   const email = lazy('email', () =>
-    new AcsEmailAdapter(shared(), required(settings.ACS_EMAIL_SENDER, 'ACS_EMAIL_SENDER', 'send email'), settings.ACS_EMAIL_POLL_INTERVAL_MS, settings.EMAIL_SEND_TIMEOUT_MS),
+    new AcsEmailAdapter(shared(), required(settings.ACS_EMAIL_SENDER, 'ACS_EMAIL_SENDER', 'send email'), settings.ACS_EMAIL_POLL_INTERVAL_MS, settings.EMAIL_SEND_TIMEOUT_MS, observers.emailThrottled),
   );
   const chat = lazy('chat', () => {
     const configured = settings.ACS_CHAT_SERVICE_USER_ID;

@@ -1,12 +1,20 @@
 import { EmailClient } from '@azure/communication-email';
-import { AcsError, type EmailAttachment, type EmailPort, type MessageLabel } from '../../app/ports/acs';
+import { AcsError, AcsThrottledError, type EmailAttachment, type EmailPort, type MessageLabel } from '../../app/ports/acs';
 import { guidFromKey, type AcsClientConfig } from './client-options';
-import { callAcs } from './errors';
+import { callAcs, surfaceThrottling } from './errors';
 import { labelHeaders } from './message-label';
 
-/** ACS Email from the app's sender address (ACS_EMAIL_SENDER); waits for the send operation to finish. */
+/** Told of every throttled send (log and count it); `total` counts this process's throttled sends. */
+export type OnEmailThrottled = (event: { retryAfterMs: number; total: number }) => void;
+
+/**
+ * ACS Email from the app's sender address (ACS_EMAIL_SENDER); waits for the send operation to finish.
+ * A 429 (send or status poll) ends the call at once as an AcsThrottledError carrying the service's
+ * Retry-After: on the Azure-managed domain that delay is minutes, which must not pass inside an activity.
+ */
 export class AcsEmailAdapter implements EmailPort {
   private readonly client: EmailClient;
+  private throttled = 0;
 
   constructor(
     private readonly config: AcsClientConfig,
@@ -15,10 +23,12 @@ export class AcsEmailAdapter implements EmailPort {
     private readonly pollIntervalMs: number,
     /** Deadline of the whole send, polling included (each HTTP try has its own, shorter one). */
     private readonly sendTimeoutMs: number = 120_000,
+    private readonly onThrottled: OnEmailThrottled = () => undefined,
   ) {
+    const options = { ...config.clientOptions, additionalPolicies: [{ policy: surfaceThrottling, position: 'perRetry' as const }] };
     this.client = config.connectionString
-      ? new EmailClient(config.connectionString, config.clientOptions)
-      : new EmailClient(config.endpoint, config.credential!, config.clientOptions);
+      ? new EmailClient(config.connectionString, options)
+      : new EmailClient(config.endpoint, config.credential!, options);
   }
 
   async send(input: {
@@ -30,7 +40,7 @@ export class AcsEmailAdapter implements EmailPort {
     label?: MessageLabel;
     idempotencyKey?: string;
   }): Promise<{ operationId: string }> {
-    const result = await callAcs('email', 'send', this.config.retry, async () => {
+    const result = await this.counted(callAcs('email', 'send', this.config.retry, async () => {
       const poller = await this.client.beginSend(
         {
           senderAddress: this.sender,
@@ -50,12 +60,34 @@ export class AcsEmailAdapter implements EmailPort {
         if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
           throw new AcsError('email', 'send', undefined, 'Timeout', `ACS email send did not finish within ${this.sendTimeoutMs} ms`, true);
         }
-        throw error;
+        throw operationFailure(error) ?? error;
       }
-    });
+    }));
     if (result.status !== 'Succeeded') {
       throw new AcsError('email', 'send', undefined, result.error?.code ?? result.status, `ACS email send ended ${result.status}: ${result.error?.message ?? ''}`.trim(), false);
     }
     return { operationId: result.id };
   }
+
+  private async counted<T>(call: Promise<T>): Promise<T> {
+    try {
+      return await call;
+    } catch (error) {
+      if (error instanceof AcsThrottledError) {
+        this.throttled += 1;
+        this.onThrottled({ retryAfterMs: error.retryAfterMs, total: this.throttled });
+      }
+      throw error;
+    }
+  }
+}
+
+/**
+ * The poller reports a send that ended `Failed` as a plain Error, "The long-running operation has
+ * failed. <code>. <message>"; it is the service's final answer, not a transport problem.
+ */
+function operationFailure(error: unknown): AcsError | undefined {
+  const match = error instanceof Error ? /^The long-running operation has failed(?:\. ([^.]+)\. (.*))?$/s.exec(error.message) : null;
+  if (!match) return undefined;
+  return new AcsError('email', 'send', undefined, match[1] ?? 'Failed', `ACS email send ended Failed: ${match[2] ?? ''}`.trim(), false);
 }

@@ -1,4 +1,4 @@
-import { AcsError, type AcsService } from '../../app/ports/acs';
+import { AcsError, AcsThrottledError, type AcsService } from '../../app/ports/acs';
 
 /** What the adapters read from a RestError (duck-typed: the SDKs bundle their own copies). */
 interface RestErrorLike {
@@ -28,10 +28,53 @@ function serviceCode(error: RestErrorLike): string | undefined {
 
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 
+/** Used when a 429 names no delay. */
+export const DEFAULT_THROTTLE_RETRY_MS = 60_000;
+
+/** Retry-After (seconds or an HTTP date), retry-after-ms or x-ms-retry-after-ms, in ms. */
+export function retryAfterMs(headers: { get(name: string): string | undefined } | undefined): number | undefined {
+  if (!headers) return undefined;
+  for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
+    const value = Number(headers.get(name));
+    if (headers.get(name) !== undefined && Number.isFinite(value) && value >= 0) return value;
+  }
+  const value = headers.get('retry-after');
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** Thrown by `surfaceThrottling`: not a RestError, so the SDK's retry policy passes it straight up. */
+class ThrottledResponse extends Error {
+  constructor(readonly retryAfterMs: number) {
+    super(`throttled (429), retry after ${retryAfterMs} ms`);
+    this.name = 'ThrottledResponse';
+  }
+}
+
+/**
+ * A per-retry pipeline policy that turns a 429 into an immediate error: the SDK would otherwise sleep
+ * the whole Retry-After (minutes on the Azure-managed email domain) inside the caller.
+ */
+export const surfaceThrottling = {
+  name: 'surfaceThrottling',
+  // Typed by shape: core-rest-pipeline is the SDKs' dependency, not the app's.
+  async sendRequest<R, T extends { status: number; headers: { get(name: string): string | undefined } }>(request: R, next: (request: R) => Promise<T>): Promise<T> {
+    const response = await next(request);
+    if (response.status === 429) throw new ThrottledResponse(retryAfterMs(response.headers) ?? DEFAULT_THROTTLE_RETRY_MS);
+    return response;
+  },
+};
+
 export function toAcsError(service: AcsService, operation: string, error: unknown): AcsError {
   if (error instanceof AcsError) return error;
+  if (error instanceof ThrottledResponse) return new AcsThrottledError(service, operation, error.retryAfterMs);
   if (isRestError(error)) {
     const status = error.statusCode;
+    // Still throttled after the SDK's own retries: say when the service wants to be asked again.
+    if (status === 429) return new AcsThrottledError(service, operation, retryAfterMs(error.response?.headers) ?? DEFAULT_THROTTLE_RETRY_MS);
     const code = serviceCode(error) ?? error.code ?? (status ? `Http${status}` : 'RequestFailed');
     // No status = no answer (connection refused, reset, TLS): worth trying again later.
     const transient = status === undefined || TRANSIENT_STATUS.has(status);

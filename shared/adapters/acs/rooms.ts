@@ -39,12 +39,9 @@ export class AcsRoomsAdapter implements RoomsPort {
     }
   }
 
-  async updateRoom(roomId: string, changes: { validFrom?: number; validUntil?: number }): Promise<Room> {
+  async updateRoom(roomId: string, validity: { validFrom: number; validUntil: number }): Promise<Room> {
     const room = await callAcs('rooms', 'updateRoom', this.config.retry, () =>
-      this.client.updateRoom(roomId, {
-        ...(changes.validFrom !== undefined ? { validFrom: new Date(changes.validFrom) } : {}),
-        ...(changes.validUntil !== undefined ? { validUntil: new Date(changes.validUntil) } : {}),
-      }),
+      this.client.updateRoom(roomId, { validFrom: new Date(validity.validFrom), validUntil: new Date(validity.validUntil) }),
     );
     return toRoom(room);
   }

@@ -50,7 +50,7 @@ export class TableNotificationStore implements NotificationStore {
     }
   }
 
-  async finish(key: NotificationKey, outcome: { state: 'sent' } | { state: 'failed'; failure: string }, now: number): Promise<void> {
+  async finish(key: NotificationKey, outcome: { state: 'sent' } | { state: 'failed' | 'skipped'; failure: string }, now: number): Promise<void> {
     const client = await this.client();
     const row = await this.read(client, key);
     await client.upsertEntity({ ...keysOf(key), ...outcome, attempts: row ? Number(row.attempts) : 1, updatedAt: now }, 'Replace');

@@ -25,6 +25,8 @@ export function effectsOf(change: AppointmentChange, now: number): OutboxMessage
     case 'booked':
     case 'rescheduled':
       if (appointment.start - now <= ROOM_EAGER_DAYS * DAY_MS) effects.push(outboxMessage(appointment, 'room.ensure', now));
+      // The chat thread is made ahead of the join: ACS limits thread creations per user (the app's identity).
+      if (change.kind === 'booked') effects.push(outboxMessage(appointment, 'chat.ensure', now));
       // No token rides along: messages carry fresh tokens of their own (notify.ts), so none is stored in clear.
       effects.push(change.kind === 'booked' ? outboxMessage(appointment, 'lifecycle.start', now) : outboxMessage(appointment, 'lifecycle.event', now, { event: 'rescheduled' }));
       if (change.kind === 'rescheduled' && change.previous.chatThreadId) {
@@ -62,10 +64,16 @@ function eventData(change: AppointmentChange): { data?: Record<string, unknown> 
   return { data: { previousProviderId: previous.providerId, previousStart: new Date(previous.start).toISOString(), previousEnd: new Date(previous.end).toISOString() } };
 }
 
-/** The consumer loses the visit's tokens and room seat (only if they ever joined). */
+/** The consumer loses the visit's room seat, chat membership and tokens (only if they ever joined). */
 function revokeConsumerAccess(appointment: Appointment, previous: Appointment, now: number): OutboxMessage[] {
   if (!previous.consumerAcsUserId) return [];
-  return [outboxMessage(appointment, 'access.revoke', now, { userId: previous.consumerAcsUserId, ...(previous.roomId ? { roomId: previous.roomId } : {}) })];
+  return [
+    outboxMessage(appointment, 'access.revoke', now, {
+      userId: previous.consumerAcsUserId,
+      ...(previous.roomId ? { roomId: previous.roomId } : {}),
+      ...(previous.chatThreadId ? { chatThreadId: previous.chatThreadId } : {}),
+    }),
+  ];
 }
 
 export function outboxMessage(appointment: Appointment, kind: OutboxMessage['kind'], now: number, payload?: Record<string, unknown>): OutboxMessage {

@@ -31,13 +31,17 @@ export async function resolveChatServiceIdentity(deps: ServiceIdentityDeps): Pro
   }
 }
 
-/** ACS answers 404 when asked for a token of an identity it does not know (deleted or never created there). */
+/**
+ * ACS answers 401 when asked for a token of an identity it does not know (deleted, or of another
+ * resource); 404 is treated alike. The service's keys are checked on the same call, but a wrong key
+ * fails creating the new identity as well, so it cannot be mistaken for a lost identity for long.
+ */
 async function exists(identity: IdentityPort, userId: string): Promise<boolean> {
   try {
     await identity.issueToken(userId, ['chat'], 60);
     return true;
   } catch (error) {
-    if (error instanceof AcsError && error.status === 404) return false;
+    if (error instanceof AcsError && (error.status === 401 || error.status === 404)) return false;
     throw error;
   }
 }

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { joinWindow, type Appointment } from '../../domain/appointments/appointment';
 import { authorizeAppointment, type AppointmentCredentials, type AppointmentRole } from '../appointments/appointment-access';
-import { ensureChatThread } from '../chat/appointment-chat';
+import { chatTopic, ensureChatThreadForJoin } from '../chat/appointment-chat';
 import { AppError } from '../errors';
 import type { ChatPort, IdentityPort, RoomRole, TokenScope } from '../ports/acs';
 import type { ProviderIdentityStore } from '../ports/provider-identity-store';
@@ -72,13 +72,14 @@ export async function joinAppointment(deps: JoinDeps, appointmentId: string, cre
   const acsUserId = participant === 'consumer' ? consumerId : providerId;
   const roomRole: JoinResult['role'] = participant === 'consumer' ? 'Attendee' : 'Presenter';
   await deps.rooms.upsertParticipants(roomId, [{ userId: acsUserId, role: roomRole }]);
-  const chatThreadId = await ensureChatThread(deps, appointmentId, {
-    topic: service?.value.name ?? 'Appointment',
-    participants: [
-      { userId: consumerId, displayName: current.consumer.name },
-      { userId: providerId, displayName: provider.value.displayName },
-    ],
-  });
+  const participants = [
+    { userId: consumerId, displayName: current.consumer.name },
+    { userId: providerId, displayName: provider.value.displayName },
+  ];
+  // Normally made ahead by the outbox (chat.ensure); a missing one is created here, waiting out throttling.
+  const chat = await ensureChatThreadForJoin(deps, appointmentId, { topic: chatTopic(service?.value.name), participants });
+  if (!chat.created) await deps.chat.addParticipants(chat.threadId, participants);
+  const chatThreadId = chat.threadId;
 
   const token = await deps.identity.issueToken(acsUserId, JOIN_SCOPES, joinTokenMinutes(current.end, now));
   // A cancel that landed meanwhile may have revoked the consumer's tokens before this one existed.

@@ -6,6 +6,7 @@ import type { EventPublisher } from '../ports/events';
 import type { NotificationStore } from '../ports/notification-store';
 import type { RoomDeps } from '../rooms/appointment-room';
 import type { MessageCaps } from './message-caps';
+import type { SmsChannel } from './sms-channel';
 
 /** Links in messages: the consumer's carry the manage token (`?token=`); the provider signs in instead. */
 export interface MessageLinks {
@@ -26,6 +27,8 @@ export interface LifecycleDeps {
   notifications: NotificationStore;
   email: EmailPort;
   sms: SmsPort;
+  /** Whether SMS can reach a consumer; absent = always (tests that do not exercise the policy). */
+  smsChannel?: SmsChannel;
   rooms: RoomDeps;
   clock: Clock;
   links: MessageLinks;

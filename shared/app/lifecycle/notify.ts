@@ -7,6 +7,7 @@ import {
   settleReminder,
   type DeliveryResult,
   type NotificationChannel,
+  type NotificationKey,
   type NotificationMoment,
 } from '../../domain/lifecycle/notifications';
 import {
@@ -108,8 +109,8 @@ export async function recordUndelivered(
   for (const channel of channels) {
     const key = { appointmentId: input.appointmentId, version: input.version, moment: input.moment, channel };
     const record = await deps.notifications.get(key);
-    if (record?.state === 'sent') {
-      results[channel] = 'sent';
+    if (record?.state === 'sent' || record?.state === 'skipped') {
+      results[channel] = record.state;
       continue;
     }
     const capped = cappedReason(record?.failure);
@@ -236,6 +237,12 @@ async function sendChannels(
   let retry: unknown;
   for (const channel of channels) {
     const key = { appointmentId: setting.appointment.id, version: setting.appointment.version, moment, channel };
+    const unavailable = channel === 'sms' ? deps.smsChannel?.unavailableFor(setting.appointment.consumer.phone ?? '') : undefined;
+    if (unavailable) {
+      results[channel] = await skipOnce(deps, key, unavailable);
+      deps.log.info('lifecycle.notification', { appointmentId: key.appointmentId, version: key.version, moment, channel, result: results[channel], reason: unavailable });
+      continue;
+    }
     try {
       results[channel] = await sendOnce(deps, key, (idempotencyKey) => send(channel, idempotencyKey));
       if (results[channel] === 'skipped' && channel !== 'provider-email') {
@@ -249,6 +256,14 @@ async function sendChannels(
   }
   if (retry !== undefined) throw new ChannelsToRetry(retry, results);
   return results;
+}
+
+/** Records a channel left out on purpose (with the reason), unless it was already sent or failed. */
+async function skipOnce(deps: LifecycleDeps, key: NotificationKey, reason: string): Promise<DeliveryResult> {
+  const earlier = await deps.notifications.get(key);
+  if (earlier?.state === 'sent' || earlier?.state === 'failed') return earlier.state;
+  if (earlier?.state !== 'skipped') await deps.notifications.finish(key, { state: 'skipped', failure: reason }, deps.clock.now());
+  return 'skipped';
 }
 
 async function sendToConsumer(
@@ -281,7 +296,11 @@ async function sendToConsumer(
     });
     return;
   }
-  const [result] = await deps.sms.send({ to: [appointment.consumer.phone!], message: message.sms, label });
+  const [result] = await deps.sms.send({ to: [appointment.consumer.phone!], message: message.sms, label }).catch((error: unknown) => {
+    // 401 on a send: the resource does not own ACS_SMS_FROM. A configuration error, reported once.
+    if (error instanceof AcsError && error.status === 401) deps.smsChannel?.senderRefused();
+    throw error;
+  });
   if (!result?.successful) {
     const status = result?.httpStatusCode;
     const transient = status === undefined || status === 429 || status >= 500;

@@ -1,4 +1,5 @@
 import type { AppointmentLocation, AppointmentStore, OutboxKind, OutboxMessage } from '../ports/appointment-store';
+import { AcsThrottledError } from '../ports/acs';
 import type { Clock } from '../ports/clock';
 
 /** Carries out one outbox message; must be idempotent (a message can be delivered more than once). */
@@ -50,7 +51,9 @@ export async function dispatchPartition(deps: OutboxDeps, location: AppointmentL
       failed += 1;
       const attempts = (message.attempts ?? 0) + 1;
       deps.onError({ ...message, attempts }, error);
-      await deps.appointments.deferOutbox({ ...message, attempts, retryAt: now + outboxRetryDelay(attempts) });
+      // A throttled service said when to come back (ACS chat: 10 thread creations per 10 s): not sooner.
+      const asked = error instanceof AcsThrottledError ? error.retryAfterMs : 0;
+      await deps.appointments.deferOutbox({ ...message, attempts, retryAt: now + Math.max(outboxRetryDelay(attempts), asked) });
     }
   }
   return { done, failed };

@@ -23,6 +23,22 @@ export class AcsError extends Error {
   }
 }
 
+/**
+ * ACS throttled the call (429) and said when to come back. Surfaced at once instead of slept through
+ * (the email client is configured so), so a durable caller can wait with a timer rather than block.
+ */
+export class AcsThrottledError extends AcsError {
+  constructor(
+    service: AcsService,
+    operation: string,
+    /** From the answer's Retry-After (or retry-after-ms); a default when the service gave none. */
+    readonly retryAfterMs: number,
+  ) {
+    super(service, operation, 429, 'TooManyRequests', `ACS ${service} ${operation} was throttled; retry after ${retryAfterMs} ms`, true);
+    this.name = 'AcsThrottledError';
+  }
+}
+
 // --- identity and tokens -------------------------------------------------------------------------
 
 export type TokenScope = 'chat' | 'voip' | 'chat.join' | 'chat.join.limited' | 'voip.join';
@@ -61,7 +77,8 @@ export interface RoomsPort {
   createRoom(input: { validFrom: number; validUntil: number; participants?: RoomParticipant[] }): Promise<Room>;
   /** Undefined when the room does not exist (deleted or expired and purged). */
   getRoom(roomId: string): Promise<Room | undefined>;
-  updateRoom(roomId: string, changes: { validFrom?: number; validUntil?: number }): Promise<Room>;
+  /** The service changes validity only as a pair (one bound alone is 400). */
+  updateRoom(roomId: string, validity: { validFrom: number; validUntil: number }): Promise<Room>;
   /** Succeeds when the room is already gone. */
   deleteRoom(roomId: string): Promise<void>;
   listRooms(): Promise<Room[]>;
@@ -139,8 +156,9 @@ export interface ChatPort {
   serviceUserId(): Promise<string>;
   /** `idempotencyKey` makes a retried create return the same thread. */
   createThread(input: { topic: string; participants: ChatParticipant[]; idempotencyKey?: string }): Promise<{ threadId: string }>;
+  /** Adding someone who is already a member changes nothing. */
   addParticipants(threadId: string, participants: ChatParticipant[]): Promise<void>;
-  /** Takes a member out of the thread (succeeds if they are not a member). */
+  /** Takes a member out of the thread; succeeds if they are not a member (the lock-out that works at once; token revocation does not). */
   removeParticipant(threadId: string, userId: string): Promise<void>;
   sendMessage(threadId: string, input: { content: string; senderDisplayName?: string }): Promise<{ messageId: string }>;
   /** Text and HTML messages, oldest first (system messages left out). */

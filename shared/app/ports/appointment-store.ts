@@ -25,6 +25,8 @@ export type OutboxKind =
   | 'lifecycle.start'
   | 'lifecycle.event'
   | 'chat.notice'
+  /** The appointment's chat thread, made ahead of the join. */
+  | 'chat.ensure'
   | 'access.revoke'
   /** A CloudEvent for other systems (payload.event), published to the Service Bus topic. */
   | 'event.publish'

@@ -1,14 +1,15 @@
 import type { NotificationKey } from '../../domain/lifecycle/notifications';
 
 /** `sending` = recorded before the send and not known to have finished (a crash may lie between). */
-export type NotificationState = 'sending' | 'sent' | 'failed';
+/** `skipped` = not sent on purpose (the channel cannot reach this consumer); `failure` says why. */
+export type NotificationState = 'sending' | 'sent' | 'failed' | 'skipped';
 
 export interface NotificationRecord {
   state: NotificationState;
   /** Send attempts started, this one included. */
   attempts: number;
   updatedAt: number;
-  /** Why it failed (error code, never message content or addresses). */
+  /** Why it failed or was skipped (error code or reason, never message content or addresses). */
   failure?: string;
 }
 
@@ -23,6 +24,6 @@ export interface NotificationStore {
    * `failed` record is left unchanged.
    */
   begin(key: NotificationKey, now: number): Promise<NotificationRecord | undefined>;
-  finish(key: NotificationKey, outcome: { state: 'sent' } | { state: 'failed'; failure: string }, now: number): Promise<void>;
+  finish(key: NotificationKey, outcome: { state: 'sent' } | { state: 'failed' | 'skipped'; failure: string }, now: number): Promise<void>;
   get(key: NotificationKey): Promise<NotificationRecord | undefined>;
 }

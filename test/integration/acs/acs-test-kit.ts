@@ -49,16 +49,23 @@ export async function admin<T = unknown>(adminUrl: string, method: string, path:
 }
 
 let counter = 0;
+// Jest runs several test files in one worker process, each with a fresh copy of this module: the pid
+// alone does not keep their recipients apart, this module copy's random block does.
+const block = 200 + Math.floor(Math.random() * 800);
+const tag = Math.random().toString(36).slice(2, 8);
 
-/** A phone number no other test uses (the emulator is shared by every test file of the run). */
+/**
+ * A US phone number no other test uses (the emulator is shared by every test file of the run); a US
+ * area code because the toll-free sender reaches only the US, Canada and Puerto Rico.
+ */
 export function uniquePhone(): string {
   counter += 1;
-  return `+1555${String(process.pid % 1000).padStart(3, '0')}${String(counter).padStart(4, '0')}`;
+  return `+1206${block}${String(counter).padStart(4, '0')}`;
 }
 
 export function uniqueEmail(): string {
   counter += 1;
-  return `consumer-${process.pid}-${counter}@example.com`;
+  return `consumer-${process.pid}-${tag}-${counter}@example.com`;
 }
 
 export const DAY_MS = 24 * 60 * 60 * 1000;

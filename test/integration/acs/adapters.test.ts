@@ -42,7 +42,7 @@ describe('ACS identity adapter', () => {
     await expect(acs.identity.issueToken(userId, ['chat'], 1440)).resolves.toHaveProperty('token');
   });
 
-  it('revoked tokens stop working for chat; a deleted user gets no new token', async () => {
+  it('revoked tokens keep working until the revocation spreads (as in Azure); a deleted user gets no new token (401)', async () => {
     const userId = await acs.identity.createUser();
     const { token } = await acs.identity.issueToken(userId, ['chat'], 60);
     const chat = new ChatClient(emulator.endpoint, new AzureCommunicationTokenCredential(token), {
@@ -50,11 +50,13 @@ describe('ACS identity adapter', () => {
     });
     await expect(chat.createChatThread({ topic: 'before revoke' })).resolves.toHaveProperty('chatThread.id');
     await acs.identity.revokeTokens(userId);
-    await expect(chat.createChatThread({ topic: 'after revoke' })).rejects.toMatchObject({ statusCode: 401 });
+    // Within the resource's revocation delay (60 s here; Azure: up to 15 minutes) the token still works,
+    // which is why nothing in the app relies on revocation (strict-emulator.test.ts pins the end of it).
+    await expect(chat.createChatThread({ topic: 'just after revoke' })).resolves.toHaveProperty('chatThread.id');
 
     await acs.identity.deleteUser(userId);
     const error = await acsError(acs.identity.issueToken(userId, ['chat'], 60));
-    expect(error).toMatchObject({ status: 404, transient: false });
+    expect(error).toMatchObject({ status: 401, transient: false });
   });
 });
 
@@ -67,7 +69,7 @@ describe('ACS rooms adapter', () => {
     expect(room.validUntil).toBe(validFrom + DAY_MS);
 
     await expect(acs.rooms.getRoom(room.id)).resolves.toEqual(room);
-    const updated = await acs.rooms.updateRoom(room.id, { validUntil: validFrom + 2 * DAY_MS });
+    const updated = await acs.rooms.updateRoom(room.id, { validFrom, validUntil: validFrom + 2 * DAY_MS });
     expect(updated).toEqual({ ...room, validUntil: validFrom + 2 * DAY_MS });
     expect((await acs.rooms.listRooms()).map((r) => r.id)).toContain(room.id);
 
@@ -103,7 +105,7 @@ describe('ACS rooms adapter', () => {
     expect(error).toMatchObject({ service: 'rooms', status: 400, code: 'BadRequest', transient: false });
 
     const room = await acs.rooms.createRoom({ validFrom, validUntil: validFrom + DAY_MS });
-    await expect(acs.rooms.updateRoom(room.id, { validUntil: validFrom + 181 * DAY_MS })).rejects.toMatchObject({ status: 400 });
+    await expect(acs.rooms.updateRoom(room.id, { validFrom, validUntil: validFrom + 181 * DAY_MS })).rejects.toMatchObject({ status: 400 });
   });
 
   it('rejects participants that are not identities of the resource', async () => {

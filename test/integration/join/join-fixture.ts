@@ -10,6 +10,7 @@ import { TableIdempotencyStore } from '../../../shared/adapters/tables/idempoten
 import { TableProviderCalendarRepository } from '../../../shared/adapters/tables/provider-calendar-repository';
 import { TableClients } from '../../../shared/adapters/tables/table-clients';
 import { bookAppointment, type BookingDeps } from '../../../shared/app/appointments/book-appointment';
+import { chatThreadHandlers } from '../../../shared/app/chat/appointment-chat';
 import { chatNoticeHandlers } from '../../../shared/app/chat/chat-notices';
 import { accessRevocationHandlers } from '../../../shared/app/join/access-revocation';
 import { providerHandoverHandlers } from '../../../shared/app/join/provider-handover';
@@ -47,7 +48,7 @@ export function joinFixture() {
   const outbox: OutboxDeps = {
     appointments,
     clock,
-    handlers: { ...roomHandlers(join), ...chatNoticeHandlers({ businesses, chat: acs.chat }), ...accessRevocationHandlers(acs), ...providerHandoverHandlers(join) },
+    handlers: { ...roomHandlers(join), ...chatThreadHandlers({ appointments, businesses, chat: acs.chat }), ...chatNoticeHandlers({ businesses, chat: acs.chat }), ...accessRevocationHandlers(acs), ...providerHandoverHandlers(join) },
     onError: (message, error) => {
       throw new Error(`outbox ${message.kind} failed: ${String(error)}`);
     },

@@ -34,7 +34,7 @@ async function identity(userId: string): Promise<AdminIdentity> {
   return found;
 }
 
-/** Reads the thread with a user's token, as a front end would: rejects once the token is revoked. */
+/** Reads the thread with a user's token, as a front end would: 403 once the user is no longer a member. */
 function readThreadAs(token: string, threadId: string) {
   const client = new ChatClient(f.emulator.endpoint, new AzureCommunicationTokenCredential(token), {
     tlsOptions: { ca: fs.readFileSync(f.emulator.caCertPath) },
@@ -158,7 +158,7 @@ describe('join', () => {
     });
   });
 
-  it('cancel revokes the consumer: tokens stop working, no seat in the room, no new join; the thread hears of it', async () => {
+  it('cancel locks the consumer out by removal (not by token death): out of the chat thread, no room, no new join; the thread hears of it', async () => {
     const start = freshStart();
     const { appointment, manageToken } = await f.book(start);
     const joined = await joinAppointment(joinAt(start - 5 * MIN), appointment.id, consumerOf(manageToken));
@@ -170,8 +170,10 @@ describe('join', () => {
     expect(kinds.sort()).toEqual(['access.revoke', 'chat.notice', 'room.delete']);
     await f.drainOutbox();
 
+    // The token is revoked too, but ACS honours it for a while after a revoke: the removal is what locks out.
     expect(await identity(joined.acsUserId)).toMatchObject({ tokensRevoked: true });
-    await expect(readThreadAs(joined.token, joined.chatThreadId)).rejects.toMatchObject({ statusCode: 401 });
+    await expect(readThreadAs(joined.token, joined.chatThreadId)).rejects.toMatchObject({ statusCode: 403 });
+    expect((await thread(joined.chatThreadId)).participants.map((p) => p.userId)).not.toContain(joined.acsUserId);
     expect(await room(joined.roomId)).toBeUndefined();
     await expect(joinAppointment(joinAt(start - 3 * MIN), appointment.id, consumerOf(manageToken))).rejects.toMatchObject({ code: 'invalid-state' });
     const serviceUser = await f.acs.chat.serviceUserId();
@@ -182,7 +184,7 @@ describe('join', () => {
     expect((await thread(joined.chatThreadId)).messages.filter((m) => m.senderId === serviceUser && m.type === 'text')).toHaveLength(1);
   });
 
-  it('no-show removes the consumer from the room that stays; reschedule posts the new time', async () => {
+  it('no-show removes the consumer from the room that stays and from the thread; reschedule posts the new time', async () => {
     const start = freshStart();
     const { appointment, manageToken } = await f.book(start);
     const consumer = await joinAppointment(joinAt(start - 5 * MIN), appointment.id, consumerOf(manageToken));
@@ -200,6 +202,8 @@ describe('join', () => {
     await f.drainOutbox();
     expect(await identity(consumer.acsUserId)).toMatchObject({ tokensRevoked: true });
     expect((await room(consumer.roomId))?.participants).toEqual([{ userId: provider.acsUserId, role: 'Presenter' }]);
+    // Out of the thread at once, although the revoked token still works within the revocation delay.
+    await expect(readThreadAs(consumer.token, consumer.chatThreadId)).rejects.toMatchObject({ statusCode: 403 });
     await expect(readThreadAs(provider.token, provider.chatThreadId)).resolves.toMatchObject({ id: provider.chatThreadId });
   });
   it('a move to another provider hands room and chat over: the old provider out, the new one in', async () => {

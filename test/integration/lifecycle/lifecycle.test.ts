@@ -93,8 +93,8 @@ afterAll(async () => {
 
 const providerEmail = uniqueEmail();
 let phones = 0;
-/** A valid German mobile number no other test uses (booking validates numbers). */
-const uniquePhone = () => `+49151${String(process.pid % 10_000).padStart(4, '0')}${String((phones += 1)).padStart(4, '0')}`;
+/** A valid US number no other test uses (booking validates numbers; the toll-free sender reaches only US, CA, PR). */
+const uniquePhone = () => `+1312${200 + (process.pid % 800)}${String((phones += 1)).padStart(4, '0')}`;
 
 /** `hour`:00 Berlin time on the first weekday at least `days` days from now. */
 function weekdayAt(days: number, hour: number): number {

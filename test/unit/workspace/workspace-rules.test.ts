@@ -55,12 +55,12 @@ describe('join window', () => {
 describe('effects of changes on the visit', () => {
   const joined = appointment({ roomId: 'r1', chatThreadId: 't1', consumerAcsUserId: '8:acs:c' });
 
-  it('cancel revokes the consumer, tells the thread and deletes the room', () => {
+  it('cancel locks the consumer out of room and chat thread, tells the thread and deletes the room', () => {
     const cancelled = { ...joined, status: 'cancelled' as const, version: 2 };
     const effects = effectsOf({ kind: 'cancelled', appointment: cancelled, previous: joined }, START);
     expect(effects.map((e) => [e.kind, e.payload])).toEqual(
       expect.arrayContaining([
-        ['access.revoke', { userId: '8:acs:c', roomId: 'r1' }],
+        ['access.revoke', { userId: '8:acs:c', roomId: 'r1', chatThreadId: 't1' }],
         ['chat.notice', { threadId: 't1', notice: 'cancelled' }],
         ['room.delete', { roomId: 'r1' }],
       ]),
@@ -77,6 +77,13 @@ describe('effects of changes on the visit', () => {
     expect(kinds(effectsOf({ kind: 'completed', appointment: { ...joined, status: 'completed', version: 2 }, previous: joined }, START))).toEqual([]);
     const never = appointment({ roomId: 'r1' });
     expect(kinds(effectsOf({ kind: 'no-show', appointment: { ...never, status: 'no-show', version: 2 }, previous: never }, START))).toEqual([]);
+  });
+
+  it('booking asks for the chat thread ahead of the join; a reschedule keeps the thread it has', () => {
+    const booked = appointment({});
+    expect(effectsOf({ kind: 'booked', appointment: booked }, START - 7 * 24 * 3_600_000).map((e) => e.kind)).toContain('chat.ensure');
+    const moved = { ...joined, version: 2 };
+    expect(effectsOf({ kind: 'rescheduled', appointment: moved, previous: joined }, START).map((e) => e.kind)).not.toContain('chat.ensure');
   });
 
   it('reschedule posts the new time to an existing thread only', () => {

@@ -44,5 +44,9 @@ registry.registerPath({
       description: 'join-window-closed (with opensAt / closedAt) outside the join window; invalid-state when the appointment is not booked',
       content: { 'application/problem+json': { schema: JoinWindowClosedProblem } },
     },
+    503: {
+      description: 'unavailable, with Retry-After: the chat thread (normally made ahead of the join) could not be created because ACS throttled it',
+      content: { 'application/problem+json': { schema: ProblemSchema } },
+    },
   },
 });
