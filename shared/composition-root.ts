@@ -127,6 +127,8 @@ function buildServices(settings: Settings): AppServices {
   const booking: BookingDeps = { businesses, appointments, idempotency: new TableIdempotencyStore(tables), clock, kickOutbox: kickWith(outbox) };
   const baseUrl = settings.PUBLIC_BASE_URL.replace(/\/$/, '');
   const lifecycleLog = createLogger(console, settings.LOG_LEVEL, { component: 'lifecycle' });
+  // One SMS channel per process: a sender ACS refused stays refused for lifecycle messages and verification codes alike.
+  const sms = smsChannel({ from: settings.ACS_SMS_FROM, countries: settings.ACS_SMS_COUNTRIES, log: lifecycleLog });
   const quotas = new TableQuotaStore(tables);
   return {
     settings,
@@ -153,7 +155,7 @@ function buildServices(settings: Settings): AppServices {
       get sms() {
         return acs.sms;
       },
-      smsChannel: smsChannel({ from: settings.ACS_SMS_FROM, countries: settings.ACS_SMS_COUNTRIES, log: lifecycleLog }),
+      smsChannel: sms,
       rooms: { appointments, businesses, get rooms() { return acs.rooms; }, clock },
       clock,
       links: {
@@ -182,6 +184,7 @@ function buildServices(settings: Settings): AppServices {
       get sms() {
         return acs.sms;
       },
+      smsChannel: sms,
       clock,
       caps: { perNumberPerDay: settings.PHONE_CODES_PER_NUMBER_PER_DAY, perClientPerHour: settings.PHONE_CODES_PER_CLIENT_PER_HOUR },
     },

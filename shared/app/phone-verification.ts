@@ -1,3 +1,4 @@
+import type { SmsChannel, SmsUnavailable } from './lifecycle/sms-channel';
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Consumer } from '../domain/appointments/appointment';
 import { AppError } from './errors';
@@ -20,9 +21,17 @@ export interface PhoneVerificationDeps {
   verifications: PhoneVerificationStore;
   quotas: QuotaStore;
   sms: SmsPort;
+  /** Whether this deployment's SMS sender can reach a number at all (no sender, country not reached). */
+  smsChannel: Pick<SmsChannel, 'unavailableFor'>;
   clock: Clock;
   caps: { perNumberPerDay: number; perClientPerHour: number };
 }
+
+const UNREACHABLE: Record<SmsUnavailable, string> = {
+  'sms-disabled': 'cannot receive SMS: this deployment sends no SMS',
+  'sms-sender-refused': 'cannot receive SMS: this deployment sends no SMS',
+  'sms-country-not-reached': "cannot receive SMS: the business's SMS number does not reach this country",
+};
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const codeHashOf = (id: string, code: string) => sha256(`${id}:${code}`);
@@ -38,6 +47,9 @@ export async function requestPhoneVerification(
 ): Promise<{ verificationId: string; expiresAt: number }> {
   const business = await deps.businesses.getBusiness(input.businessId);
   if (!business) throw new AppError('not-found', 'There is no such business.');
+  // Refused before any quota is used or any SMS is attempted: no code could ever arrive.
+  const unavailable = deps.smsChannel.unavailableFor(input.phone);
+  if (unavailable) throw AppError.validation([{ path: 'phone', message: UNREACHABLE[unavailable] }]);
   const now = deps.clock.now();
   // Client first: a client cycling through numbers is stopped without using up those numbers' quota.
   if (!(await deps.quotas.take(`code-client|${input.clientAddress}`, deps.caps.perClientPerHour, HOUR, now))) {

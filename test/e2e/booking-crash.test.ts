@@ -15,7 +15,7 @@ describe('booking survives a crash before the room is created', () => {
   const prefix = uniqueTablePrefix();
 
   beforeAll(async () => {
-    acs = await startAcsEmulator();
+    acs = await startAcsEmulator({ resource: { emailProfile: 'raised' } }); // many sends within a real minute; quotas are pinned in strict-emulator.test.ts
   });
 
   afterAll(async () => {

@@ -27,7 +27,7 @@ describe('appointment lifecycle under faults', () => {
   const stacks: AppStack[] = [];
 
   beforeAll(async () => {
-    acs = await startAcsEmulator();
+    acs = await startAcsEmulator({ resource: { emailProfile: 'raised' } }); // many sends within a real minute; quotas are pinned in strict-emulator.test.ts
   });
 
   afterAll(async () => {

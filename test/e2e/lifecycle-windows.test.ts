@@ -45,7 +45,7 @@ describe('lifecycle: a reschedule or cancel in any window is never lost', () => 
   const consumers: string[] = [];
 
   beforeAll(async () => {
-    acs = await startAcsEmulator();
+    acs = await startAcsEmulator({ resource: { emailProfile: 'raised' } }); // many sends within a real minute; quotas are pinned in strict-emulator.test.ts
     stack = await startAppStack({
       clockMode: 'virtual',
       env: {

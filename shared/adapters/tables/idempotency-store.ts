@@ -45,7 +45,7 @@ export class TableIdempotencyStore implements IdempotencyStore {
     const row = await getRow(client, keys.partitionKey, keys.rowKey);
     if (!row || row.claimId !== claimId) return;
     await client.updateEntity(
-      { ...keys, state: 'done', claimId, requestHash: claim.requestHash, leaseUntil: now, expiresAt: now + ttlMs, response: JSON.stringify(response) },
+      { ...keys, state: 'done', claimId, operationId: row.operationId, requestHash: claim.requestHash, leaseUntil: now, expiresAt: now + ttlMs, response: JSON.stringify(response) },
       'Replace',
       { etag: row.etag },
     );

@@ -36,7 +36,7 @@ let backend: DurableBackend;
 let services: AppServices;
 
 beforeAll(async () => {
-  emulator = await startAcsEmulator();
+  emulator = await startAcsEmulator({ resource: { emailProfile: 'raised' } }); // many sends within a real minute; quotas are pinned in strict-emulator.test.ts
   installClockSource(clock);
   Object.assign(process.env, {
     TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(),
@@ -283,9 +283,14 @@ describe('appointment lifecycle', () => {
     const first = await request();
     expect(first.status).toBe(201);
     await settle();
-    // As if the process died after the booking committed and before its answer was recorded.
+    // As if the process died after the booking committed and before its answer was recorded: the key's
+    // record is still pending (its operation named) and its lease has run out.
     const records = TableClient.fromConnectionString(testStorageConnectionString(), `${tablePrefix}idempotency`, { allowInsecureConnection: true });
-    for await (const row of records.listEntities()) await records.deleteEntity(row.partitionKey!, row.rowKey!);
+    for await (const row of records.listEntities<Record<string, unknown>>()) {
+      if (row.state !== 'done' || typeof row.operationId !== 'string') continue;
+      const { response: _answer, etag: _etag, timestamp: _timestamp, ...claim } = row;
+      await records.updateEntity({ ...claim, partitionKey: row.partitionKey!, rowKey: row.rowKey!, state: 'pending', leaseUntil: 0 }, 'Replace');
+    }
     const retried = await request();
     expect(retried.status).toBe(201);
     const id = first.body.appointment.id as string;
@@ -417,6 +422,18 @@ describe('phone verification and sending caps (issue 12)', () => {
     expect(statuses).toEqual([202, 202, 202, 202, 202, 429]);
     expect(retryAfter).toEqual(expect.any(Number));
     expect(await allMessagesTo(phone)).toHaveLength(5);
+  });
+
+  it('refuses a code for a number the SMS sender cannot reach, before using any quota or sending', async () => {
+    const abroad = `+4915112${String(process.pid % 1000).padStart(3, '0')}999`; // the toll-free sender reaches US, CA, PR only
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const response = await http('requestPhoneVerification', 'POST', 'businesses/clinic/phone-verifications', { businessId: 'clinic' }, { phone: abroad });
+      statuses.push(response.status);
+      if (i === 0) expect(response.body.errors).toEqual([{ path: 'phone', message: expect.stringContaining('does not reach this country') }]);
+    }
+    expect(statuses).toEqual([400, 400, 400, 400, 400, 400]); // never 429: no quota was spent
+    expect(await allMessagesTo(abroad)).toEqual([]);
   });
 
   it('caps code requests per client address, whatever numbers they name', async () => {

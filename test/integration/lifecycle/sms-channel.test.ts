@@ -55,7 +55,7 @@ async function bookWith(phone: string): Promise<Appointment> {
     const result = await bookAppointment(
       f.booking,
       'clinic',
-      { serviceId: 'consult', start, providerId: 'amy', consumer: { name: 'Sam', email: uniqueEmail(), phone, smsConsent: true } },
+      { serviceId: 'consult', start, providerId: 'amy', consumer: { name: 'Sam', email: uniqueEmail(), phone, smsConsent: true, phoneVerified: true } }, // verified as the HTTP handler does it (phone-verification.ts)
       (appointment) => appointment,
     );
     return result.body as Appointment;
