@@ -36,13 +36,27 @@ function retryOptions(): df.RetryOptions {
 const lifecycle: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = context.df.getInput<LifecycleInput | LifecycleInputV1>();
   if (isLifecycleInputV1(input) && input.stage === 'wait') return yield* waitAsVersion1(context, input);
-  const state = isLifecycleInputV1(input) ? upgradeLifecycleInputV1(input) : input;
+  const { resumeAt, ...state } = isLifecycleInputV1(input) ? upgradeLifecycleInputV1(input) : input;
   if (state.planVersion !== PLAN_VERSION) throw new Error(`lifecycle plan version ${String(state.planVersion)} is not supported by this code (expects ${PLAN_VERSION})`);
+  if (resumeAt !== undefined && resumeAt > context.df.currentUtcDateTime.getTime()) {
+    // Throttled by ACS: this execution's one wait is the service's Retry-After (a change still wakes it).
+    yield* waitUntil(context, resumeAt);
+    context.df.continueAsNew(state);
+    return undefined;
+  }
+  /** Ends this execution so the next one sends what ACS throttled, after its Retry-After. */
+  const resumeLater = (next: LifecycleInput, report: SendReport | undefined): undefined => {
+    context.df.continueAsNew({ ...next, resumeAt: context.df.currentUtcDateTime.getTime() + throttledFor(report)! });
+    return undefined;
+  };
 
   const read = (yield context.df.callActivity(A.plan, state.appointmentId)) as PlanResult;
   const step = nextLifecycleStep(state, read);
   if ('end' in step) {
-    if (step.end === 'cancelled') yield* notify(context, state, step.notice, step.version);
+    if (step.end === 'cancelled') {
+      const report = yield* notify(context, state, step.notice, step.version);
+      if (throttledFor(report)) return resumeLater(state, report);
+    }
     return step.end;
   }
 
@@ -50,24 +64,36 @@ const lifecycle: OrchestrationHandler = function* (context: OrchestrationContext
   if (step.notice) {
     // A stale notice (the appointment moved on meanwhile) sent nothing: the next execution announces the newer version.
     const report = yield* notify(context, state, step.notice, step.version);
+    if (throttledFor(report)) return resumeLater(afterExecution(state, announced, step.version, undefined), report);
     if (!report.stale) announced = step.version;
   }
   const moment = step.moment;
   if (!moment) return 'ended';
 
-  const timer = context.df.createTimer(new Date(moment.dueAt));
-  const rescheduled = context.df.waitForExternalEvent('rescheduled');
-  const cancelled = context.df.waitForExternalEvent('cancelled');
-  const winner: Task = yield context.df.Task.any([timer, rescheduled, cancelled]);
-  if (winner === timer) {
-    yield* runMoment(context, state, step.version, moment);
+  if (yield* waitUntil(context, moment.dueAt)) {
+    const report = yield* runMoment(context, state, step.version, moment);
+    // A throttled reminder is not done: the next execution runs it again once the Retry-After has passed.
+    if (throttledFor(report)) return resumeLater(afterExecution(state, announced, step.version, undefined), report);
     context.df.continueAsNew(afterExecution(state, announced, step.version, moment));
   } else {
-    timer.cancel();
     context.df.continueAsNew(afterExecution(state, announced, step.version, undefined));
   }
   return undefined;
 };
+
+/** The execution's one wait: until `at`, or until a change wakes it up. True when the time came. */
+function* waitUntil(context: OrchestrationContext, at: number): Generator<Task, boolean, unknown> {
+  const timer = context.df.createTimer(new Date(at));
+  const rescheduled = context.df.waitForExternalEvent('rescheduled');
+  const cancelled = context.df.waitForExternalEvent('cancelled');
+  const winner = (yield context.df.Task.any([timer, rescheduled, cancelled])) as Task;
+  if (winner !== timer) timer.cancel();
+  return winner === timer;
+}
+
+function throttledFor(report: SendReport | undefined): number | undefined {
+  return report && !report.stale ? report.throttledForMs : undefined;
+}
 
 /**
  * An instance that version 1 left waiting replays that wait with the same actions (so its history
@@ -82,8 +108,10 @@ function* waitAsVersion1(context: OrchestrationContext, old: LifecycleInputV1): 
   const cancelled = context.df.waitForExternalEvent('cancelled');
   const winner = (yield context.df.Task.any([timer, rescheduled, cancelled])) as Task;
   if (winner === timer) {
-    yield* runMoment(context, state, old.version, moment);
-    context.df.continueAsNew(afterExecution(state, state.announced, old.version, moment));
+    const report = yield* runMoment(context, state, old.version, moment);
+    const throttled = throttledFor(report);
+    if (throttled) context.df.continueAsNew({ ...afterExecution(state, state.announced, old.version, undefined), resumeAt: context.df.currentUtcDateTime.getTime() + throttled });
+    else context.df.continueAsNew(afterExecution(state, state.announced, old.version, moment));
     return undefined;
   }
   timer.cancel();
@@ -105,16 +133,17 @@ function* notify(context: OrchestrationContext, state: LifecycleInput, notice: N
   }
 }
 
-function* runMoment(context: OrchestrationContext, state: LifecycleInput, version: number, moment: Moment): Generator<Task, void, unknown> {
+/** Runs one moment; a reminder answers what it sent (throttled channels included). */
+function* runMoment(context: OrchestrationContext, state: LifecycleInput, version: number, moment: Moment): Generator<Task, SendReport | undefined, unknown> {
   const target = { appointmentId: state.appointmentId, version };
   switch (moment.kind) {
     case 'reminder':
       try {
-        yield context.df.callActivityWithRetry(A.reminder, retryOptions(), { ...target, index: moment.index });
+        return (yield context.df.callActivityWithRetry(A.reminder, retryOptions(), { ...target, index: moment.index })) as SendReport;
       } catch {
         yield context.df.callActivity(A.undelivered, { ...target, moment: reminderMoment(moment.index) });
       }
-      return;
+      return undefined;
     case 'room':
     case 'join-window':
       try {
@@ -122,14 +151,14 @@ function* runMoment(context: OrchestrationContext, state: LifecycleInput, versio
       } catch {
         // Joining creates a missing room too; the lifecycle goes on.
       }
-      return;
+      return undefined;
     case 'end':
       try {
         yield context.df.callActivityWithRetry(A.complete, retryOptions(), target);
       } catch {
         // Staff can still complete it by hand; the lifecycle goes on.
       }
-      return;
+      return undefined;
   }
 }
 

@@ -15,6 +15,8 @@ export interface LifecycleInput {
   announced: number;
   /** Moments already run for `done.version` (their keys), so none runs twice. */
   done: { version: number; moments: string[] };
+  /** ACS throttled the last send: the next execution waits until then (or a change) before it reads again. */
+  resumeAt?: number;
 }
 
 export function lifecycleStartInput(appointmentId: string): LifecycleInput {

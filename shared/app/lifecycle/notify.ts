@@ -17,7 +17,7 @@ import {
   type ConsumerMessageKind,
   type ProviderMessageKind,
 } from '../../domain/messages/compose';
-import { AcsError, type MessageKind } from '../ports/acs';
+import { AcsError, AcsThrottledError, type MessageKind } from '../ports/acs';
 import type { BusinessRecord, ProviderRecord, ServiceRecord } from '../ports/business-repository';
 import { WriteConflictError, type Versioned } from '../ports/versioned';
 import type { LifecycleDeps } from './lifecycle-deps';
@@ -44,8 +44,12 @@ export interface ReminderInput {
   index: number;
 }
 
-/** What one send step did per channel; `stale` when the appointment had moved on and nothing was sent. */
-export type SendReport = { stale: true } | { stale: false; results: Partial<Record<NotificationChannel, DeliveryResult>> };
+/**
+ * What one send step did per channel; `stale` when the appointment had moved on and nothing was sent.
+ * `throttledForMs`: ACS throttled every channel still to send and asked to wait that long; the lifecycle
+ * sends them after a durable timer instead of sleeping inside the activity.
+ */
+export type SendReport = { stale: true } | { stale: false; results: Partial<Record<NotificationChannel, DeliveryResult>>; throttledForMs?: number };
 
 const PROVIDER_KIND: Record<Notice, ProviderMessageKind> = { confirmation: 'booked', reschedule: 'rescheduled', cancellation: 'cancelled' };
 const CONSUMER_STATUS: Record<Notice, Appointment['status']> = { confirmation: 'booked', reschedule: 'booked', cancellation: 'cancelled' };
@@ -59,12 +63,17 @@ export async function sendNotice(deps: LifecycleDeps, input: NoticeInput): Promi
   // A cancelled appointment has nothing left to manage: its notice carries links without a token.
   const consumerMessage = consumerMessageOnce(deps, setting, input.notice, input.notice !== 'cancellation');
   const channels: NotificationChannel[] = [...noticeChannels(current.value.consumer), 'provider-email'];
-  const results = await sendChannels(deps, setting, moment, channels, (channel, idempotencyKey) =>
-    channel === 'provider-email'
-      ? sendProviderEmail(deps, setting, PROVIDER_KIND[input.notice], input.notice, idempotencyKey)
-      : sendToConsumer(deps, setting, channel, consumerMessage, input.notice, idempotencyKey),
-  );
-  return { stale: false, results };
+  try {
+    const results = await sendChannels(deps, setting, moment, channels, (channel, idempotencyKey) =>
+      channel === 'provider-email'
+        ? sendProviderEmail(deps, setting, PROVIDER_KIND[input.notice], input.notice, idempotencyKey)
+        : sendToConsumer(deps, setting, channel, consumerMessage, input.notice, idempotencyKey),
+    );
+    return { stale: false, results };
+  } catch (error) {
+    if (error instanceof ChannelsToRetry && error.throttledForMs !== undefined) return { stale: false, results: error.results, throttledForMs: error.throttledForMs };
+    throw error;
+  }
 }
 
 /** One reminder of the plan on its channels (SMS only while the consumer can be texted); the outcome is recorded on the appointment. */
@@ -87,6 +96,7 @@ export async function sendReminder(deps: LifecycleDeps, input: ReminderInput): P
   }
   // Channels that finished are recorded even when another one is to be retried.
   await recordReminder(deps, input.appointmentId, input.version, input.index, results, reasons);
+  if (retry instanceof ChannelsToRetry && retry.throttledForMs !== undefined) return { stale: false, results, throttledForMs: retry.throttledForMs };
   if (retry !== undefined) throw retry;
   return { stale: false, results };
 }
@@ -210,6 +220,8 @@ class ChannelsToRetry extends Error {
   constructor(
     first: unknown,
     readonly results: Partial<Record<NotificationChannel, DeliveryResult>>,
+    /** Set when throttling was the only reason: the longest Retry-After among the throttled channels. */
+    readonly throttledForMs?: number,
   ) {
     super(first instanceof Error ? first.message : String(first), { cause: first });
     this.name = 'ChannelsToRetry';
@@ -222,7 +234,8 @@ function partialResults(error: unknown): Partial<Record<NotificationChannel, Del
 
 /**
  * Every channel is tried even when one fails transiently (one slow service must not hold back the
- * others); then the first transient error is thrown so the activity is retried for what is left.
+ * others); then the first transient error is thrown so the activity is retried for what is left. When
+ * every such error was ACS throttling, the error carries the longest Retry-After instead.
  */
 async function sendChannels(
   deps: LifecycleDeps,
@@ -235,6 +248,7 @@ async function sendChannels(
 ): Promise<Partial<Record<NotificationChannel, DeliveryResult>>> {
   const results: Partial<Record<NotificationChannel, DeliveryResult>> = {};
   let retry: unknown;
+  let throttledForMs: number | undefined = 0;
   for (const channel of channels) {
     const key = { appointmentId: setting.appointment.id, version: setting.appointment.version, moment, channel };
     const unavailable = channel === 'sms' ? deps.smsChannel?.unavailableFor(setting.appointment.consumer.phone ?? '') : undefined;
@@ -252,9 +266,10 @@ async function sendChannels(
     } catch (error) {
       deps.log.warn('lifecycle.notification.retry', { appointmentId: key.appointmentId, version: key.version, moment, channel, error: error instanceof AcsError ? `${error.service}:${error.code}` : String(error) });
       retry ??= error;
+      throttledForMs = error instanceof AcsThrottledError && throttledForMs !== undefined ? Math.max(throttledForMs, error.retryAfterMs) : undefined;
     }
   }
-  if (retry !== undefined) throw new ChannelsToRetry(retry, results);
+  if (retry !== undefined) throw new ChannelsToRetry(retry, results, throttledForMs);
   return results;
 }
 

@@ -333,6 +333,28 @@ describe('appointment lifecycle', () => {
     expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:reminder']);
   });
 
+  it('waits out email throttling on a durable timer at the Retry-After: each message once, none lost, the confirmation before the reminder', async () => {
+    const email = uniqueEmail();
+    const start = weekdayAt(5, 15);
+    // The consumer's confirmation meets a 429 asking for 10 minutes (as the Azure-managed domain answers).
+    await admin(emulator.adminUrl, 'POST', '/admin/faults', { path: '^/emails:send$', status: 429, retryAfterSeconds: 600, count: 1 });
+    const booked = Date.now();
+    const { appointment } = await book(start, { name: 'Tia', email });
+    expect(Date.now() - booked).toBeLessThan(10_000); // the activity did not sleep through the Retry-After
+    expect(await messagesTo(email)).toEqual([]);
+    const waiting = await backend.pendingWork(appointment.id);
+    expect(waiting).toEqual([expect.objectContaining({ kind: 'timer', fireAt: clock.now() + 600_000 })]); // a durable timer, not activity retries
+
+    await advanceTo(clock.now() + 599_000);
+    expect(await messagesTo(email)).toEqual([]);
+    await advanceTo(clock.now() + 1_000);
+    expect(summary(await messagesTo(email))).toEqual(['email:confirmation']);
+    await advanceTo(start - DAY);
+    expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:reminder']);
+    expect(summary(await messagesTo(providerEmail)).filter((m) => m === 'email:confirmation').length).toBeGreaterThan(0);
+    expect((await stored(appointment.id)).reminders[0]!.status).toBe('sent');
+  });
+
   it('delivers once through 429 and 500 answers of the ACS services', async () => {
     const email = uniqueEmail();
     const phone = uniquePhone();
