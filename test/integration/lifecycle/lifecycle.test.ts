@@ -338,9 +338,7 @@ describe('appointment lifecycle', () => {
     const start = weekdayAt(5, 15);
     // The consumer's confirmation meets a 429 asking for 10 minutes (as the Azure-managed domain answers).
     await admin(emulator.adminUrl, 'POST', '/admin/faults', { path: '^/emails:send$', status: 429, retryAfterSeconds: 600, count: 1 });
-    const booked = Date.now();
     const { appointment } = await book(start, { name: 'Tia', email });
-    expect(Date.now() - booked).toBeLessThan(10_000); // the activity did not sleep through the Retry-After
     expect(await messagesTo(email)).toEqual([]);
     const waiting = await backend.pendingWork(appointment.id);
     expect(waiting).toEqual([expect.objectContaining({ kind: 'timer', fireAt: clock.now() + 600_000 })]); // a durable timer, not activity retries
