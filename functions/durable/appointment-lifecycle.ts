@@ -2,11 +2,10 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { LIFECYCLE_ORCHESTRATION } from '../../shared/adapters/durable/durable-lifecycle';
 import { afterExecution, isLifecycleInputV1, nextLifecycleStep, upgradeLifecycleInputV1, type LifecycleInput, type LifecycleInputV1 } from '../../shared/app/lifecycle/lifecycle-input';
-import type { PlanResult } from '../../shared/app/lifecycle/lifecycle-steps';
 import type { Notice, SendReport } from '../../shared/app/lifecycle/notify';
 import { PLAN_VERSION, type Moment } from '../../shared/domain/lifecycle/plan';
 import { reminderMoment } from '../../shared/domain/lifecycle/notifications';
-import { LIFECYCLE_ACTIVITIES as A } from './lifecycle-activity-names';
+import { callLifecycleActivity } from './lifecycle-activities';
 
 /**
  * One orchestration per appointment (instance id = appointment id), started from the outbox. Each
@@ -50,7 +49,7 @@ const lifecycle: OrchestrationHandler = function* (context: OrchestrationContext
     return undefined;
   };
 
-  const read = (yield context.df.callActivity(A.plan, state.appointmentId)) as PlanResult;
+  const read = yield* callLifecycleActivity(context, 'plan', state.appointmentId);
   const step = nextLifecycleStep(state, read);
   if ('end' in step) {
     if (step.end === 'cancelled') {
@@ -126,9 +125,9 @@ function* waitAsVersion1(context: OrchestrationContext, old: LifecycleInputV1): 
 function* notify(context: OrchestrationContext, state: LifecycleInput, notice: Notice, version: number): Generator<Task, SendReport, unknown> {
   const input = { appointmentId: state.appointmentId, version, notice };
   try {
-    return (yield context.df.callActivityWithRetry(A.notice, retryOptions(), input)) as SendReport;
+    return yield* callLifecycleActivity(context, 'notice', input, retryOptions());
   } catch {
-    yield context.df.callActivity(A.undelivered, { appointmentId: state.appointmentId, version, moment: notice });
+    yield* callLifecycleActivity(context, 'undelivered', { appointmentId: state.appointmentId, version, moment: notice });
     return { stale: false, results: {} };
   }
 }
@@ -139,22 +138,22 @@ function* runMoment(context: OrchestrationContext, state: LifecycleInput, versio
   switch (moment.kind) {
     case 'reminder':
       try {
-        return (yield context.df.callActivityWithRetry(A.reminder, retryOptions(), { ...target, index: moment.index })) as SendReport;
+        return yield* callLifecycleActivity(context, 'reminder', { ...target, index: moment.index }, retryOptions());
       } catch {
-        yield context.df.callActivity(A.undelivered, { ...target, moment: reminderMoment(moment.index) });
+        yield* callLifecycleActivity(context, 'undelivered', { ...target, moment: reminderMoment(moment.index) });
       }
       return undefined;
     case 'room':
     case 'join-window':
       try {
-        yield context.df.callActivityWithRetry(A.room, retryOptions(), { ...target, moment: moment.kind });
+        yield* callLifecycleActivity(context, 'room', { ...target, moment: moment.kind }, retryOptions());
       } catch {
         // Joining creates a missing room too; the lifecycle goes on.
       }
       return undefined;
     case 'end':
       try {
-        yield context.df.callActivityWithRetry(A.complete, retryOptions(), target);
+        yield* callLifecycleActivity(context, 'complete', target, retryOptions());
       } catch {
         // Staff can still complete it by hand; the lifecycle goes on.
       }

@@ -11,7 +11,7 @@ const eslint = new ESLint({ cwd: repoRoot, overrideConfigFile: true, overrideCon
 /** Lints `source` as if it were the file at `file` (relative to the repo) and returns the restricted-import messages. */
 async function restrictedImports(file: string, source: string): Promise<string[]> {
   const [result] = await eslint.lintText(source, { filePath: path.join(repoRoot, file) });
-  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
 describe('layer import rules', () => {
