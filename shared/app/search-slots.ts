@@ -47,7 +47,7 @@ export async function searchSlots(
     (id) => active.has(id) && (query.providerId === undefined || query.providerId === id),
   );
 
-  // Day rows list a booking on every local day its padded interval touches, so an overlap with a padded
+  // Day rows list a booking on every UTC date its padded interval touches, so an overlap with a padded
   // slot always shows on a day the slot's own padded interval touches: read just those days.
   const rules = slotRules(service.value);
   const busyBefore = ZONE_MARGIN_DAYS + Math.ceil(rules.bufferBeforeMinutes / MINUTES_PER_DAY);
