@@ -21,7 +21,8 @@ import { callLifecycleActivity } from './lifecycle-activities';
  * Events only wake the orchestration up; the change itself is committed before its event is raised,
  * so the next read sees it. An event that arrives while an activity runs, or that continueAsNew drops
  * (as Azure does), loses nothing. Notices are recorded once per (version, notice) by the notification
- * store, whichever execution gets there (at-least-once: a crash between ACS accepting and the record sends again); activities do nothing for a version that is no longer current.
+ * store, whichever execution gets there (at least once: a crash between ACS accepting a message and
+ * its record sends it again); activities do nothing for a version that is no longer current.
  */
 
 /** Transient ACS errors: 5 s, 10 s, 20 s, ... up to 5 minutes apart, 8 attempts in all (about 16 minutes). */
