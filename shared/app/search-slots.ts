@@ -5,7 +5,7 @@ import { requireBusiness, type ConfigurationDeps } from './configuration';
 import type { ServiceRecord } from './ports/business-repository';
 import { addDays, resolveWindow, type WindowBound } from './time-window';
 
-/** API.md: slot search covers at most 62 days. */
+/** docs/api.md: slot search covers at most 62 days. */
 export const MAX_SLOT_WINDOW_DAYS = 62;
 // Offsets stay within ±14 h and a slot ends at most 12 h after its start: two days either side cover
 // every local date a slot in the window can touch, whatever the schedule's zone.
