@@ -3,7 +3,7 @@ import type { DevRoute } from '../host/types';
 import type { SentMessage } from './inspection';
 
 /**
- * `GET /api/dev/messages?to=<email or phone>` (API.md, local stack only): what the ACS emulator was
+ * `GET /api/dev/messages?to=<email or phone>` (docs/api.md, local stack only): what the ACS emulator was
  * asked to send to that recipient, read from the emulator's admin API so it survives app restarts.
  */
 export function devMessagesRoute(adminUrl: string): DevRoute {

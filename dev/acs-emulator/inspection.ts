@@ -1,7 +1,7 @@
 import { decodeSmsTag, labelFromHeaders } from '../../shared/adapters/acs/message-label';
 import type { EmulatorState, RoomRecord } from './state';
 
-/** One message as the local stack's `GET /api/dev/messages` describes it (API.md). */
+/** One message as the local stack's `GET /api/dev/messages` describes it (docs/api.md). */
 export interface SentMessage {
   channel: 'email' | 'sms';
   kind: 'confirmation' | 'reminder' | 'reschedule' | 'cancellation' | 'other';

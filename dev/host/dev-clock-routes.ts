@@ -13,7 +13,7 @@ export interface ClockControl {
 
 const clockState = (clock: HostClock) => ({ now: new Date(clock.now()).toISOString(), mode: clock.mode });
 
-/** `GET /api/dev/clock` and `POST /api/dev/clock/advance { minutes }` (API.md, local stack only). */
+/** `GET /api/dev/clock` and `POST /api/dev/clock/advance { minutes }` (docs/api.md, local stack only). */
 export function clockDevRoutes(control: ClockControl): DevRoute[] {
   return [
     {

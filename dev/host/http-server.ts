@@ -6,7 +6,7 @@ import type { RpcHttpData, RpcTypedData } from './functions-core-stand-in';
 import { RouteTable } from './routes';
 import type { DevRoute, FunctionInvoker } from './types';
 
-/** Dev routes live under /api whatever the app's routePrefix is (API.md, "Local stack only"). */
+/** Dev routes live under /api whatever the app's routePrefix is (docs/api.md, "Local stack only"). */
 export const DEV_ROUTE_PREFIX = 'api';
 
 export interface HttpDispatcherOptions {

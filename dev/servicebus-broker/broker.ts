@@ -4,7 +4,7 @@ import { create_container, message as amqpMessage, types, type Connection, type 
 import { Topic, type PeekLockQueue } from './entities';
 
 /**
- * A small AMQP 1.0 broker for the real `@azure/service-bus` client (LOCAL-STACK-FACTS.md "Service Bus"):
+ * A small AMQP 1.0 broker for the real `@azure/service-bus` client (docs/architecture.md "Local stack"):
  * CBS put-token (SAS signed with the connection string's key, or, with local auth off, only Entra
  * tokens; links of a connection that never authorized are refused, as Azure does), single and batched sends to
  * topics with duplicate detection, peek-lock receive from subscriptions and their dead-letter

@@ -3,7 +3,7 @@ import type { DevRoute } from '../host/types';
 import type { AcceptedMessage } from './entities';
 
 /**
- * `GET /api/dev/events` (API.md, local stack only): the CloudEvents the topic accepted, oldest first,
+ * `GET /api/dev/events` (docs/api.md, local stack only): the CloudEvents the topic accepted, oldest first,
  * read from the broker's inspection API so they survive app restarts.
  */
 export function devEventsRoute(adminUrl: string, topic: string): DevRoute {

@@ -2,11 +2,10 @@ import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { LIFECYCLE_ORCHESTRATION } from '../../shared/adapters/durable/durable-lifecycle';
 import { afterExecution, isLifecycleInputV1, nextLifecycleStep, upgradeLifecycleInputV1, type LifecycleInput, type LifecycleInputV1 } from '../../shared/app/lifecycle/lifecycle-input';
-import type { PlanResult } from '../../shared/app/lifecycle/lifecycle-steps';
 import type { Notice, SendReport } from '../../shared/app/lifecycle/notify';
 import { PLAN_VERSION, type Moment } from '../../shared/domain/lifecycle/plan';
 import { reminderMoment } from '../../shared/domain/lifecycle/notifications';
-import { LIFECYCLE_ACTIVITIES as A } from './lifecycle-activity-names';
+import { callLifecycleActivity } from './lifecycle-activities';
 
 /**
  * One orchestration per appointment (instance id = appointment id), started from the outbox. Each
@@ -21,8 +20,9 @@ import { LIFECYCLE_ACTIVITIES as A } from './lifecycle-activity-names';
  *
  * Events only wake the orchestration up; the change itself is committed before its event is raised,
  * so the next read sees it. An event that arrives while an activity runs, or that continueAsNew drops
- * (as Azure does), loses nothing. Notices are sent once per (version, notice) by the notification
- * store, whichever execution gets there; activities do nothing for a version that is no longer current.
+ * (as Azure does), loses nothing. Notices are recorded once per (version, notice) by the notification
+ * store, whichever execution gets there (at least once: a crash between ACS accepting a message and
+ * its record sends it again); activities do nothing for a version that is no longer current.
  */
 
 /** Transient ACS errors: 5 s, 10 s, 20 s, ... up to 5 minutes apart, 8 attempts in all (about 16 minutes). */
@@ -50,7 +50,7 @@ const lifecycle: OrchestrationHandler = function* (context: OrchestrationContext
     return undefined;
   };
 
-  const read = (yield context.df.callActivity(A.plan, state.appointmentId)) as PlanResult;
+  const read = yield* callLifecycleActivity(context, 'plan', state.appointmentId);
   const step = nextLifecycleStep(state, read);
   if ('end' in step) {
     if (step.end === 'cancelled') {
@@ -126,9 +126,9 @@ function* waitAsVersion1(context: OrchestrationContext, old: LifecycleInputV1): 
 function* notify(context: OrchestrationContext, state: LifecycleInput, notice: Notice, version: number): Generator<Task, SendReport, unknown> {
   const input = { appointmentId: state.appointmentId, version, notice };
   try {
-    return (yield context.df.callActivityWithRetry(A.notice, retryOptions(), input)) as SendReport;
+    return yield* callLifecycleActivity(context, 'notice', input, retryOptions());
   } catch {
-    yield context.df.callActivity(A.undelivered, { appointmentId: state.appointmentId, version, moment: notice });
+    yield* callLifecycleActivity(context, 'undelivered', { appointmentId: state.appointmentId, version, moment: notice });
     return { stale: false, results: {} };
   }
 }
@@ -139,22 +139,22 @@ function* runMoment(context: OrchestrationContext, state: LifecycleInput, versio
   switch (moment.kind) {
     case 'reminder':
       try {
-        return (yield context.df.callActivityWithRetry(A.reminder, retryOptions(), { ...target, index: moment.index })) as SendReport;
+        return yield* callLifecycleActivity(context, 'reminder', { ...target, index: moment.index }, retryOptions());
       } catch {
-        yield context.df.callActivity(A.undelivered, { ...target, moment: reminderMoment(moment.index) });
+        yield* callLifecycleActivity(context, 'undelivered', { ...target, moment: reminderMoment(moment.index) });
       }
       return undefined;
     case 'room':
     case 'join-window':
       try {
-        yield context.df.callActivityWithRetry(A.room, retryOptions(), { ...target, moment: moment.kind });
+        yield* callLifecycleActivity(context, 'room', { ...target, moment: moment.kind }, retryOptions());
       } catch {
         // Joining creates a missing room too; the lifecycle goes on.
       }
       return undefined;
     case 'end':
       try {
-        yield context.df.callActivityWithRetry(A.complete, retryOptions(), target);
+        yield* callLifecycleActivity(context, 'complete', target, retryOptions());
       } catch {
         // Staff can still complete it by hand; the lifecycle goes on.
       }

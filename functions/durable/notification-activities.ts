@@ -1,19 +1,12 @@
-import * as df from 'durable-functions';
-import { recordUndelivered, sendNotice, sendReminder, type NoticeInput, type ReminderInput } from '../../shared/app/lifecycle/notify';
-import type { NotificationMoment } from '../../shared/domain/lifecycle/notifications';
+import { recordUndelivered, sendNotice, sendReminder } from '../../shared/app/lifecycle/notify';
 import { getServices } from '../../shared/composition-root';
-import { LIFECYCLE_ACTIVITIES } from './lifecycle-activity-names';
+import { registerLifecycleActivity } from './lifecycle-activities';
 
-// Activities run at least once (a crash or a retry runs them again); the notification store makes the sends exactly-once.
+// Activities run at least once (a crash or a retry runs them again); the notification store keeps a
+// send from repeating, except in the window between ACS accepting a message and its record being written.
 
-df.app.activity(LIFECYCLE_ACTIVITIES.notice, {
-  handler: (input: NoticeInput) => sendNotice(getServices().lifecycle, input),
-});
+registerLifecycleActivity('notice', (input) => sendNotice(getServices().lifecycle, input));
 
-df.app.activity(LIFECYCLE_ACTIVITIES.reminder, {
-  handler: (input: ReminderInput) => sendReminder(getServices().lifecycle, input),
-});
+registerLifecycleActivity('reminder', (input) => sendReminder(getServices().lifecycle, input));
 
-df.app.activity(LIFECYCLE_ACTIVITIES.undelivered, {
-  handler: (input: { appointmentId: string; version: number; moment: NotificationMoment }) => recordUndelivered(getServices().lifecycle, input),
-});
+registerLifecycleActivity('undelivered', (input) => recordUndelivered(getServices().lifecycle, input));

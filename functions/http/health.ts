@@ -14,7 +14,7 @@ app.http('health', {
     const { healthProbes, settings } = getServices();
     check ??= cachedHealthCheck(() => checkHealth(healthProbes), settings.HEALTH_CACHE_SECONDS * 1000);
     const report = await check();
-    // API.md: 503 for a dependency down, as plain JSON (not problem+json) so probes can read checks.
+    // docs/api.md: 503 for a dependency down, as plain JSON (not problem+json) so probes can read checks.
     return json(report.status === 'ok' ? 200 : 503, report, { 'Cache-Control': 'no-store' });
   }),
 });

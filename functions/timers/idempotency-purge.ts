@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import { getServices } from '../../shared/composition-root';
 
-// Idempotency records expire after 24 hours (API.md); expired ones are ignored anyway, this only frees space.
+// Idempotency records expire after 24 hours (docs/api.md); expired ones are ignored anyway, this only frees space.
 // The same hourly run drops ended cap windows and expired phone verifications (issue 12).
 app.timer('idempotencyPurge', {
   schedule: '0 17 * * * *',

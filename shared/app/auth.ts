@@ -1,6 +1,6 @@
 import { AppError } from './errors';
 
-/** The app role that may create businesses and do anything (API.md "Who may call what"). */
+/** The app role that may create businesses and do anything (docs/api.md "Credentials: who may call what"). */
 export const ADMIN_ROLE = 'Scheduling.Admin';
 
 export interface StaffCaller {

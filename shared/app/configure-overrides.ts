@@ -10,7 +10,7 @@ export interface OverrideInput {
   intervals: WallInterval[];
 }
 
-/** API.md "Lists": windows of at most 92 days, pages of `limit` items. */
+/** docs/api.md "Windows": windows of at most 92 days, pages of `limit` items. */
 export const MAX_LIST_DAYS = 92;
 
 export async function putOverride(

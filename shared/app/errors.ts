@@ -1,6 +1,6 @@
 /**
  * Failures a use case reports to its caller. The HTTP layer maps each code to the status and
- * problem type of API.md; nothing else in the app decides status codes.
+ * problem type of docs/api.md; nothing else in the app decides status codes.
  */
 export const problemStatus = {
   validation: 400,

@@ -8,7 +8,7 @@ export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 export const IDEMPOTENCY_LEASE_MS = 30_000;
 const KEY_PATTERN = /^[\x20-\x7E]{1,255}$/;
 
-/** API.md: keys are 1-255 printable ASCII characters. */
+/** docs/api.md: keys are 1-255 printable ASCII characters. */
 export function validateIdempotencyKey(key: string): string {
   if (!KEY_PATTERN.test(key)) {
     throw AppError.validation([{ path: 'Idempotency-Key', message: 'must be 1-255 printable ASCII characters' }]);

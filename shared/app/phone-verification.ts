@@ -10,7 +10,7 @@ import type { PhoneVerificationStore } from './ports/phone-verification-store';
 import type { QuotaStore } from './ports/quota-store';
 import { WriteConflictError } from './ports/versioned';
 
-/** API.md "Phone verification": codes live 10 minutes and survive 5 wrong tries. */
+/** docs/api.md "Phone verification and messages": codes live 10 minutes and survive 5 wrong tries. */
 export const CODE_TTL_MS = 10 * 60_000;
 export const MAX_WRONG_CODES = 5;
 const HOUR = 60 * 60_000;

@@ -5,7 +5,7 @@ import { requireBusiness, type ConfigurationDeps } from './configuration';
 import type { ServiceRecord } from './ports/business-repository';
 import { addDays, resolveWindow, type WindowBound } from './time-window';
 
-/** API.md: slot search covers at most 62 days. */
+/** docs/api.md: slot search covers at most 62 days. */
 export const MAX_SLOT_WINDOW_DAYS = 62;
 // Offsets stay within ±14 h and a slot ends at most 12 h after its start: two days either side cover
 // every local date a slot in the window can touch, whatever the schedule's zone.
@@ -47,7 +47,7 @@ export async function searchSlots(
     (id) => active.has(id) && (query.providerId === undefined || query.providerId === id),
   );
 
-  // Day rows list a booking on every local day its padded interval touches, so an overlap with a padded
+  // Day rows list a booking on every UTC date its padded interval touches, so an overlap with a padded
   // slot always shows on a day the slot's own padded interval touches: read just those days.
   const rules = slotRules(service.value);
   const busyBefore = ZONE_MARGIN_DAYS + Math.ceil(rules.bufferBeforeMinutes / MINUTES_PER_DAY);

@@ -18,7 +18,7 @@ export function boundToInstant(bound: WindowBound, zone: string): number {
   return localDayBounds(bound.date, zone).start;
 }
 
-/** API.md "Windows": `to` after `from`, and at most `maxDays` local days apart. */
+/** docs/api.md "Windows": `to` after `from`, and at most `maxDays` local days apart. */
 export function resolveWindow(from: WindowBound, to: WindowBound, zone: string, maxDays: number): Window {
   const window = { from: boundToInstant(from, zone), to: boundToInstant(to, zone) };
   if (window.to <= window.from) {

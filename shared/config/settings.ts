@@ -31,7 +31,7 @@ export const settingsSchema = z
     PUBLIC_BASE_URL: z.url().default('http://localhost:7071/api'),
     /** Browser origins allowed by CORS, comma separated; empty = no browser access. */
     CORS_ALLOWED_ORIGINS: commaList,
-    /** Largest accepted request body in bytes (API.md: 64 KiB). */
+    /** Largest accepted request body in bytes (docs/api.md: 64 KiB). */
     MAX_BODY_BYTES: z.coerce.number().int().positive().default(64 * 1024),
     /** Requests per second one client address may make to one instance (token bucket refill rate). */
     RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(200),

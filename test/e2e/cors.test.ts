@@ -1,4 +1,4 @@
-/** API.md "CORS": allowed origins from CORS_ALLOWED_ORIGINS, preflight answered with the API's headers. */
+/** docs/api.md "Headers": allowed origins from CORS_ALLOWED_ORIGINS, preflight answered with the API's headers. */
 import { startHostProcess, type HostProcess } from '../support/host-process';
 
 describe('CORS on the local host', () => {

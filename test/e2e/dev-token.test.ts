@@ -1,5 +1,5 @@
 /**
- * `npm run dev:token` against a running stack on a virtual clock: API.md promises "a JWT the local stack
+ * `npm run dev:token` against a running stack on a virtual clock: docs/api.md promises "a JWT the local stack
  * accepts", also after POST /api/dev/clock/advance moved the clock past a token's lifetime.
  */
 import { execFile } from 'node:child_process';

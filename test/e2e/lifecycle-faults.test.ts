@@ -1,5 +1,6 @@
 /**
- * The lifecycle's exactly-once promise under faults, over HTTP on the local host with the virtual clock:
+ * The lifecycle under faults (sends are at-least-once by design, and these kills fall outside the one
+ * window that can repeat a message, so each reminder must arrive once), over HTTP on the local host with the virtual clock:
  * the host process is killed (SIGKILL) with reminders coming and with a reminder waiting for its retry,
  * and the ACS services answer 429 and 500 for a while. Uses its own ACS emulator, whose admin API is
  * the exact record of what was accepted.

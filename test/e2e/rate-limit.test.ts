@@ -1,4 +1,4 @@
-/** API.md "Rate limits": 429 rate-limited with Retry-After per client address, /health included (issue 12). */
+/** docs/api.md "Limits and rate limits": 429 rate-limited with Retry-After per client address, /health included (issue 12). */
 import { startHostProcess, type HostProcess } from '../support/host-process';
 
 describe('rate limits on the local host', () => {

@@ -14,7 +14,7 @@ export function isMessageKind(value: unknown): value is MessageKind {
   return typeof value === 'string' && (KINDS as readonly string[]).includes(value);
 }
 
-/** `<kind>:<appointmentId>`; appointment ids never contain a colon (API.md id pattern). */
+/** `<kind>:<appointmentId>`; appointment ids never contain a colon (docs/api.md id pattern). */
 export function encodeSmsTag(label: MessageLabel): string {
   return `${label.kind}:${label.appointmentId}`;
 }

@@ -1,5 +1,5 @@
 /**
- * Per-address token buckets (API.md: 429 `rate-limited` with Retry-After, per client address, per
+ * Per-address token buckets (docs/api.md: 429 `rate-limited` with Retry-After, per client address, per
  * instance; a gateway in front adds global limits). Memory is bounded: the least recently seen
  * addresses are forgotten first.
  */

@@ -16,7 +16,7 @@ export const serviceRow = (serviceId: string) => `${SERVICE_ROW_PREFIX}${service
 export const providerPartition = (businessId: string, providerId: string) => `p|${businessId}|${providerId}`;
 export const SCHEDULE_ROW = 'schedule';
 export const OVERRIDE_ROW_PREFIX = 'override|';
-/** One row per provider and local day with a `busy` property: JSON array of BusyAppointment. */
+/** One row per provider and UTC date (D8) with a `busy` property: JSON array of BusyAppointment. */
 export const DAY_ROW_PREFIX = 'day|';
 export const overrideRow = (date: string) => `${OVERRIDE_ROW_PREFIX}${date}`;
 export const dayRow = (date: string) => `${DAY_ROW_PREFIX}${date}`;

@@ -20,7 +20,7 @@ export interface AccessDeps {
 }
 
 /**
- * Who is asking about this appointment. Credentials are checked before existence (API.md): without
+ * Who is asking about this appointment. Credentials are checked before existence (docs/api.md): without
  * any, 401; a manage token that does not belong to this appointment is no credential (401), whether or
  * not the id exists; staff learn 404 for an unknown id and 403 for an appointment that is not theirs.
  */
@@ -48,7 +48,7 @@ export async function authorizeAppointment(
   throw new AppError('forbidden', 'This appointment belongs to another provider or business.');
 }
 
-/** Optional `If-Match: "<version>"` (API.md): 412 when the appointment changed meanwhile. */
+/** Optional `If-Match: "<version>"` (docs/api.md): 412 when the appointment changed meanwhile. */
 export function checkIfMatch(appointment: Appointment, ifMatch: string | null | undefined): void {
   if (!ifMatch) return;
   const wanted = ifMatch.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');

@@ -112,7 +112,7 @@ async function candidateProviders(deps: BookingDeps, service: ServiceRecord, pro
   return active.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
-/** API.md: the free provider with the fewest bookings that (local) day; ties to the smallest id. */
+/** docs/api.md: the free provider with the fewest bookings that (local) day; ties to the smallest id. */
 function chooseProvider(
   times: Array<{ provider: ProviderRecord; time: ProviderTime }>,
   service: ServiceRecord,

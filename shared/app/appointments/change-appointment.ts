@@ -117,7 +117,7 @@ export function rescheduleAppointment(
       end: options.start + (current.end - current.start),
       version: current.version + 1,
       updatedAt: now,
-      // The plan restarts from the new time (ARCHITECTURE.md: reschedule restarts the plan).
+      // The plan restarts from the new time (docs/architecture.md "Appointment lifecycle": each execution plans from the appointment it reads).
       reminders: planConsumerReminders(options.start, service.value.reminders, current.consumer, now),
     };
     if (moved.providerId !== current.providerId) {

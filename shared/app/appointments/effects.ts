@@ -3,7 +3,7 @@ import type { OutboxMessage } from '../ports/appointment-store';
 import type { AppointmentEventType } from '../ports/events';
 import { appointmentEvent } from '../events/appointment-events';
 
-/** Rooms may live 180 days: create right away only when the visit is close enough (ARCHITECTURE.md). */
+/** Rooms may live 180 days: create right away only when the visit is close enough (docs/architecture.md). */
 export const ROOM_EAGER_DAYS = 150;
 const DAY_MS = 86_400_000;
 

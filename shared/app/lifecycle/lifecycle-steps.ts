@@ -34,7 +34,7 @@ export async function prepareRoom(deps: LifecycleDeps, input: { appointmentId: s
   await ensureAppointmentRoom(deps.rooms, input.appointmentId);
 }
 
-/** API.md: at the end plus 60 minutes a still-booked appointment becomes completed (a no-show stays). */
+/** docs/api.md: at the end plus 60 minutes a still-booked appointment becomes completed (a no-show stays). */
 export async function completeIfStillBooked(deps: LifecycleDeps, input: { appointmentId: string; version: number }): Promise<boolean> {
   for (let attempt = 1; attempt <= 5; attempt += 1) {
     const found = await deps.appointments.find(input.appointmentId);

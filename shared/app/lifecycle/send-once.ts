@@ -8,7 +8,7 @@ import { MessageCapped } from './message-caps';
 export const CAPPED_PREFIX = 'capped:';
 
 /**
- * Sends one notification at most once per key, as far as storage can tell: the attempt is recorded
+ * Sends one notification once per key, at least once (not exactly once): the attempt is recorded
  * before the send and its result after. A record still `sending` means an earlier attempt died between
  * the two (ACS may or may not have accepted): it is sent again, because a duplicate is better than a
  * miss; the key goes along as the idempotency key (email operation id) so ACS can drop the repeat.

@@ -1,4 +1,4 @@
-/** What other systems hear about an appointment (ARCHITECTURE.md "Events"): ids and times, never contact data. */
+/** What other systems hear about an appointment (docs/architecture.md "Events"): ids and times, never contact data. */
 export type AppointmentEventType =
   | 'appointment.booked'
   | 'appointment.rescheduled'

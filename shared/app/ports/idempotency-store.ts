@@ -1,4 +1,4 @@
-/** A remembered successful answer (API.md: only 201s are remembered, for 24 hours). */
+/** A remembered successful answer (docs/api.md: only 201s are remembered, for 24 hours). */
 export interface StoredResponse {
   status: number;
   body: unknown;

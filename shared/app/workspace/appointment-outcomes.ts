@@ -9,7 +9,7 @@ export type OutcomeDeps = Pick<BookingDeps, 'businesses' | 'appointments' | 'clo
 export type Outcome = 'completed' | 'no-show';
 
 /**
- * The provider or a manager records how the visit went (API.md "Outcomes"): `completed` from booked
+ * The provider or a manager records how the visit went (docs/api.md "Outcomes"): `completed` from booked
  * after the start; `no-show` from booked or completed, from the start until 7 days after the end.
  * The consumer may read the appointment but not judge it: 403.
  */

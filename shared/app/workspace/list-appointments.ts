@@ -10,7 +10,7 @@ export interface ListDeps {
   appointments: AppointmentStore;
 }
 
-/** API.md "Lists": windows of at most 92 days. */
+/** docs/api.md "Windows": windows of at most 92 days. */
 export const MAX_APPOINTMENT_LIST_DAYS = 92;
 
 export interface AppointmentListQuery {

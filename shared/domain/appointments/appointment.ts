@@ -117,7 +117,7 @@ export function rescheduleRefusal(appointment: Appointment, rules: CutoffRules, 
   return null;
 }
 
-/** API.md: complete from `booked`, any time after the start. */
+/** docs/api.md: complete from `booked`, any time after the start. */
 export function completeRefusal(appointment: Appointment, now: number): TransitionError | null {
   if (appointment.status !== 'booked') return 'invalid-state';
   if (now < appointment.start) return 'too-early';
@@ -126,7 +126,7 @@ export function completeRefusal(appointment: Appointment, now: number): Transiti
 
 export const NO_SHOW_GRACE_MS = 7 * 24 * 60 * MINUTE;
 
-/** API.md: no-show from `booked` or `completed`, from the start until 7 days after the end. */
+/** docs/api.md: no-show from `booked` or `completed`, from the start until 7 days after the end. */
 export function noShowRefusal(appointment: Appointment, now: number): TransitionError | null {
   if (appointment.status !== 'booked' && appointment.status !== 'completed') return 'invalid-state';
   if (now < appointment.start) return 'too-early';

@@ -2,8 +2,9 @@ import { DateTime } from 'luxon';
 import type { BusyAppointment } from '../availability/types';
 
 /**
- * Busy time is stored per provider and local day ("day rows"): an appointment is listed on every local
- * day its padded interval touches. Two overlapping padded intervals therefore always share a day row,
+ * Busy time is stored per provider and date ("day rows"; storage passes 'UTC', decision D8): an
+ * appointment is listed on every date of `timeZone` its padded interval touches. Two overlapping padded
+ * intervals therefore always share a day row,
  * so a booking that updates the rows of its own days (with ETags) conflicts with every overlapping one.
  */
 export function localDatesTouched(interval: { start: number; end: number }, timeZone: string): string[] {

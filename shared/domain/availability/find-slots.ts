@@ -1,7 +1,7 @@
 /**
  * The slot engine: which start times a service can be booked at, and with which providers.
- * Pure: every instant is epoch ms, "now" comes in with the window. Rules are in API.md
- * ("Service", "Provider choice and slots") and ARCHITECTURE.md ("Time").
+ * Pure: every instant is epoch ms, "now" comes in with the window. Rules are in docs/api.md
+ * ("Provider choice and slots") and docs/architecture.md ("Time").
  */
 import { DAY_MS, MINUTE_MS, ZoneCalendar, dateOfDay, parseWallTime, weekdayOfDay, zoneCalendar } from './local-time';
 import type { BusyAppointment, ProviderAvailability, Slot, SlotRules, SlotWindow, WallInterval, Weekday } from './types';
@@ -188,7 +188,7 @@ function parseIntervals(intervals: WallInterval[] | undefined): WallMinutes[] {
     .sort((a, b) => a[0] - b[0]);
 }
 
-/** Lexical (code unit) order, the order API.md's tie-breaks and providerIds use. */
+/** Lexical (code unit) order, the order docs/api.md's tie-breaks and providerIds use. */
 function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

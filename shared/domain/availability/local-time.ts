@@ -1,5 +1,5 @@
 /**
- * Wall-clock time in IANA zones, resolved the way ARCHITECTURE.md ("Time") requires: a local time
+ * Wall-clock time in IANA zones, resolved the way docs/architecture.md ("Time") requires: a local time
  * that does not exist (spring forward) becomes the transition instant, an ambiguous one (fall back)
  * its earlier occurrence. In other words: the first instant at which the zone's clock shows that
  * wall time or later.

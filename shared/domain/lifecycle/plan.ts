@@ -10,9 +10,9 @@ export const PLAN_VERSION = 2;
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-/** API.md: at the end plus 60 minutes a still-booked appointment becomes completed. */
+/** docs/api.md: at the end plus 60 minutes a still-booked appointment becomes completed. */
 export const COMPLETE_AFTER_END_MS = 60 * MINUTE;
-/** ARCHITECTURE.md: rooms of appointments far ahead are created 30 days before the start. */
+/** docs/architecture.md: rooms of appointments far ahead are created 30 days before the start. */
 export const ROOM_LEAD_MS = 30 * DAY;
 
 export type Moment =

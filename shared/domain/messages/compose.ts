@@ -3,7 +3,7 @@ import { languageOf, TRANSLATIONS, type ConsumerMessageKind } from './texts';
 
 export type { ConsumerMessageKind } from './texts';
 
-/** What a message is about; links carry the consumer's manage token (API.md: `?token=`). */
+/** What a message is about; links carry a token minted for the message (docs/api.md "Message link tokens": `?token=`). */
 export interface MessageFacts {
   consumerName: string;
   providerName: string;

@@ -133,7 +133,7 @@ describe('outcomes', () => {
       const completed = await recordOutcome(f.workspace, appointment.id, { caller: staff('oid-amy') }, 'completed', { ifMatch: '"1"' });
       expect(completed).toMatchObject({ status: 'completed', version: 2 });
       await expect(recordOutcome(f.workspace, appointment.id, { caller: manager }, 'completed')).rejects.toMatchObject({ code: 'invalid-state' });
-      // A completed visit can still turn out to be a no-show (API.md), by a manager too.
+      // A completed visit can still turn out to be a no-show (docs/api.md), by a manager too.
       expect(await recordOutcome(f.workspace, appointment.id, { caller: manager }, 'no-show')).toMatchObject({ status: 'no-show', version: 3 });
     });
     expect((await f.appointments.find(appointment.id))!.value).toMatchObject({ status: 'no-show', version: 3 });

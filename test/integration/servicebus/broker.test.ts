@@ -26,7 +26,7 @@ async function receive(receiver: ServiceBusReceiver, count: number): Promise<Ser
   return received;
 }
 
-/** rhea settles dispositions of one tick together (LOCAL-STACK-FACTS.md): settle one at a time. */
+/** rhea settles dispositions of one tick together (docs/architecture.md "Local stack"): settle one at a time. */
 async function completeAll(receiver: ServiceBusReceiver, messages: ServiceBusReceivedMessage[]): Promise<void> {
   for (const message of messages) await receiver.completeMessage(message);
 }

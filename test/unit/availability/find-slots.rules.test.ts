@@ -42,7 +42,7 @@ describe('findSlots: duration and alignment', () => {
 });
 
 describe('findSlots: busy time and buffers', () => {
-  it('follows the API.md example: buffers 15/15 around a 10:00-10:30 booking', () => {
+  it('follows the docs/api.md example: buffers 15/15 around a 10:00-10:30 booking', () => {
     const booked = busy('2027-06-07T10:00Z', '2027-06-07T10:30Z', { bufferBeforeMinutes: 15, bufferAfterMinutes: 15 });
     const slots = findSlots(
       rules({ bufferBeforeMinutes: 15, bufferAfterMinutes: 15 }),

@@ -165,7 +165,7 @@ describe('weekly schedule and overrides', () => {
 });
 
 describe('service body', () => {
-  it('fills the defaults of API.md, the slot interval defaulting to the duration', () => {
+  it('fills the defaults of docs/api.md, the slot interval defaulting to the duration', () => {
     expect(serviceInput(parseWith(ServiceBody, service))).toEqual({
       ...service,
       slotIntervalMinutes: 30,

@@ -95,7 +95,7 @@ export const BookingSchema = registry.register(
   }),
 );
 
-/** The appointment as API.md shows it: UTC instants, no stored secrets. */
+/** The appointment as docs/api.md shows it: UTC instants, no stored secrets. */
 export function appointmentView(appointment: Appointment): z.infer<typeof AppointmentSchema> {
   return {
     id: appointment.id,

@@ -5,7 +5,7 @@ import type { WallInterval } from '../../../domain/availability/types';
 import type { WindowBound } from '../../../app/time-window';
 import { z } from './registry';
 
-/** API.md: ids in paths. */
+/** docs/api.md: ids in paths. */
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 export const resourceId = z
@@ -22,7 +22,7 @@ export function isRealDate(value: string): boolean {
   }
 }
 
-/** API.md: the API takes instants and dates from 1970 through 2999 (UTC); outside is a 400 naming the field. */
+/** docs/api.md: the API takes instants and dates from 1970 through 2999 (UTC); outside is a 400 naming the field. */
 export const SUPPORTED_DATES = { first: '1970-01-01', last: '2999-12-31' } as const;
 const SUPPORTED_INSTANTS = { from: Date.UTC(1970, 0, 1), until: Date.UTC(3000, 0, 1) };
 const OUT_OF_RANGE = `must lie between ${SUPPORTED_DATES.first} and ${SUPPORTED_DATES.last}`;
@@ -46,7 +46,7 @@ function parseInstant(value: string): number | undefined {
   return parsed.isValid ? parsed.toMillis() : undefined;
 }
 
-/** An instant with an explicit offset or Z (API.md), within the supported range, as epoch ms. */
+/** An instant with an explicit offset or Z (docs/api.md), within the supported range, as epoch ms. */
 export const instantInput = z
   .string()
   .transform((value, ctx) => {
@@ -162,7 +162,7 @@ export const dayIntervals = z
   })
   .transform((intervals): WallInterval[] => [...intervals].sort((a, b) => wallMinutes(a.start) - wallMinutes(b.start)));
 
-/** API.md "Windows": an instant with offset, or a date read as local midnight (both within the supported range). */
+/** docs/api.md "Windows": an instant with offset, or a date read as local midnight (both within the supported range). */
 export const windowBound = z
   .string()
   .transform((value, ctx): WindowBound => {
