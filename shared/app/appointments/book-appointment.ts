@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { planConsumerReminders, type Appointment, type Consumer } from '../../domain/appointments/appointment';
+import { occupiedInterval, planConsumerReminders, type Appointment, type Consumer } from '../../domain/appointments/appointment';
 import { AppError } from '../errors';
 import { runIdempotent } from '../idempotency';
 import { newManageToken } from '../manage-token';
@@ -125,8 +125,9 @@ function chooseProvider(
     .sort((a, b) => a.load - b.load || (a.provider.id < b.provider.id ? -1 : 1))[0];
 }
 
+/** The interval a booking of `service` at `start` would occupy, buffers included. */
 function paddedInterval(service: ServiceRecord, start: number) {
-  return { start: start - service.bufferBeforeMinutes * 60_000, end: start + (service.durationMinutes + service.bufferAfterMinutes) * 60_000 };
+  return occupiedInterval({ start, end: start + service.durationMinutes * 60_000, bufferBeforeMinutes: service.bufferBeforeMinutes, bufferAfterMinutes: service.bufferAfterMinutes });
 }
 
 function newAppointment(

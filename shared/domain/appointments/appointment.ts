@@ -86,7 +86,11 @@ export function planReminders(
     .sort((a, b) => a.dueAt - b.dueAt);
 }
 
-/** The padded interval during which the provider is not free because of this appointment. */
+/**
+ * The buffer rule, the one place it is written: the provider is not free from `bufferBeforeMinutes`
+ * before the start until `bufferAfterMinutes` after the end (booked appointments, and candidate slots
+ * with their service's buffers).
+ */
 export function occupiedInterval(appointment: Pick<Appointment, 'start' | 'end' | 'bufferBeforeMinutes' | 'bufferAfterMinutes'>): {
   start: number;
   end: number;

@@ -3,6 +3,7 @@
  * Pure: every instant is epoch ms, "now" comes in with the window. Rules are in API.md
  * ("Service", "Provider choice and slots") and ARCHITECTURE.md ("Time").
  */
+import { occupiedInterval } from '../appointments/appointment';
 import { DAY_MS, MINUTE_MS, ZoneCalendar, dateOfDay, parseWallTime, weekdayOfDay, zoneCalendar } from './local-time';
 import type { BusyAppointment, ProviderAvailability, Slot, SlotRules, SlotWindow, WallInterval, Weekday } from './types';
 
@@ -88,8 +89,7 @@ function providerStarts(rules: SlotRules, provider: ProviderAvailability, bounds
 
   const duration = rules.durationMinutes * MINUTE_MS;
   const step = rules.slotIntervalMinutes * MINUTE_MS;
-  const before = rules.bufferBeforeMinutes * MINUTE_MS;
-  const after = rules.bufferAfterMinutes * MINUTE_MS;
+  const buffers = { bufferBeforeMinutes: rules.bufferBeforeMinutes, bufferAfterMinutes: rules.bufferAfterMinutes };
 
   const starts: number[] = [];
   let next = 0; // first blocked interval that may still overlap a candidate
@@ -107,10 +107,9 @@ function providerStarts(rules: SlotRules, provider: ProviderAvailability, bounds
         ? intervalStart + Math.ceil((bounds.first - intervalStart) / step) * step
         : intervalStart;
       for (; start <= latest; start += step) {
-        const paddedStart = start - before;
-        const paddedEnd = start + duration + after;
-        while (next < blocked.ends.length && (blocked.ends[next] as number) <= paddedStart) next += 1;
-        if (next < blocked.starts.length && (blocked.starts[next] as number) < paddedEnd) continue;
+        const padded = occupiedInterval({ start, end: start + duration, ...buffers });
+        while (next < blocked.ends.length && (blocked.ends[next] as number) <= padded.start) next += 1;
+        if (next < blocked.starts.length && (blocked.starts[next] as number) < padded.end) continue;
         starts.push(start);
       }
     }
@@ -154,8 +153,7 @@ function mergedBlockedTime(busy: BusyAppointment[]): { starts: number[]; ends: n
   const paddedEnds = new Float64Array(busy.length);
   let count = 0;
   for (const b of busy) {
-    const start = b.start - b.bufferBeforeMinutes * MINUTE_MS;
-    const end = b.end + b.bufferAfterMinutes * MINUTE_MS;
+    const { start, end } = occupiedInterval(b);
     if (end <= start) continue;
     paddedStarts[count] = start;
     paddedEnds[count] = end;
