@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { isSlotOffered } from '../../domain/availability/find-slots';
 import type { BusyAppointment, ProviderAvailability } from '../../domain/availability/types';
-import { localDatesTouched, mergeBusy, withoutAppointment } from '../../domain/appointments/busy-days';
+import { mergeBusy, utcDatesTouched, withoutAppointment } from '../../domain/appointments/busy-days';
 import { occupiedInterval, type Appointment } from '../../domain/appointments/appointment';
 import type { ProviderRecord, ServiceRecord } from '../ports/business-repository';
 import type { AppointmentStore, BookingState, DayRow } from '../ports/appointment-store';
@@ -76,18 +76,18 @@ export function dayRowChanges(time: ProviderTime, change: { add?: Appointment; r
   const existing = new Map(time.state.days.map((d) => [d.date, d]));
   const dates = new Set<string>();
   if (change.add) {
-    for (const date of localDatesTouched(occupiedInterval(change.add), 'UTC')) dates.add(date);
+    for (const date of utcDatesTouched(occupiedInterval(change.add))) dates.add(date);
     const zone = time.availability.timeZone;
     const localDay = DateTime.fromMillis(change.add.start, { zone }).startOf('day');
-    for (const date of localDatesTouched({ start: localDay.toMillis(), end: localDay.plus({ days: 1 }).toMillis() }, 'UTC')) dates.add(date);
+    for (const date of utcDatesTouched({ start: localDay.toMillis(), end: localDay.plus({ days: 1 }).toMillis() })) dates.add(date);
   }
-  if (change.remove) for (const date of localDatesTouched(occupiedInterval(change.remove), 'UTC')) dates.add(date);
+  if (change.remove) for (const date of utcDatesTouched(occupiedInterval(change.remove))) dates.add(date);
 
   return [...dates].sort().map((date) => {
     const row = existing.get(date);
     let busy = row?.busy ?? [];
     if (change.remove) busy = withoutAppointment(busy, change.remove.id);
-    if (change.add && localDatesTouched(occupiedInterval(change.add), 'UTC').includes(date)) {
+    if (change.add && utcDatesTouched(occupiedInterval(change.add)).includes(date)) {
       busy = [...withoutAppointment(busy, change.add.id), busyEntry(change.add)].sort((a, b) => a.start - b.start);
     }
     return { date, busy, etag: row?.etag };
