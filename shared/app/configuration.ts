@@ -2,7 +2,8 @@ import { AppError } from './errors';
 import type { BusinessRecord, BusinessRepository, ProviderRecord } from './ports/business-repository';
 import type { Clock } from './ports/clock';
 import type { ProviderCalendarRepository } from './ports/provider-calendar-repository';
-import { WriteConflictError, type Versioned } from './ports/versioned';
+import type { Versioned } from './ports/versioned';
+import { retryOnConflict } from './retry-on-conflict';
 
 /** What the office-manager use cases and slot search need. */
 export interface ConfigurationDeps {
@@ -32,19 +33,22 @@ export async function putResource<R, I>(steps: {
   save: (record: R, etag: string | undefined) => Promise<void>;
 }): Promise<PutResult<R>> {
   let input: Promise<I> | undefined;
-  for (let attempt = 1; ; attempt++) {
-    const existing = await steps.load();
-    steps.authorize(existing?.value);
-    input ??= steps.readInput();
-    const record = await steps.build(await input, existing?.value);
-    try {
+  return retryOnConflict(
+    MAX_ATTEMPTS,
+    async () => {
+      const existing = await steps.load();
+      steps.authorize(existing?.value);
+      input ??= steps.readInput();
+      const record = await steps.build(await input, existing?.value);
       await steps.save(record, existing?.etag);
       return { created: existing === undefined, record };
-    } catch (error) {
-      if (!(error instanceof WriteConflictError)) throw error;
-      if (attempt >= MAX_ATTEMPTS) throw new AppError('conflict', 'The resource is being changed by someone else; retry.');
-    }
-  }
+    },
+    {
+      whenExhausted: () => {
+        throw new AppError('conflict', 'The resource is being changed by someone else; retry.');
+      },
+    },
+  );
 }
 
 export async function requireBusiness(deps: ConfigurationDeps, businessId: string): Promise<BusinessRecord> {

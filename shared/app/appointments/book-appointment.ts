@@ -8,7 +8,7 @@ import { effectsOf } from './effects';
 import type { BusinessRepository, ProviderRecord, ServiceRecord } from '../ports/business-repository';
 import type { Clock } from '../ports/clock';
 import type { IdempotencyStore } from '../ports/idempotency-store';
-import { WriteConflictError } from '../ports/versioned';
+import { retryOnConflict } from '../retry-on-conflict';
 import { bookingsOnLocalDay, dayRowChanges, isOffered, readProviderTime, type ProviderTime } from './provider-time';
 
 export interface BookingDeps {
@@ -71,14 +71,15 @@ async function bookOnce(
     if (earlier) return reissueToken(deps, earlier.value, earlier.etag);
   }
 
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const now = deps.clock.now();
-    const times = await Promise.all(candidates.map(async (p) => ({ provider: p, time: await readProviderTime(deps.appointments, p, [paddedInterval(service.value, request.start)]) })));
-    const chosen = chooseProvider(times, service.value, request.start, now);
-    if (!chosen) throw new AppError('slot-unavailable', 'This time is not available.');
-    const manage = newManageToken();
-    const appointment = newAppointment(appointmentId, businessId, service.value, chosen.provider, request, manage.hash, now);
-    try {
+  return retryOnConflict(
+    MAX_ATTEMPTS,
+    async () => {
+      const now = deps.clock.now();
+      const times = await Promise.all(candidates.map(async (p) => ({ provider: p, time: await readProviderTime(deps.appointments, p, [paddedInterval(service.value, request.start)]) })));
+      const chosen = chooseProvider(times, service.value, request.start, now);
+      if (!chosen) throw new AppError('slot-unavailable', 'This time is not available.');
+      const manage = newManageToken();
+      const appointment = newAppointment(appointmentId, businessId, service.value, chosen.provider, request, manage.hash, now);
       await deps.appointments.savePointer(appointment.id, { businessId, providerId: chosen.provider.id });
       await deps.appointments.commit({
         businessId,
@@ -87,17 +88,16 @@ async function bookOnce(
         appointment: { value: appointment },
         outbox: effectsOf({ kind: 'booked', appointment }, now),
       });
-    } catch (error) {
-      if (error instanceof WriteConflictError) {
-        await backoff(attempt);
-        continue;
-      }
-      throw error;
-    }
-    deps.kickOutbox({ businessId, providerId: chosen.provider.id });
-    return { appointment, manageToken: manage.token };
-  }
-  throw new AppError('conflict', 'The calendar is very busy right now; retry.', { retryAfterSeconds: 1 });
+      deps.kickOutbox({ businessId, providerId: chosen.provider.id });
+      return { appointment, manageToken: manage.token };
+    },
+    {
+      pause: backoff,
+      whenExhausted: () => {
+        throw new AppError('conflict', 'The calendar is very busy right now; retry.', { retryAfterSeconds: 1 });
+      },
+    },
+  );
 }
 
 async function candidateProviders(deps: BookingDeps, service: ServiceRecord, providerId: string | undefined): Promise<ProviderRecord[]> {

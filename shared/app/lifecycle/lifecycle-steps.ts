@@ -1,6 +1,6 @@
 import { planMoments, type Moment } from '../../domain/lifecycle/plan';
 import { ensureAppointmentRoom } from '../rooms/appointment-room';
-import { WriteConflictError } from '../ports/versioned';
+import { retryOnConflict } from '../retry-on-conflict';
 import { effectsOf } from '../appointments/effects';
 import { appointmentEvent } from '../events/appointment-events';
 import type { LifecycleDeps } from './lifecycle-deps';
@@ -36,12 +36,13 @@ export async function prepareRoom(deps: LifecycleDeps, input: { appointmentId: s
 
 /** API.md: at the end plus 60 minutes a still-booked appointment becomes completed (a no-show stays). */
 export async function completeIfStillBooked(deps: LifecycleDeps, input: { appointmentId: string; version: number }): Promise<boolean> {
-  for (let attempt = 1; attempt <= 5; attempt += 1) {
-    const found = await deps.appointments.find(input.appointmentId);
-    if (!found || found.value.version !== input.version || found.value.status !== 'booked') return false;
-    const now = deps.clock.now();
-    const completed = { ...found.value, status: 'completed' as const, version: found.value.version + 1, updatedAt: now };
-    try {
+  return retryOnConflict(
+    5,
+    async () => {
+      const found = await deps.appointments.find(input.appointmentId);
+      if (!found || found.value.version !== input.version || found.value.status !== 'booked') return false;
+      const now = deps.clock.now();
+      const completed = { ...found.value, status: 'completed' as const, version: found.value.version + 1, updatedAt: now };
       await deps.appointments.commit({
         businessId: completed.businessId,
         providerId: completed.providerId,
@@ -51,9 +52,11 @@ export async function completeIfStillBooked(deps: LifecycleDeps, input: { appoin
       });
       deps.log.info('lifecycle.completed', { appointmentId: input.appointmentId, version: completed.version });
       return true;
-    } catch (error) {
-      if (!(error instanceof WriteConflictError)) throw error;
-    }
-  }
-  throw new Error(`appointment ${input.appointmentId} kept changing while it was completed`);
+    },
+    {
+      whenExhausted: () => {
+        throw new Error(`appointment ${input.appointmentId} kept changing while it was completed`);
+      },
+    },
+  );
 }

@@ -19,7 +19,8 @@ import {
 } from '../../domain/messages/compose';
 import { AcsError, AcsThrottledError, type MessageKind } from '../ports/acs';
 import type { BusinessRecord, ProviderRecord, ServiceRecord } from '../ports/business-repository';
-import { WriteConflictError, type Versioned } from '../ports/versioned';
+import type { Versioned } from '../ports/versioned';
+import { retryOnConflict } from '../retry-on-conflict';
 import type { LifecycleDeps } from './lifecycle-deps';
 import { CAPPED_PREFIX, sendOnce } from './send-once';
 import { MessageCapped } from './message-caps';
@@ -185,19 +186,22 @@ function consumerMessageOnce(deps: LifecycleDeps, setting: Setting, kind: Consum
 
 /** A fresh token for one message; undefined when the appointment is no longer booked (links then carry none). */
 async function issueMessageToken(deps: LifecycleDeps, appointmentId: string): Promise<string | undefined> {
-  for (let attempt = 1; attempt <= 5; attempt += 1) {
-    const found = await deps.appointments.find(appointmentId);
-    if (!found || found.value.status !== 'booked') return undefined;
-    const { token, hash } = newManageToken();
-    const value = { ...found.value, messageTokenHashes: withMessageToken(found.value.messageTokenHashes, hash) };
-    try {
+  return retryOnConflict(
+    5,
+    async () => {
+      const found = await deps.appointments.find(appointmentId);
+      if (!found || found.value.status !== 'booked') return undefined;
+      const { token, hash } = newManageToken();
+      const value = { ...found.value, messageTokenHashes: withMessageToken(found.value.messageTokenHashes, hash) };
       await deps.appointments.commit({ businessId: value.businessId, providerId: value.providerId, days: [], appointment: { value, etag: found.etag, previousStart: value.start }, outbox: [] });
       return token;
-    } catch (error) {
-      if (!(error instanceof WriteConflictError)) throw error;
-    }
-  }
-  throw new Error(`appointment ${appointmentId} kept changing while a message token was issued`);
+    },
+    {
+      whenExhausted: () => {
+        throw new Error(`appointment ${appointmentId} kept changing while a message token was issued`);
+      },
+    },
+  );
 }
 
 function consumerFacts(deps: LifecycleDeps, setting: Setting, manageToken: string | undefined) {
@@ -366,14 +370,15 @@ async function recordReminder(
   results: Partial<Record<NotificationChannel, DeliveryResult>>,
   reasons: Partial<Record<Channel, SkipReason>> = {},
 ): Promise<void> {
-  for (let attempt = 1; attempt <= 5; attempt += 1) {
-    const found = await deps.appointments.find(appointmentId);
-    const reminder: PlannedReminder | undefined = found?.value.reminders[index];
-    if (!found || found.value.version !== version || !reminder) return;
-    const settled = settleReminder(reminder, results as Partial<Record<Channel, DeliveryResult>>, reasons);
-    if (JSON.stringify(settled) === JSON.stringify(reminder)) return;
-    const reminders = found.value.reminders.map((r, i) => (i === index ? settled : r));
-    try {
+  await retryOnConflict(
+    5,
+    async () => {
+      const found = await deps.appointments.find(appointmentId);
+      const reminder: PlannedReminder | undefined = found?.value.reminders[index];
+      if (!found || found.value.version !== version || !reminder) return;
+      const settled = settleReminder(reminder, results as Partial<Record<Channel, DeliveryResult>>, reasons);
+      if (JSON.stringify(settled) === JSON.stringify(reminder)) return;
+      const reminders = found.value.reminders.map((r, i) => (i === index ? settled : r));
       await deps.appointments.commit({
         businessId: found.value.businessId,
         providerId: found.value.providerId,
@@ -381,12 +386,13 @@ async function recordReminder(
         appointment: { value: { ...found.value, reminders }, etag: found.etag, previousStart: found.value.start },
         outbox: reminder.status === settled.status ? [] : reminderEvent(found, index, settled, deps.clock.now()),
       });
-      return;
-    } catch (error) {
-      if (!(error instanceof WriteConflictError)) throw error;
-    }
-  }
-  throw new Error(`appointment ${appointmentId} kept changing while its reminder was recorded`);
+    },
+    {
+      whenExhausted: () => {
+        throw new Error(`appointment ${appointmentId} kept changing while its reminder was recorded`);
+      },
+    },
+  );
 }
 
 /**

@@ -3,7 +3,7 @@ import type { AppointmentStore, OutboxMessage } from '../ports/appointment-store
 import type { BusinessRepository } from '../ports/business-repository';
 import type { Clock } from '../ports/clock';
 import type { RoomsPort } from '../ports/acs';
-import { WriteConflictError } from '../ports/versioned';
+import { retryOnConflict } from '../retry-on-conflict';
 
 export interface RoomDeps {
   appointments: AppointmentStore;
@@ -28,7 +28,7 @@ export function roomValidity(appointment: Pick<Appointment, 'start' | 'end'>, jo
  * no longer booked.
  */
 export async function ensureAppointmentRoom(deps: RoomDeps, appointmentId: string): Promise<string | undefined> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  return retryOnConflict(MAX_ATTEMPTS, async () => {
     const found = await deps.appointments.find(appointmentId);
     if (!found || found.value.status !== 'booked') return undefined;
     const appointment = found.value;
@@ -56,10 +56,13 @@ export async function ensureAppointmentRoom(deps: RoomDeps, appointmentId: strin
       return created.id;
     } catch (error) {
       await deps.rooms.deleteRoom(created.id);
-      if (!(error instanceof WriteConflictError)) throw error;
+      throw error;
     }
-  }
-  throw new Error(`appointment ${appointmentId} kept changing while its room was created`);
+  }, {
+    whenExhausted: () => {
+      throw new Error(`appointment ${appointmentId} kept changing while its room was created`);
+    },
+  });
 }
 
 export function roomHandlers(deps: RoomDeps) {
