@@ -38,7 +38,7 @@ import { lifecycleHandlers } from './app/lifecycle/lifecycle-outbox';
 import { smsChannel } from './app/lifecycle/sms-channel';
 import type { LifecyclePort } from './app/ports/lifecycle';
 import { TableNotificationStore } from './adapters/tables/notification-store';
-import { consumerLinks } from './adapters/http/schemas/appointments';
+import { publicLinks, type PublicLinks } from './adapters/http/public-links';
 import { serviceBusEventPublisher } from './adapters/servicebus/event-publisher';
 import { eventHandlers } from './app/events/appointment-events';
 import type { PhoneVerificationDeps } from './app/phone-verification';
@@ -54,6 +54,8 @@ export interface AppServices {
   /** ACS identity, rooms, SMS, email, chat: each client is built on first use. */
   acs: AcsAdapters;
   healthProbes: Record<string, DependencyProbe>;
+  /** Every absolute link handed out, from PUBLIC_BASE_URL. */
+  links: PublicLinks;
   staffAuth: StaffAuthenticator;
   /** Repositories and clock of the office-manager configuration and slot search. */
   configuration: ConfigurationDeps;
@@ -125,7 +127,7 @@ function buildServices(settings: Settings): AppServices {
   };
   const outboxWith = (lifecycle: LifecyclePort): OutboxDeps => ({ ...outbox, handlers: { ...outbox.handlers, ...lifecycleHandlers(lifecycle) } });
   const booking: BookingDeps = { businesses, appointments, idempotency: new TableIdempotencyStore(tables), clock, kickOutbox: kickWith(outbox) };
-  const baseUrl = settings.PUBLIC_BASE_URL.replace(/\/$/, '');
+  const links = publicLinks(settings.PUBLIC_BASE_URL);
   const lifecycleLog = createLogger(console, settings.LOG_LEVEL, { component: 'lifecycle' });
   // One SMS channel per process: a sender ACS refused stays refused for lifecycle messages and verification codes alike.
   const sms = smsChannel({ from: settings.ACS_SMS_FROM, countries: settings.ACS_SMS_COUNTRIES, log: lifecycleLog });
@@ -134,6 +136,7 @@ function buildServices(settings: Settings): AppServices {
     settings,
     clock,
     tables,
+    links,
     acs,
     staffAuth: staffAuthenticator(settings, clock),
     configuration: {
@@ -158,17 +161,7 @@ function buildServices(settings: Settings): AppServices {
       smsChannel: sms,
       rooms: { appointments, businesses, get rooms() { return acs.rooms; }, clock },
       clock,
-      links: {
-        consumer: (appointmentId, manageToken) => {
-          if (manageToken) {
-            const links = consumerLinks(settings.PUBLIC_BASE_URL, appointmentId, manageToken);
-            return { join: links.join, manage: links.self };
-          }
-          const base = `${baseUrl}/appointments/${encodeURIComponent(appointmentId)}`;
-          return { join: `${base}/join`, manage: base };
-        },
-        providerJoin: (appointmentId) => `${baseUrl}/appointments/${encodeURIComponent(appointmentId)}/join`,
-      },
+      links,
       log: lifecycleLog,
       events,
       caps: messageCaps(quotas, {

@@ -16,7 +16,6 @@ import {
   CancelBody,
   RescheduleBody,
   appointmentView,
-  consumerLinks,
 } from '../../shared/adapters/http/schemas/appointments';
 import { getServices } from '../../shared/composition-root';
 
@@ -29,7 +28,7 @@ app.http('bookAppointment', {
   authLevel: 'anonymous',
   extraInputs: [df.input.durableClient()],
   handler: endpoint(async ({ request, invocation }) => {
-    const { settings, staffAuth } = getServices();
+    const { links, staffAuth } = getServices();
     await callerOf(staffAuth, request); // public, but a broken bearer token is a 401 as everywhere
     const booking = bookingFor(invocation);
     const { businessId } = parseWith(BusinessParams, request.params);
@@ -45,7 +44,7 @@ app.http('bookAppointment', {
       (appointment, manageToken) => ({
         appointment: appointmentView(appointment),
         manageToken,
-        links: consumerLinks(settings.PUBLIC_BASE_URL, appointment.id, manageToken),
+        links: links.booking(appointment.id, manageToken),
       }),
       key,
     );
@@ -105,12 +104,10 @@ app.http('appointmentCalendar', {
   methods: ['GET', 'OPTIONS'],
   authLevel: 'anonymous',
   handler: endpoint(async ({ request }) => {
-    const { booking, settings } = getServices();
+    const { booking, links } = getServices();
     const credentials = await appointmentCredentialsOf(getServices().staffAuth, request);
     const { appointmentId } = parseWith(AppointmentParams, request.params);
-    const joinUrl = credentials.manageToken
-      ? consumerLinks(settings.PUBLIC_BASE_URL, appointmentId, credentials.manageToken).join
-      : `${settings.PUBLIC_BASE_URL.replace(/\/$/, '')}/appointments/${appointmentId}/join`;
+    const joinUrl = links.join(appointmentId, credentials.manageToken);
     const text = await appointmentCalendar(booking, appointmentId, credentials, joinUrl);
     return {
       status: 200,

@@ -59,11 +59,6 @@ export const FeedTokenSchema = registry.register(
   }),
 );
 
-/** The subscribable feed URL (calendar apps send no headers, so the secret is in the query). */
-export function feedUrl(baseUrl: string, ids: { businessId: string; providerId: string }, token: string): string {
-  return `${baseUrl.replace(/\/$/, '')}/businesses/${encodeURIComponent(ids.businessId)}/providers/${encodeURIComponent(ids.providerId)}/calendar.ics?feedToken=${encodeURIComponent(token)}`;
-}
-
 registry.registerComponent('securitySchemes', 'calendarFeedToken', { type: 'apiKey', in: 'query', name: 'feedToken', description: 'The provider\'s calendar feed secret.' });
 
 const IfMatchHeader = z.object({ 'If-Match': z.string().optional().openapi({ description: 'Quoted appointment version; 412 when it changed.' }) });
