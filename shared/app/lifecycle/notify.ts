@@ -17,7 +17,8 @@ import {
   type ConsumerMessageKind,
   type ProviderMessageKind,
 } from '../../domain/messages/compose';
-import { AcsError, AcsThrottledError, type MessageKind } from '../ports/acs';
+import type { NoticeKind } from '../../domain/messages/texts';
+import { AcsError, AcsThrottledError } from '../ports/acs';
 import type { BusinessRecord, ProviderRecord, ServiceRecord } from '../ports/business-repository';
 import type { Versioned } from '../ports/versioned';
 import { retryOnConflict } from '../retry-on-conflict';
@@ -29,7 +30,7 @@ import { newManageToken, withMessageToken } from '../manage-token';
 import { appointmentEvent } from '../events/appointment-events';
 
 /** The notices sent when the appointment itself changes (reminders are sent by `sendReminder`). */
-export type Notice = 'confirmation' | 'reschedule' | 'cancellation';
+export type Notice = NoticeKind;
 
 export interface NoticeInput {
   appointmentId: string;
@@ -299,7 +300,7 @@ async function sendToConsumer(
   if (capped) throw new MessageCapped(capped);
   // Composed (and its link token minted) only once the message may go out.
   const { message, join } = await consumerMessage();
-  const label = { kind: kind as MessageKind, appointmentId: appointment.id };
+  const label = { kind, appointmentId: appointment.id };
   if (channel === 'email') {
     await deps.email.send({
       to: [{ address: appointment.consumer.email, displayName: appointment.consumer.name }],
