@@ -5,7 +5,7 @@ import { mergeBusy, utcDatesTouched, withoutAppointment } from '../../domain/app
 import { occupiedInterval, type Appointment } from '../../domain/appointments/appointment';
 import type { ProviderRecord, ServiceRecord } from '../ports/business-repository';
 import type { AppointmentStore, BookingState, DayRow } from '../ports/appointment-store';
-import { slotRules } from '../search-slots';
+import { providerAvailability, slotRules } from '../search-slots';
 
 /**
  * The part of booking that happens inside one provider's partition: read the rows that describe the
@@ -34,14 +34,7 @@ export async function readProviderTime(
     localDates: { from: utcDate(from - DAY), to: utcDate(to + 2 * DAY) },
     utcDates: { from: utcDate(from), to: utcDate(to + DAY) },
   });
-  const availability: ProviderAvailability = {
-    providerId: provider.id,
-    timeZone: state.schedule?.timeZone ?? provider.timeZone,
-    weekly: state.schedule?.weekly ?? {},
-    overrides: Object.fromEntries(state.overrides.map((o) => [o.date, o.intervals])),
-    busy: mergeBusy(state.days.map((d) => d.busy)),
-  };
-  return { state, availability };
+  return { state, availability: providerAvailability(provider, state, mergeBusy(state.days.map((d) => d.busy))) };
 }
 
 export function busyEntry(appointment: Appointment): BusyAppointment {
