@@ -1,4 +1,7 @@
+import type { InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
 import type { Clock } from './app/ports/clock';
+import { durableLifecycle } from './adapters/durable/durable-lifecycle';
 import type { DependencyProbe } from './app/health';
 import { createAcsAdapters, type AcsAdapters } from './adapters/acs/acs-adapters';
 import { processClock } from './adapters/clock/process-clock';
@@ -69,10 +72,8 @@ export interface AppServices {
   workspace: OutcomeDeps & ListDeps & FeedDeps;
   /** The appointment lifecycle's activities (functions/durable). */
   lifecycle: LifecycleDeps;
-  /** The outbox with the lifecycle handlers over one invocation's durable client (the functions that dispatch bind one). */
-  outboxWith(lifecycle: LifecyclePort): OutboxDeps;
-  /** Booking deps whose kick dispatches with one invocation's lifecycle port. */
-  bookingWith(lifecycle: LifecyclePort): BookingDeps;
+  /** The same services whose outbox (swept, or kicked after a booking change) also starts and signals lifecycles through `lifecycle`. */
+  withLifecycle(lifecycle: LifecyclePort): AppServices;
   /** One-time codes for consumer phone numbers (SMS only to verified numbers). */
   phoneVerification: PhoneVerificationDeps;
 }
@@ -82,6 +83,16 @@ let services: AppServices | undefined;
 export function getServices(): AppServices {
   services ??= buildServices(loadSettings());
   return services;
+}
+
+/**
+ * The services as one invocation sees them: outbox dispatches can reach the appointment lifecycle
+ * through the invocation's durable client. The client is asked for only when a lifecycle message is
+ * dispatched, so in a function without the durable client binding such a message fails and waits
+ * for the sweep, never the request.
+ */
+export function servicesFor(invocation: InvocationContext): AppServices {
+  return getServices().withLifecycle(durableLifecycle(() => df.getClient(invocation)));
 }
 
 function buildServices(settings: Settings): AppServices {
@@ -125,14 +136,13 @@ function buildServices(settings: Settings): AppServices {
   const kickWith = (deps: OutboxDeps) => (location: { businessId: string; providerId: string }) => {
     dispatchPartition(deps, location).catch((error: unknown) => log.warn('outbox.kick.failed', { error }));
   };
-  const outboxWith = (lifecycle: LifecyclePort): OutboxDeps => ({ ...outbox, handlers: { ...outbox.handlers, ...lifecycleHandlers(lifecycle) } });
   const booking: BookingDeps = { businesses, appointments, idempotency: new TableIdempotencyStore(tables), clock, kickOutbox: kickWith(outbox) };
   const links = publicLinks(settings.PUBLIC_BASE_URL);
   const lifecycleLog = createLogger(console, settings.LOG_LEVEL, { component: 'lifecycle' });
   // One SMS channel per process: a sender ACS refused stays refused for lifecycle messages and verification codes alike.
   const sms = smsChannel({ from: settings.ACS_SMS_FROM, countries: settings.ACS_SMS_COUNTRIES, log: lifecycleLog });
   const quotas = new TableQuotaStore(tables);
-  return {
+  const base: AppServices = {
     settings,
     clock,
     tables,
@@ -146,8 +156,10 @@ function buildServices(settings: Settings): AppServices {
     },
     booking,
     outbox,
-    outboxWith,
-    bookingWith: (lifecycle) => ({ ...booking, kickOutbox: kickWith(outboxWith(lifecycle)) }),
+    withLifecycle(lifecycle) {
+      const withHandlers: OutboxDeps = { ...outbox, handlers: { ...outbox.handlers, ...lifecycleHandlers(lifecycle) } };
+      return { ...base, outbox: withHandlers, booking: { ...booking, kickOutbox: kickWith(withHandlers) } };
+    },
     lifecycle: {
       appointments,
       businesses,
@@ -202,6 +214,7 @@ function buildServices(settings: Settings): AppServices {
       storage: () => probeTableStorage(tables),
     },
   };
+  return base;
 }
 
 function staffAuthenticator(settings: Settings, clock: Clock): StaffAuthenticator {

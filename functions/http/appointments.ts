@@ -1,6 +1,5 @@
-import { app, type InvocationContext } from '@azure/functions';
+import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { durableLifecycle } from '../../shared/adapters/durable/durable-lifecycle';
 import { authorizeAppointment } from '../../shared/app/appointments/appointment-access';
 import { appointmentCalendar } from '../../shared/app/appointments/appointment-calendar';
 import { bookAppointment } from '../../shared/app/appointments/book-appointment';
@@ -17,10 +16,7 @@ import {
   RescheduleBody,
   appointmentView,
 } from '../../shared/adapters/http/schemas/appointments';
-import { getServices } from '../../shared/composition-root';
-
-/** Booking deps whose outbox kick reaches the lifecycle through this invocation's durable client. */
-const bookingFor = (invocation: InvocationContext) => getServices().bookingWith(durableLifecycle(() => df.getClient(invocation)));
+import { getServices, servicesFor } from '../../shared/composition-root';
 
 app.http('bookAppointment', {
   route: 'businesses/{businessId}/appointments',
@@ -30,7 +26,7 @@ app.http('bookAppointment', {
   handler: endpoint(async ({ request, invocation }) => {
     const { links, staffAuth } = getServices();
     await callerOf(staffAuth, request); // public, but a broken bearer token is a 401 as everywhere
-    const booking = bookingFor(invocation);
+    const { booking } = servicesFor(invocation);
     const { businessId } = parseWith(BusinessParams, request.params);
     const rawKey = request.headers.get('idempotency-key');
     const key = rawKey === null ? undefined : validateIdempotencyKey(rawKey);
@@ -73,7 +69,7 @@ app.http('cancelAppointment', {
     const credentials = await appointmentCredentialsOf(getServices().staffAuth, request);
     const { appointmentId } = parseWith(AppointmentParams, request.params);
     const body = await readOptionalJsonBody(request, CancelBody);
-    const cancelled = await cancelAppointment(bookingFor(invocation), appointmentId, credentials, {
+    const cancelled = await cancelAppointment(servicesFor(invocation).booking, appointmentId, credentials, {
       ...(body?.reason !== undefined ? { reason: body.reason } : {}),
       ifMatch: request.headers.get('if-match'),
     });
@@ -90,7 +86,7 @@ app.http('rescheduleAppointment', {
     const credentials = await appointmentCredentialsOf(getServices().staffAuth, request);
     const { appointmentId } = parseWith(AppointmentParams, request.params);
     const body = await readJsonBody(request, RescheduleBody);
-    const moved = await rescheduleAppointment(bookingFor(invocation), appointmentId, credentials, {
+    const moved = await rescheduleAppointment(servicesFor(invocation).booking, appointmentId, credentials, {
       start: body.start,
       ...(body.providerId !== undefined ? { providerId: body.providerId } : {}),
       ifMatch: request.headers.get('if-match'),

@@ -13,7 +13,7 @@ export const AppointmentListQuery = z.object({
   to: windowBound.openapi({ description: 'Exclusive; at most 92 days after from.' }),
   timeZone: timeZone.optional().openapi({ description: 'Reads date bounds in this zone and answers instants with its offsets (default: UTC).' }),
   status: status.optional().openapi({ description: 'Only appointments in this status (default: every status).' }),
-  limit: listLimit.optional(),
+  limit: listLimit,
   continuationToken: z.string().max(500).optional(),
 });
 
