@@ -121,20 +121,22 @@ export interface EmailAttachment {
   content: Buffer;
 }
 
+export interface EmailMessage {
+  to: Array<{ address: string; displayName?: string }>;
+  subject: string;
+  plainText: string;
+  html?: string;
+  attachments?: EmailAttachment[];
+  label?: MessageLabel;
+  idempotencyKey?: string;
+}
+
 export interface EmailPort {
   /**
    * Sends from the configured sender and waits until the service reports Succeeded.
    * `idempotencyKey` (e.g. the notification key) makes a repeated send the same operation.
    */
-  send(input: {
-    to: Array<{ address: string; displayName?: string }>;
-    subject: string;
-    plainText: string;
-    html?: string;
-    attachments?: EmailAttachment[];
-    label?: MessageLabel;
-    idempotencyKey?: string;
-  }): Promise<{ operationId: string }>;
+  send(input: EmailMessage): Promise<{ operationId: string }>;
 }
 
 // --- chat ----------------------------------------------------------------------------------------
