@@ -9,6 +9,7 @@ import type { BusinessRepository, ProviderRecord, ServiceRecord } from '../ports
 import type { Clock } from '../ports/clock';
 import type { IdempotencyStore } from '../ports/idempotency-store';
 import { retryOnConflict } from '../retry-on-conflict';
+import { appointmentUpdate } from './appointment-update';
 import { bookingsOnLocalDay, dayRowChanges, isOffered, readProviderTime, type ProviderTime } from './provider-time';
 
 export interface BookingDeps {
@@ -170,13 +171,7 @@ function operationAppointmentId(businessId: string, operationId: string): string
 async function reissueToken(deps: BookingDeps, appointment: Appointment, etag: string) {
   const manage = newManageToken();
   const updated = { ...appointment, manageTokenHash: manage.hash };
-  await deps.appointments.commit({
-    businessId: appointment.businessId,
-    providerId: appointment.providerId,
-    days: [],
-    appointment: { value: updated, etag, previousStart: appointment.start },
-    outbox: [],
-  });
+  await deps.appointments.commit(appointmentUpdate({ value: appointment, etag }, updated));
   return { appointment: updated, manageToken: manage.token };
 }
 

@@ -3,6 +3,7 @@ import { AcsThrottledError, type ChatParticipant, type ChatPort } from '../ports
 import type { AppointmentStore, OutboxMessage } from '../ports/appointment-store';
 import type { BusinessRepository } from '../ports/business-repository';
 import { retryOnConflict } from '../retry-on-conflict';
+import { appointmentUpdate } from '../appointments/appointment-update';
 
 export interface ChatDeps {
   appointments: AppointmentStore;
@@ -30,13 +31,7 @@ export async function ensureChatThread(
       const appointment = found.value;
       if (appointment.chatThreadId) return { threadId: appointment.chatThreadId, created: false };
       const { threadId } = await deps.chat.createThread({ ...thread, idempotencyKey: appointment.id });
-      await deps.appointments.commit({
-        businessId: appointment.businessId,
-        providerId: appointment.providerId,
-        days: [],
-        appointment: { value: { ...appointment, chatThreadId: threadId }, etag: found.etag, previousStart: appointment.start },
-        outbox: [],
-      });
+      await deps.appointments.commit(appointmentUpdate(found, { ...appointment, chatThreadId: threadId }));
       return { threadId, created: true };
     },
     { whenExhausted: appointmentBusy },

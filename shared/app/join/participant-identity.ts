@@ -3,6 +3,7 @@ import type { IdentityPort } from '../ports/acs';
 import type { AppointmentStore } from '../ports/appointment-store';
 import type { ProviderIdentityStore } from '../ports/provider-identity-store';
 import { retryOnConflict } from '../retry-on-conflict';
+import { appointmentUpdate } from '../appointments/appointment-update';
 
 export interface IdentityDeps {
   appointments: AppointmentStore;
@@ -36,13 +37,7 @@ export async function ensureConsumerIdentity(deps: IdentityDeps, appointmentId: 
     if (appointment.consumerAcsUserId) return appointment.consumerAcsUserId;
     const created = await deps.identity.createUser();
     try {
-      await deps.appointments.commit({
-        businessId: appointment.businessId,
-        providerId: appointment.providerId,
-        days: [],
-        appointment: { value: { ...appointment, consumerAcsUserId: created }, etag: found.etag, previousStart: appointment.start },
-        outbox: [],
-      });
+      await deps.appointments.commit(appointmentUpdate(found, { ...appointment, consumerAcsUserId: created }));
       return created;
     } catch (error) {
       await deps.identity.deleteUser(created);

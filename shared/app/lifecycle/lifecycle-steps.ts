@@ -1,6 +1,7 @@
 import { planMoments, type Moment } from '../../domain/lifecycle/plan';
 import { ensureAppointmentRoom } from '../rooms/appointment-room';
 import { retryOnConflict } from '../retry-on-conflict';
+import { appointmentUpdate } from '../appointments/appointment-update';
 import { effectsOf } from '../appointments/effects';
 import { appointmentEvent } from '../events/appointment-events';
 import type { LifecycleDeps } from './lifecycle-deps';
@@ -43,13 +44,7 @@ export async function completeIfStillBooked(deps: LifecycleDeps, input: { appoin
       if (!found || found.value.version !== input.version || found.value.status !== 'booked') return false;
       const now = deps.clock.now();
       const completed = { ...found.value, status: 'completed' as const, version: found.value.version + 1, updatedAt: now };
-      await deps.appointments.commit({
-        businessId: completed.businessId,
-        providerId: completed.providerId,
-        days: [],
-        appointment: { value: completed, etag: found.etag, previousStart: completed.start },
-        outbox: effectsOf({ kind: 'completed', appointment: completed, previous: found.value }, now),
-      });
+      await deps.appointments.commit(appointmentUpdate(found, completed, effectsOf({ kind: 'completed', appointment: completed, previous: found.value }, now)));
       deps.log.info('lifecycle.completed', { appointmentId: input.appointmentId, version: completed.version });
       return true;
     },

@@ -22,6 +22,7 @@ import { AcsError, AcsThrottledError } from '../ports/acs';
 import type { BusinessRecord, ProviderRecord, ServiceRecord } from '../ports/business-repository';
 import type { Versioned } from '../ports/versioned';
 import { retryOnConflict } from '../retry-on-conflict';
+import { appointmentUpdate } from '../appointments/appointment-update';
 import type { LifecycleDeps } from './lifecycle-deps';
 import { CAPPED_PREFIX, sendOnce } from './send-once';
 import { MessageCapped } from './message-caps';
@@ -194,7 +195,7 @@ async function issueMessageToken(deps: LifecycleDeps, appointmentId: string): Pr
       if (!found || found.value.status !== 'booked') return undefined;
       const { token, hash } = newManageToken();
       const value = { ...found.value, messageTokenHashes: withMessageToken(found.value.messageTokenHashes, hash) };
-      await deps.appointments.commit({ businessId: value.businessId, providerId: value.providerId, days: [], appointment: { value, etag: found.etag, previousStart: value.start }, outbox: [] });
+      await deps.appointments.commit(appointmentUpdate(found, value));
       return token;
     },
     {
@@ -380,13 +381,8 @@ async function recordReminder(
       const settled = settleReminder(reminder, results as Partial<Record<Channel, DeliveryResult>>, reasons);
       if (JSON.stringify(settled) === JSON.stringify(reminder)) return;
       const reminders = found.value.reminders.map((r, i) => (i === index ? settled : r));
-      await deps.appointments.commit({
-        businessId: found.value.businessId,
-        providerId: found.value.providerId,
-        days: [],
-        appointment: { value: { ...found.value, reminders }, etag: found.etag, previousStart: found.value.start },
-        outbox: reminder.status === settled.status ? [] : reminderEvent(found, index, settled, deps.clock.now()),
-      });
+      const announced = reminder.status === settled.status ? [] : reminderEvent(found, index, settled, deps.clock.now());
+      await deps.appointments.commit(appointmentUpdate(found, { ...found.value, reminders }, announced));
     },
     {
       whenExhausted: () => {

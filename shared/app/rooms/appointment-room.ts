@@ -4,6 +4,7 @@ import type { BusinessRepository } from '../ports/business-repository';
 import type { Clock } from '../ports/clock';
 import type { RoomsPort } from '../ports/acs';
 import { retryOnConflict } from '../retry-on-conflict';
+import { appointmentUpdate } from '../appointments/appointment-update';
 
 export interface RoomDeps {
   appointments: AppointmentStore;
@@ -46,13 +47,7 @@ export async function ensureAppointmentRoom(deps: RoomDeps, appointmentId: strin
     // ACS gives no way to create a room idempotently: if two deliveries race, the loser deletes its room.
     const created = await deps.rooms.createRoom(validity);
     try {
-      await deps.appointments.commit({
-        businessId: appointment.businessId,
-        providerId: appointment.providerId,
-        days: [],
-        appointment: { value: { ...appointment, roomId: created.id }, etag: found.etag, previousStart: appointment.start },
-        outbox: [],
-      });
+      await deps.appointments.commit(appointmentUpdate(found, { ...appointment, roomId: created.id }));
       return created.id;
     } catch (error) {
       await deps.rooms.deleteRoom(created.id);
