@@ -1,3 +1,4 @@
+import { assertCanManage, assertCanReadCalendar, requireStaff, type Caller } from './auth';
 import { AppError } from './errors';
 import type { BusinessRecord, BusinessRepository, ProviderRecord } from './ports/business-repository';
 import type { Clock } from './ports/clock';
@@ -51,13 +52,50 @@ export async function putResource<R, I>(steps: {
   );
 }
 
-export async function requireBusiness(deps: ConfigurationDeps, businessId: string): Promise<BusinessRecord> {
+/**
+ * DELETE of a resource a manager deactivates rather than removes (providers, services): its history
+ * stays, slot search stops offering it; deactivating twice changes nothing (`updatedAt` included).
+ */
+export async function deactivateResource<R extends { active: boolean; updatedAt: number }>(
+  deps: ConfigurationDeps,
+  caller: Caller,
+  businessId: string,
+  resource: { load: () => Promise<Versioned<R> | undefined>; save: (record: R, etag: string | undefined) => Promise<void>; notFound: string },
+): Promise<void> {
+  const staff = requireStaff(caller);
+  const business = await requireBusiness(deps, businessId);
+  assertCanManage(staff, business);
+  await putResource({
+    load: resource.load,
+    authorize: (existing) => {
+      if (!existing) throw new AppError('not-found', resource.notFound);
+    },
+    readInput: async () => undefined,
+    build: (_, existing) => ({ ...existing!, active: false, updatedAt: existing!.active ? deps.clock.now() : existing!.updatedAt }),
+    save: resource.save,
+  });
+}
+
+/** Staff who may read a provider's calendar (its managers and the provider); not-found for an unknown business or provider. */
+export async function authorizeCalendarRead(
+  deps: Pick<ConfigurationDeps, 'businesses'>,
+  caller: Caller,
+  ids: { businessId: string; providerId: string },
+): Promise<{ business: BusinessRecord; provider: ProviderRecord }> {
+  const staff = requireStaff(caller);
+  const business = await requireBusiness(deps, ids.businessId);
+  const provider = await requireProvider(deps, ids.businessId, ids.providerId);
+  assertCanReadCalendar(staff, business, provider);
+  return { business, provider };
+}
+
+export async function requireBusiness(deps: Pick<ConfigurationDeps, 'businesses'>, businessId: string): Promise<BusinessRecord> {
   const business = await deps.businesses.getBusiness(businessId);
   if (!business) throw new AppError('not-found', 'There is no such business.');
   return business.value;
 }
 
-export async function requireProvider(deps: ConfigurationDeps, businessId: string, providerId: string): Promise<ProviderRecord> {
+export async function requireProvider(deps: Pick<ConfigurationDeps, 'businesses'>, businessId: string, providerId: string): Promise<ProviderRecord> {
   const provider = await deps.businesses.getProvider(businessId, providerId);
   if (!provider) throw new AppError('not-found', 'There is no such provider in this business.');
   return provider.value;

@@ -1,7 +1,7 @@
 import type { WallInterval } from '../domain/availability/types';
-import { assertCanManage, assertCanReadCalendar, requireStaff, type Caller } from './auth';
+import { assertCanManage, requireStaff, type Caller } from './auth';
 import { AppError } from './errors';
-import { putResource, requireBusiness, requireProvider, type ConfigurationDeps, type PutResult } from './configuration';
+import { authorizeCalendarRead, putResource, requireBusiness, requireProvider, type ConfigurationDeps, type PutResult } from './configuration';
 import type { OverrideRecord } from './ports/provider-calendar-repository';
 import { localDateOf } from '../domain/availability/local-time';
 import { addDays, boundToInstant, resolveWindow, type WindowBound } from './time-window';
@@ -63,10 +63,7 @@ export async function listOverrides(
   ids: { businessId: string; providerId: string },
   query: OverrideListQuery,
 ): Promise<OverridePage> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, ids.businessId);
-  const provider = await requireProvider(deps, ids.businessId, ids.providerId);
-  assertCanReadCalendar(staff, business, provider);
+  const { provider } = await authorizeCalendarRead(deps, caller, ids);
   const zone = (await deps.calendars.getSchedule(ids.businessId, ids.providerId))?.value.timeZone ?? provider.timeZone;
   const window = resolveWindow(query.from, query.to, zone, MAX_LIST_DAYS);
   // First date whose midnight is not before `from`, up to the first date whose midnight is not before `to`.

@@ -1,7 +1,7 @@
 import type { WeeklyHours } from '../domain/availability/types';
-import { assertCanManage, assertCanReadCalendar, requireStaff, type Caller } from './auth';
+import { assertCanManage, requireStaff, type Caller } from './auth';
 import { AppError } from './errors';
-import { putResource, requireBusiness, requireProvider, type ConfigurationDeps, type PutResult } from './configuration';
+import { authorizeCalendarRead, putResource, requireBusiness, requireProvider, type ConfigurationDeps, type PutResult } from './configuration';
 import type { ScheduleRecord } from './ports/provider-calendar-repository';
 
 export interface ScheduleInput {
@@ -43,10 +43,7 @@ export async function getSchedule(
   businessId: string,
   providerId: string,
 ): Promise<ScheduleRecord> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  const provider = await requireProvider(deps, businessId, providerId);
-  assertCanReadCalendar(staff, business, provider);
+  await authorizeCalendarRead(deps, caller, { businessId, providerId });
   const schedule = await deps.calendars.getSchedule(businessId, providerId);
   if (!schedule) throw new AppError('not-found', 'This provider has no weekly schedule yet.');
   return schedule.value;

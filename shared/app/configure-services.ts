@@ -1,6 +1,6 @@
 import { assertCanManage, canManage, requireStaff, type Caller } from './auth';
 import { AppError } from './errors';
-import { putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './configuration';
+import { deactivateResource, putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './configuration';
 import type { ServiceRecord } from './ports/business-repository';
 
 /** A service as validated from a request, defaults applied. */
@@ -51,16 +51,9 @@ export async function deactivateService(
   businessId: string,
   serviceId: string,
 ): Promise<void> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  assertCanManage(staff, business);
-  await putResource({
+  await deactivateResource(deps, caller, businessId, {
     load: () => deps.businesses.getService(businessId, serviceId),
-    authorize: (existing) => {
-      if (!existing) throw new AppError('not-found', 'There is no such service in this business.');
-    },
-    readInput: async () => undefined,
-    build: (_, existing) => ({ ...existing!, active: false, updatedAt: existing!.active ? deps.clock.now() : existing!.updatedAt }),
     save: (record, etag) => deps.businesses.saveService(record, etag),
+    notFound: 'There is no such service in this business.',
   });
 }
