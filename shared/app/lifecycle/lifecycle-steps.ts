@@ -1,3 +1,4 @@
+import { DEFAULT_JOIN_WINDOW_MINUTES } from '../../domain/appointments/appointment';
 import { planMoments, type Moment } from '../../domain/lifecycle/plan';
 import { ensureAppointmentRoom } from '../rooms/appointment-room';
 import { retryOnConflict } from '../retry-on-conflict';
@@ -20,7 +21,7 @@ export async function planLifecycle(deps: LifecycleDeps, appointmentId: string):
   if (appointment.status === 'cancelled') return { status: 'cancelled', version: appointment.version };
   if (appointment.status !== 'booked') return { status: 'over' };
   const service = await deps.businesses.getService(appointment.businessId, appointment.serviceId);
-  const moments = planMoments(appointment, service?.value.joinWindowMinutes ?? 15, deps.clock.now());
+  const moments = planMoments(appointment, service?.value.joinWindowMinutes ?? DEFAULT_JOIN_WINDOW_MINUTES, deps.clock.now());
   return { status: 'booked', version: appointment.version, moments };
 }
 

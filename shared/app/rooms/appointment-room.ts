@@ -1,4 +1,4 @@
-import { joinWindow, type Appointment } from '../../domain/appointments/appointment';
+import { DEFAULT_JOIN_WINDOW_MINUTES, joinWindow, type Appointment } from '../../domain/appointments/appointment';
 import type { AppointmentStore, OutboxMessage } from '../ports/appointment-store';
 import type { BusinessRepository } from '../ports/business-repository';
 import type { Clock } from '../ports/clock';
@@ -34,7 +34,7 @@ export async function ensureAppointmentRoom(deps: RoomDeps, appointmentId: strin
     if (!found || found.value.status !== 'booked') return undefined;
     const appointment = found.value;
     const service = await deps.businesses.getService(appointment.businessId, appointment.serviceId);
-    const validity = roomValidity(appointment, service?.value.joinWindowMinutes ?? 15, deps.clock.now());
+    const validity = roomValidity(appointment, service?.value.joinWindowMinutes ?? DEFAULT_JOIN_WINDOW_MINUTES, deps.clock.now());
 
     if (appointment.roomId) {
       const room = await deps.rooms.getRoom(appointment.roomId);

@@ -138,6 +138,9 @@ export function noShowRefusal(appointment: Appointment, now: number): Transition
   return null;
 }
 
+/** A service's join window when it sets none (and for an appointment whose service is gone). */
+export const DEFAULT_JOIN_WINDOW_MINUTES = 15;
+
 /** Join window: from `start - joinWindowMinutes` until the end. */
 export function joinWindow(appointment: Pick<Appointment, 'start' | 'end'>, joinWindowMinutes: number): { opensAt: number; closedAt: number } {
   return { opensAt: appointment.start - joinWindowMinutes * MINUTE, closedAt: appointment.end };
