@@ -89,7 +89,8 @@ function providerStarts(rules: SlotRules, provider: ProviderAvailability, bounds
 
   const duration = rules.durationMinutes * MINUTE_MS;
   const step = rules.slotIntervalMinutes * MINUTE_MS;
-  const buffers = { bufferBeforeMinutes: rules.bufferBeforeMinutes, bufferAfterMinutes: rules.bufferAfterMinutes };
+  // A candidate's padded interval relative to its start (the rule shifts with the start): computed once, not per candidate.
+  const padding = occupiedInterval({ start: 0, end: duration, bufferBeforeMinutes: rules.bufferBeforeMinutes, bufferAfterMinutes: rules.bufferAfterMinutes });
 
   const starts: number[] = [];
   let next = 0; // first blocked interval that may still overlap a candidate
@@ -107,9 +108,10 @@ function providerStarts(rules: SlotRules, provider: ProviderAvailability, bounds
         ? intervalStart + Math.ceil((bounds.first - intervalStart) / step) * step
         : intervalStart;
       for (; start <= latest; start += step) {
-        const padded = occupiedInterval({ start, end: start + duration, ...buffers });
-        while (next < blocked.ends.length && (blocked.ends[next] as number) <= padded.start) next += 1;
-        if (next < blocked.starts.length && (blocked.starts[next] as number) < padded.end) continue;
+        const paddedStart = start + padding.start;
+        const paddedEnd = start + padding.end;
+        while (next < blocked.ends.length && (blocked.ends[next] as number) <= paddedStart) next += 1;
+        if (next < blocked.starts.length && (blocked.starts[next] as number) < paddedEnd) continue;
         starts.push(start);
       }
     }
