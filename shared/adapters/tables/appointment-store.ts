@@ -10,7 +10,7 @@ import type {
   ProviderCommit,
 } from '../../app/ports/appointment-store';
 import { WriteConflictError, type Versioned } from '../../app/ports/versioned';
-import { jsonField, listRows, type Row } from './conditional-writes';
+import { getRow, jsonField, listRows, type Row } from './conditional-writes';
 import { overrideFromRow, scheduleFromRow } from './scheduling-rows';
 import {
   DAY_ROW_PREFIX,
@@ -241,11 +241,3 @@ function appointmentFromRow(row: Row): Appointment {
   };
 }
 
-async function getRow(client: TableClient, partitionKey: string, rowKey: string): Promise<Row | undefined> {
-  try {
-    return await client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
-  } catch (error) {
-    if (error instanceof RestError && error.statusCode === 404) return undefined;
-    throw error;
-  }
-}
