@@ -62,9 +62,7 @@ export async function deactivateResource<R extends { active: boolean; updatedAt:
   businessId: string,
   resource: { load: () => Promise<Versioned<R> | undefined>; save: (record: R, etag: string | undefined) => Promise<void>; notFound: string },
 ): Promise<void> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  assertCanManage(staff, business);
+  await authorizeManager(deps, caller, businessId);
   await putResource({
     load: resource.load,
     authorize: (existing) => {
@@ -74,6 +72,14 @@ export async function deactivateResource<R extends { active: boolean; updatedAt:
     build: (_, existing) => ({ ...existing!, active: false, updatedAt: existing!.active ? deps.clock.now() : existing!.updatedAt }),
     save: resource.save,
   });
+}
+
+/** Staff who manage the business (its managers, admins); not-found for an unknown business. */
+export async function authorizeManager(deps: Pick<ConfigurationDeps, 'businesses'>, caller: Caller, businessId: string): Promise<BusinessRecord> {
+  const staff = requireStaff(caller);
+  const business = await requireBusiness(deps, businessId);
+  assertCanManage(staff, business);
+  return business;
 }
 
 /** Staff who may read a provider's calendar (its managers and the provider); not-found for an unknown business or provider. */

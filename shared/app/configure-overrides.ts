@@ -1,7 +1,7 @@
 import type { WallInterval } from '../domain/availability/types';
-import { assertCanManage, requireStaff, type Caller } from './auth';
+import { type Caller } from './auth';
 import { AppError } from './errors';
-import { authorizeCalendarRead, putResource, requireBusiness, requireProvider, type ConfigurationDeps, type PutResult } from './configuration';
+import { authorizeManager, authorizeCalendarRead, putResource, requireProvider, type ConfigurationDeps, type PutResult } from './configuration';
 import type { OverrideRecord } from './ports/provider-calendar-repository';
 import { localDateOf } from '../domain/availability/local-time';
 import { addDays, boundToInstant, resolveWindow, type WindowBound } from './time-window';
@@ -20,7 +20,7 @@ export async function putOverride(
   readInput: () => Promise<OverrideInput>,
 ): Promise<PutResult<OverrideRecord>> {
   const { businessId, providerId, date } = ids;
-  await authorizeManager(deps, caller, businessId, providerId);
+  await authorizeProviderManager(deps, caller, businessId, providerId);
   return putResource({
     load: () => deps.calendars.getOverride(businessId, providerId, date),
     authorize: () => undefined,
@@ -36,7 +36,7 @@ export async function deleteOverride(
   caller: Caller,
   ids: { businessId: string; providerId: string; date: string },
 ): Promise<void> {
-  await authorizeManager(deps, caller, ids.businessId, ids.providerId);
+  await authorizeProviderManager(deps, caller, ids.businessId, ids.providerId);
   await deps.calendars.deleteOverride(ids.businessId, ids.providerId, ids.date);
 }
 
@@ -84,10 +84,8 @@ export async function listOverrides(
     : { overrides: page };
 }
 
-async function authorizeManager(deps: ConfigurationDeps, caller: Caller, businessId: string, providerId: string) {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  assertCanManage(staff, business);
+async function authorizeProviderManager(deps: ConfigurationDeps, caller: Caller, businessId: string, providerId: string) {
+  await authorizeManager(deps, caller, businessId);
   await requireProvider(deps, businessId, providerId);
 }
 

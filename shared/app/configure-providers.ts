@@ -1,5 +1,5 @@
-import { assertCanManage, isStaffOf, requireStaff, type Caller } from './auth';
-import { deactivateResource, putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './configuration';
+import { isStaffOf, type Caller } from './auth';
+import { authorizeManager, deactivateResource, putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './configuration';
 import type { ProviderRecord } from './ports/business-repository';
 
 export interface ProviderInput {
@@ -18,9 +18,7 @@ export async function putProvider(
   providerId: string,
   readInput: () => Promise<ProviderInput>,
 ): Promise<PutResult<ProviderRecord>> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  assertCanManage(staff, business);
+  await authorizeManager(deps, caller, businessId);
   return putResource({
     load: () => deps.businesses.getProvider(businessId, providerId),
     authorize: () => undefined,

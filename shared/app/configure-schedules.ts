@@ -1,7 +1,7 @@
 import type { WeeklyHours } from '../domain/availability/types';
-import { assertCanManage, requireStaff, type Caller } from './auth';
+import { type Caller } from './auth';
 import { AppError } from './errors';
-import { authorizeCalendarRead, putResource, requireBusiness, requireProvider, type ConfigurationDeps, type PutResult } from './configuration';
+import { authorizeManager, authorizeCalendarRead, putResource, requireProvider, type ConfigurationDeps, type PutResult } from './configuration';
 import type { ScheduleRecord } from './ports/provider-calendar-repository';
 
 export interface ScheduleInput {
@@ -17,9 +17,7 @@ export async function putSchedule(
   providerId: string,
   readInput: () => Promise<ScheduleInput>,
 ): Promise<PutResult<ScheduleRecord>> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  assertCanManage(staff, business);
+  await authorizeManager(deps, caller, businessId);
   const provider = await requireProvider(deps, businessId, providerId);
   return putResource({
     load: () => deps.calendars.getSchedule(businessId, providerId),

@@ -1,10 +1,10 @@
 import type { Appointment, AppointmentStatus } from '../../domain/appointments/appointment';
-import { assertCanManage, requireStaff, type Caller } from '../auth';
+import type { Caller } from '../auth';
 import { AppError } from '../errors';
 import type { AppointmentStore } from '../ports/appointment-store';
 import type { BusinessRepository } from '../ports/business-repository';
 import { resolveWindow, type Window, type WindowBound } from '../time-window';
-import { authorizeCalendarRead, requireBusiness } from '../configuration';
+import { authorizeManager, authorizeCalendarRead } from '../configuration';
 
 export interface ListDeps {
   businesses: BusinessRepository;
@@ -56,9 +56,7 @@ export async function listBusinessAppointments(
   businessId: string,
   query: AppointmentListQuery & { providerId?: string },
 ): Promise<AppointmentPage> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  assertCanManage(staff, business);
+  const business = await authorizeManager(deps, caller, businessId);
   const window = resolveWindow(query.from, query.to, query.timeZone ?? business.timeZone, MAX_APPOINTMENT_LIST_DAYS);
   let providers = await deps.businesses.listProviders(businessId);
   if (query.providerId !== undefined) {
