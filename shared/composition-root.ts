@@ -1,4 +1,7 @@
+import type { InvocationContext } from '@azure/functions';
+import * as df from 'durable-functions';
 import type { Clock } from './app/ports/clock';
+import { durableLifecycle } from './adapters/durable/durable-lifecycle';
 import type { DependencyProbe } from './app/health';
 import { createAcsAdapters, type AcsAdapters } from './adapters/acs/acs-adapters';
 import { processClock } from './adapters/clock/process-clock';
@@ -38,7 +41,7 @@ import { lifecycleHandlers } from './app/lifecycle/lifecycle-outbox';
 import { smsChannel } from './app/lifecycle/sms-channel';
 import type { LifecyclePort } from './app/ports/lifecycle';
 import { TableNotificationStore } from './adapters/tables/notification-store';
-import { consumerLinks } from './adapters/http/schemas/appointments';
+import { publicLinks, type PublicLinks } from './adapters/http/public-links';
 import { serviceBusEventPublisher } from './adapters/servicebus/event-publisher';
 import { eventHandlers } from './app/events/appointment-events';
 import type { PhoneVerificationDeps } from './app/phone-verification';
@@ -54,6 +57,8 @@ export interface AppServices {
   /** ACS identity, rooms, SMS, email, chat: each client is built on first use. */
   acs: AcsAdapters;
   healthProbes: Record<string, DependencyProbe>;
+  /** Every absolute link handed out, from PUBLIC_BASE_URL. */
+  links: PublicLinks;
   staffAuth: StaffAuthenticator;
   /** Repositories and clock of the office-manager configuration and slot search. */
   configuration: ConfigurationDeps;
@@ -67,10 +72,8 @@ export interface AppServices {
   workspace: OutcomeDeps & ListDeps & FeedDeps;
   /** The appointment lifecycle's activities (functions/durable). */
   lifecycle: LifecycleDeps;
-  /** The outbox with the lifecycle handlers over one invocation's durable client (the functions that dispatch bind one). */
-  outboxWith(lifecycle: LifecyclePort): OutboxDeps;
-  /** Booking deps whose kick dispatches with one invocation's lifecycle port. */
-  bookingWith(lifecycle: LifecyclePort): BookingDeps;
+  /** The same services whose outbox (swept, or kicked after a booking change) also starts and signals lifecycles through `lifecycle`. */
+  withLifecycle(lifecycle: LifecyclePort): AppServices;
   /** One-time codes for consumer phone numbers (SMS only to verified numbers). */
   phoneVerification: PhoneVerificationDeps;
 }
@@ -80,6 +83,16 @@ let services: AppServices | undefined;
 export function getServices(): AppServices {
   services ??= buildServices(loadSettings());
   return services;
+}
+
+/**
+ * The services as one invocation sees them: outbox dispatches can reach the appointment lifecycle
+ * through the invocation's durable client. The client is asked for only when a lifecycle message is
+ * dispatched, so in a function without the durable client binding such a message fails and waits
+ * for the sweep, never the request.
+ */
+export function servicesFor(invocation: InvocationContext): AppServices {
+  return getServices().withLifecycle(durableLifecycle(() => df.getClient(invocation)));
 }
 
 function buildServices(settings: Settings): AppServices {
@@ -123,17 +136,17 @@ function buildServices(settings: Settings): AppServices {
   const kickWith = (deps: OutboxDeps) => (location: { businessId: string; providerId: string }) => {
     dispatchPartition(deps, location).catch((error: unknown) => log.warn('outbox.kick.failed', { error }));
   };
-  const outboxWith = (lifecycle: LifecyclePort): OutboxDeps => ({ ...outbox, handlers: { ...outbox.handlers, ...lifecycleHandlers(lifecycle) } });
   const booking: BookingDeps = { businesses, appointments, idempotency: new TableIdempotencyStore(tables), clock, kickOutbox: kickWith(outbox) };
-  const baseUrl = settings.PUBLIC_BASE_URL.replace(/\/$/, '');
+  const links = publicLinks(settings.PUBLIC_BASE_URL);
   const lifecycleLog = createLogger(console, settings.LOG_LEVEL, { component: 'lifecycle' });
   // One SMS channel per process: a sender ACS refused stays refused for lifecycle messages and verification codes alike.
   const sms = smsChannel({ from: settings.ACS_SMS_FROM, countries: settings.ACS_SMS_COUNTRIES, log: lifecycleLog });
   const quotas = new TableQuotaStore(tables);
-  return {
+  const base: AppServices = {
     settings,
     clock,
     tables,
+    links,
     acs,
     staffAuth: staffAuthenticator(settings, clock),
     configuration: {
@@ -143,8 +156,10 @@ function buildServices(settings: Settings): AppServices {
     },
     booking,
     outbox,
-    outboxWith,
-    bookingWith: (lifecycle) => ({ ...booking, kickOutbox: kickWith(outboxWith(lifecycle)) }),
+    withLifecycle(lifecycle) {
+      const withHandlers: OutboxDeps = { ...outbox, handlers: { ...outbox.handlers, ...lifecycleHandlers(lifecycle) } };
+      return { ...base, outbox: withHandlers, booking: { ...booking, kickOutbox: kickWith(withHandlers) } };
+    },
     lifecycle: {
       appointments,
       businesses,
@@ -158,17 +173,7 @@ function buildServices(settings: Settings): AppServices {
       smsChannel: sms,
       rooms: { appointments, businesses, get rooms() { return acs.rooms; }, clock },
       clock,
-      links: {
-        consumer: (appointmentId, manageToken) => {
-          if (manageToken) {
-            const links = consumerLinks(settings.PUBLIC_BASE_URL, appointmentId, manageToken);
-            return { join: links.join, manage: links.self };
-          }
-          const base = `${baseUrl}/appointments/${encodeURIComponent(appointmentId)}`;
-          return { join: `${base}/join`, manage: base };
-        },
-        providerJoin: (appointmentId) => `${baseUrl}/appointments/${encodeURIComponent(appointmentId)}/join`,
-      },
+      links,
       log: lifecycleLog,
       events,
       caps: messageCaps(quotas, {
@@ -209,6 +214,7 @@ function buildServices(settings: Settings): AppServices {
       storage: () => probeTableStorage(tables),
     },
   };
+  return base;
 }
 
 function staffAuthenticator(settings: Settings, clock: Clock): StaffAuthenticator {

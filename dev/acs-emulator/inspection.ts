@@ -1,10 +1,11 @@
 import { decodeSmsTag, labelFromHeaders } from '../../shared/adapters/acs/message-label';
+import type { MessageKind } from '../../shared/app/ports/acs';
 import type { EmulatorState, RoomRecord } from './state';
 
 /** One message as the local stack's `GET /api/dev/messages` describes it (docs/api.md). */
 export interface SentMessage {
   channel: 'email' | 'sms';
-  kind: 'confirmation' | 'reminder' | 'reschedule' | 'cancellation' | 'other';
+  kind: MessageKind;
   to: string;
   subject?: string;
   body: string;

@@ -1,6 +1,5 @@
-import { app, type InvocationContext } from '@azure/functions';
+import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { durableLifecycle } from '../../shared/adapters/durable/durable-lifecycle';
 import { authorizeAppointment } from '../../shared/app/appointments/appointment-access';
 import { appointmentCalendar } from '../../shared/app/appointments/appointment-calendar';
 import { bookAppointment } from '../../shared/app/appointments/book-appointment';
@@ -16,12 +15,8 @@ import {
   CancelBody,
   RescheduleBody,
   appointmentView,
-  consumerLinks,
 } from '../../shared/adapters/http/schemas/appointments';
-import { getServices } from '../../shared/composition-root';
-
-/** Booking deps whose outbox kick reaches the lifecycle through this invocation's durable client. */
-const bookingFor = (invocation: InvocationContext) => getServices().bookingWith(durableLifecycle(() => df.getClient(invocation)));
+import { getServices, servicesFor } from '../../shared/composition-root';
 
 app.http('bookAppointment', {
   route: 'businesses/{businessId}/appointments',
@@ -29,9 +24,9 @@ app.http('bookAppointment', {
   authLevel: 'anonymous',
   extraInputs: [df.input.durableClient()],
   handler: endpoint(async ({ request, invocation }) => {
-    const { settings, staffAuth } = getServices();
+    const { links, staffAuth } = getServices();
     await callerOf(staffAuth, request); // public, but a broken bearer token is a 401 as everywhere
-    const booking = bookingFor(invocation);
+    const { booking } = servicesFor(invocation);
     const { businessId } = parseWith(BusinessParams, request.params);
     const rawKey = request.headers.get('idempotency-key');
     const key = rawKey === null ? undefined : validateIdempotencyKey(rawKey);
@@ -45,7 +40,7 @@ app.http('bookAppointment', {
       (appointment, manageToken) => ({
         appointment: appointmentView(appointment),
         manageToken,
-        links: consumerLinks(settings.PUBLIC_BASE_URL, appointment.id, manageToken),
+        links: links.booking(appointment.id, manageToken),
       }),
       key,
     );
@@ -74,7 +69,7 @@ app.http('cancelAppointment', {
     const credentials = await appointmentCredentialsOf(getServices().staffAuth, request);
     const { appointmentId } = parseWith(AppointmentParams, request.params);
     const body = await readOptionalJsonBody(request, CancelBody);
-    const cancelled = await cancelAppointment(bookingFor(invocation), appointmentId, credentials, {
+    const cancelled = await cancelAppointment(servicesFor(invocation).booking, appointmentId, credentials, {
       ...(body?.reason !== undefined ? { reason: body.reason } : {}),
       ifMatch: request.headers.get('if-match'),
     });
@@ -91,7 +86,7 @@ app.http('rescheduleAppointment', {
     const credentials = await appointmentCredentialsOf(getServices().staffAuth, request);
     const { appointmentId } = parseWith(AppointmentParams, request.params);
     const body = await readJsonBody(request, RescheduleBody);
-    const moved = await rescheduleAppointment(bookingFor(invocation), appointmentId, credentials, {
+    const moved = await rescheduleAppointment(servicesFor(invocation).booking, appointmentId, credentials, {
       start: body.start,
       ...(body.providerId !== undefined ? { providerId: body.providerId } : {}),
       ifMatch: request.headers.get('if-match'),
@@ -105,12 +100,10 @@ app.http('appointmentCalendar', {
   methods: ['GET', 'OPTIONS'],
   authLevel: 'anonymous',
   handler: endpoint(async ({ request }) => {
-    const { booking, settings } = getServices();
+    const { booking, links } = getServices();
     const credentials = await appointmentCredentialsOf(getServices().staffAuth, request);
     const { appointmentId } = parseWith(AppointmentParams, request.params);
-    const joinUrl = credentials.manageToken
-      ? consumerLinks(settings.PUBLIC_BASE_URL, appointmentId, credentials.manageToken).join
-      : `${settings.PUBLIC_BASE_URL.replace(/\/$/, '')}/appointments/${appointmentId}/join`;
+    const joinUrl = links.join(appointmentId, credentials.manageToken);
     const text = await appointmentCalendar(booking, appointmentId, credentials, joinUrl);
     return {
       status: 200,

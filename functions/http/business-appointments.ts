@@ -17,7 +17,7 @@ app.http('listBusinessAppointments', {
     const caller = await staffOf(staffAuth, request);
     const { businessId } = parseWith(BusinessParams, request.params);
     const query = parseWith(BusinessAppointmentListQuery, searchParamsObject(request.query));
-    const page = await listBusinessAppointments(workspace, caller, businessId, { ...query, limit: query.limit ?? 100 });
+    const page = await listBusinessAppointments(workspace, caller, businessId, query);
     return json(200, appointmentListView(page, query.timeZone), { 'Cache-Control': 'no-store' });
   }),
 });

@@ -4,7 +4,7 @@ import { callerOf, staffOf } from '../../shared/adapters/auth/request-caller';
 import { endpoint, json, parseWith } from '../../shared/adapters/http/endpoint';
 import { searchParamsObject } from '../../shared/adapters/http/schemas/common';
 import { ProviderParams } from '../../shared/adapters/http/schemas/providers';
-import { FeedQuery, feedUrl } from '../../shared/adapters/http/schemas/workspace';
+import { FeedQuery } from '../../shared/adapters/http/schemas/workspace';
 import { getServices } from '../../shared/composition-root';
 
 app.http('providerCalendarFeed', {
@@ -12,12 +12,11 @@ app.http('providerCalendarFeed', {
   methods: ['GET', 'OPTIONS'],
   authLevel: 'anonymous',
   handler: endpoint(async ({ request }) => {
-    const { staffAuth, workspace, settings } = getServices();
+    const { staffAuth, workspace, links } = getServices();
     const caller = await callerOf(staffAuth, request);
     const { feedToken } = parseWith(FeedQuery, searchParamsObject(request.query));
     const ids = parseWith(ProviderParams, request.params);
-    const base = settings.PUBLIC_BASE_URL.replace(/\/$/, '');
-    const text = await providerCalendarFeed(workspace, { caller, ...(feedToken !== undefined ? { feedToken } : {}) }, ids, (id) => `${base}/appointments/${encodeURIComponent(id)}/join`);
+    const text = await providerCalendarFeed(workspace, { caller, ...(feedToken !== undefined ? { feedToken } : {}) }, ids, (id) => links.providerJoin(id));
     return {
       status: 200,
       // Calendar apps poll and read the current appointments each time; consumer names: never stored.
@@ -32,10 +31,10 @@ app.http('rotateCalendarFeedToken', {
   methods: ['POST', 'OPTIONS'],
   authLevel: 'anonymous',
   handler: endpoint(async ({ request }) => {
-    const { staffAuth, workspace, settings } = getServices();
+    const { staffAuth, workspace, links } = getServices();
     const caller = await staffOf(staffAuth, request);
     const ids = parseWith(ProviderParams, request.params);
     const { feedToken } = await rotateFeedToken(workspace, caller, ids);
-    return json(200, { feedToken, feedUrl: feedUrl(settings.PUBLIC_BASE_URL, ids, feedToken) }, { 'Cache-Control': 'no-store' });
+    return json(200, { feedToken, feedUrl: links.calendarFeed(ids, feedToken) }, { 'Cache-Control': 'no-store' });
   }),
 });

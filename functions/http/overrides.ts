@@ -43,7 +43,7 @@ app.http('listOverrides', {
     const caller = await staffOf(staffAuth, request);
     const ids = parseWith(ProviderParams, request.params);
     const query = parseWith(OverrideListQuery, searchParamsObject(request.query));
-    const page = await listOverrides(configuration, caller, ids, { ...query, limit: query.limit ?? 100 });
+    const page = await listOverrides(configuration, caller, ids, query);
     return json(200, {
       overrides: page.overrides.map(overrideView),
       ...(page.nextContinuationToken ? { nextContinuationToken: page.nextContinuationToken } : {}),

@@ -16,7 +16,7 @@ app.http('listProviderAppointments', {
     const caller = await staffOf(staffAuth, request);
     const ids = parseWith(ProviderParams, request.params);
     const query = parseWith(AppointmentListQuery, searchParamsObject(request.query));
-    const page = await listProviderAppointments(workspace, caller, ids, { ...query, limit: query.limit ?? 100 });
+    const page = await listProviderAppointments(workspace, caller, ids, query);
     return json(200, appointmentListView(page, query.timeZone), { 'Cache-Control': 'no-store' });
   }),
 });

@@ -1,8 +1,7 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { durableLifecycle } from '../../shared/adapters/durable/durable-lifecycle';
 import { sweepOutbox } from '../../shared/app/outbox/dispatch-outbox';
-import { getServices } from '../../shared/composition-root';
+import { servicesFor } from '../../shared/composition-root';
 
 // Every request that writes an outbox row also kicks the dispatcher; this sweep is the guarantee for
 // rows whose kick was lost (process died, transient ACS failure).
@@ -11,7 +10,7 @@ app.timer('outboxSweep', {
   extraInputs: [df.input.durableClient()],
   handler: async (_timer, context) => {
     // Lifecycle rows need this invocation's durable client.
-    const result = await sweepOutbox(getServices().outboxWith(durableLifecycle(() => df.getClient(context))));
+    const result = await sweepOutbox(servicesFor(context).outbox);
     if (result.partitions > 0) context.log(JSON.stringify({ event: 'outbox.swept', ...result }));
   },
 });

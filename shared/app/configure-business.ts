@@ -1,5 +1,5 @@
 import { assertCanCreateBusiness, assertCanManage, requireStaff, type Caller } from './auth';
-import { putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './configuration';
+import { authorizeManager, putResource, type ConfigurationDeps, type PutResult } from './configuration';
 import type { BusinessRecord } from './ports/business-repository';
 
 export interface BusinessInput {
@@ -38,8 +38,5 @@ export async function putBusiness(
 }
 
 export async function getBusiness(deps: ConfigurationDeps, caller: Caller, businessId: string): Promise<BusinessRecord> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  assertCanManage(staff, business);
-  return business;
+  return authorizeManager(deps, caller, businessId);
 }

@@ -1,7 +1,7 @@
 import type { WallInterval } from '../domain/availability/types';
-import { assertCanManage, assertCanReadCalendar, requireStaff, type Caller } from './auth';
+import { type Caller } from './auth';
 import { AppError } from './errors';
-import { putResource, requireBusiness, requireProvider, type ConfigurationDeps, type PutResult } from './configuration';
+import { authorizeManager, authorizeCalendarRead, putResource, requireProvider, type ConfigurationDeps, type PutResult } from './configuration';
 import type { OverrideRecord } from './ports/provider-calendar-repository';
 import { localDateOf } from '../domain/availability/local-time';
 import { addDays, boundToInstant, resolveWindow, type WindowBound } from './time-window';
@@ -20,7 +20,7 @@ export async function putOverride(
   readInput: () => Promise<OverrideInput>,
 ): Promise<PutResult<OverrideRecord>> {
   const { businessId, providerId, date } = ids;
-  await authorizeManager(deps, caller, businessId, providerId);
+  await authorizeProviderManager(deps, caller, businessId, providerId);
   return putResource({
     load: () => deps.calendars.getOverride(businessId, providerId, date),
     authorize: () => undefined,
@@ -36,7 +36,7 @@ export async function deleteOverride(
   caller: Caller,
   ids: { businessId: string; providerId: string; date: string },
 ): Promise<void> {
-  await authorizeManager(deps, caller, ids.businessId, ids.providerId);
+  await authorizeProviderManager(deps, caller, ids.businessId, ids.providerId);
   await deps.calendars.deleteOverride(ids.businessId, ids.providerId, ids.date);
 }
 
@@ -63,10 +63,7 @@ export async function listOverrides(
   ids: { businessId: string; providerId: string },
   query: OverrideListQuery,
 ): Promise<OverridePage> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, ids.businessId);
-  const provider = await requireProvider(deps, ids.businessId, ids.providerId);
-  assertCanReadCalendar(staff, business, provider);
+  const { provider } = await authorizeCalendarRead(deps, caller, ids);
   const zone = (await deps.calendars.getSchedule(ids.businessId, ids.providerId))?.value.timeZone ?? provider.timeZone;
   const window = resolveWindow(query.from, query.to, zone, MAX_LIST_DAYS);
   // First date whose midnight is not before `from`, up to the first date whose midnight is not before `to`.
@@ -87,10 +84,8 @@ export async function listOverrides(
     : { overrides: page };
 }
 
-async function authorizeManager(deps: ConfigurationDeps, caller: Caller, businessId: string, providerId: string) {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  assertCanManage(staff, business);
+async function authorizeProviderManager(deps: ConfigurationDeps, caller: Caller, businessId: string, providerId: string) {
+  await authorizeManager(deps, caller, businessId);
   await requireProvider(deps, businessId, providerId);
 }
 

@@ -1,6 +1,5 @@
-import { AppError } from './errors';
-import { assertCanManage, isStaffOf, requireStaff, type Caller } from './auth';
-import { putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './configuration';
+import { isStaffOf, type Caller } from './auth';
+import { authorizeManager, deactivateResource, putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './configuration';
 import type { ProviderRecord } from './ports/business-repository';
 
 export interface ProviderInput {
@@ -19,9 +18,7 @@ export async function putProvider(
   providerId: string,
   readInput: () => Promise<ProviderInput>,
 ): Promise<PutResult<ProviderRecord>> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  assertCanManage(staff, business);
+  await authorizeManager(deps, caller, businessId);
   return putResource({
     load: () => deps.businesses.getProvider(businessId, providerId),
     authorize: () => undefined,
@@ -71,16 +68,9 @@ export async function deactivateProvider(
   businessId: string,
   providerId: string,
 ): Promise<void> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  assertCanManage(staff, business);
-  await putResource({
+  await deactivateResource(deps, caller, businessId, {
     load: () => deps.businesses.getProvider(businessId, providerId),
-    authorize: (existing) => {
-      if (!existing) throw new AppError('not-found', 'There is no such provider in this business.');
-    },
-    readInput: async () => undefined,
-    build: (_, existing) => ({ ...existing!, active: false, updatedAt: existing!.active ? deps.clock.now() : existing!.updatedAt }),
     save: (record, etag) => deps.businesses.saveProvider(record, etag),
+    notFound: 'There is no such provider in this business.',
   });
 }

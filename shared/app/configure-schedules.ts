@@ -1,7 +1,7 @@
 import type { WeeklyHours } from '../domain/availability/types';
-import { assertCanManage, assertCanReadCalendar, requireStaff, type Caller } from './auth';
+import { type Caller } from './auth';
 import { AppError } from './errors';
-import { putResource, requireBusiness, requireProvider, type ConfigurationDeps, type PutResult } from './configuration';
+import { authorizeManager, authorizeCalendarRead, putResource, requireProvider, type ConfigurationDeps, type PutResult } from './configuration';
 import type { ScheduleRecord } from './ports/provider-calendar-repository';
 
 export interface ScheduleInput {
@@ -17,9 +17,7 @@ export async function putSchedule(
   providerId: string,
   readInput: () => Promise<ScheduleInput>,
 ): Promise<PutResult<ScheduleRecord>> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  assertCanManage(staff, business);
+  await authorizeManager(deps, caller, businessId);
   const provider = await requireProvider(deps, businessId, providerId);
   return putResource({
     load: () => deps.calendars.getSchedule(businessId, providerId),
@@ -43,10 +41,7 @@ export async function getSchedule(
   businessId: string,
   providerId: string,
 ): Promise<ScheduleRecord> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  const provider = await requireProvider(deps, businessId, providerId);
-  assertCanReadCalendar(staff, business, provider);
+  await authorizeCalendarRead(deps, caller, { businessId, providerId });
   const schedule = await deps.calendars.getSchedule(businessId, providerId);
   if (!schedule) throw new AppError('not-found', 'This provider has no weekly schedule yet.');
   return schedule.value;

@@ -1,6 +1,6 @@
-import { assertCanManage, canManage, requireStaff, type Caller } from './auth';
+import { canManage, type Caller } from './auth';
 import { AppError } from './errors';
-import { putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './configuration';
+import { authorizeManager, deactivateResource, putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './configuration';
 import type { ServiceRecord } from './ports/business-repository';
 
 /** A service as validated from a request, defaults applied. */
@@ -14,9 +14,7 @@ export async function putService(
   serviceId: string,
   readInput: () => Promise<ServiceInput>,
 ): Promise<PutResult<ServiceRecord>> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  assertCanManage(staff, business);
+  await authorizeManager(deps, caller, businessId);
   return putResource({
     load: () => deps.businesses.getService(businessId, serviceId),
     authorize: () => undefined,
@@ -51,16 +49,9 @@ export async function deactivateService(
   businessId: string,
   serviceId: string,
 ): Promise<void> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  assertCanManage(staff, business);
-  await putResource({
+  await deactivateResource(deps, caller, businessId, {
     load: () => deps.businesses.getService(businessId, serviceId),
-    authorize: (existing) => {
-      if (!existing) throw new AppError('not-found', 'There is no such service in this business.');
-    },
-    readInput: async () => undefined,
-    build: (_, existing) => ({ ...existing!, active: false, updatedAt: existing!.active ? deps.clock.now() : existing!.updatedAt }),
     save: (record, etag) => deps.businesses.saveService(record, etag),
+    notFound: 'There is no such service in this business.',
   });
 }

@@ -48,3 +48,8 @@ export class AppError extends Error {
     return new AppError('validation', detail, { errors });
   }
 }
+
+/** A change that kept losing its race with other writers of the same appointment: 409, retry in a second. */
+export function appointmentBusy(): never {
+  throw new AppError('conflict', 'The appointment is being changed by someone else; retry.', { retryAfterSeconds: 1 });
+}

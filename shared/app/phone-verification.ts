@@ -8,7 +8,7 @@ import type { BusinessRepository } from './ports/business-repository';
 import type { Clock } from './ports/clock';
 import type { PhoneVerificationStore } from './ports/phone-verification-store';
 import type { QuotaStore } from './ports/quota-store';
-import { WriteConflictError } from './ports/versioned';
+import { retryOnConflict } from './retry-on-conflict';
 
 /** docs/api.md "Phone verification and messages": codes live 10 minutes and survive 5 wrong tries. */
 export const CODE_TTL_MS = 10 * 60_000;
@@ -88,19 +88,24 @@ export async function verifiedConsumer(
   if (!phoneVerification) return { ...rest, phoneVerified: false };
   if (!rest.phone) throw AppError.validation([{ path: 'consumer.phone', message: 'is required with phoneVerification' }]);
   const wrong = () => AppError.validation([{ path: 'consumer.phoneVerification.code', message: 'is wrong or expired; request a new code' }]);
-  for (let attempt = 1; attempt <= 5; attempt += 1) {
-    const found = await deps.verifications.find(businessId, phoneVerification.id);
-    const now = deps.clock.now();
-    if (!found || found.value.phoneHash !== sha256(rest.phone) || found.value.expiresAt <= now || found.value.failedAttempts >= MAX_WRONG_CODES) throw wrong();
-    if (sameHash(found.value.codeHash, codeHashOf(found.value.id, phoneVerification.code))) return { ...rest, phoneVerified: true };
-    try {
+  const phone = rest.phone;
+  return retryOnConflict(
+    5,
+    async () => {
+      const found = await deps.verifications.find(businessId, phoneVerification.id);
+      const now = deps.clock.now();
+      if (!found || found.value.phoneHash !== sha256(phone) || found.value.expiresAt <= now || found.value.failedAttempts >= MAX_WRONG_CODES) throw wrong();
+      if (sameHash(found.value.codeHash, codeHashOf(found.value.id, phoneVerification.code))) return { ...rest, phoneVerified: true };
+      // The wrong try is counted before it is answered.
       await deps.verifications.update({ value: { ...found.value, failedAttempts: found.value.failedAttempts + 1 }, etag: found.etag });
       throw wrong();
-    } catch (error) {
-      if (!(error instanceof WriteConflictError)) throw error;
-    }
-  }
-  throw wrong();
+    },
+    {
+      whenExhausted: () => {
+        throw wrong();
+      },
+    },
+  );
 }
 
 function sameHash(a: string, b: string): boolean {

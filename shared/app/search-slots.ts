@@ -1,8 +1,9 @@
 import { findSlots } from '../domain/availability/find-slots';
-import type { ProviderAvailability, Slot, SlotRules } from '../domain/availability/types';
+import type { BusyAppointment, ProviderAvailability, Slot, SlotRules } from '../domain/availability/types';
 import { AppError } from './errors';
 import { requireBusiness, type ConfigurationDeps } from './configuration';
-import type { ServiceRecord } from './ports/business-repository';
+import type { ProviderRecord, ServiceRecord } from './ports/business-repository';
+import type { OverrideRecord, ScheduleRecord } from './ports/provider-calendar-repository';
 import { addDays, resolveWindow, type WindowBound } from './time-window';
 
 /** docs/api.md: slot search covers at most 62 days. */
@@ -60,17 +61,29 @@ export async function searchSlots(
         overrides: { from: addDays(fromDate, -ZONE_MARGIN_DAYS), to: addDays(toDate, ZONE_MARGIN_DAYS + 1) },
         busyDays: { from: addDays(fromDate, -busyBefore), to: addDays(toDate, busyAfter + 1) },
       });
-      return {
-        providerId,
-        timeZone: calendar.schedule?.timeZone ?? active.get(providerId)!.timeZone,
-        weekly: calendar.schedule?.weekly ?? {},
-        overrides: Object.fromEntries(calendar.overrides.map((o) => [o.date, o.intervals])),
-        busy: calendar.busy,
-      };
+      return providerAvailability(active.get(providerId)!, calendar, calendar.busy);
     }),
   );
   const slots = findSlots(rules, availability, { ...window, now: deps.clock.now() });
   return { timeZone: zone, slots };
+}
+
+/**
+ * What the slot engine needs of one provider: the schedule's zone and weekly hours (without a schedule:
+ * no hours, in the provider's own zone), overrides by date, and its busy time.
+ */
+export function providerAvailability(
+  provider: Pick<ProviderRecord, 'id' | 'timeZone'>,
+  calendar: { schedule?: ScheduleRecord; overrides: readonly OverrideRecord[] },
+  busy: BusyAppointment[],
+): ProviderAvailability {
+  return {
+    providerId: provider.id,
+    timeZone: calendar.schedule?.timeZone ?? provider.timeZone,
+    weekly: calendar.schedule?.weekly ?? {},
+    overrides: Object.fromEntries(calendar.overrides.map((o) => [o.date, o.intervals])),
+    busy,
+  };
 }
 
 export function slotRules(service: ServiceRecord): SlotRules {

@@ -104,6 +104,9 @@ export const settingsSchema = z
 
 export type Settings = z.infer<typeof settingsSchema>;
 
+/** Every setting's default, from the schema (for adapters whose callers may leave a setting out). */
+export const defaultSettings: Settings = settingsSchema.parse({});
+
 export class InvalidSettingsError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid app settings: ${problems.join('; ')}`);

@@ -1,5 +1,5 @@
 import { EmailClient } from '@azure/communication-email';
-import { AcsError, AcsThrottledError, type EmailAttachment, type EmailPort, type MessageLabel } from '../../app/ports/acs';
+import { AcsError, AcsThrottledError, type EmailMessage, type EmailPort } from '../../app/ports/acs';
 import { guidFromKey, type AcsClientConfig } from './client-options';
 import { callAcs, surfaceThrottling } from './errors';
 import { labelHeaders } from './message-label';
@@ -31,15 +31,7 @@ export class AcsEmailAdapter implements EmailPort {
       : new EmailClient(config.endpoint, config.credential!, options);
   }
 
-  async send(input: {
-    to: Array<{ address: string; displayName?: string }>;
-    subject: string;
-    plainText: string;
-    html?: string;
-    attachments?: EmailAttachment[];
-    label?: MessageLabel;
-    idempotencyKey?: string;
-  }): Promise<{ operationId: string }> {
+  async send(input: EmailMessage): Promise<{ operationId: string }> {
     const result = await this.counted(callAcs('email', 'send', this.config.retry, async () => {
       const poller = await this.client.beginSend(
         {

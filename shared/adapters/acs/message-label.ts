@@ -1,4 +1,4 @@
-import type { MessageKind, MessageLabel } from '../../app/ports/acs';
+import { MESSAGE_KINDS, type MessageKind, type MessageLabel } from '../../app/ports/acs';
 
 /**
  * How a message carries its appointment id and kind through ACS, so tooling (the local stack's
@@ -8,10 +8,8 @@ import type { MessageKind, MessageLabel } from '../../app/ports/acs';
 export const APPOINTMENT_ID_HEADER = 'X-Appointment-Id';
 export const MESSAGE_KIND_HEADER = 'X-Message-Kind';
 
-const KINDS: readonly MessageKind[] = ['confirmation', 'reminder', 'reschedule', 'cancellation', 'other'];
-
 export function isMessageKind(value: unknown): value is MessageKind {
-  return typeof value === 'string' && (KINDS as readonly string[]).includes(value);
+  return typeof value === 'string' && (MESSAGE_KINDS as readonly string[]).includes(value);
 }
 
 /** `<kind>:<appointmentId>`; appointment ids never contain a colon (docs/api.md id pattern). */

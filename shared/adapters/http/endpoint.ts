@@ -1,7 +1,7 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { ZodError, type ZodType } from 'zod';
 import { AppError } from '../../app/errors';
-import { loadSettings } from '../../config/settings';
+import { InvalidSettingsError, loadSettings, type Settings } from '../../config/settings';
 import { isOutboundTimeout } from '../deadline/deadline-policy';
 import { createLogger, type Logger } from '../logging/logger';
 import { problemResponse } from './problem';
@@ -65,11 +65,16 @@ function isPreflight(request: HttpRequest): boolean {
  */
 export function endpoint(handler: EndpointHandler, options: EndpointOptions = {}) {
   return async (request: HttpRequest, invocation: InvocationContext): Promise<HttpResponseInit> => {
-    const settings = loadSettings();
-    const log = createLogger(invocation, settings.LOG_LEVEL, {
-      function: invocation.functionName,
-      invocationId: invocation.invocationId,
-    });
+    const logFields = { function: invocation.functionName, invocationId: invocation.invocationId };
+    let settings: Settings;
+    try {
+      settings = loadSettings();
+    } catch (error) {
+      // The app start hook fails the host on a bad setting first; should a request still meet one, it gets a problem.
+      const response = errorResponse(error, createLogger(invocation, 'info', logFields));
+      return { ...response, headers: { ...securityHeaders(response), ...(response.headers as Record<string, string> | undefined) } };
+    }
+    const log = createLogger(invocation, settings.LOG_LEVEL, logFields);
     const cors = corsHeaders(request);
     if (isPreflight(request)) {
       return {
@@ -113,6 +118,11 @@ function errorResponse(error: unknown, log: Logger): HttpResponseInit {
   if (isOutboundTimeout(error)) {
     log.warn('request.dependency.timeout', { error });
     return problemResponse('unavailable', 'A service this request needs did not answer in time; retry.', { retryAfterSeconds: 1 }, { 'Retry-After': '1' });
+  }
+  if (error instanceof InvalidSettingsError) {
+    // Names and reasons only: the messages never repeat a setting's value.
+    log.error('settings.invalid', { problems: error.problems });
+    return problemResponse('internal', 'The service is not configured for this request. It has been logged.');
   }
   if (error instanceof ZodError) {
     return problemResponse('validation', 'The request is not valid.', { errors: fieldErrorsFromZod(error) });

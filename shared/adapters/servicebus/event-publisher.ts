@@ -2,7 +2,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { ServiceBusClient, type ServiceBusSender } from '@azure/service-bus';
 import { CloudEvent } from 'cloudevents';
 import type { AppointmentEvent, EventPublisher } from '../../app/ports/events';
-import { InvalidSettingsError, type Settings } from '../../config/settings';
+import { defaultSettings, InvalidSettingsError, type Settings } from '../../config/settings';
 
 export type ServiceBusSettings = Pick<Settings, 'SERVICEBUS_CONNECTION_STRING' | 'SERVICEBUS_FULLY_QUALIFIED_NAMESPACE' | 'SERVICEBUS_TOPIC'> &
   Partial<Pick<Settings, 'OUTBOUND_TIMEOUT_MS'>>;
@@ -46,7 +46,7 @@ export function serviceBusEventPublisher(settings: ServiceBusSettings): EventPub
   return {
     publish: async (event) => {
       // A deadline on the publish (connecting included): a hung broker fails this row, which is retried later.
-      const abortSignal = AbortSignal.timeout(settings.OUTBOUND_TIMEOUT_MS ?? 10_000);
+      const abortSignal = AbortSignal.timeout(settings.OUTBOUND_TIMEOUT_MS ?? defaultSettings.OUTBOUND_TIMEOUT_MS);
       await senderFor().sendMessages({ messageId: event.id, contentType: CLOUDEVENTS_JSON, subject: event.type, body: toCloudEvent(event) }, { abortSignal });
     },
     close: async () => {

@@ -2,6 +2,7 @@ import { RestError, type TableClient } from '@azure/data-tables';
 import type { ProviderIdentityStore } from '../../app/ports/provider-identity-store';
 import { providerPartition, SCHEDULING_TABLE } from './scheduling-keys';
 import type { TableClients } from './table-clients';
+import { getRow } from './conditional-writes';
 
 /** One row in the provider's partition of the `scheduling` table. */
 const IDENTITY_ROW = 'acs-identity';
@@ -14,14 +15,8 @@ export class TableProviderIdentityStore implements ProviderIdentityStore {
   }
 
   async get(businessId: string, providerId: string): Promise<string | undefined> {
-    const client = await this.client();
-    try {
-      const row = await client.getEntity<{ userId: string }>(providerPartition(businessId, providerId), IDENTITY_ROW);
-      return row.userId;
-    } catch (error) {
-      if (error instanceof RestError && error.statusCode === 404) return undefined;
-      throw error;
-    }
+    const row = await getRow(await this.client(), providerPartition(businessId, providerId), IDENTITY_ROW);
+    return row?.userId as string | undefined;
   }
 
   async claim(businessId: string, providerId: string, userId: string): Promise<string> {

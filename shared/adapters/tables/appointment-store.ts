@@ -9,10 +9,9 @@ import type {
   OutboxMessage,
   ProviderCommit,
 } from '../../app/ports/appointment-store';
-import type { OverrideRecord, ScheduleRecord } from '../../app/ports/provider-calendar-repository';
 import { WriteConflictError, type Versioned } from '../../app/ports/versioned';
-import type { WallInterval, WeeklyHours } from '../../domain/availability/types';
-import { jsonField, listRows, type Row } from './conditional-writes';
+import { getRow, jsonField, listRows, type Row } from './conditional-writes';
+import { overrideFromRow, scheduleFromRow } from './scheduling-rows';
 import {
   DAY_ROW_PREFIX,
   OVERRIDE_ROW_PREFIX,
@@ -60,9 +59,9 @@ export class TableAppointmentStore implements AppointmentStore {
     for (const row of rows) {
       const key = row.rowKey ?? '';
       if (key === SCHEDULE_ROW) {
-        state.schedule = { businessId, providerId, timeZone: row.timeZone as string, weekly: jsonField<WeeklyHours>(row, 'weekly'), updatedAt: row.updatedAt as number } satisfies ScheduleRecord;
+        state.schedule = scheduleFromRow(businessId, providerId, row);
       } else if (key.startsWith(OVERRIDE_ROW_PREFIX)) {
-        state.overrides.push({ businessId, providerId, date: row.date as string, intervals: jsonField<WallInterval[]>(row, 'intervals'), updatedAt: row.updatedAt as number } satisfies OverrideRecord);
+        state.overrides.push(overrideFromRow(businessId, providerId, row));
       } else if (key.startsWith(DAY_ROW_PREFIX)) {
         state.days.push({ date: key.slice(DAY_ROW_PREFIX.length), busy: jsonField(row, 'busy'), etag: row.etag });
       }
@@ -242,11 +241,3 @@ function appointmentFromRow(row: Row): Appointment {
   };
 }
 
-async function getRow(client: TableClient, partitionKey: string, rowKey: string): Promise<Row | undefined> {
-  try {
-    return await client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
-  } catch (error) {
-    if (error instanceof RestError && error.statusCode === 404) return undefined;
-    throw error;
-  }
-}

@@ -5,19 +5,24 @@ import { WriteConflictError, type Versioned } from '../../app/ports/versioned';
 export type Row = TableEntityResult<Record<string, unknown>>;
 
 /** Reads one row; undefined when absent. */
+export async function getRow(client: TableClient, partitionKey: string, rowKey: string): Promise<Row | undefined> {
+  try {
+    return await client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
+  } catch (error) {
+    if (error instanceof RestError && error.statusCode === 404) return undefined;
+    throw error;
+  }
+}
+
+/** Reads one row with its ETag; undefined when absent. */
 export async function getVersioned<T>(
   client: TableClient,
   partitionKey: string,
   rowKey: string,
   fromRow: (row: Row) => T,
 ): Promise<Versioned<T> | undefined> {
-  try {
-    const row = await client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
-    return { value: fromRow(row), etag: row.etag };
-  } catch (error) {
-    if (error instanceof RestError && error.statusCode === 404) return undefined;
-    throw error;
-  }
+  const row = await getRow(client, partitionKey, rowKey);
+  return row ? { value: fromRow(row), etag: row.etag } : undefined;
 }
 
 /** Insert-if-absent without an etag, replace-if-unchanged with one; a lost race is a WriteConflictError. */

@@ -1,4 +1,5 @@
-import { RestError, type TableClient } from '@azure/data-tables';
+import type { TableClient } from '@azure/data-tables';
+import { getRow } from './conditional-writes';
 import type { FeedTokenStore } from '../../app/ports/feed-token-store';
 import { providerPartition, SCHEDULING_TABLE } from './scheduling-keys';
 import type { TableClients } from './table-clients';
@@ -14,14 +15,8 @@ export class TableFeedTokenStore implements FeedTokenStore {
   }
 
   async getHash(businessId: string, providerId: string): Promise<string | undefined> {
-    const client = await this.client();
-    try {
-      const row = await client.getEntity<{ hash: string }>(providerPartition(businessId, providerId), FEED_TOKEN_ROW);
-      return row.hash;
-    } catch (error) {
-      if (error instanceof RestError && error.statusCode === 404) return undefined;
-      throw error;
-    }
+    const row = await getRow(await this.client(), providerPartition(businessId, providerId), FEED_TOKEN_ROW);
+    return row?.hash as string | undefined;
   }
 
   async saveHash(businessId: string, providerId: string, hash: string, now: number): Promise<void> {

@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID, createHash } from 'node:crypto';
-import { odata, RestError, type TableClient } from '@azure/data-tables';
+import { RestError } from '@azure/data-tables';
 import type { ClaimOutcome, IdempotencyClaim, IdempotencyStore, StoredResponse } from '../../app/ports/idempotency-store';
 import type { TableClients } from './table-clients';
-import { type Row } from './conditional-writes';
+import { getRow, purgeRowsBefore, type Row } from './conditional-writes';
 
 export const IDEMPOTENCY_TABLE = 'idempotency';
 
@@ -66,18 +66,8 @@ export class TableIdempotencyStore implements IdempotencyStore {
 
   async purgeExpired(now: number): Promise<number> {
     const client = await this.tables.table(IDEMPOTENCY_TABLE);
-    let purged = 0;
-    const expired = client.listEntities({ queryOptions: { filter: odata`expiresAt le ${now}`, select: ['PartitionKey', 'RowKey'] } });
-    // Delete with the listed ETag: a record re-claimed since the listing is not expired any more.
-    for await (const row of expired) {
-      try {
-        await client.deleteEntity(row.partitionKey!, row.rowKey!, { etag: row.etag });
-        purged += 1;
-      } catch (error) {
-        if (!isStatus(error, 404) && !isStatus(error, 412)) throw error;
-      }
-    }
-    return purged;
+    // Deleted with the listed ETag: a record re-claimed since the listing is not expired any more.
+    return purgeRowsBefore(client, 'expiresAt', now);
   }
 }
 
@@ -106,14 +96,6 @@ function rowKeys(claim: IdempotencyClaim): { partitionKey: string; rowKey: strin
   return { partitionKey: claim.scope, rowKey: createHash('sha256').update(claim.key, 'utf8').digest('hex') };
 }
 
-async function getRow(client: TableClient, partitionKey: string, rowKey: string): Promise<Row | undefined> {
-  try {
-    return await client.getEntity<Record<string, unknown>>(partitionKey, rowKey);
-  } catch (error) {
-    if (isStatus(error, 404)) return undefined;
-    throw error;
-  }
-}
 
 function isStatus(error: unknown, status: number): boolean {
   return error instanceof RestError && error.statusCode === status;

@@ -1,7 +1,7 @@
 import { RestError, type TableClient } from '@azure/data-tables';
 import type { NotificationKey } from '../../domain/lifecycle/notifications';
 import type { NotificationRecord, NotificationState, NotificationStore } from '../../app/ports/notification-store';
-import type { Row } from './conditional-writes';
+import { getRow, type Row } from './conditional-writes';
 import type { TableClients } from './table-clients';
 
 export const NOTIFICATIONS_TABLE = 'notifications';
@@ -63,11 +63,6 @@ export class TableNotificationStore implements NotificationStore {
 
   private async read(client: TableClient, key: NotificationKey): Promise<Row | undefined> {
     const keys = keysOf(key);
-    try {
-      return await client.getEntity<Record<string, unknown>>(keys.partitionKey, keys.rowKey);
-    } catch (error) {
-      if (isStatus(error, 404)) return undefined;
-      throw error;
-    }
+    return getRow(client, keys.partitionKey, keys.rowKey);
   }
 }

@@ -1,6 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { mergeBusy } from '../../domain/appointments/busy-days';
-import type { BusyAppointment, WallInterval, WeeklyHours } from '../../domain/availability/types';
+import type { BusyAppointment } from '../../domain/availability/types';
 import type {
   DateRange,
   OverrideRecord,
@@ -8,7 +8,8 @@ import type {
   ProviderCalendarRepository,
   ScheduleRecord,
 } from '../../app/ports/provider-calendar-repository';
-import { getVersioned, jsonField, listRows, saveConditional, type Row } from './conditional-writes';
+import { getVersioned, jsonField, listRows, saveConditional } from './conditional-writes';
+import { overrideFromRow, scheduleFromRow } from './scheduling-rows';
 import {
   DAY_ROW_PREFIX,
   dayRow,
@@ -101,24 +102,4 @@ export class TableProviderCalendarRepository implements ProviderCalendarReposito
     calendar.busy = mergeBusy(busyLists);
     return calendar;
   }
-}
-
-function scheduleFromRow(businessId: string, providerId: string, row: Row): ScheduleRecord {
-  return {
-    businessId,
-    providerId,
-    timeZone: row.timeZone as string,
-    weekly: jsonField<WeeklyHours>(row, 'weekly'),
-    updatedAt: row.updatedAt as number,
-  };
-}
-
-function overrideFromRow(businessId: string, providerId: string, row: Row): OverrideRecord {
-  return {
-    businessId,
-    providerId,
-    date: row.date as string,
-    intervals: jsonField<WallInterval[]>(row, 'intervals'),
-    updatedAt: row.updatedAt as number,
-  };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import type { QuotaStore } from '../../app/ports/quota-store';
-import { WriteConflictError } from '../../app/ports/versioned';
+import { retryOnConflict } from '../../app/retry-on-conflict';
 import { getVersioned, purgeRowsBefore, saveConditional } from './conditional-writes';
 import type { TableClients } from './table-clients';
 
@@ -25,19 +25,18 @@ export class TableQuotaStore implements QuotaStore {
     const partitionKey = createHash('sha256').update(counter, 'utf8').digest('hex');
     const windowStart = Math.floor(now / windowMs) * windowMs;
     const rowKey = String(windowStart).padStart(15, '0');
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-      const row = await getVersioned(client, partitionKey, rowKey, (r) => Number(r.count ?? 0));
-      const count = row?.value ?? 0;
-      if (count >= limit) return false;
-      try {
+    return retryOnConflict(
+      MAX_ATTEMPTS,
+      async () => {
+        const row = await getVersioned(client, partitionKey, rowKey, (r) => Number(r.count ?? 0));
+        const count = row?.value ?? 0;
+        if (count >= limit) return false;
         await saveConditional(client, { partitionKey, rowKey, count: count + 1, windowEndsAt: windowStart + windowMs }, row?.etag);
         return true;
-      } catch (error) {
-        if (!(error instanceof WriteConflictError)) throw error;
-      }
-    }
-    // Under heavy contention for one counter: refuse rather than risk counting past the cap.
-    return false;
+      },
+      // Under heavy contention for one counter: refuse rather than risk counting past the cap.
+      { whenExhausted: () => false },
+    );
   }
 
   async purgeExpired(now: number): Promise<number> {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { planConsumerReminders, type Appointment, type Consumer } from '../../domain/appointments/appointment';
+import { occupiedInterval, planConsumerReminders, type Appointment, type Consumer } from '../../domain/appointments/appointment';
 import { AppError } from '../errors';
 import { runIdempotent } from '../idempotency';
 import { newManageToken } from '../manage-token';
@@ -8,7 +8,8 @@ import { effectsOf } from './effects';
 import type { BusinessRepository, ProviderRecord, ServiceRecord } from '../ports/business-repository';
 import type { Clock } from '../ports/clock';
 import type { IdempotencyStore } from '../ports/idempotency-store';
-import { WriteConflictError } from '../ports/versioned';
+import { retryOnConflict } from '../retry-on-conflict';
+import { appointmentUpdate } from './appointment-update';
 import { bookingsOnLocalDay, dayRowChanges, isOffered, readProviderTime, type ProviderTime } from './provider-time';
 
 export interface BookingDeps {
@@ -71,14 +72,15 @@ async function bookOnce(
     if (earlier) return reissueToken(deps, earlier.value, earlier.etag);
   }
 
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const now = deps.clock.now();
-    const times = await Promise.all(candidates.map(async (p) => ({ provider: p, time: await readProviderTime(deps.appointments, p, [paddedInterval(service.value, request.start)]) })));
-    const chosen = chooseProvider(times, service.value, request.start, now);
-    if (!chosen) throw new AppError('slot-unavailable', 'This time is not available.');
-    const manage = newManageToken();
-    const appointment = newAppointment(appointmentId, businessId, service.value, chosen.provider, request, manage.hash, now);
-    try {
+  return retryOnConflict(
+    MAX_ATTEMPTS,
+    async () => {
+      const now = deps.clock.now();
+      const times = await Promise.all(candidates.map(async (p) => ({ provider: p, time: await readProviderTime(deps.appointments, p, [paddedInterval(service.value, request.start)]) })));
+      const chosen = chooseProvider(times, service.value, request.start, now);
+      if (!chosen) throw new AppError('slot-unavailable', 'This time is not available.');
+      const manage = newManageToken();
+      const appointment = newAppointment(appointmentId, businessId, service.value, chosen.provider, request, manage.hash, now);
       await deps.appointments.savePointer(appointment.id, { businessId, providerId: chosen.provider.id });
       await deps.appointments.commit({
         businessId,
@@ -87,17 +89,16 @@ async function bookOnce(
         appointment: { value: appointment },
         outbox: effectsOf({ kind: 'booked', appointment }, now),
       });
-    } catch (error) {
-      if (error instanceof WriteConflictError) {
-        await backoff(attempt);
-        continue;
-      }
-      throw error;
-    }
-    deps.kickOutbox({ businessId, providerId: chosen.provider.id });
-    return { appointment, manageToken: manage.token };
-  }
-  throw new AppError('conflict', 'The calendar is very busy right now; retry.', { retryAfterSeconds: 1 });
+      deps.kickOutbox({ businessId, providerId: chosen.provider.id });
+      return { appointment, manageToken: manage.token };
+    },
+    {
+      pause: backoff,
+      whenExhausted: () => {
+        throw new AppError('conflict', 'The calendar is very busy right now; retry.', { retryAfterSeconds: 1 });
+      },
+    },
+  );
 }
 
 async function candidateProviders(deps: BookingDeps, service: ServiceRecord, providerId: string | undefined): Promise<ProviderRecord[]> {
@@ -125,8 +126,9 @@ function chooseProvider(
     .sort((a, b) => a.load - b.load || (a.provider.id < b.provider.id ? -1 : 1))[0];
 }
 
+/** The interval a booking of `service` at `start` would occupy, buffers included. */
 function paddedInterval(service: ServiceRecord, start: number) {
-  return { start: start - service.bufferBeforeMinutes * 60_000, end: start + (service.durationMinutes + service.bufferAfterMinutes) * 60_000 };
+  return occupiedInterval({ start, end: start + service.durationMinutes * 60_000, bufferBeforeMinutes: service.bufferBeforeMinutes, bufferAfterMinutes: service.bufferAfterMinutes });
 }
 
 function newAppointment(
@@ -169,13 +171,7 @@ function operationAppointmentId(businessId: string, operationId: string): string
 async function reissueToken(deps: BookingDeps, appointment: Appointment, etag: string) {
   const manage = newManageToken();
   const updated = { ...appointment, manageTokenHash: manage.hash };
-  await deps.appointments.commit({
-    businessId: appointment.businessId,
-    providerId: appointment.providerId,
-    days: [],
-    appointment: { value: updated, etag, previousStart: appointment.start },
-    outbox: [],
-  });
+  await deps.appointments.commit(appointmentUpdate({ value: appointment, etag }, updated));
   return { appointment: updated, manageToken: manage.token };
 }
 

@@ -2,8 +2,9 @@ import { cancelRefusal, occupiedInterval, planConsumerReminders, rescheduleRefus
 import type { OutboxMessage, ProviderCommit } from '../ports/appointment-store';
 import type { ServiceRecord } from '../ports/business-repository';
 import type { Versioned } from '../ports/versioned';
-import { AppError } from '../errors';
+import { AppError, appointmentBusy } from '../errors';
 import { WriteConflictError } from '../ports/versioned';
+import { retryOnConflict } from '../retry-on-conflict';
 import { authorizeAppointment, checkIfMatch, type AppointmentCredentials, type AppointmentRole } from './appointment-access';
 import type { BookingDeps } from './book-appointment';
 import { effectsOf, outboxMessage } from './effects';
@@ -45,23 +46,21 @@ export async function changeAppointment(
   ifMatch: string | null | undefined,
   decide: (found: { appointment: Versioned<Appointment>; role: AppointmentRole; now: number }) => Promise<ChangeStep>,
 ): Promise<Appointment> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const { appointment, role } = await authorizeAppointment(deps, appointmentId, credentials);
-    checkIfMatch(appointment.value, ifMatch);
-    const step = await decide({ appointment, role, now: deps.clock.now() });
-    if ('answer' in step) return step.answer;
-    if ('done' in step) return step.done;
-    if ('retry' in step) continue;
-    try {
+  return retryOnConflict(
+    MAX_ATTEMPTS,
+    async () => {
+      const { appointment, role } = await authorizeAppointment(deps, appointmentId, credentials);
+      checkIfMatch(appointment.value, ifMatch);
+      const step = await decide({ appointment, role, now: deps.clock.now() });
+      if ('answer' in step) return step.answer;
+      if ('done' in step) return step.done;
+      if ('retry' in step) throw new WriteConflictError(`appointment ${appointmentId}`);
       await deps.appointments.commit(step.commit);
-    } catch (error) {
-      if (error instanceof WriteConflictError) continue;
-      throw error;
-    }
-    deps.kickOutbox(step.commit);
-    return step.result;
-  }
-  throw new AppError('conflict', 'The appointment is being changed by someone else; retry.', { retryAfterSeconds: 1 });
+      deps.kickOutbox(step.commit);
+      return step.result;
+    },
+    { whenExhausted: appointmentBusy },
+  );
 }
 
 /** Cancels and frees the provider's time; cancelling a cancelled appointment answers it unchanged. */

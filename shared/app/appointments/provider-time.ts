@@ -1,11 +1,11 @@
 import { DateTime } from 'luxon';
 import { isSlotOffered } from '../../domain/availability/find-slots';
 import type { BusyAppointment, ProviderAvailability } from '../../domain/availability/types';
-import { localDatesTouched, mergeBusy, withoutAppointment } from '../../domain/appointments/busy-days';
+import { mergeBusy, utcDatesTouched, withoutAppointment } from '../../domain/appointments/busy-days';
 import { occupiedInterval, type Appointment } from '../../domain/appointments/appointment';
 import type { ProviderRecord, ServiceRecord } from '../ports/business-repository';
 import type { AppointmentStore, BookingState, DayRow } from '../ports/appointment-store';
-import { slotRules } from '../search-slots';
+import { providerAvailability, slotRules } from '../search-slots';
 
 /**
  * The part of booking that happens inside one provider's partition: read the rows that describe the
@@ -34,14 +34,7 @@ export async function readProviderTime(
     localDates: { from: utcDate(from - DAY), to: utcDate(to + 2 * DAY) },
     utcDates: { from: utcDate(from), to: utcDate(to + DAY) },
   });
-  const availability: ProviderAvailability = {
-    providerId: provider.id,
-    timeZone: state.schedule?.timeZone ?? provider.timeZone,
-    weekly: state.schedule?.weekly ?? {},
-    overrides: Object.fromEntries(state.overrides.map((o) => [o.date, o.intervals])),
-    busy: mergeBusy(state.days.map((d) => d.busy)),
-  };
-  return { state, availability };
+  return { state, availability: providerAvailability(provider, state, mergeBusy(state.days.map((d) => d.busy))) };
 }
 
 export function busyEntry(appointment: Appointment): BusyAppointment {
@@ -76,18 +69,18 @@ export function dayRowChanges(time: ProviderTime, change: { add?: Appointment; r
   const existing = new Map(time.state.days.map((d) => [d.date, d]));
   const dates = new Set<string>();
   if (change.add) {
-    for (const date of localDatesTouched(occupiedInterval(change.add), 'UTC')) dates.add(date);
+    for (const date of utcDatesTouched(occupiedInterval(change.add))) dates.add(date);
     const zone = time.availability.timeZone;
     const localDay = DateTime.fromMillis(change.add.start, { zone }).startOf('day');
-    for (const date of localDatesTouched({ start: localDay.toMillis(), end: localDay.plus({ days: 1 }).toMillis() }, 'UTC')) dates.add(date);
+    for (const date of utcDatesTouched({ start: localDay.toMillis(), end: localDay.plus({ days: 1 }).toMillis() })) dates.add(date);
   }
-  if (change.remove) for (const date of localDatesTouched(occupiedInterval(change.remove), 'UTC')) dates.add(date);
+  if (change.remove) for (const date of utcDatesTouched(occupiedInterval(change.remove))) dates.add(date);
 
   return [...dates].sort().map((date) => {
     const row = existing.get(date);
     let busy = row?.busy ?? [];
     if (change.remove) busy = withoutAppointment(busy, change.remove.id);
-    if (change.add && localDatesTouched(occupiedInterval(change.add), 'UTC').includes(date)) {
+    if (change.add && utcDatesTouched(occupiedInterval(change.add)).includes(date)) {
       busy = [...withoutAppointment(busy, change.add.id), busyEntry(change.add)].sort((a, b) => a.start - b.start);
     }
     return { date, busy, etag: row?.etag };

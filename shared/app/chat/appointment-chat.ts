@@ -1,8 +1,9 @@
-import { AppError } from '../errors';
+import { AppError, appointmentBusy } from '../errors';
 import { AcsThrottledError, type ChatParticipant, type ChatPort } from '../ports/acs';
 import type { AppointmentStore, OutboxMessage } from '../ports/appointment-store';
 import type { BusinessRepository } from '../ports/business-repository';
-import { WriteConflictError } from '../ports/versioned';
+import { retryOnConflict } from '../retry-on-conflict';
+import { appointmentUpdate } from '../appointments/appointment-update';
 
 export interface ChatDeps {
   appointments: AppointmentStore;
@@ -22,26 +23,19 @@ export async function ensureChatThread(
   appointmentId: string,
   thread: { topic: string; participants: ChatParticipant[] },
 ): Promise<{ threadId: string; created: boolean }> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const found = await deps.appointments.find(appointmentId);
-    if (!found) throw new AppError('not-found', 'There is no such appointment.');
-    const appointment = found.value;
-    if (appointment.chatThreadId) return { threadId: appointment.chatThreadId, created: false };
-    const { threadId } = await deps.chat.createThread({ ...thread, idempotencyKey: appointment.id });
-    try {
-      await deps.appointments.commit({
-        businessId: appointment.businessId,
-        providerId: appointment.providerId,
-        days: [],
-        appointment: { value: { ...appointment, chatThreadId: threadId }, etag: found.etag, previousStart: appointment.start },
-        outbox: [],
-      });
+  return retryOnConflict(
+    MAX_ATTEMPTS,
+    async () => {
+      const found = await deps.appointments.find(appointmentId);
+      if (!found) throw new AppError('not-found', 'There is no such appointment.');
+      const appointment = found.value;
+      if (appointment.chatThreadId) return { threadId: appointment.chatThreadId, created: false };
+      const { threadId } = await deps.chat.createThread({ ...thread, idempotencyKey: appointment.id });
+      await deps.appointments.commit(appointmentUpdate(found, { ...appointment, chatThreadId: threadId }));
       return { threadId, created: true };
-    } catch (error) {
-      if (!(error instanceof WriteConflictError)) throw error;
-    }
-  }
-  throw new AppError('conflict', 'The appointment is being changed by someone else; retry.', { retryAfterSeconds: 1 });
+    },
+    { whenExhausted: appointmentBusy },
+  );
 }
 
 /** How often a join waits out a throttled thread creation (after the SDK's own retries), and how long at most. */

@@ -1,6 +1,6 @@
 import { AcsError, type IdentityPort } from '../ports/acs';
 import type { ServiceIdentityStore } from '../ports/service-identity-store';
-import { WriteConflictError } from '../ports/versioned';
+import { retryOnConflict } from '../retry-on-conflict';
 
 export interface ServiceIdentityDeps {
   identity: IdentityPort;
@@ -16,7 +16,7 @@ const MAX_ATTEMPTS = 3;
  * processes that race to store one, the first write wins and the others delete what they created.
  */
 export async function resolveChatServiceIdentity(deps: ServiceIdentityDeps): Promise<string> {
-  for (let attempt = 1; ; attempt++) {
+  return retryOnConflict(MAX_ATTEMPTS, async () => {
     const stored = await deps.store.get();
     if (stored && (await exists(deps.identity, stored.value))) return stored.value;
     const created = await deps.identity.createUser();
@@ -26,9 +26,9 @@ export async function resolveChatServiceIdentity(deps: ServiceIdentityDeps): Pro
     } catch (error) {
       // Another process stored its identity first: that one is the app's, ours would only be litter.
       await deps.identity.deleteUser(created);
-      if (!(error instanceof WriteConflictError) || attempt === MAX_ATTEMPTS) throw error;
+      throw error;
     }
-  }
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { joinWindow, type Appointment } from '../../domain/appointments/appointment';
+import { DEFAULT_JOIN_WINDOW_MINUTES, joinWindow, type Appointment } from '../../domain/appointments/appointment';
 import { authorizeAppointment, type AppointmentCredentials, type AppointmentRole } from '../appointments/appointment-access';
 import { chatTopic, ensureChatThreadForJoin } from '../chat/appointment-chat';
 import { AppError } from '../errors';
@@ -63,7 +63,7 @@ export async function joinAppointment(deps: JoinDeps, appointmentId: string, cre
   const participant = participantOf(role, credentials, provider.value.staffObjectId);
   if (current.status !== 'booked') throw notBooked();
   const now = deps.clock.now();
-  assertJoinWindowOpen(current, service?.value.joinWindowMinutes ?? 15, now);
+  assertJoinWindowOpen(current, service?.value.joinWindowMinutes ?? DEFAULT_JOIN_WINDOW_MINUTES, now);
 
   const roomId = await ensureAppointmentRoom(deps, appointmentId);
   if (!roomId) throw notBooked();

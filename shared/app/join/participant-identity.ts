@@ -1,8 +1,9 @@
-import { AppError } from '../errors';
+import { AppError, appointmentBusy } from '../errors';
 import type { IdentityPort } from '../ports/acs';
 import type { AppointmentStore } from '../ports/appointment-store';
 import type { ProviderIdentityStore } from '../ports/provider-identity-store';
-import { WriteConflictError } from '../ports/versioned';
+import { retryOnConflict } from '../retry-on-conflict';
+import { appointmentUpdate } from '../appointments/appointment-update';
 
 export interface IdentityDeps {
   appointments: AppointmentStore;
@@ -29,27 +30,20 @@ export async function ensureProviderIdentity(deps: IdentityDeps, businessId: str
  * access has been revoked and must not come back.
  */
 export async function ensureConsumerIdentity(deps: IdentityDeps, appointmentId: string): Promise<string> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  return retryOnConflict(MAX_ATTEMPTS, async () => {
     const found = await deps.appointments.find(appointmentId);
     if (!found || found.value.status !== 'booked') throw notBooked();
     const appointment = found.value;
     if (appointment.consumerAcsUserId) return appointment.consumerAcsUserId;
     const created = await deps.identity.createUser();
     try {
-      await deps.appointments.commit({
-        businessId: appointment.businessId,
-        providerId: appointment.providerId,
-        days: [],
-        appointment: { value: { ...appointment, consumerAcsUserId: created }, etag: found.etag, previousStart: appointment.start },
-        outbox: [],
-      });
+      await deps.appointments.commit(appointmentUpdate(found, { ...appointment, consumerAcsUserId: created }));
       return created;
     } catch (error) {
       await deps.identity.deleteUser(created);
-      if (!(error instanceof WriteConflictError)) throw error;
+      throw error;
     }
-  }
-  throw new AppError('conflict', 'The appointment is being changed by someone else; retry.', { retryAfterSeconds: 1 });
+  }, { whenExhausted: appointmentBusy });
 }
 
 export function notBooked(): AppError {

@@ -64,7 +64,7 @@ export interface LifecycleInputV1 {
   appointmentId: string;
   manageToken?: string;
   stage: 'plan' | 'wait';
-  notice: 'confirmation' | 'reschedule';
+  notice: Exclude<Notice, 'cancellation'>;
   version: number;
   moments: Moment[];
   next: number;

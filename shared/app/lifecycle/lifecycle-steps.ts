@@ -1,6 +1,8 @@
+import { DEFAULT_JOIN_WINDOW_MINUTES } from '../../domain/appointments/appointment';
 import { planMoments, type Moment } from '../../domain/lifecycle/plan';
 import { ensureAppointmentRoom } from '../rooms/appointment-room';
-import { WriteConflictError } from '../ports/versioned';
+import { retryOnConflict } from '../retry-on-conflict';
+import { appointmentUpdate } from '../appointments/appointment-update';
 import { effectsOf } from '../appointments/effects';
 import { appointmentEvent } from '../events/appointment-events';
 import type { LifecycleDeps } from './lifecycle-deps';
@@ -19,7 +21,7 @@ export async function planLifecycle(deps: LifecycleDeps, appointmentId: string):
   if (appointment.status === 'cancelled') return { status: 'cancelled', version: appointment.version };
   if (appointment.status !== 'booked') return { status: 'over' };
   const service = await deps.businesses.getService(appointment.businessId, appointment.serviceId);
-  const moments = planMoments(appointment, service?.value.joinWindowMinutes ?? 15, deps.clock.now());
+  const moments = planMoments(appointment, service?.value.joinWindowMinutes ?? DEFAULT_JOIN_WINDOW_MINUTES, deps.clock.now());
   return { status: 'booked', version: appointment.version, moments };
 }
 
@@ -36,24 +38,21 @@ export async function prepareRoom(deps: LifecycleDeps, input: { appointmentId: s
 
 /** docs/api.md: at the end plus 60 minutes a still-booked appointment becomes completed (a no-show stays). */
 export async function completeIfStillBooked(deps: LifecycleDeps, input: { appointmentId: string; version: number }): Promise<boolean> {
-  for (let attempt = 1; attempt <= 5; attempt += 1) {
-    const found = await deps.appointments.find(input.appointmentId);
-    if (!found || found.value.version !== input.version || found.value.status !== 'booked') return false;
-    const now = deps.clock.now();
-    const completed = { ...found.value, status: 'completed' as const, version: found.value.version + 1, updatedAt: now };
-    try {
-      await deps.appointments.commit({
-        businessId: completed.businessId,
-        providerId: completed.providerId,
-        days: [],
-        appointment: { value: completed, etag: found.etag, previousStart: completed.start },
-        outbox: effectsOf({ kind: 'completed', appointment: completed, previous: found.value }, now),
-      });
+  return retryOnConflict(
+    5,
+    async () => {
+      const found = await deps.appointments.find(input.appointmentId);
+      if (!found || found.value.version !== input.version || found.value.status !== 'booked') return false;
+      const now = deps.clock.now();
+      const completed = { ...found.value, status: 'completed' as const, version: found.value.version + 1, updatedAt: now };
+      await deps.appointments.commit(appointmentUpdate(found, completed, effectsOf({ kind: 'completed', appointment: completed, previous: found.value }, now)));
       deps.log.info('lifecycle.completed', { appointmentId: input.appointmentId, version: completed.version });
       return true;
-    } catch (error) {
-      if (!(error instanceof WriteConflictError)) throw error;
-    }
-  }
-  throw new Error(`appointment ${input.appointmentId} kept changing while it was completed`);
+    },
+    {
+      whenExhausted: () => {
+        throw new Error(`appointment ${input.appointmentId} kept changing while it was completed`);
+      },
+    },
+  );
 }

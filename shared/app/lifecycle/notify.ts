@@ -17,9 +17,12 @@ import {
   type ConsumerMessageKind,
   type ProviderMessageKind,
 } from '../../domain/messages/compose';
-import { AcsError, AcsThrottledError, type MessageKind } from '../ports/acs';
+import type { NoticeKind } from '../../domain/messages/texts';
+import { AcsError, AcsThrottledError } from '../ports/acs';
 import type { BusinessRecord, ProviderRecord, ServiceRecord } from '../ports/business-repository';
-import { WriteConflictError, type Versioned } from '../ports/versioned';
+import type { Versioned } from '../ports/versioned';
+import { retryOnConflict } from '../retry-on-conflict';
+import { appointmentUpdate } from '../appointments/appointment-update';
 import type { LifecycleDeps } from './lifecycle-deps';
 import { CAPPED_PREFIX, sendOnce } from './send-once';
 import { MessageCapped } from './message-caps';
@@ -28,7 +31,7 @@ import { newManageToken, withMessageToken } from '../manage-token';
 import { appointmentEvent } from '../events/appointment-events';
 
 /** The notices sent when the appointment itself changes (reminders are sent by `sendReminder`). */
-export type Notice = 'confirmation' | 'reschedule' | 'cancellation';
+export type Notice = NoticeKind;
 
 export interface NoticeInput {
   appointmentId: string;
@@ -185,19 +188,22 @@ function consumerMessageOnce(deps: LifecycleDeps, setting: Setting, kind: Consum
 
 /** A fresh token for one message; undefined when the appointment is no longer booked (links then carry none). */
 async function issueMessageToken(deps: LifecycleDeps, appointmentId: string): Promise<string | undefined> {
-  for (let attempt = 1; attempt <= 5; attempt += 1) {
-    const found = await deps.appointments.find(appointmentId);
-    if (!found || found.value.status !== 'booked') return undefined;
-    const { token, hash } = newManageToken();
-    const value = { ...found.value, messageTokenHashes: withMessageToken(found.value.messageTokenHashes, hash) };
-    try {
-      await deps.appointments.commit({ businessId: value.businessId, providerId: value.providerId, days: [], appointment: { value, etag: found.etag, previousStart: value.start }, outbox: [] });
+  return retryOnConflict(
+    5,
+    async () => {
+      const found = await deps.appointments.find(appointmentId);
+      if (!found || found.value.status !== 'booked') return undefined;
+      const { token, hash } = newManageToken();
+      const value = { ...found.value, messageTokenHashes: withMessageToken(found.value.messageTokenHashes, hash) };
+      await deps.appointments.commit(appointmentUpdate(found, value));
       return token;
-    } catch (error) {
-      if (!(error instanceof WriteConflictError)) throw error;
-    }
-  }
-  throw new Error(`appointment ${appointmentId} kept changing while a message token was issued`);
+    },
+    {
+      whenExhausted: () => {
+        throw new Error(`appointment ${appointmentId} kept changing while a message token was issued`);
+      },
+    },
+  );
 }
 
 function consumerFacts(deps: LifecycleDeps, setting: Setting, manageToken: string | undefined) {
@@ -295,7 +301,7 @@ async function sendToConsumer(
   if (capped) throw new MessageCapped(capped);
   // Composed (and its link token minted) only once the message may go out.
   const { message, join } = await consumerMessage();
-  const label = { kind: kind as MessageKind, appointmentId: appointment.id };
+  const label = { kind, appointmentId: appointment.id };
   if (channel === 'email') {
     await deps.email.send({
       to: [{ address: appointment.consumer.email, displayName: appointment.consumer.name }],
@@ -366,27 +372,24 @@ async function recordReminder(
   results: Partial<Record<NotificationChannel, DeliveryResult>>,
   reasons: Partial<Record<Channel, SkipReason>> = {},
 ): Promise<void> {
-  for (let attempt = 1; attempt <= 5; attempt += 1) {
-    const found = await deps.appointments.find(appointmentId);
-    const reminder: PlannedReminder | undefined = found?.value.reminders[index];
-    if (!found || found.value.version !== version || !reminder) return;
-    const settled = settleReminder(reminder, results as Partial<Record<Channel, DeliveryResult>>, reasons);
-    if (JSON.stringify(settled) === JSON.stringify(reminder)) return;
-    const reminders = found.value.reminders.map((r, i) => (i === index ? settled : r));
-    try {
-      await deps.appointments.commit({
-        businessId: found.value.businessId,
-        providerId: found.value.providerId,
-        days: [],
-        appointment: { value: { ...found.value, reminders }, etag: found.etag, previousStart: found.value.start },
-        outbox: reminder.status === settled.status ? [] : reminderEvent(found, index, settled, deps.clock.now()),
-      });
-      return;
-    } catch (error) {
-      if (!(error instanceof WriteConflictError)) throw error;
-    }
-  }
-  throw new Error(`appointment ${appointmentId} kept changing while its reminder was recorded`);
+  await retryOnConflict(
+    5,
+    async () => {
+      const found = await deps.appointments.find(appointmentId);
+      const reminder: PlannedReminder | undefined = found?.value.reminders[index];
+      if (!found || found.value.version !== version || !reminder) return;
+      const settled = settleReminder(reminder, results as Partial<Record<Channel, DeliveryResult>>, reasons);
+      if (JSON.stringify(settled) === JSON.stringify(reminder)) return;
+      const reminders = found.value.reminders.map((r, i) => (i === index ? settled : r));
+      const announced = reminder.status === settled.status ? [] : reminderEvent(found, index, settled, deps.clock.now());
+      await deps.appointments.commit(appointmentUpdate(found, { ...found.value, reminders }, announced));
+    },
+    {
+      whenExhausted: () => {
+        throw new Error(`appointment ${appointmentId} kept changing while its reminder was recorded`);
+      },
+    },
+  );
 }
 
 /**

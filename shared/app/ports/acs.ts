@@ -2,6 +2,7 @@
  * What the use cases need from Azure Communication Services, in the app's terms. Instants are UTC
  * epoch milliseconds; user ids are ACS raw ids (`8:acs:...`). Every failure is an AcsError.
  */
+import { CONSUMER_MESSAGE_KINDS } from '../../domain/messages/texts';
 
 export type AcsService = 'identity' | 'rooms' | 'sms' | 'email' | 'chat';
 
@@ -90,7 +91,9 @@ export interface RoomsPort {
 
 // --- messages (SMS, email) -----------------------------------------------------------------------
 
-export type MessageKind = 'confirmation' | 'reminder' | 'reschedule' | 'cancellation' | 'other';
+/** What a message's label can say: a consumer message's kind, or `other` for anything else read back. */
+export const MESSAGE_KINDS = [...CONSUMER_MESSAGE_KINDS, 'other'] as const;
+export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /** Which appointment a message is about and why: carried in the SMS tag and email headers. */
 export interface MessageLabel {
@@ -118,20 +121,22 @@ export interface EmailAttachment {
   content: Buffer;
 }
 
+export interface EmailMessage {
+  to: Array<{ address: string; displayName?: string }>;
+  subject: string;
+  plainText: string;
+  html?: string;
+  attachments?: EmailAttachment[];
+  label?: MessageLabel;
+  idempotencyKey?: string;
+}
+
 export interface EmailPort {
   /**
    * Sends from the configured sender and waits until the service reports Succeeded.
    * `idempotencyKey` (e.g. the notification key) makes a repeated send the same operation.
    */
-  send(input: {
-    to: Array<{ address: string; displayName?: string }>;
-    subject: string;
-    plainText: string;
-    html?: string;
-    attachments?: EmailAttachment[];
-    label?: MessageLabel;
-    idempotencyKey?: string;
-  }): Promise<{ operationId: string }>;
+  send(input: EmailMessage): Promise<{ operationId: string }>;
 }
 
 // --- chat ----------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+import type { SlotRules } from '../../domain/availability/types';
 import type { Versioned } from './versioned';
 
 /** Instants are UTC epoch milliseconds. */
@@ -32,18 +33,12 @@ export interface ReminderRule {
   channels: ReminderChannel[];
 }
 
-export interface ServiceRecord {
+/** A service: the slot engine's rules (SlotRules, named by `id`) and what booking, messages and the join add. */
+export interface ServiceRecord extends Omit<SlotRules, 'serviceId'> {
   businessId: string;
   id: string;
   name: string;
-  durationMinutes: number;
   providerIds: string[];
-  slotIntervalMinutes: number;
-  bufferBeforeMinutes: number;
-  bufferAfterMinutes: number;
-  minimumNoticeMinutes: number;
-  bookingWindowDays: number;
-  maxPerDayPerProvider: number | null;
   cancellationCutoffMinutes: number;
   rescheduleCutoffMinutes: number;
   joinWindowMinutes: number;

@@ -1,9 +1,10 @@
-import { joinWindow, type Appointment } from '../../domain/appointments/appointment';
+import { DEFAULT_JOIN_WINDOW_MINUTES, joinWindow, type Appointment } from '../../domain/appointments/appointment';
 import type { AppointmentStore, OutboxMessage } from '../ports/appointment-store';
 import type { BusinessRepository } from '../ports/business-repository';
 import type { Clock } from '../ports/clock';
 import type { RoomsPort } from '../ports/acs';
-import { WriteConflictError } from '../ports/versioned';
+import { retryOnConflict } from '../retry-on-conflict';
+import { appointmentUpdate } from '../appointments/appointment-update';
 
 export interface RoomDeps {
   appointments: AppointmentStore;
@@ -28,12 +29,12 @@ export function roomValidity(appointment: Pick<Appointment, 'start' | 'end'>, jo
  * no longer booked.
  */
 export async function ensureAppointmentRoom(deps: RoomDeps, appointmentId: string): Promise<string | undefined> {
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+  return retryOnConflict(MAX_ATTEMPTS, async () => {
     const found = await deps.appointments.find(appointmentId);
     if (!found || found.value.status !== 'booked') return undefined;
     const appointment = found.value;
     const service = await deps.businesses.getService(appointment.businessId, appointment.serviceId);
-    const validity = roomValidity(appointment, service?.value.joinWindowMinutes ?? 15, deps.clock.now());
+    const validity = roomValidity(appointment, service?.value.joinWindowMinutes ?? DEFAULT_JOIN_WINDOW_MINUTES, deps.clock.now());
 
     if (appointment.roomId) {
       const room = await deps.rooms.getRoom(appointment.roomId);
@@ -46,20 +47,17 @@ export async function ensureAppointmentRoom(deps: RoomDeps, appointmentId: strin
     // ACS gives no way to create a room idempotently: if two deliveries race, the loser deletes its room.
     const created = await deps.rooms.createRoom(validity);
     try {
-      await deps.appointments.commit({
-        businessId: appointment.businessId,
-        providerId: appointment.providerId,
-        days: [],
-        appointment: { value: { ...appointment, roomId: created.id }, etag: found.etag, previousStart: appointment.start },
-        outbox: [],
-      });
+      await deps.appointments.commit(appointmentUpdate(found, { ...appointment, roomId: created.id }));
       return created.id;
     } catch (error) {
       await deps.rooms.deleteRoom(created.id);
-      if (!(error instanceof WriteConflictError)) throw error;
+      throw error;
     }
-  }
-  throw new Error(`appointment ${appointmentId} kept changing while its room was created`);
+  }, {
+    whenExhausted: () => {
+      throw new Error(`appointment ${appointmentId} kept changing while its room was created`);
+    },
+  });
 }
 
 export function roomHandlers(deps: RoomDeps) {

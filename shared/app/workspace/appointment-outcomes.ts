@@ -3,6 +3,7 @@ import type { AppointmentCredentials } from '../appointments/appointment-access'
 import type { BookingDeps } from '../appointments/book-appointment';
 import { changeAppointment, refuse } from '../appointments/change-appointment';
 import { effectsOf } from '../appointments/effects';
+import { appointmentUpdate } from '../appointments/appointment-update';
 import { AppError } from '../errors';
 
 export type OutcomeDeps = Pick<BookingDeps, 'businesses' | 'appointments' | 'clock' | 'kickOutbox'>;
@@ -34,14 +35,8 @@ export function recordOutcome(
     };
     return {
       result: changed,
-      commit: {
-        businessId: current.businessId,
-        providerId: current.providerId,
-        // The provider's busy time stays as it was: the visit took place (or its time was held anyway).
-        days: [],
-        appointment: { value: changed, etag: appointment.etag, previousStart: current.start },
-        outbox: effectsOf({ kind: outcome, appointment: changed, previous: current }, now),
-      },
+      // The provider's busy time stays as it was: the visit took place (or its time was held anyway).
+      commit: appointmentUpdate(appointment, changed, effectsOf({ kind: outcome, appointment: changed, previous: current }, now)),
     };
   });
 }

@@ -1,9 +1,10 @@
 import type { Appointment, AppointmentStatus } from '../../domain/appointments/appointment';
-import { assertCanManage, assertCanReadCalendar, requireStaff, type Caller } from '../auth';
+import type { Caller } from '../auth';
 import { AppError } from '../errors';
 import type { AppointmentStore } from '../ports/appointment-store';
-import type { BusinessRecord, BusinessRepository, ProviderRecord } from '../ports/business-repository';
+import type { BusinessRepository } from '../ports/business-repository';
 import { resolveWindow, type Window, type WindowBound } from '../time-window';
+import { authorizeManager, authorizeCalendarRead } from '../configuration';
 
 export interface ListDeps {
   businesses: BusinessRepository;
@@ -41,10 +42,7 @@ export async function listProviderAppointments(
   ids: { businessId: string; providerId: string },
   query: AppointmentListQuery,
 ): Promise<AppointmentPage> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, ids.businessId);
-  const provider = await requireProvider(deps, ids.businessId, ids.providerId);
-  assertCanReadCalendar(staff, business, provider);
+  const { business } = await authorizeCalendarRead(deps, caller, ids);
   const window = resolveWindow(query.from, query.to, query.timeZone ?? business.timeZone, MAX_APPOINTMENT_LIST_DAYS);
   const after = query.continuationToken === undefined ? undefined : decodeCursor(query.continuationToken);
   const page = await deps.appointments.pageByProvider(ids.businessId, ids.providerId, pageQuery(window, query, after));
@@ -58,9 +56,7 @@ export async function listBusinessAppointments(
   businessId: string,
   query: AppointmentListQuery & { providerId?: string },
 ): Promise<AppointmentPage> {
-  const staff = requireStaff(caller);
-  const business = await requireBusiness(deps, businessId);
-  assertCanManage(staff, business);
+  const business = await authorizeManager(deps, caller, businessId);
   const window = resolveWindow(query.from, query.to, query.timeZone ?? business.timeZone, MAX_APPOINTMENT_LIST_DAYS);
   let providers = await deps.businesses.listProviders(businessId);
   if (query.providerId !== undefined) {
@@ -110,16 +106,4 @@ export function decodeCursor(token: string): Cursor {
     // falls through to the validation error
   }
   throw AppError.validation([{ path: 'continuationToken', message: 'is not a token this API returned' }]);
-}
-
-async function requireBusiness(deps: ListDeps, businessId: string): Promise<BusinessRecord> {
-  const business = await deps.businesses.getBusiness(businessId);
-  if (!business) throw new AppError('not-found', 'There is no such business.');
-  return business.value;
-}
-
-async function requireProvider(deps: ListDeps, businessId: string, providerId: string): Promise<ProviderRecord> {
-  const provider = await deps.businesses.getProvider(businessId, providerId);
-  if (!provider) throw new AppError('not-found', 'There is no such provider in this business.');
-  return provider.value;
 }

@@ -86,7 +86,11 @@ export function planReminders(
     .sort((a, b) => a.dueAt - b.dueAt);
 }
 
-/** The padded interval during which the provider is not free because of this appointment. */
+/**
+ * The buffer rule, the one place it is written: the provider is not free from `bufferBeforeMinutes`
+ * before the start until `bufferAfterMinutes` after the end (booked appointments, and candidate slots
+ * with their service's buffers).
+ */
 export function occupiedInterval(appointment: Pick<Appointment, 'start' | 'end' | 'bufferBeforeMinutes' | 'bufferAfterMinutes'>): {
   start: number;
   end: number;
@@ -133,6 +137,9 @@ export function noShowRefusal(appointment: Appointment, now: number): Transition
   if (now > appointment.end + NO_SHOW_GRACE_MS) return 'invalid-state';
   return null;
 }
+
+/** A service's join window when it sets none (and for an appointment whose service is gone). */
+export const DEFAULT_JOIN_WINDOW_MINUTES = 15;
 
 /** Join window: from `start - joinWindowMinutes` until the end. */
 export function joinWindow(appointment: Pick<Appointment, 'start' | 'end'>, joinWindowMinutes: number): { opensAt: number; closedAt: number } {

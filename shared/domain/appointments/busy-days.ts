@@ -2,16 +2,15 @@ import { DateTime } from 'luxon';
 import type { BusyAppointment } from '../availability/types';
 
 /**
- * Busy time is stored per provider and date ("day rows"; storage passes 'UTC', decision D8): an
- * appointment is listed on every date of `timeZone` its padded interval touches. Two overlapping padded
- * intervals therefore always share a day row,
+ * Busy time is stored per provider and UTC date ("day rows", decision D8): an appointment is listed on
+ * every UTC date its padded interval touches. Two overlapping padded intervals therefore always share a day row,
  * so a booking that updates the rows of its own days (with ETags) conflicts with every overlapping one.
  */
-export function localDatesTouched(interval: { start: number; end: number }, timeZone: string): string[] {
+export function utcDatesTouched(interval: { start: number; end: number }): string[] {
   const dates: string[] = [];
-  let day = DateTime.fromMillis(interval.start, { zone: timeZone }).startOf('day');
+  let day = DateTime.fromMillis(interval.start, { zone: 'UTC' }).startOf('day');
   // `end` is exclusive: an interval ending exactly at midnight does not touch the next day.
-  const last = DateTime.fromMillis(Math.max(interval.start, interval.end - 1), { zone: timeZone }).startOf('day');
+  const last = DateTime.fromMillis(Math.max(interval.start, interval.end - 1), { zone: 'UTC' }).startOf('day');
   while (day <= last) {
     dates.push(day.toISODate()!);
     day = day.plus({ days: 1 });

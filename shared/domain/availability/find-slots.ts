@@ -3,6 +3,7 @@
  * Pure: every instant is epoch ms, "now" comes in with the window. Rules are in docs/api.md
  * ("Provider choice and slots") and docs/architecture.md ("Time").
  */
+import { occupiedInterval } from '../appointments/appointment';
 import { DAY_MS, MINUTE_MS, ZoneCalendar, dateOfDay, parseWallTime, weekdayOfDay, zoneCalendar } from './local-time';
 import type { BusyAppointment, ProviderAvailability, Slot, SlotRules, SlotWindow, WallInterval, Weekday } from './types';
 
@@ -88,8 +89,8 @@ function providerStarts(rules: SlotRules, provider: ProviderAvailability, bounds
 
   const duration = rules.durationMinutes * MINUTE_MS;
   const step = rules.slotIntervalMinutes * MINUTE_MS;
-  const before = rules.bufferBeforeMinutes * MINUTE_MS;
-  const after = rules.bufferAfterMinutes * MINUTE_MS;
+  // A candidate's padded interval relative to its start (the rule shifts with the start): computed once, not per candidate.
+  const padding = occupiedInterval({ start: 0, end: duration, bufferBeforeMinutes: rules.bufferBeforeMinutes, bufferAfterMinutes: rules.bufferAfterMinutes });
 
   const starts: number[] = [];
   let next = 0; // first blocked interval that may still overlap a candidate
@@ -107,8 +108,8 @@ function providerStarts(rules: SlotRules, provider: ProviderAvailability, bounds
         ? intervalStart + Math.ceil((bounds.first - intervalStart) / step) * step
         : intervalStart;
       for (; start <= latest; start += step) {
-        const paddedStart = start - before;
-        const paddedEnd = start + duration + after;
+        const paddedStart = start + padding.start;
+        const paddedEnd = start + padding.end;
         while (next < blocked.ends.length && (blocked.ends[next] as number) <= paddedStart) next += 1;
         if (next < blocked.starts.length && (blocked.starts[next] as number) < paddedEnd) continue;
         starts.push(start);
@@ -154,8 +155,7 @@ function mergedBlockedTime(busy: BusyAppointment[]): { starts: number[]; ends: n
   const paddedEnds = new Float64Array(busy.length);
   let count = 0;
   for (const b of busy) {
-    const start = b.start - b.bufferBeforeMinutes * MINUTE_MS;
-    const end = b.end + b.bufferAfterMinutes * MINUTE_MS;
+    const { start, end } = occupiedInterval(b);
     if (end <= start) continue;
     paddedStarts[count] = start;
     paddedEnds[count] = end;

@@ -1,10 +1,11 @@
 import type { Channel, PlannedReminder, SkipReason } from '../appointments/appointment';
+import type { NoticeKind } from '../messages/texts';
 
 /** Who a notification goes to and how: the consumer by email or SMS, the provider by email. */
 export type NotificationChannel = Channel | 'provider-email';
 
 /** Why a notification is sent; reminders are told apart by their index in the appointment's plan. */
-export type NotificationMoment = 'confirmation' | 'reschedule' | 'cancellation' | `reminder-${number}`;
+export type NotificationMoment = NoticeKind | `reminder-${number}`;
 
 /** Identifies one message for ever: the same key is never sent twice (ACS may see it again only after a crash). */
 export interface NotificationKey {

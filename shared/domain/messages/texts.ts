@@ -2,7 +2,11 @@
  * The words of every message, per language. Adding a language = adding one object here; a consumer
  * whose locale has no translation gets English.
  */
-export type ConsumerMessageKind = 'confirmation' | 'reminder' | 'reschedule' | 'cancellation';
+/** Every kind of message a consumer is sent: the one list the texts, notices and ACS labels derive from. */
+export const CONSUMER_MESSAGE_KINDS = ['confirmation', 'reminder', 'reschedule', 'cancellation'] as const;
+export type ConsumerMessageKind = (typeof CONSUMER_MESSAGE_KINDS)[number];
+/** The messages sent when the appointment itself changes (reminders follow the plan instead). */
+export type NoticeKind = Exclude<ConsumerMessageKind, 'reminder'>;
 
 export interface Texts {
   greeting: (name: string) => string;

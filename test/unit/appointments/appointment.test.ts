@@ -7,7 +7,7 @@ import {
   rescheduleRefusal,
   type Appointment,
 } from '../../../shared/domain/appointments/appointment';
-import { localDatesTouched, mergeBusy } from '../../../shared/domain/appointments/busy-days';
+import { mergeBusy, utcDatesTouched } from '../../../shared/domain/appointments/busy-days';
 
 const MIN = 60_000;
 const start = Date.parse('2027-03-15T14:00:00Z');
@@ -60,12 +60,11 @@ describe('appointment rules', () => {
 });
 
 describe('busy day rows', () => {
-  it('lists every local day a padded interval touches, end exclusive', () => {
-    const zone = 'America/New_York';
-    // 23:30-00:30 local crosses midnight.
-    expect(localDatesTouched({ start: Date.parse('2027-03-16T03:30:00Z'), end: Date.parse('2027-03-16T04:30:00Z') }, zone)).toEqual(['2027-03-15', '2027-03-16']);
-    // Ending exactly at local midnight stays on one day.
-    expect(localDatesTouched({ start: Date.parse('2027-03-16T03:00:00Z'), end: Date.parse('2027-03-16T04:00:00Z') }, zone)).toEqual(['2027-03-15']);
+  it('lists every UTC date a padded interval touches, end exclusive', () => {
+    // 23:30-00:30 UTC crosses midnight.
+    expect(utcDatesTouched({ start: Date.parse('2027-03-15T23:30:00Z'), end: Date.parse('2027-03-16T00:30:00Z') })).toEqual(['2027-03-15', '2027-03-16']);
+    // Ending exactly at midnight UTC stays on one day.
+    expect(utcDatesTouched({ start: Date.parse('2027-03-15T23:00:00Z'), end: Date.parse('2027-03-16T00:00:00Z') })).toEqual(['2027-03-15']);
   });
 
   it('merges rows so an appointment on two days counts once', () => {

@@ -117,13 +117,6 @@ export function appointmentView(appointment: Appointment): z.infer<typeof Appoin
   };
 }
 
-/** Absolute links for the consumer; front ends build their own pages from them. */
-export function consumerLinks(baseUrl: string, appointmentId: string, manageToken: string) {
-  const base = `${baseUrl.replace(/\/$/, '')}/appointments/${encodeURIComponent(appointmentId)}`;
-  const token = `token=${encodeURIComponent(manageToken)}`;
-  return { self: `${base}?${token}`, calendar: `${base}/calendar.ics?${token}`, join: `${base}/join?${token}` };
-}
-
 const consumerAuth: Array<Record<string, string[]>> = [{ appointmentToken: [] }, { appointmentTokenQuery: [] }, { staffBearer: [] }];
 registry.registerComponent('securitySchemes', 'appointmentToken', { type: 'apiKey', in: 'header', name: 'X-Appointment-Token', description: 'The manageToken returned by booking.' });
 registry.registerComponent('securitySchemes', 'appointmentTokenQuery', { type: 'apiKey', in: 'query', name: 'token', description: 'The manageToken, for links in messages.' });

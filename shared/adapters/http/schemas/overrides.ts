@@ -15,7 +15,7 @@ export const OverrideSchema = registry.register('Override', z.object({ date: loc
 export const OverrideListQuery = z.object({
   from: windowBound.openapi({ description: 'Instant with offset, or a date read as midnight in the schedule zone. Inclusive.' }),
   to: windowBound.openapi({ description: 'Exclusive; at most 92 days after from.' }),
-  limit: listLimit.optional(),
+  limit: listLimit,
   continuationToken: z.string().max(200).optional(),
 });
 

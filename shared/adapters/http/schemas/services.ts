@@ -1,3 +1,4 @@
+import { DEFAULT_JOIN_WINDOW_MINUTES } from '../../../domain/appointments/appointment';
 import type { ServiceInput } from '../../../app/configure-services';
 import type { ServiceRecord } from '../../../app/ports/business-repository';
 import { displayText, formatInstant, instant, resourceId } from './common';
@@ -46,7 +47,7 @@ const serviceFields = {
     .openapi({ description: 'Appointments of this service per provider and local day; null = no limit.' }),
   cancellationCutoffMinutes: minutes(0, WEEK_MINUTES).default(0),
   rescheduleCutoffMinutes: minutes(0, WEEK_MINUTES).default(0),
-  joinWindowMinutes: minutes(0, 120).default(15).openapi({ description: 'How early before the start a participant may join.' }),
+  joinWindowMinutes: minutes(0, 120).default(DEFAULT_JOIN_WINDOW_MINUTES).openapi({ description: 'How early before the start a participant may join.' }),
   reminders: z
     .array(ReminderSchema)
     .max(10, 'at most 10 reminders')

@@ -13,7 +13,7 @@ export const AppointmentListQuery = z.object({
   to: windowBound.openapi({ description: 'Exclusive; at most 92 days after from.' }),
   timeZone: timeZone.optional().openapi({ description: 'Reads date bounds in this zone and answers instants with its offsets (default: UTC).' }),
   status: status.optional().openapi({ description: 'Only appointments in this status (default: every status).' }),
-  limit: listLimit.optional(),
+  limit: listLimit,
   continuationToken: z.string().max(500).optional(),
 });
 
@@ -58,11 +58,6 @@ export const FeedTokenSchema = registry.register(
     feedUrl: z.string().url().openapi({ description: 'Subscribable calendar URL with the token.' }),
   }),
 );
-
-/** The subscribable feed URL (calendar apps send no headers, so the secret is in the query). */
-export function feedUrl(baseUrl: string, ids: { businessId: string; providerId: string }, token: string): string {
-  return `${baseUrl.replace(/\/$/, '')}/businesses/${encodeURIComponent(ids.businessId)}/providers/${encodeURIComponent(ids.providerId)}/calendar.ics?feedToken=${encodeURIComponent(token)}`;
-}
 
 registry.registerComponent('securitySchemes', 'calendarFeedToken', { type: 'apiKey', in: 'query', name: 'feedToken', description: 'The provider\'s calendar feed secret.' });
 
