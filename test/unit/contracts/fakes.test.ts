@@ -1,13 +1,16 @@
 import { appointmentStoreContract } from '../../support/contracts/appointment-store.contract';
 import { businessRepositoryContract } from '../../support/contracts/business-repository.contract';
 import { idempotencyStoreContract } from '../../support/contracts/idempotency-store.contract';
+import { messagingContract } from '../../support/contracts/messaging.contract';
 import { notificationStoreContract } from '../../support/contracts/notification-store.contract';
 import { InMemoryAppointmentStore } from '../../support/fakes/appointment-store';
 import { InMemoryBusinessRepository } from '../../support/fakes/business-repository';
 import { InMemoryIdempotencyStore } from '../../support/fakes/idempotency-store';
+import { FakeMessaging } from '../../support/fakes/messaging';
 import { InMemoryNotificationStore } from '../../support/fakes/notification-store';
 
-// The same suites run against the Table Storage adapters on Azurite in test/integration/tables/port-contracts.test.ts.
+// The same suites run against the Table Storage adapters on Azurite (test/integration/tables/port-contracts.test.ts)
+// and the ACS adapters on the ACS emulator (test/integration/acs/messaging-contract.test.ts).
 describe('in-memory fakes keep the port contracts', () => {
   describe('InMemoryAppointmentStore', () => {
     appointmentStoreContract(() => {
@@ -18,4 +21,11 @@ describe('in-memory fakes keep the port contracts', () => {
   describe('InMemoryBusinessRepository', () => businessRepositoryContract(() => new InMemoryBusinessRepository()));
   describe('InMemoryIdempotencyStore', () => idempotencyStoreContract(() => new InMemoryIdempotencyStore()));
   describe('InMemoryNotificationStore', () => notificationStoreContract(() => new InMemoryNotificationStore()));
+  describe('FakeMessaging', () => {
+    let n = 0;
+    messagingContract(() => {
+      const fake = new FakeMessaging();
+      return { email: fake.email, sms: fake.sms, sentTo: async (to) => fake.sentTo(to), uniqueEmail: () => `c${++n}@example.com`, uniquePhone: () => `+1206555${String(++n).padStart(4, '0')}` };
+    });
+  });
 });
