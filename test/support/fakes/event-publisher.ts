@@ -2,19 +2,13 @@ import type { AppointmentEvent, EventPublisher } from '../../../shared/app/ports
 
 /**
  * Keeps what was published. Like the topic's duplicate detection, a second event with an id already
- * published is dropped (the real publisher's contract: a retried publish uses the same id).
+ * published is dropped (the real publisher's contract: a retried publish uses the same id). Pinned to the Service Bus
+ * publisher by test/support/contracts/event-publisher.contract.ts.
  */
 export class RecordingEventPublisher implements EventPublisher {
   readonly published: AppointmentEvent[] = [];
-  /** Set to make the next publish throw (a broker that is down). */
-  failNext?: Error;
 
   async publish(event: AppointmentEvent): Promise<void> {
-    if (this.failNext) {
-      const error = this.failNext;
-      this.failNext = undefined;
-      throw error;
-    }
     if (!this.published.some((e) => e.id === event.id)) this.published.push(structuredClone(event));
   }
 }
