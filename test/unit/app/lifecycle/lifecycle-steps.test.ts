@@ -19,7 +19,7 @@ describe('lifecycle steps (on the in-memory fakes)', () => {
     });
   });
 
-  it('puts every reminder before the join window opens, whatever order the service lists them in', async () => {
+  it('sorts the moments by time whatever order the service lists its reminders in; only a reminder due inside the join window comes after it opens', async () => {
     const w = await lifecycleWorld();
     const s1 = await w.businesses.getService('b1', 's1');
     await w.businesses.saveService({ ...s1!.value, reminders: [{ offsetMinutes: 10, channels: ['email'] }, { offsetMinutes: 48 * 60, channels: ['email'] }, { offsetMinutes: 60, channels: ['email'] }], joinWindowMinutes: 30 }, s1!.etag);
