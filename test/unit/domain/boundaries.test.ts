@@ -1,7 +1,7 @@
-import { cancelRefusal, completeRefusal, joinWindow, noShowRefusal, planReminders, rescheduleRefusal, type Appointment } from '../../../shared/domain/appointments/appointment';
+import { cancelRefusal, completeRefusal, joinWindow, noShowRefusal, occupiedInterval, planReminders, rescheduleRefusal, skipPendingReminders, type Appointment } from '../../../shared/domain/appointments/appointment';
 import { buildCalendar } from '../../../shared/domain/appointments/calendar';
 import { findSlots, isSlotOffered } from '../../../shared/domain/availability/find-slots';
-import { canText, noticeChannels } from '../../../shared/domain/lifecycle/plan';
+import { canText, noticeChannels, planMoments, ROOM_LEAD_MS } from '../../../shared/domain/lifecycle/plan';
 import { appointment as build, MINUTE } from '../../support/fakes/builders';
 import { at, iso, provider, rules } from '../availability/fixtures';
 
@@ -37,6 +37,22 @@ describe('lifecycle rules at their edges', () => {
     const plan = [{ offsetMinutes: 60, channels: ['email' as const] }];
     expect(planReminders(START, plan, START - 60 * MINUTE).map((r) => r.status)).toEqual(['skipped']);
     expect(planReminders(START, plan, START - 60 * MINUTE - 1).map((r) => r.status)).toEqual(['pending']);
+  });
+
+  it('occupies the provider from the buffer before the start to the buffer after the end', () => {
+    expect(occupiedInterval({ start: START, end: START + 30 * MINUTE, bufferBeforeMinutes: 10, bufferAfterMinutes: 5 })).toEqual({ start: START - 10 * MINUTE, end: START + 35 * MINUTE });
+  });
+
+  it('skips only the reminders still pending when an appointment ends early: a sent or failed one keeps its outcome', () => {
+    const sent = { dueAt: START - 60 * MINUTE, channels: ['email' as const], status: 'sent' as const, deliveries: [{ channel: 'email' as const, status: 'sent' as const }] };
+    const pending = { dueAt: START - 10 * MINUTE, channels: ['email' as const], status: 'pending' as const, deliveries: [{ channel: 'email' as const, status: 'pending' as const }] };
+    expect(skipPendingReminders([sent, pending])).toEqual([sent, { ...pending, status: 'skipped', deliveries: [{ channel: 'email', status: 'skipped' }] }]);
+  });
+
+  it('plans the room moment only while it lies in the future: not when now is exactly 30 days before the start', () => {
+    const a = { start: START, end: START + 30 * MINUTE, reminders: [] };
+    expect(planMoments(a, 15, START - ROOM_LEAD_MS - 1)[0]).toEqual({ kind: 'room', dueAt: START - ROOM_LEAD_MS });
+    expect(planMoments(a, 15, START - ROOM_LEAD_MS).map((m) => m.kind)).toEqual(['join-window', 'end']);
   });
 
   it('opens the join window exactly joinWindowMinutes before the start and closes it at the end', () => {
@@ -78,6 +94,21 @@ describe('calendar files with cancelled events', () => {
     expect(booked).toContain('STATUS:CONFIRMED');
     expect(booked).toContain('BUSYSTATUS:BUSY');
     expect(booked).toContain('X-WR-TIMEZONE:Europe/Berlin');
+  });
+
+  it('publishes several events as PUBLISH even without the feed flag, names the calendar, and fails loudly on an event it cannot write', () => {
+    const two = buildCalendar([entry('cancelled', 'a1'), entry('booked', 'a2')], { timeZone: 'Europe/Berlin', calendarName: 'Dr A' });
+    expect(two).toContain('METHOD:PUBLISH');
+    expect(two).toContain('X-WR-CALNAME:Dr A');
+    const broken = { ...entry('booked'), appointment: appointment({ start: Number.NaN }) };
+    expect(() => buildCalendar([broken], { timeZone: 'UTC' })).toThrow(/^calendar could not be built: .+/);
+  });
+
+  it('writes the local time, then the join link on its own line, into the description; without a link only the time', () => {
+    const unfolded = (text: string) => text.replace(/\r\n[ \t]/g, '');
+    expect(unfolded(buildCalendar([entry('booked')], { timeZone: 'Europe/Berlin' }))).toContain('DESCRIPTION:2026-03-10 11:00-11:30 (Europe/Berlin)\\nJoin: https://app.example/join/a1\r\n');
+    const noLink = { ...entry('booked'), joinUrl: undefined };
+    expect(unfolded(buildCalendar([noLink], { timeZone: 'Europe/Berlin' }))).toContain('DESCRIPTION:2026-03-10 11:00-11:30 (Europe/Berlin)\r\n');
   });
 
   it('hides the join link of cancelled events and shows that of booked ones', () => {
