@@ -9,6 +9,8 @@
  */
 const scope = process.env.STRYKER_SCOPE === 'app' ? 'app' : 'domain';
 const breakAt = { domain: 85, app: 70 }[scope];
+/** Report name (STRYKER_REPORT lets runs on different file subsets keep their reports apart). */
+const report = process.env.STRYKER_REPORT ?? scope;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
@@ -22,8 +24,8 @@ export default {
   timeoutMS: 10_000,
   thresholds: { high: 90, low: breakAt, break: breakAt },
   reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: `coverage/mutation/${scope}.html` },
-  jsonReporter: { fileName: `coverage/mutation/${scope}.json` },
+  htmlReporter: { fileName: `coverage/mutation/${report}.html` },
+  jsonReporter: { fileName: `coverage/mutation/${report}.json` },
   // Inside coverage/, which git, ESLint and tsc already leave alone.
   tempDirName: 'coverage/.stryker-tmp',
   incremental: false,
