@@ -1,6 +1,7 @@
 import type { BookingDeps, BookingRequest } from '../../../shared/app/appointments/book-appointment';
 import { bookAppointment } from '../../../shared/app/appointments/book-appointment';
 import type { Caller } from '../../../shared/app/auth';
+import { AppError, type FieldError } from '../../../shared/app/errors';
 import type { ServiceRecord } from '../../../shared/app/ports/business-repository';
 import { InMemoryAppointmentStore } from '../../support/fakes/appointment-store';
 import { InMemoryBusinessRepository } from '../../support/fakes/business-repository';
@@ -54,4 +55,22 @@ export async function world(serviceExtra: Partial<ServiceRecord> = {}) {
   const busyOn = async (providerId: string) =>
     (await appointments.readBookingState('b1', providerId, { localDates: { from: '2026-03-03', to: '2026-03-04' }, utcDates: { from: '2026-03-03', to: '2026-03-04' } })).days.flatMap((d) => d.busy.map((b) => b.appointmentId));
   return { deps, businesses, appointments, idempotency, clock, kicked, request, book, busyOn };
+}
+
+/**
+ * How a use case ended: 'ok', the problem code, or for validation the code with the failing fields
+ * (`validation:providerId`). Every problem must explain itself: an empty detail or field message fails.
+ */
+export async function outcome(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => 'ok',
+    (error: unknown) => {
+      if (!(error instanceof AppError)) return String(error);
+      expect(error.detail).toMatch(/\w/);
+      const fields = error.extensions.errors as FieldError[] | undefined;
+      if (!fields) return error.code;
+      for (const field of fields) expect(field.message).toMatch(/\w/);
+      return `${error.code}:${fields.map((f) => f.path).join(',')}`;
+    },
+  );
 }

@@ -1,9 +1,7 @@
 import { authorizeAppointment, checkIfMatch } from '../../../../shared/app/appointments/appointment-access';
-import { AppError } from '../../../../shared/app/errors';
 import { ADMIN_ROLE } from '../../../../shared/app/auth';
-import { ANONYMOUS, MANAGER, STAFF_P1, STAFF_P2, STRANGER, TUESDAY_10, world } from '../world';
+import { ANONYMOUS, MANAGER, STAFF_P1, STAFF_P2, STRANGER, TUESDAY_10, outcome, world } from '../world';
 
-const code = async (promise: Promise<unknown>) => promise.then(() => 'ok', (error: unknown) => (error instanceof AppError ? error.code : String(error)));
 
 describe('authorizeAppointment (on the in-memory fakes)', () => {
   it('gives the consumer role to the manage token, the manager role to managers and admins, the provider role to its staff', async () => {
@@ -19,18 +17,18 @@ describe('authorizeAppointment (on the in-memory fakes)', () => {
     const w = await world();
     const a = await w.book(TUESDAY_10);
     const b = await w.book(TUESDAY_10);
-    await expect(code(authorizeAppointment(w.deps, a.id, { caller: ANONYMOUS }))).resolves.toBe('unauthorized');
-    await expect(code(authorizeAppointment(w.deps, 'nope', { caller: ANONYMOUS }))).resolves.toBe('unauthorized');
-    await expect(code(authorizeAppointment(w.deps, a.id, { caller: ANONYMOUS, manageToken: b.manageToken }))).resolves.toBe('unauthorized');
-    await expect(code(authorizeAppointment(w.deps, 'nope', { caller: ANONYMOUS, manageToken: b.manageToken }))).resolves.toBe('unauthorized');
+    await expect(outcome(authorizeAppointment(w.deps, a.id, { caller: ANONYMOUS }))).resolves.toBe('unauthorized');
+    await expect(outcome(authorizeAppointment(w.deps, 'nope', { caller: ANONYMOUS }))).resolves.toBe('unauthorized');
+    await expect(outcome(authorizeAppointment(w.deps, a.id, { caller: ANONYMOUS, manageToken: b.manageToken }))).resolves.toBe('unauthorized');
+    await expect(outcome(authorizeAppointment(w.deps, 'nope', { caller: ANONYMOUS, manageToken: b.manageToken }))).resolves.toBe('unauthorized');
   });
 
   it('tells staff 404 for an unknown id and 403 for an appointment of another provider or business', async () => {
     const w = await world();
     const booked = await w.book(TUESDAY_10, { providerId: 'p1' });
-    await expect(code(authorizeAppointment(w.deps, 'nope', { caller: MANAGER }))).resolves.toBe('not-found');
-    await expect(code(authorizeAppointment(w.deps, booked.id, { caller: STAFF_P2 }))).resolves.toBe('forbidden');
-    await expect(code(authorizeAppointment(w.deps, booked.id, { caller: STRANGER }))).resolves.toBe('forbidden');
+    await expect(outcome(authorizeAppointment(w.deps, 'nope', { caller: MANAGER }))).resolves.toBe('not-found');
+    await expect(outcome(authorizeAppointment(w.deps, booked.id, { caller: STAFF_P2 }))).resolves.toBe('forbidden');
+    await expect(outcome(authorizeAppointment(w.deps, booked.id, { caller: STRANGER }))).resolves.toBe('forbidden');
   });
 });
 

@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
 import { bookAppointment } from '../../../../shared/app/appointments/book-appointment';
-import { AppError } from '../../../../shared/app/errors';
 import { DAY, HOUR, MINUTE, MONDAY, provider } from '../../../support/fakes/builders';
-import { TUESDAY_10, world } from '../world';
+import { TUESDAY_10, outcome, world } from '../world';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const code = async (promise: Promise<unknown>) => promise.then(() => 'ok', (error: unknown) => (error instanceof AppError ? error.code : String(error)));
 
 describe('bookAppointment (on the in-memory fakes)', () => {
   it('books a free start: stores the appointment, its busy time and its effects, and hands out a token only its hash is kept of', async () => {
     const w = await world();
-    const booked = await w.book(TUESDAY_10);
+    const booked = await w.book(TUESDAY_10, { notes: 'Bring the X-ray' });
     expect(booked.status).toBe(201);
+    expect(booked.appointment.notes).toBe('Bring the X-ray');
     expect(booked.appointment).toMatchObject({ providerId: 'p1', start: TUESDAY_10, end: TUESDAY_10 + 30 * MINUTE, status: 'booked', version: 1, createdAt: w.clock.now() });
     expect(booked.appointment.manageTokenHash).toBe(sha256(booked.manageToken));
     expect(JSON.stringify(booked.appointment)).not.toContain(booked.manageToken);
@@ -26,7 +25,7 @@ describe('bookAppointment (on the in-memory fakes)', () => {
     expect((await w.book(TUESDAY_10)).appointment.providerId).toBe('p2'); // p1 is busy then
     expect((await w.book(TUESDAY_10 + HOUR)).appointment.providerId).toBe('p1'); // tie 1-1
     expect((await w.book(TUESDAY_10 + 2 * HOUR)).appointment.providerId).toBe('p2'); // p2 has fewer (1 < 2)
-    await expect(code(w.book(TUESDAY_10))).resolves.toBe('slot-unavailable');
+    await expect(outcome(w.book(TUESDAY_10))).resolves.toBe('slot-unavailable');
   });
 
   it('counts the load of the local day of the start only: a booking the day before does not make a provider busier', async () => {
@@ -39,21 +38,21 @@ describe('bookAppointment (on the in-memory fakes)', () => {
   it('books only the provider asked for, and only one that serves the service and is active', async () => {
     const w = await world();
     expect((await w.book(TUESDAY_10, { providerId: 'p2' })).appointment.providerId).toBe('p2');
-    await expect(code(w.book(TUESDAY_10, { providerId: 'p2' }))).resolves.toBe('slot-unavailable');
-    await expect(code(w.book(TUESDAY_10, { providerId: 'p9' }))).resolves.toBe('validation');
+    await expect(outcome(w.book(TUESDAY_10, { providerId: 'p2' }))).resolves.toBe('slot-unavailable');
+    await expect(outcome(w.book(TUESDAY_10, { providerId: 'p9' }))).resolves.toBe('validation:providerId');
     const p1 = await w.businesses.getProvider('b1', 'p1');
     await w.businesses.saveProvider(provider('p1', { active: false }), p1!.etag);
-    await expect(code(w.book(TUESDAY_10, { providerId: 'p1' }))).resolves.toBe('validation');
+    await expect(outcome(w.book(TUESDAY_10, { providerId: 'p1' }))).resolves.toBe('validation:providerId');
     // Without a choice, an inactive provider is never picked.
-    await expect(code(w.book(TUESDAY_10))).resolves.toBe('slot-unavailable');
+    await expect(outcome(w.book(TUESDAY_10))).resolves.toBe('slot-unavailable');
   });
 
   it('refuses starts outside the hours, off the slot grid, before the notice and for unknown or inactive services', async () => {
     const w = await world();
-    await expect(code(w.book(MONDAY + 7 * HOUR + 2 * DAY))).resolves.toBe('slot-unavailable'); // 08:00 Wednesday: before opening
-    await expect(code(w.book(TUESDAY_10 + 10 * MINUTE))).resolves.toBe('slot-unavailable');
-    await expect(code(w.book(TUESDAY_10, { serviceId: 'nope' }))).resolves.toBe('validation');
-    await expect(code(bookAppointment(w.deps, 'b9', w.request(TUESDAY_10), () => null))).resolves.toBe('not-found');
+    await expect(outcome(w.book(MONDAY + 7 * HOUR + 2 * DAY))).resolves.toBe('slot-unavailable'); // 08:00 Wednesday: before opening
+    await expect(outcome(w.book(TUESDAY_10 + 10 * MINUTE))).resolves.toBe('slot-unavailable');
+    await expect(outcome(w.book(TUESDAY_10, { serviceId: 'nope' }))).resolves.toBe('validation:serviceId');
+    await expect(outcome(bookAppointment(w.deps, 'b9', w.request(TUESDAY_10), () => null))).resolves.toBe('not-found');
     expect(await w.busyOn('p1')).toEqual([]);
     expect(await w.busyOn('p2')).toEqual([]);
   });
@@ -64,7 +63,7 @@ describe('bookAppointment (on the in-memory fakes)', () => {
     w.clock.set(MONDAY + 7 * HOUR);
     expect((await w.book(MONDAY + 8 * HOUR)).status).toBe(201);
     w.clock.set(MONDAY + 8 * HOUR + 1);
-    await expect(code(w.book(MONDAY + 9 * HOUR))).resolves.toBe('slot-unavailable');
+    await expect(outcome(w.book(MONDAY + 9 * HOUR))).resolves.toBe('slot-unavailable');
   });
 
   it('plans the reminders from the booking: SMS only for a verified phone with consent, none already due', async () => {
@@ -88,7 +87,7 @@ describe('bookAppointment (on the in-memory fakes)', () => {
       expect(again.manageToken).toBe(first.manageToken);
       expect(await w.busyOn('p1')).toEqual([first.id]);
       expect(await w.busyOn('p2')).toEqual([]);
-      await expect(code(w.book(TUESDAY_10 + HOUR, {}, 'key-1'))).resolves.toBe('idempotency-conflict');
+      await expect(outcome(w.book(TUESDAY_10 + HOUR, {}, 'key-1'))).resolves.toBe('idempotency-conflict');
       // Another key is another booking.
       expect((await w.book(TUESDAY_10, {}, 'key-2')).appointment.providerId).toBe('p2');
     });

@@ -1,9 +1,7 @@
 import { cancelAppointment, rescheduleAppointment } from '../../../../shared/app/appointments/change-appointment';
-import { AppError } from '../../../../shared/app/errors';
 import { HOUR, MINUTE, provider } from '../../../support/fakes/builders';
-import { ANONYMOUS, MANAGER, STAFF_P1, STAFF_P2, TUESDAY_10, world } from '../world';
+import { ANONYMOUS, MANAGER, STAFF_P1, STAFF_P2, TUESDAY_10, outcome, world } from '../world';
 
-const code = async (promise: Promise<unknown>) => promise.then(() => 'ok', (error: unknown) => (error instanceof AppError ? error.code : String(error)));
 const CUTOFF = 120 * MINUTE;
 const withSms = { name: 'Bo', email: 'bo@example.com', phone: '+12025550100', smsConsent: true, phoneVerified: true };
 
@@ -27,7 +25,7 @@ describe('cancelAppointment (on the in-memory fakes)', () => {
     const a = await w.book(TUESDAY_10);
     const b = await w.book(TUESDAY_10);
     w.clock.set(TUESDAY_10 - CUTOFF + 1);
-    await expect(code(cancelAppointment(w.deps, a.id, { caller: ANONYMOUS, manageToken: a.manageToken }, {}))).resolves.toBe('too-late');
+    await expect(outcome(cancelAppointment(w.deps, a.id, { caller: ANONYMOUS, manageToken: a.manageToken }, {}))).resolves.toBe('too-late');
     expect((await cancelAppointment(w.deps, a.id, { caller: STAFF_P1 }, {})).status).toBe('cancelled');
     w.clock.set(TUESDAY_10 - CUTOFF);
     expect((await cancelAppointment(w.deps, b.id, { caller: ANONYMOUS, manageToken: b.manageToken }, {})).status).toBe('cancelled');
@@ -43,13 +41,13 @@ describe('cancelAppointment (on the in-memory fakes)', () => {
     const other = await w.book(TUESDAY_10 + HOUR);
     const found = await w.appointments.find(other.id);
     await w.appointments.commit({ businessId: 'b1', providerId: other.appointment.providerId, days: [], appointment: { value: { ...found!.value, status: 'completed', version: 2 }, etag: found!.etag }, outbox: [] });
-    await expect(code(cancelAppointment(w.deps, other.id, { caller: MANAGER }, {}))).resolves.toBe('invalid-state');
+    await expect(outcome(cancelAppointment(w.deps, other.id, { caller: MANAGER }, {}))).resolves.toBe('invalid-state');
   });
 
   it('honours If-Match: the current version (quoted, weak or *) goes ahead, another is a version mismatch', async () => {
     const w = await world();
     const booked = await w.book(TUESDAY_10);
-    await expect(code(cancelAppointment(w.deps, booked.id, { caller: MANAGER }, { ifMatch: '"2"' }))).resolves.toBe('version-mismatch');
+    await expect(outcome(cancelAppointment(w.deps, booked.id, { caller: MANAGER }, { ifMatch: '"2"' }))).resolves.toBe('version-mismatch');
     expect((await w.appointments.find(booked.id))?.value.status).toBe('booked');
     expect((await cancelAppointment(w.deps, booked.id, { caller: MANAGER }, { ifMatch: 'W/"1"' })).status).toBe('cancelled');
     const other = await w.book(TUESDAY_10);
@@ -84,7 +82,7 @@ describe('rescheduleAppointment (on the in-memory fakes)', () => {
     expect(moved.reminders.map((r) => r.dueAt)).toEqual([TUESDAY_10 + 3 * HOUR - 24 * HOUR]);
     expect((await w.appointments.listByProvider('b1', 'p1', TUESDAY_10 - HOUR, TUESDAY_10 + 5 * HOUR)).map((a) => a.start)).toEqual([TUESDAY_10 + 3 * HOUR]);
     expect((await w.book(TUESDAY_10, { providerId: 'p1' })).status).toBe(201);
-    await expect(code(w.book(TUESDAY_10 + 3 * HOUR, { providerId: 'p1' }))).resolves.toBe('slot-unavailable');
+    await expect(outcome(w.book(TUESDAY_10 + 3 * HOUR, { providerId: 'p1' }))).resolves.toBe('slot-unavailable');
   });
 
   it('accepts a start that overlaps only its own old time (the appointment does not block itself)', async () => {
@@ -99,16 +97,16 @@ describe('rescheduleAppointment (on the in-memory fakes)', () => {
     const w = await world();
     const mine = await w.book(TUESDAY_10, { providerId: 'p1' });
     const theirs = await w.book(TUESDAY_10 + HOUR, { providerId: 'p1' });
-    await expect(code(rescheduleAppointment(w.deps, mine.id, { caller: MANAGER }, { start: TUESDAY_10 + HOUR }))).resolves.toBe('slot-unavailable');
+    await expect(outcome(rescheduleAppointment(w.deps, mine.id, { caller: MANAGER }, { start: TUESDAY_10 + HOUR }))).resolves.toBe('slot-unavailable');
     expect((await w.appointments.find(mine.id))?.value.start).toBe(TUESDAY_10);
 
     w.clock.set(TUESDAY_10 - CUTOFF + 1);
-    await expect(code(rescheduleAppointment(w.deps, mine.id, { caller: ANONYMOUS, manageToken: mine.manageToken }, { start: TUESDAY_10 + 2 * HOUR }))).resolves.toBe('too-late');
+    await expect(outcome(rescheduleAppointment(w.deps, mine.id, { caller: ANONYMOUS, manageToken: mine.manageToken }, { start: TUESDAY_10 + 2 * HOUR }))).resolves.toBe('too-late');
     expect((await rescheduleAppointment(w.deps, mine.id, { caller: STAFF_P1 }, { start: TUESDAY_10 + 2 * HOUR })).start).toBe(TUESDAY_10 + 2 * HOUR);
 
     w.clock.set(TUESDAY_10 - CUTOFF);
     await cancelAppointment(w.deps, theirs.id, { caller: MANAGER }, {});
-    await expect(code(rescheduleAppointment(w.deps, theirs.id, { caller: MANAGER }, { start: TUESDAY_10 + 4 * HOUR }))).resolves.toBe('invalid-state');
+    await expect(outcome(rescheduleAppointment(w.deps, theirs.id, { caller: MANAGER }, { start: TUESDAY_10 + 4 * HOUR }))).resolves.toBe('invalid-state');
   });
 
   it('lets the consumer reschedule at exactly the cutoff', async () => {
@@ -132,7 +130,7 @@ describe('rescheduleAppointment (on the in-memory fakes)', () => {
       // The move's effects (reschedule events, handover) are written by the release, in the old partition.
       expect((await w.appointments.listOutbox('b1', 'p1')).map((m) => m.kind)).toEqual(expect.arrayContaining(['provider.handover']));
       // The new provider's staff now has access; the old one does not.
-      await expect(code(cancelAppointment(w.deps, booked.id, { caller: STAFF_P1 }, {}))).resolves.toBe('forbidden');
+      await expect(outcome(cancelAppointment(w.deps, booked.id, { caller: STAFF_P1 }, {}))).resolves.toBe('forbidden');
       expect((await cancelAppointment(w.deps, booked.id, { caller: STAFF_P2 }, {})).status).toBe('cancelled');
     });
 
@@ -150,11 +148,11 @@ describe('rescheduleAppointment (on the in-memory fakes)', () => {
       const w = await world();
       const booked = await w.book(TUESDAY_10, { providerId: 'p1' });
       await w.book(TUESDAY_10 + HOUR, { providerId: 'p2' });
-      await expect(code(rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10 + HOUR, providerId: 'p2' }))).resolves.toBe('slot-unavailable');
-      await expect(code(rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10, providerId: 'p9' }))).resolves.toBe('validation');
+      await expect(outcome(rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10 + HOUR, providerId: 'p2' }))).resolves.toBe('slot-unavailable');
+      await expect(outcome(rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10, providerId: 'p9' }))).resolves.toBe('validation:providerId');
       const p2 = await w.businesses.getProvider('b1', 'p2');
       await w.businesses.saveProvider(provider('p2', { active: false }), p2!.etag);
-      await expect(code(rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10 + 2 * HOUR, providerId: 'p2' }))).resolves.toBe('validation');
+      await expect(outcome(rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10 + 2 * HOUR, providerId: 'p2' }))).resolves.toBe('validation:providerId');
       expect((await w.appointments.find(booked.id))?.value).toEqual(booked.appointment);
       expect(await w.busyOn('p1')).toEqual([booked.id]);
     });
