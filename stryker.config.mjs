@@ -1,0 +1,32 @@
+// @ts-check
+/* global process */
+/**
+ * Mutation testing of the unit tests (docs/testing.md). Not part of `npm test` or CI: a full run takes
+ * tens of minutes on two cores. `npm run test:mutation` runs shared/domain (break below 85%) and then
+ * shared/app (break below 70%); narrow a run with `--mutate`, e.g.
+ *   npx stryker run stryker.config.mjs --mutate shared/domain/appointments/appointment.ts
+ * STRYKER_SCOPE=app selects the app folder and its threshold.
+ */
+const scope = process.env.STRYKER_SCOPE === 'app' ? 'app' : 'domain';
+const breakAt = { domain: 85, app: 70 }[scope];
+/** Report name (STRYKER_REPORT lets runs on different file subsets keep their reports apart). */
+const report = process.env.STRYKER_REPORT ?? scope;
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'jest',
+  jest: { configFile: 'jest.mutation.config.js', enableFindRelatedTests: false },
+  coverageAnalysis: 'perTest',
+  mutate: [`shared/${scope}/**/*.ts`, '!shared/**/*.d.ts', '!shared/app/ports/**'],
+  // Mutants in module-level constants run for every test: slow, and the type checker already guards most.
+  ignoreStatic: true,
+  concurrency: 2,
+  timeoutMS: 10_000,
+  thresholds: { high: 90, low: breakAt, break: breakAt },
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `coverage/mutation/${report}.html` },
+  jsonReporter: { fileName: `coverage/mutation/${report}.json` },
+  // Inside coverage/, which git, ESLint and tsc already leave alone.
+  tempDirName: 'coverage/.stryker-tmp',
+  incremental: false,
+};

@@ -1,0 +1,29 @@
+import { TableAppointmentStore } from '../../../shared/adapters/tables/appointment-store';
+import { TableBusinessRepository } from '../../../shared/adapters/tables/business-repository';
+import { TableIdempotencyStore } from '../../../shared/adapters/tables/idempotency-store';
+import { TableNotificationStore } from '../../../shared/adapters/tables/notification-store';
+import { TableProviderCalendarRepository } from '../../../shared/adapters/tables/provider-calendar-repository';
+import { TableClients } from '../../../shared/adapters/tables/table-clients';
+import { parseSettings } from '../../../shared/config/settings';
+import { appointmentStoreContract } from '../../support/contracts/appointment-store.contract';
+import { businessRepositoryContract } from '../../support/contracts/business-repository.contract';
+import { idempotencyStoreContract } from '../../support/contracts/idempotency-store.contract';
+import { notificationStoreContract } from '../../support/contracts/notification-store.contract';
+import { testStorageConnectionString, uniqueTablePrefix } from '../../support/env';
+
+/** Fresh tables per test (a new prefix), so each contract test starts from empty storage as the fakes do. */
+const freshTables = () => new TableClients(parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() }));
+
+// The same suites pin the in-memory fakes of test/support/fakes in test/unit/contracts/fakes.test.ts.
+describe('Table Storage adapters keep the port contracts (Azurite)', () => {
+  describe('TableAppointmentStore', () => {
+    appointmentStoreContract(() => {
+      const tables = freshTables();
+      const calendars = new TableProviderCalendarRepository(tables);
+      return { store: new TableAppointmentStore(tables), saveSchedule: (r) => calendars.saveSchedule(r, undefined), saveOverride: (r) => calendars.saveOverride(r, undefined) };
+    });
+  });
+  describe('TableBusinessRepository', () => businessRepositoryContract(() => new TableBusinessRepository(freshTables())));
+  describe('TableIdempotencyStore', () => idempotencyStoreContract(() => new TableIdempotencyStore(freshTables())));
+  describe('TableNotificationStore', () => notificationStoreContract(() => new TableNotificationStore(freshTables())));
+});

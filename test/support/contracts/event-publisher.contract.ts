@@ -1,0 +1,28 @@
+import type { AppointmentEvent, EventPublisher } from '../../../shared/app/ports/events';
+
+/** The publisher and what a subscriber received: id, type and appointment of each event, in order. */
+export interface EventPublisherSubject {
+  publisher: EventPublisher;
+  received(): Promise<Array<Pick<AppointmentEvent, 'id' | 'type' | 'appointmentId'>>>;
+  close(): Promise<void>;
+}
+
+const event = (id: string, type: AppointmentEvent['type']): AppointmentEvent => ({ id, type, businessId: 'b1', appointmentId: 'a1', time: Date.UTC(2030, 0, 8, 9), data: { appointmentId: 'a1' } });
+
+/** What every EventPublisher does; runs against RecordingEventPublisher and the Service Bus publisher on the local broker. */
+export function eventPublisherContract(make: () => Promise<EventPublisherSubject>): void {
+  it('delivers each event once in order: a retried publish under the same id is dropped', async () => {
+    const subject = await make();
+    try {
+      await subject.publisher.publish(event('a1:1:booked', 'appointment.booked'));
+      await subject.publisher.publish(event('a1:1:booked', 'appointment.booked'));
+      await subject.publisher.publish(event('a1:2:cancelled', 'appointment.cancelled'));
+      expect(await subject.received()).toEqual([
+        { id: 'a1:1:booked', type: 'appointment.booked', appointmentId: 'a1' },
+        { id: 'a1:2:cancelled', type: 'appointment.cancelled', appointmentId: 'a1' },
+      ]);
+    } finally {
+      await subject.close();
+    }
+  });
+}

@@ -1,0 +1,124 @@
+import { recordUndelivered, sendNotice, sendReminder } from '../../../../shared/app/lifecycle/notify';
+import { AcsError, AcsThrottledError } from '../../../../shared/app/ports/acs';
+import { cancelAppointment } from '../../../../shared/app/appointments/change-appointment';
+import { HOUR } from '../../../support/fakes/builders';
+import { MANAGER, TUESDAY_10 } from '../world';
+import { lifecycleWorld, NO_PHONE, TEXTABLE } from './lifecycle-world';
+
+const channelsTo = (w: Awaited<ReturnType<typeof lifecycleWorld>>, address: string) => w.messaging.sentTo(address).map((m) => `${m.channel}:${m.kind}`);
+
+describe('sendNotice (on the in-memory fakes)', () => {
+  it('sends the confirmation by email and SMS to a consumer with a verified phone and consent, and by email to the provider with the calendar file', async () => {
+    const w = await lifecycleWorld();
+    const booked = await w.book(TUESDAY_10, { consumer: TEXTABLE });
+    const report = await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' });
+    expect(report).toEqual({ stale: false, results: { email: 'sent', sms: 'sent', 'provider-email': 'sent' } });
+    expect(channelsTo(w, TEXTABLE.email)).toEqual(['email:confirmation']);
+    expect(channelsTo(w, TEXTABLE.phone)).toEqual(['sms:confirmation']);
+    expect(w.messaging.sentTo('p1@example.com')).toEqual([expect.objectContaining({ kind: 'confirmation', attachments: ['appointment.ics'] })]);
+  });
+
+  it.each([
+    ['no SMS consent', { ...TEXTABLE, smsConsent: false }],
+    ['an unverified phone', { ...TEXTABLE, phoneVerified: false }],
+    ['no phone at all', { ...NO_PHONE, smsConsent: true, phoneVerified: true }],
+  ])('sends email only (never SMS) to a consumer with %s', async (_case, consumer) => {
+    const w = await lifecycleWorld();
+    const booked = await w.book(TUESDAY_10, { consumer });
+    const report = await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' });
+    expect(report).toEqual({ stale: false, results: { email: 'sent', 'provider-email': 'sent' } });
+    expect(w.messaging.delivered.filter((m) => m.channel === 'sms')).toEqual([]);
+    expect(channelsTo(w, consumer.email)).toEqual(['email:confirmation']);
+  });
+
+  it('sends each channel once: a repeated step sends nothing again', async () => {
+    const w = await lifecycleWorld();
+    const booked = await w.book(TUESDAY_10, { consumer: TEXTABLE });
+    await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' });
+    const again = await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' });
+    expect(again).toEqual({ stale: false, results: { email: 'sent', sms: 'sent', 'provider-email': 'sent' } });
+    expect(w.messaging.delivered).toHaveLength(3);
+  });
+
+  it('does nothing for a version the appointment moved on from, or a confirmation of a cancelled one', async () => {
+    const w = await lifecycleWorld();
+    const booked = await w.book(TUESDAY_10);
+    expect(await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 2, notice: 'confirmation' })).toEqual({ stale: true });
+    await cancelAppointment(w.deps, booked.id, { caller: MANAGER }, {});
+    expect(await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 2, notice: 'confirmation' })).toEqual({ stale: true });
+    expect(w.messaging.delivered).toEqual([]);
+  });
+
+  it('sends the cancellation with links that carry no token, and the confirmation with a fresh token whose hash the appointment keeps', async () => {
+    const w = await lifecycleWorld();
+    const booked = await w.book(TUESDAY_10);
+    await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' });
+    expect(w.linkTokens).toEqual([expect.any(String)]);
+    expect((await w.appointments.find(booked.id))?.value.messageTokenHashes).toHaveLength(1);
+    await cancelAppointment(w.deps, booked.id, { caller: MANAGER }, {});
+    const report = await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 2, notice: 'cancellation' });
+    expect(report).toEqual({ stale: false, results: { email: 'sent', 'provider-email': 'sent' } });
+    expect(w.linkTokens).toEqual([expect.any(String), undefined]);
+    expect(channelsTo(w, NO_PHONE.email)).toEqual(['email:confirmation', 'email:cancellation']);
+  });
+
+  it('tries every channel when one fails transiently, then throws so only the failed one is retried', async () => {
+    const w = await lifecycleWorld();
+    const booked = await w.book(TUESDAY_10, { consumer: TEXTABLE });
+    w.messaging.failSms.push(new AcsError('sms', 'send', 503, 'ServiceUnavailable', 'down', true));
+    await expect(sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' })).rejects.toThrow('down');
+    expect(w.messaging.delivered.map((m) => m.channel)).toEqual(['email', 'email']);
+    await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' });
+    expect(w.messaging.delivered.map((m) => m.channel)).toEqual(['email', 'email', 'sms']);
+  });
+
+  it('records a final ACS refusal as failed and does not throw; reports throttling with its Retry-After', async () => {
+    const w = await lifecycleWorld();
+    const booked = await w.book(TUESDAY_10);
+    w.messaging.failEmail.push(new AcsError('email', 'send', 400, 'BadRequest', 'bad', false), new AcsThrottledError('email', 'send', 7_000));
+    const report = await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' });
+    // The consumer's email failed for good; the provider's was throttled and waits for a durable timer.
+    expect(report).toEqual({ stale: false, results: { email: 'failed' }, throttledForMs: 7_000 });
+    expect(await w.notifications.get({ appointmentId: booked.id, version: 1, moment: 'confirmation', channel: 'email' })).toMatchObject({ state: 'failed', failure: 'email:BadRequest' });
+  });
+});
+
+describe('sendReminder (on the in-memory fakes)', () => {
+  it('sends a reminder to a consumer without SMS consent by email, and records it as sent with an event', async () => {
+    const w = await lifecycleWorld();
+    const booked = await w.book(TUESDAY_10, { consumer: NO_PHONE });
+    w.clock.set(TUESDAY_10 - 24 * HOUR);
+    const report = await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 });
+    expect(report).toEqual({ stale: false, results: { email: 'sent' } });
+    expect(channelsTo(w, NO_PHONE.email)).toEqual(['email:reminder']);
+    const stored = await w.appointments.find(booked.id);
+    expect(stored?.value.reminders[0]).toMatchObject({ status: 'sent', deliveries: [{ channel: 'email', status: 'sent' }] });
+    expect(stored?.value.version).toBe(1);
+    expect((await w.appointments.listOutbox('b1', 'p1')).some((m) => (m.payload?.event as { type?: string } | undefined)?.type === 'appointment.reminder.sent')).toBe(true);
+    // Sent once: the step is stale for a reminder that is no longer pending.
+    expect(await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).toEqual({ stale: true });
+  });
+
+  it('texts only while the consumer can be texted, and skips SMS of a consumer who no longer can', async () => {
+    const w = await lifecycleWorld();
+    const booked = await w.book(TUESDAY_10, { consumer: TEXTABLE });
+    // The phone is no longer verified (edited): the planned SMS is skipped, the email goes out.
+    const found = await w.appointments.find(booked.id);
+    await w.appointments.commit({ businessId: 'b1', providerId: 'p1', days: [], appointment: { value: { ...found!.value, consumer: { ...TEXTABLE, phoneVerified: false } }, etag: found!.etag }, outbox: [] });
+    const report = await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 });
+    expect(report).toEqual({ stale: false, results: { email: 'sent', sms: 'skipped' } });
+    expect(w.messaging.delivered.map((m) => m.channel)).toEqual(['email']);
+    expect((await w.appointments.find(booked.id))?.value.reminders[0]?.status).toBe('sent');
+  });
+
+  it('marks what never went out as failed after the last retry, keeping what was sent', async () => {
+    const w = await lifecycleWorld();
+    const booked = await w.book(TUESDAY_10, { consumer: TEXTABLE });
+    w.messaging.failSms.push(new AcsError('sms', 'send', 503, 'ServiceUnavailable', 'down', true));
+    await expect(sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).rejects.toThrow('down');
+    await recordUndelivered(w.lifecycle, { appointmentId: booked.id, version: 1, moment: 'reminder-0' });
+    const reminder = (await w.appointments.find(booked.id))?.value.reminders[0];
+    expect(reminder).toMatchObject({ status: 'failed', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'failed' }] });
+    expect(w.logged.some((l) => l.level === 'warn' && l.event === 'lifecycle.notification.failed')).toBe(true);
+  });
+});

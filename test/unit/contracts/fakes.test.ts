@@ -1,0 +1,40 @@
+import { appointmentStoreContract } from '../../support/contracts/appointment-store.contract';
+import { businessRepositoryContract } from '../../support/contracts/business-repository.contract';
+import { idempotencyStoreContract } from '../../support/contracts/idempotency-store.contract';
+import { eventPublisherContract } from '../../support/contracts/event-publisher.contract';
+import { messagingContract } from '../../support/contracts/messaging.contract';
+import { notificationStoreContract } from '../../support/contracts/notification-store.contract';
+import { InMemoryAppointmentStore } from '../../support/fakes/appointment-store';
+import { InMemoryBusinessRepository } from '../../support/fakes/business-repository';
+import { InMemoryIdempotencyStore } from '../../support/fakes/idempotency-store';
+import { RecordingEventPublisher } from '../../support/fakes/event-publisher';
+import { FakeMessaging } from '../../support/fakes/messaging';
+import { InMemoryNotificationStore } from '../../support/fakes/notification-store';
+
+// The same suites run against the Table Storage adapters on Azurite (test/integration/tables/port-contracts.test.ts)
+// the ACS adapters on the ACS emulator (test/integration/acs/messaging-contract.test.ts) and the Service Bus
+// publisher on the local broker (test/integration/servicebus/event-publisher-contract.test.ts).
+describe('in-memory fakes keep the port contracts', () => {
+  describe('InMemoryAppointmentStore', () => {
+    appointmentStoreContract(() => {
+      const store = new InMemoryAppointmentStore();
+      return { store, saveSchedule: (r) => store.saveSchedule(r), saveOverride: (r) => store.saveOverride(r) };
+    });
+  });
+  describe('InMemoryBusinessRepository', () => businessRepositoryContract(() => new InMemoryBusinessRepository()));
+  describe('InMemoryIdempotencyStore', () => idempotencyStoreContract(() => new InMemoryIdempotencyStore()));
+  describe('InMemoryNotificationStore', () => notificationStoreContract(() => new InMemoryNotificationStore()));
+  describe('RecordingEventPublisher', () => {
+    eventPublisherContract(async () => {
+      const publisher = new RecordingEventPublisher();
+      return { publisher, received: async () => publisher.published.map(({ id, type, appointmentId }) => ({ id, type, appointmentId })), close: async () => undefined };
+    });
+  });
+  describe('FakeMessaging', () => {
+    let n = 0;
+    messagingContract(() => {
+      const fake = new FakeMessaging();
+      return { email: fake.email, sms: fake.sms, sentTo: async (to) => fake.sentTo(to), uniqueEmail: () => `c${++n}@example.com`, uniquePhone: () => `+1206555${String(++n).padStart(4, '0')}` };
+    });
+  });
+});
