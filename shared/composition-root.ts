@@ -23,7 +23,7 @@ import { createLogger } from './adapters/logging/logger';
 import type { BookingDeps } from './app/appointments/book-appointment';
 import { dispatchPartition, type OutboxDeps } from './app/outbox/dispatch-outbox';
 import { roomHandlers } from './app/rooms/appointment-room';
-import { releaseHandlers } from './app/appointments/change-appointment';
+import { releaseHandlers } from './app/appointments/move-to-provider';
 import { parseConnectionString } from '@azure/communication-common';
 import { TableProviderIdentityStore } from './adapters/tables/acs-identity-store';
 import { TableServiceIdentityStore } from './adapters/tables/service-identity-store';

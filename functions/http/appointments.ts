@@ -4,7 +4,8 @@ import { authorizeAppointment } from '../../shared/app/appointments/appointment-
 import { appointmentCalendar } from '../../shared/app/appointments/appointment-calendar';
 import { bookAppointment } from '../../shared/app/appointments/book-appointment';
 import { verifiedConsumer } from '../../shared/app/phone-verification';
-import { cancelAppointment, rescheduleAppointment } from '../../shared/app/appointments/change-appointment';
+import { cancelAppointment } from '../../shared/app/appointments/cancel-appointment';
+import { rescheduleAppointment } from '../../shared/app/appointments/reschedule-appointment';
 import { validateIdempotencyKey } from '../../shared/app/idempotency';
 import { appointmentCredentialsOf, callerOf } from '../../shared/adapters/auth/request-caller';
 import { endpoint, json, parseWith, readJsonBody, readOptionalJsonBody } from '../../shared/adapters/http/endpoint';

@@ -10,7 +10,8 @@ import { TableClients } from '../../../shared/adapters/tables/table-clients';
 import { authorizeAppointment } from '../../../shared/app/appointments/appointment-access';
 import { IDEMPOTENCY_LEASE_MS, IDEMPOTENCY_TTL_MS } from '../../../shared/app/idempotency';
 import { bookAppointment, type BookingDeps, type BookingRequest } from '../../../shared/app/appointments/book-appointment';
-import { cancelAppointment, rescheduleAppointment } from '../../../shared/app/appointments/change-appointment';
+import { cancelAppointment } from '../../../shared/app/appointments/cancel-appointment';
+import { rescheduleAppointment } from '../../../shared/app/appointments/reschedule-appointment';
 import type { ServiceRecord } from '../../../shared/app/ports/business-repository';
 import type { Appointment } from '../../../shared/domain/appointments/appointment';
 import { occupiedInterval } from '../../../shared/domain/appointments/appointment';
@@ -269,7 +270,7 @@ describe('reschedule to another provider', () => {
     const start = MONDAY_9 + 15 * 24 * 60 * MIN;
     const { appointment } = await book(start, { providerId: 'amy' });
     // Simulate the race: the new copy and its release message exist, then the old copy changes first.
-    const { releaseMovedAppointment } = await import('../../../shared/app/appointments/change-appointment');
+    const { releaseMovedAppointment } = await import('../../../shared/app/appointments/move-to-provider');
     const { outboxMessage } = await import('../../../shared/app/appointments/effects');
     const { readProviderTime, dayRowChanges } = await import('../../../shared/app/appointments/provider-time');
     const bob = (await businesses.getProvider('clinic', 'bob'))!.value;

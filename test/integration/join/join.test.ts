@@ -5,7 +5,8 @@
 import { ChatClient } from '@azure/communication-chat';
 import { AzureCommunicationTokenCredential } from '@azure/communication-common';
 import fs from 'node:fs';
-import { cancelAppointment, rescheduleAppointment } from '../../../shared/app/appointments/change-appointment';
+import { cancelAppointment } from '../../../shared/app/appointments/cancel-appointment';
+import { rescheduleAppointment } from '../../../shared/app/appointments/reschedule-appointment';
 import { joinAppointment } from '../../../shared/app/join/join-appointment';
 import { recordOutcome } from '../../../shared/app/workspace/appointment-outcomes';
 import type { AppError } from '../../../shared/app/errors';

@@ -3,7 +3,8 @@
  * outcomes (who and when), and the subscribable calendar feed (node-ical, updates after a reschedule).
  */
 import ical from 'node-ical';
-import { cancelAppointment, rescheduleAppointment } from '../../../shared/app/appointments/change-appointment';
+import { cancelAppointment } from '../../../shared/app/appointments/cancel-appointment';
+import { rescheduleAppointment } from '../../../shared/app/appointments/reschedule-appointment';
 import type { Caller } from '../../../shared/app/auth';
 import { recordOutcome } from '../../../shared/app/workspace/appointment-outcomes';
 import { providerCalendarFeed, rotateFeedToken } from '../../../shared/app/workspace/calendar-feed';

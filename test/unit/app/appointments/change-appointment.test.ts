@@ -1,4 +1,5 @@
-import { cancelAppointment, rescheduleAppointment } from '../../../../shared/app/appointments/change-appointment';
+import { cancelAppointment } from '../../../../shared/app/appointments/cancel-appointment';
+import { rescheduleAppointment } from '../../../../shared/app/appointments/reschedule-appointment';
 import { HOUR, MINUTE, provider } from '../../../support/fakes/builders';
 import { ANONYMOUS, MANAGER, STAFF_P1, STAFF_P2, TUESDAY_10, outcome, world } from '../world';
 

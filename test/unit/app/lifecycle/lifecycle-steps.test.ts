@@ -1,5 +1,5 @@
 import { completeIfStillBooked, planLifecycle } from '../../../../shared/app/lifecycle/lifecycle-steps';
-import { cancelAppointment } from '../../../../shared/app/appointments/change-appointment';
+import { cancelAppointment } from '../../../../shared/app/appointments/cancel-appointment';
 import { DAY, HOUR, MINUTE } from '../../../support/fakes/builders';
 import { MANAGER, TUESDAY_10 } from '../world';
 import { lifecycleWorld, TEXTABLE } from './lifecycle-world';

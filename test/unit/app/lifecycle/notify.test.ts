@@ -1,6 +1,6 @@
 import { recordUndelivered, sendNotice, sendReminder } from '../../../../shared/app/lifecycle/notify';
 import { AcsError, AcsThrottledError } from '../../../../shared/app/ports/acs';
-import { cancelAppointment } from '../../../../shared/app/appointments/change-appointment';
+import { cancelAppointment } from '../../../../shared/app/appointments/cancel-appointment';
 import { HOUR } from '../../../support/fakes/builders';
 import { MANAGER, TUESDAY_10 } from '../world';
 import { lifecycleWorld, NO_PHONE, TEXTABLE } from './lifecycle-world';
