@@ -9,7 +9,7 @@ import { TableClients } from './adapters/tables/table-clients';
 import { probeTableStorage } from './adapters/tables/storage-probe';
 import { loadSettings, type Settings } from './config/settings';
 import type { StaffAuthenticator } from './app/auth';
-import type { ConfigurationDeps } from './app/configuration';
+import type { ConfigurationDeps } from './app/configuration/put-resource';
 import {
   createJwtStaffAuthenticator,
   remoteKeys,

@@ -1,7 +1,9 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, RetryOptions, Task } from 'durable-functions';
 import type { completeIfStillBooked, planLifecycle, prepareRoom } from '../../shared/app/lifecycle/lifecycle-steps';
-import type { recordUndelivered, sendNotice, sendReminder } from '../../shared/app/lifecycle/notify';
+import type { recordUndelivered } from '../../shared/app/lifecycle/bookkeeping';
+import type { sendNotice } from '../../shared/app/lifecycle/send-notice';
+import type { sendReminder } from '../../shared/app/lifecycle/send-reminder';
 
 /** Names of the lifecycle's activities, shared by the orchestration and the registrations. */
 export const LIFECYCLE_ACTIVITIES = {

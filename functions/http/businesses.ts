@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { getBusiness, putBusiness } from '../../shared/app/configure-business';
+import { getBusiness, putBusiness } from '../../shared/app/configuration/configure-business';
 import { staffOf } from '../../shared/adapters/auth/request-caller';
 import { endpoint, json, parseWith, readJsonBody } from '../../shared/adapters/http/endpoint';
 import { BusinessBody, BusinessParams, businessView } from '../../shared/adapters/http/schemas/businesses';

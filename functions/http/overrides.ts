@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { deleteOverride, listOverrides, putOverride } from '../../shared/app/configure-overrides';
+import { deleteOverride, listOverrides, putOverride } from '../../shared/app/configuration/configure-overrides';
 import { staffOf } from '../../shared/adapters/auth/request-caller';
 import { endpoint, json, parseWith, readJsonBody } from '../../shared/adapters/http/endpoint';
 import { searchParamsObject } from '../../shared/adapters/http/schemas/common';

@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { deactivateProvider, listProviders, putProvider } from '../../shared/app/configure-providers';
+import { deactivateProvider, listProviders, putProvider } from '../../shared/app/configuration/configure-providers';
 import { callerOf, staffOf } from '../../shared/adapters/auth/request-caller';
 import { endpoint, json, parseWith, readJsonBody } from '../../shared/adapters/http/endpoint';
 import { BusinessParams } from '../../shared/adapters/http/schemas/businesses';

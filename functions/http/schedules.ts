@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { getSchedule, putSchedule } from '../../shared/app/configure-schedules';
+import { getSchedule, putSchedule } from '../../shared/app/configuration/configure-schedules';
 import { staffOf } from '../../shared/adapters/auth/request-caller';
 import { endpoint, json, parseWith, readJsonBody } from '../../shared/adapters/http/endpoint';
 import { ProviderParams } from '../../shared/adapters/http/schemas/providers';

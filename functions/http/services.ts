@@ -1,5 +1,5 @@
 import { app } from '@azure/functions';
-import { deactivateService, listServices, putService } from '../../shared/app/configure-services';
+import { deactivateService, listServices, putService } from '../../shared/app/configuration/configure-services';
 import { callerOf, staffOf } from '../../shared/adapters/auth/request-caller';
 import { endpoint, json, parseWith, readJsonBody } from '../../shared/adapters/http/endpoint';
 import { BusinessParams } from '../../shared/adapters/http/schemas/businesses';

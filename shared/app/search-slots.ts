@@ -1,7 +1,7 @@
 import { findSlots } from '../domain/availability/find-slots';
 import type { BusyAppointment, ProviderAvailability, Slot, SlotRules } from '../domain/availability/types';
 import { AppError } from './errors';
-import { requireBusiness, type ConfigurationDeps } from './configuration';
+import { requireBusiness, type ConfigurationDeps } from './configuration/put-resource';
 import type { ProviderRecord, ServiceRecord } from './ports/business-repository';
 import type { OverrideRecord, ScheduleRecord } from './ports/provider-calendar-repository';
 import { addDays, resolveWindow, type WindowBound } from './time-window';

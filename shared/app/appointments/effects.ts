@@ -27,7 +27,7 @@ export function effectsOf(change: AppointmentChange, now: number): OutboxMessage
       if (appointment.start - now <= ROOM_EAGER_DAYS * DAY_MS) effects.push(outboxMessage(appointment, 'room.ensure', now));
       // The chat thread is made ahead of the join: ACS limits thread creations per user (the app's identity).
       if (change.kind === 'booked') effects.push(outboxMessage(appointment, 'chat.ensure', now));
-      // No token rides along: messages carry fresh tokens of their own (notify.ts), so none is stored in clear.
+      // No token rides along: messages carry fresh tokens of their own (shared/app/lifecycle/messages.ts), so none is stored in clear.
       effects.push(change.kind === 'booked' ? outboxMessage(appointment, 'lifecycle.start', now) : outboxMessage(appointment, 'lifecycle.event', now, { event: 'rescheduled' }));
       if (change.kind === 'rescheduled' && change.previous.chatThreadId) {
         effects.push(outboxMessage(appointment, 'chat.notice', now, { threadId: change.previous.chatThreadId, notice: 'rescheduled', start: appointment.start, end: appointment.end }));

@@ -1,5 +1,5 @@
 import { PLAN_VERSION, type Moment } from '../../domain/lifecycle/plan';
-import type { Notice } from './notify';
+import type { Notice } from './send-notice';
 import type { PlanResult } from './lifecycle-steps';
 
 /**

@@ -4,7 +4,7 @@ import { AppError } from '../errors';
 import type { AppointmentStore } from '../ports/appointment-store';
 import type { BusinessRepository } from '../ports/business-repository';
 import { resolveWindow, type Window, type WindowBound } from '../time-window';
-import { authorizeManager, authorizeCalendarRead } from '../configuration';
+import { authorizeManager, authorizeCalendarRead } from '../configuration/put-resource';
 
 export interface ListDeps {
   businesses: BusinessRepository;

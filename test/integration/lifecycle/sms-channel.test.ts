@@ -8,7 +8,7 @@ import { TableNotificationStore } from '../../../shared/adapters/tables/notifica
 import { TableClients } from '../../../shared/adapters/tables/table-clients';
 import { bookAppointment } from '../../../shared/app/appointments/book-appointment';
 import type { LifecycleDeps } from '../../../shared/app/lifecycle/lifecycle-deps';
-import { sendNotice } from '../../../shared/app/lifecycle/notify';
+import { sendNotice } from '../../../shared/app/lifecycle/send-notice';
 import { smsChannel } from '../../../shared/app/lifecycle/sms-channel';
 import type { Appointment } from '../../../shared/domain/appointments/appointment';
 import { parseSettings } from '../../../shared/config/settings';

@@ -3,12 +3,12 @@ import { TableBusinessRepository } from '../../../shared/adapters/tables/busines
 import { TableProviderCalendarRepository } from '../../../shared/adapters/tables/provider-calendar-repository';
 import { SCHEDULING_TABLE, dayRow, providerPartition } from '../../../shared/adapters/tables/scheduling-keys';
 import { ADMIN_ROLE, type StaffCaller } from '../../../shared/app/auth';
-import type { ConfigurationDeps } from '../../../shared/app/configuration';
-import { putBusiness } from '../../../shared/app/configure-business';
-import { deactivateProvider, putProvider } from '../../../shared/app/configure-providers';
-import { putSchedule } from '../../../shared/app/configure-schedules';
-import { putOverride } from '../../../shared/app/configure-overrides';
-import { deactivateService, putService, type ServiceInput } from '../../../shared/app/configure-services';
+import type { ConfigurationDeps } from '../../../shared/app/configuration/put-resource';
+import { putBusiness } from '../../../shared/app/configuration/configure-business';
+import { deactivateProvider, putProvider } from '../../../shared/app/configuration/configure-providers';
+import { putSchedule } from '../../../shared/app/configuration/configure-schedules';
+import { putOverride } from '../../../shared/app/configuration/configure-overrides';
+import { deactivateService, putService, type ServiceInput } from '../../../shared/app/configuration/configure-services';
 import { searchSlots } from '../../../shared/app/search-slots';
 import { AppError } from '../../../shared/app/errors';
 import { parseSettings } from '../../../shared/config/settings';

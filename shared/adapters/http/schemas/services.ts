@@ -1,5 +1,5 @@
 import { DEFAULT_JOIN_WINDOW_MINUTES } from '../../../domain/appointments/appointment';
-import type { ServiceInput } from '../../../app/configure-services';
+import type { ServiceInput } from '../../../app/configuration/configure-services';
 import type { ServiceRecord } from '../../../app/ports/business-repository';
 import { displayText, formatInstant, instant, resourceId } from './common';
 import { BusinessParams } from './businesses';

@@ -1,4 +1,6 @@
-import { recordUndelivered, sendNotice, sendReminder } from '../../../../shared/app/lifecycle/notify';
+import { recordUndelivered } from '../../../../shared/app/lifecycle/bookkeeping';
+import { sendNotice } from '../../../../shared/app/lifecycle/send-notice';
+import { sendReminder } from '../../../../shared/app/lifecycle/send-reminder';
 import { AcsError, AcsThrottledError } from '../../../../shared/app/ports/acs';
 import { cancelAppointment } from '../../../../shared/app/appointments/cancel-appointment';
 import { HOUR } from '../../../support/fakes/builders';

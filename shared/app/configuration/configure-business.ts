@@ -1,6 +1,6 @@
-import { assertCanCreateBusiness, assertCanManage, requireStaff, type Caller } from './auth';
-import { authorizeManager, putResource, type ConfigurationDeps, type PutResult } from './configuration';
-import type { BusinessRecord } from './ports/business-repository';
+import { assertCanCreateBusiness, assertCanManage, requireStaff, type Caller } from '../auth';
+import { authorizeManager, putResource, type ConfigurationDeps, type PutResult } from './put-resource';
+import type { BusinessRecord } from '../ports/business-repository';
 
 export interface BusinessInput {
   name: string;

@@ -1,7 +1,7 @@
-import { canManage, type Caller } from './auth';
-import { AppError } from './errors';
-import { authorizeManager, deactivateResource, putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './configuration';
-import type { ServiceRecord } from './ports/business-repository';
+import { canManage, type Caller } from '../auth';
+import { AppError } from '../errors';
+import { authorizeManager, deactivateResource, putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './put-resource';
+import type { ServiceRecord } from '../ports/business-repository';
 
 /** A service as validated from a request, defaults applied. */
 export type ServiceInput = Omit<ServiceRecord, 'businessId' | 'id' | 'active' | 'createdAt' | 'updatedAt'>;

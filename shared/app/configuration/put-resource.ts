@@ -1,10 +1,10 @@
-import { assertCanManage, assertCanReadCalendar, requireStaff, type Caller } from './auth';
-import { AppError } from './errors';
-import type { BusinessRecord, BusinessRepository, ProviderRecord } from './ports/business-repository';
-import type { Clock } from './ports/clock';
-import type { ProviderCalendarRepository } from './ports/provider-calendar-repository';
-import type { Versioned } from './ports/versioned';
-import { retryOnConflict } from './retry-on-conflict';
+import { assertCanManage, assertCanReadCalendar, requireStaff, type Caller } from '../auth';
+import { AppError } from '../errors';
+import type { BusinessRecord, BusinessRepository, ProviderRecord } from '../ports/business-repository';
+import type { Clock } from '../ports/clock';
+import type { ProviderCalendarRepository } from '../ports/provider-calendar-repository';
+import type { Versioned } from '../ports/versioned';
+import { retryOnConflict } from '../retry-on-conflict';
 
 /** What the office-manager use cases and slot search need. */
 export interface ConfigurationDeps {

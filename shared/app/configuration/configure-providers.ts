@@ -1,6 +1,6 @@
-import { isStaffOf, type Caller } from './auth';
-import { authorizeManager, deactivateResource, putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './configuration';
-import type { ProviderRecord } from './ports/business-repository';
+import { isStaffOf, type Caller } from '../auth';
+import { authorizeManager, deactivateResource, putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './put-resource';
+import type { ProviderRecord } from '../ports/business-repository';
 
 export interface ProviderInput {
   displayName: string;

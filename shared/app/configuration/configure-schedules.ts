@@ -1,8 +1,8 @@
-import type { WeeklyHours } from '../domain/availability/types';
-import { type Caller } from './auth';
-import { AppError } from './errors';
-import { authorizeManager, authorizeCalendarRead, putResource, requireProvider, type ConfigurationDeps, type PutResult } from './configuration';
-import type { ScheduleRecord } from './ports/provider-calendar-repository';
+import type { WeeklyHours } from '../../domain/availability/types';
+import { type Caller } from '../auth';
+import { AppError } from '../errors';
+import { authorizeManager, authorizeCalendarRead, putResource, requireProvider, type ConfigurationDeps, type PutResult } from './put-resource';
+import type { ScheduleRecord } from '../ports/provider-calendar-repository';
 
 export interface ScheduleInput {
   /** Defaults to the provider's zone, resolved when the schedule is stored. */

@@ -1,0 +1,112 @@
+import type { Appointment, Channel, SkipReason } from '../../domain/appointments/appointment';
+import type { DeliveryResult, NotificationChannel, NotificationKey, NotificationMoment } from '../../domain/lifecycle/notifications';
+import { AcsError, AcsThrottledError } from '../ports/acs';
+import type { BusinessRecord, ProviderRecord, ServiceRecord } from '../ports/business-repository';
+import type { Versioned } from '../ports/versioned';
+import type { LifecycleDeps } from './lifecycle-deps';
+import { CAPPED_PREFIX, sendOnce } from './send-once';
+
+// The channel machinery shared by notices and reminders: the step's setting, one send per channel
+// (each at most once), skips with their reason, and the retry of what is left.
+
+/**
+ * What one send step did per channel; `stale` when the appointment had moved on and nothing was sent.
+ * `throttledForMs`: ACS throttled every channel still to send and asked to wait that long; the lifecycle
+ * sends them after a durable timer instead of sleeping inside the activity.
+ */
+export type SendReport = { stale: true } | { stale: false; results: Partial<Record<NotificationChannel, DeliveryResult>>; throttledForMs?: number };
+
+export function cappedReason(failure: string | undefined): SkipReason | undefined {
+  return failure?.startsWith(CAPPED_PREFIX) ? (failure.slice(CAPPED_PREFIX.length) as SkipReason) : undefined;
+}
+
+export interface Setting {
+  appointment: Appointment;
+  business: BusinessRecord;
+  service: ServiceRecord;
+  provider: ProviderRecord;
+}
+
+/** The appointment if it still has this version and status; otherwise the step is stale and does nothing. */
+export async function currentVersion(deps: LifecycleDeps, appointmentId: string, version: number, status: Appointment['status']): Promise<Versioned<Appointment> | undefined> {
+  const found = await deps.appointments.find(appointmentId);
+  if (found && found.value.version === version && found.value.status === status) return found;
+  deps.log.info('lifecycle.step.stale', { appointmentId, version, currentVersion: found?.value.version, status: found?.value.status });
+  return undefined;
+}
+
+export async function settingOf(deps: LifecycleDeps, appointment: Appointment): Promise<Setting> {
+  const [business, service, provider] = await Promise.all([
+    deps.businesses.getBusiness(appointment.businessId),
+    deps.businesses.getService(appointment.businessId, appointment.serviceId),
+    deps.businesses.getProvider(appointment.businessId, appointment.providerId),
+  ]);
+  if (!business || !service || !provider) throw new Error(`business, service or provider of appointment ${appointment.id} is missing`);
+  return { appointment, business: business.value, service: service.value, provider: provider.value };
+}
+
+/** A channel still to retry after the others were tried. */
+export class ChannelsToRetry extends Error {
+  constructor(
+    first: unknown,
+    readonly results: Partial<Record<NotificationChannel, DeliveryResult>>,
+    /** Set when throttling was the only reason: the longest Retry-After among the throttled channels. */
+    readonly throttledForMs?: number,
+  ) {
+    super(first instanceof Error ? first.message : String(first), { cause: first });
+    this.name = 'ChannelsToRetry';
+  }
+}
+
+export function partialResults(error: unknown): Partial<Record<NotificationChannel, DeliveryResult>> {
+  return error instanceof ChannelsToRetry ? error.results : {};
+}
+
+/**
+ * Every channel is tried even when one fails transiently (one slow service must not hold back the
+ * others); then the first transient error is thrown so the activity is retried for what is left. When
+ * every such error was ACS throttling, the error carries the longest Retry-After instead.
+ */
+export async function sendChannels(
+  deps: LifecycleDeps,
+  setting: Setting,
+  moment: NotificationMoment,
+  channels: readonly NotificationChannel[],
+  send: (channel: NotificationChannel, idempotencyKey: string) => Promise<void>,
+  /** Filled with the reason of each channel a cap refused. */
+  reasons: Partial<Record<Channel, SkipReason>> = {},
+): Promise<Partial<Record<NotificationChannel, DeliveryResult>>> {
+  const results: Partial<Record<NotificationChannel, DeliveryResult>> = {};
+  let retry: unknown;
+  let throttledForMs: number | undefined = 0;
+  for (const channel of channels) {
+    const key = { appointmentId: setting.appointment.id, version: setting.appointment.version, moment, channel };
+    const unavailable = channel === 'sms' ? deps.smsChannel?.unavailableFor(setting.appointment.consumer.phone ?? '') : undefined;
+    if (unavailable) {
+      results[channel] = await skipOnce(deps, key, unavailable);
+      deps.log.info('lifecycle.notification', { appointmentId: key.appointmentId, version: key.version, moment, channel, result: results[channel], reason: unavailable });
+      continue;
+    }
+    try {
+      results[channel] = await sendOnce(deps, key, (idempotencyKey) => send(channel, idempotencyKey));
+      if (results[channel] === 'skipped' && channel !== 'provider-email') {
+        reasons[channel] = cappedReason((await deps.notifications.get(key))?.failure);
+      }
+      deps.log.info('lifecycle.notification', { appointmentId: key.appointmentId, version: key.version, moment, channel, result: results[channel], ...(channel !== 'provider-email' && reasons[channel] ? { reason: reasons[channel] } : {}) });
+    } catch (error) {
+      deps.log.warn('lifecycle.notification.retry', { appointmentId: key.appointmentId, version: key.version, moment, channel, error: error instanceof AcsError ? `${error.service}:${error.code}` : String(error) });
+      retry ??= error;
+      throttledForMs = error instanceof AcsThrottledError && throttledForMs !== undefined ? Math.max(throttledForMs, error.retryAfterMs) : undefined;
+    }
+  }
+  if (retry !== undefined) throw new ChannelsToRetry(retry, results, throttledForMs);
+  return results;
+}
+
+/** Records a channel left out on purpose (with the reason), unless it was already sent or failed. */
+export async function skipOnce(deps: LifecycleDeps, key: NotificationKey, reason: string): Promise<DeliveryResult> {
+  const earlier = await deps.notifications.get(key);
+  if (earlier?.state === 'sent' || earlier?.state === 'failed') return earlier.state;
+  if (earlier?.state !== 'skipped') await deps.notifications.finish(key, { state: 'skipped', failure: reason }, deps.clock.now());
+  return 'skipped';
+}

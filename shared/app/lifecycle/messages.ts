@@ -1,0 +1,141 @@
+import type { Appointment, Channel } from '../../domain/appointments/appointment';
+import { buildCalendar } from '../../domain/appointments/calendar';
+import { composeConsumerMessage, composeProviderMessage, type ComposedMessage, type ConsumerMessageKind, type ProviderMessageKind } from '../../domain/messages/compose';
+import { AcsError } from '../ports/acs';
+import { retryOnConflict } from '../retry-on-conflict';
+import { appointmentUpdate } from '../appointments/appointment-update';
+import { newManageToken, withMessageToken } from '../manage-token';
+import type { LifecycleDeps } from './lifecycle-deps';
+import { MessageCapped } from './message-caps';
+import type { Setting } from './channels';
+import type { NoticeKind as Notice } from '../../domain/messages/texts';
+
+// What goes to each person: the consumer's message on email or SMS (with a fresh link token), the
+// provider's email with the calendar file.
+
+/**
+ * The consumer's message of one send step, composed when the first channel actually sends (a step
+ * whose channels all went out before mints nothing). Its links carry a fresh token whose hash joins
+ * the appointment's message tokens: no token is kept in clear anywhere, and every message works even
+ * when the manage token was re-issued since.
+ */
+export function consumerMessageOnce(deps: LifecycleDeps, setting: Setting, kind: ConsumerMessageKind, withToken: boolean): () => Promise<{ message: ComposedMessage; join: string }> {
+  let composed: Promise<{ message: ComposedMessage; join: string }> | undefined;
+  return () =>
+    (composed ??= (async () => {
+      const token = withToken ? await issueMessageToken(deps, setting.appointment.id) : undefined;
+      const facts = consumerFacts(deps, setting, token);
+      return { message: composeConsumerMessage(kind, facts), join: facts.links.join };
+    })());
+}
+
+/** A fresh token for one message; undefined when the appointment is no longer booked (links then carry none). */
+async function issueMessageToken(deps: LifecycleDeps, appointmentId: string): Promise<string | undefined> {
+  return retryOnConflict(
+    5,
+    async () => {
+      const found = await deps.appointments.find(appointmentId);
+      if (!found || found.value.status !== 'booked') return undefined;
+      const { token, hash } = newManageToken();
+      const value = { ...found.value, messageTokenHashes: withMessageToken(found.value.messageTokenHashes, hash) };
+      await deps.appointments.commit(appointmentUpdate(found, value));
+      return token;
+    },
+    {
+      whenExhausted: () => {
+        throw new Error(`appointment ${appointmentId} kept changing while a message token was issued`);
+      },
+    },
+  );
+}
+
+function consumerFacts(deps: LifecycleDeps, setting: Setting, manageToken: string | undefined) {
+  const { appointment } = setting;
+  return {
+    consumerName: appointment.consumer.name,
+    providerName: setting.provider.displayName,
+    serviceName: setting.service.name,
+    businessName: setting.business.name,
+    start: appointment.start,
+    end: appointment.end,
+    timeZone: appointment.consumer.timeZone ?? setting.business.timeZone,
+    ...(appointment.consumer.locale ? { locale: appointment.consumer.locale } : {}),
+    links: deps.links.consumer(appointment.id, manageToken),
+  };
+}
+
+export async function sendToConsumer(
+  deps: LifecycleDeps,
+  setting: Setting,
+  channel: Channel,
+  consumerMessage: () => Promise<{ message: ComposedMessage; join: string }>,
+  kind: ConsumerMessageKind,
+  idempotencyKey: string,
+): Promise<void> {
+  const { appointment } = setting;
+  const recipient = channel === 'email' ? appointment.consumer.email : appointment.consumer.phone!;
+  const capped = await deps.caps?.admit({ channel, recipient, businessId: appointment.businessId, now: deps.clock.now() });
+  if (capped) throw new MessageCapped(capped);
+  // Composed (and its link token minted) only once the message may go out.
+  const { message, join } = await consumerMessage();
+  const label = { kind, appointmentId: appointment.id };
+  if (channel === 'email') {
+    await deps.email.send({
+      to: [{ address: appointment.consumer.email, displayName: appointment.consumer.name }],
+      subject: message.subject,
+      plainText: message.plainText,
+      html: message.html,
+      // Every notice carries the calendar file (a cancellation's removes the event); reminders do not.
+      ...(kind === 'reminder'
+        ? {}
+        : { attachments: [calendarAttachment(appointment, `${setting.service.name} with ${setting.provider.displayName}`, appointment.consumer.timeZone ?? setting.business.timeZone, join)] }),
+      label,
+      idempotencyKey,
+    });
+    return;
+  }
+  const [result] = await deps.sms.send({ to: [appointment.consumer.phone!], message: message.sms, label }).catch((error: unknown) => {
+    // 401 on a send: the resource does not own ACS_SMS_FROM. A configuration error, reported once.
+    if (error instanceof AcsError && error.status === 401) deps.smsChannel?.senderRefused();
+    throw error;
+  });
+  if (!result?.successful) {
+    const status = result?.httpStatusCode;
+    const transient = status === undefined || status === 429 || status >= 500;
+    throw new AcsError('sms', 'send', status, `Recipient${status ?? ''}`, 'ACS did not accept the SMS for its recipient', transient);
+  }
+}
+
+export async function sendProviderEmail(
+  deps: LifecycleDeps,
+  setting: Setting,
+  kind: ProviderMessageKind,
+  label: Notice,
+  idempotencyKey: string,
+): Promise<void> {
+  const { appointment, provider, service } = setting;
+  const joinUrl = deps.links.providerJoin(appointment.id);
+  const message = composeProviderMessage(kind, {
+    providerName: provider.displayName,
+    consumerName: appointment.consumer.name,
+    serviceName: service.name,
+    start: appointment.start,
+    end: appointment.end,
+    timeZone: provider.timeZone,
+    joinUrl,
+  });
+  await deps.email.send({
+    to: [{ address: provider.email, displayName: provider.displayName }],
+    subject: message.subject,
+    plainText: message.plainText,
+    html: message.html,
+    attachments: [calendarAttachment(appointment, `${service.name} with ${appointment.consumer.name}`, provider.timeZone, joinUrl)],
+    label: { kind: label, appointmentId: appointment.id },
+    idempotencyKey,
+  });
+}
+
+function calendarAttachment(appointment: Appointment, title: string, timeZone: string, joinUrl: string) {
+  const text = buildCalendar([{ appointment, title, timeZone, joinUrl }], { timeZone });
+  return { name: 'appointment.ics', contentType: 'text/calendar', content: Buffer.from(text, 'utf8') };
+}
