@@ -41,7 +41,7 @@ export interface IdempotencyDeps {
 
 /**
  * Runs `work` at most once per (scope, key) with an equal request; concurrent holders of the key wait
- * for the first one's result. Only a 201 is remembered: failures release the key. Whatever `work`
+ * for the first one's result. Only the `remembered` success is kept: failures release the key. Whatever `work`
  * creates must be named from the operation id, never from the key alone: a key comes back after its
  * period (or from someone else), and must not lead to what it named before.
  */
@@ -50,6 +50,8 @@ export async function runIdempotent(
   claim: { scope: string; key: string; request: unknown },
   /** Gets the claim's operation id: stable across retries of this request within the replay period, new after it. */
   work: (operationId: string) => Promise<StoredResponse>,
+  /** The success status that is remembered (booking: 201; an action such as a bulk cancel: 200). */
+  remembered = 201,
 ): Promise<StoredResponse> {
   const sleep = deps.sleep ?? ((ms: number) => new Promise((resolve) => setTimeout(resolve, ms)));
   const target = { scope: claim.scope, key: claim.key, requestHash: requestFingerprint(claim.request) };
@@ -75,7 +77,7 @@ export async function runIdempotent(
       await deps.store.release(target, outcome.claimId).catch(() => undefined);
       throw error;
     }
-    if (response.status === 201) {
+    if (response.status === remembered) {
       await deps.store.complete(target, outcome.claimId, response, deps.clock.now(), IDEMPOTENCY_TTL_MS);
     } else {
       await deps.store.release(target, outcome.claimId);

@@ -1,4 +1,5 @@
 import { findSlots } from '../domain/availability/find-slots';
+import { closedInterval, overlapsClosed } from '../domain/availability/closures';
 import type { BusyAppointment, ProviderAvailability, Slot, SlotRules } from '../domain/availability/types';
 import { AppError } from './errors';
 import { requireBusiness, type ConfigurationDeps } from './configuration/put-resource';
@@ -32,10 +33,11 @@ export async function searchSlots(
   ids: { businessId: string; serviceId: string },
   query: SlotQuery,
 ): Promise<SlotSearchResult> {
-  const [business, service, providers] = await Promise.all([
+  const [business, service, providers, closures] = await Promise.all([
     requireBusiness(deps, ids.businessId),
     deps.businesses.getService(ids.businessId, ids.serviceId),
     deps.businesses.listProviders(ids.businessId),
+    deps.businesses.listClosures(ids.businessId),
   ]);
   if (!service || !service.value.active) throw new AppError('not-found', 'There is no such service in this business.');
   const zone = query.timeZone ?? business.timeZone;
@@ -64,7 +66,9 @@ export async function searchSlots(
       return providerAvailability(active.get(providerId)!, calendar, calendar.busy);
     }),
   );
-  const slots = findSlots(rules, availability, { ...window, now: deps.clock.now() });
+  // Closed days (docs/api.md "Closures") offer no slot for any provider, nor does a slot reaching into one.
+  const closed = closures.map((c) => closedInterval(c, business.timeZone));
+  const slots = findSlots(rules, availability, { ...window, now: deps.clock.now() }).filter((slot) => !overlapsClosed(slot, closed));
   return { timeZone: zone, slots };
 }
 

@@ -6,6 +6,7 @@ import './schemas/businesses';
 import './schemas/providers';
 import './schemas/schedules';
 import './schemas/overrides';
+import './schemas/closures';
 import './schemas/services';
 import './schemas/slots';
 import './schemas/appointments';

@@ -10,6 +10,7 @@ import type {
   ProviderCommit,
 } from '../../app/ports/appointment-store';
 import { WriteConflictError, type Versioned } from '../../app/ports/versioned';
+import { retryOnConflict } from '../../app/retry-on-conflict';
 import { getRow, jsonField, listRows, type Row } from './conditional-writes';
 import { overrideFromRow, scheduleFromRow } from './scheduling-rows';
 import {
@@ -24,6 +25,8 @@ import {
 } from './scheduling-keys';
 import type { TableClients } from './table-clients';
 
+/** Day rows per touch transaction (a transaction takes at most 100 operations). */
+const TOUCH_BATCH = 100;
 /** Extra keys of the `scheduling` table owned by appointments. */
 const APPOINTMENT_ROW_PREFIX = 'appt|';
 /** A copy of the appointment keyed by start, so a provider's list is one range query in time order. */
@@ -67,6 +70,25 @@ export class TableAppointmentStore implements AppointmentStore {
       }
     }
     return state;
+  }
+
+  async touchDays(businessId: string, providerId: string, dates: readonly string[]): Promise<void> {
+    const partitionKey = providerPartition(businessId, providerId);
+    const client = await this.client();
+    for (let i = 0; i < dates.length; i += TOUCH_BATCH) {
+      const batch = [...dates.slice(i, i + TOUCH_BATCH)].sort();
+      // A batch lost to a booking that created one of its rows meanwhile is read and written again.
+      await retryOnConflict(8, async () => {
+        const existing = new Set(
+          (await listRows(client, odata`PartitionKey eq ${partitionKey} and RowKey ge ${dayRow(batch[0]!)} and RowKey le ${dayRow(batch[batch.length - 1]!)}`)).map((row) => row.rowKey),
+        );
+        // Merge without an ETag keeps `busy` and still gives the row a new ETag; a missing row is created empty (insert-only).
+        const actions: TransactionAction[] = batch.map((date) =>
+          existing.has(dayRow(date)) ? ['update', { partitionKey, rowKey: dayRow(date), touched: true }, 'Merge'] : ['create', { partitionKey, rowKey: dayRow(date), busy: '[]', touched: true }],
+        );
+        await this.submit(providerId, actions);
+      });
+    }
   }
 
   async commit(commit: ProviderCommit): Promise<void> {

@@ -1,6 +1,7 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type {
   BusinessRecord,
+  ClosureRecord,
   BusinessRepository,
   ProviderRecord,
   ServiceRecord,
@@ -9,6 +10,8 @@ import { getVersioned, jsonField, listRows, optionalString, saveConditional, typ
 import {
   BUSINESS_ROW,
   businessPartition,
+  CLOSURE_ROW_PREFIX,
+  closureRow,
   PROVIDER_ROW_PREFIX,
   prefixEnd,
   providerRow,
@@ -114,6 +117,40 @@ export class TableBusinessRepository implements BusinessRepository {
     return (await this.listPrefix(businessId, SERVICE_ROW_PREFIX)).map(serviceFromRow);
   }
 
+  async getClosure(businessId: string, closureId: string) {
+    return getVersioned(await this.client(), businessPartition(businessId), closureRow(closureId), closureFromRow);
+  }
+
+  async saveClosure(record: ClosureRecord, etag: string | undefined) {
+    await saveConditional(
+      await this.client(),
+      {
+        partitionKey: businessPartition(record.businessId),
+        rowKey: closureRow(record.id),
+        closureId: record.id,
+        businessId: record.businessId,
+        from: record.from,
+        to: record.to,
+        reason: record.reason ?? '',
+        createdAt: record.createdAt,
+        updatedAt: record.updatedAt,
+      },
+      etag,
+    );
+  }
+
+  async deleteClosure(businessId: string, closureId: string) {
+    try {
+      await (await this.client()).deleteEntity(businessPartition(businessId), closureRow(closureId));
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+  }
+
+  async listClosures(businessId: string) {
+    return (await this.listPrefix(businessId, CLOSURE_ROW_PREFIX)).map(closureFromRow);
+  }
+
   // Row keys sort by id, so the lists come back sorted.
   private async listPrefix(businessId: string, prefix: string): Promise<Row[]> {
     return listRows(
@@ -171,6 +208,19 @@ function serviceFromRow(row: Row): ServiceRecord {
     joinWindowMinutes: row.joinWindowMinutes as number,
     reminders: jsonField(row, 'reminders'),
     active: row.active as boolean,
+    createdAt: row.createdAt as number,
+    updatedAt: row.updatedAt as number,
+  };
+}
+
+function closureFromRow(row: Row): ClosureRecord {
+  const reason = optionalString(row, 'reason');
+  return {
+    businessId: row.businessId as string,
+    id: row.closureId as string,
+    from: row.from as string,
+    to: row.to as string,
+    ...(reason ? { reason } : {}),
     createdAt: row.createdAt as number,
     updatedAt: row.updatedAt as number,
   };

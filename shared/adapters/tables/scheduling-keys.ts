@@ -12,6 +12,8 @@ export const PROVIDER_ROW_PREFIX = 'provider|';
 export const SERVICE_ROW_PREFIX = 'service|';
 export const providerRow = (providerId: string) => `${PROVIDER_ROW_PREFIX}${providerId}`;
 export const serviceRow = (serviceId: string) => `${SERVICE_ROW_PREFIX}${serviceId}`;
+export const CLOSURE_ROW_PREFIX = 'closure|';
+export const closureRow = (closureId: string) => `${CLOSURE_ROW_PREFIX}${closureId}`;
 
 export const providerPartition = (businessId: string, providerId: string) => `p|${businessId}|${providerId}`;
 export const SCHEDULE_ROW = 'schedule';

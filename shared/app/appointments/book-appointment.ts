@@ -10,6 +10,7 @@ import type { Clock } from '../ports/clock';
 import type { IdempotencyStore } from '../ports/idempotency-store';
 import { retryOnConflict } from '../retry-on-conflict';
 import { appointmentUpdate } from './appointment-update';
+import { refuseClosedTime } from '../configuration/configure-closures';
 import { bookingsOnLocalDay, dayRowChanges, isOffered, readProviderTime, type ProviderTime } from './provider-time';
 
 export interface BookingDeps {
@@ -79,6 +80,8 @@ async function bookOnce(
       const times = await Promise.all(candidates.map(async (p) => ({ provider: p, time: await readProviderTime(deps.appointments, p, [paddedInterval(service.value, request.start)]) })));
       const chosen = chooseProvider(times, service.value, request.start, now);
       if (!chosen) throw new AppError('slot-unavailable', 'This time is not available.');
+      // Closures are read after the day rows (docs/decisions.md): a closure saved since touches those rows, so the commit below fails and the retry sees it.
+      await refuseClosedTime(deps.businesses, businessId, { start: request.start, end: request.start + service.value.durationMinutes * 60_000 });
       const manage = newManageToken();
       const appointment = newAppointment(appointmentId, businessId, service.value, chosen.provider, request, manage.hash, now);
       await deps.appointments.savePointer(appointment.id, { businessId, providerId: chosen.provider.id });

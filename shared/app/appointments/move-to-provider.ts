@@ -7,6 +7,7 @@ import { WriteConflictError } from '../ports/versioned';
 import type { BookingDeps } from './book-appointment';
 import { effectsOf, outboxMessage } from './effects';
 import { dayRowChanges, isOffered, readProviderTime } from './provider-time';
+import { refuseClosedTime } from '../configuration/configure-closures';
 
 /**
  * Reschedule to another provider (a saga over two partitions). 1: in the new provider's partition, take
@@ -29,6 +30,7 @@ export async function moveToProvider(
   }
   const time = await readProviderTime(deps.appointments, target.value, [occupiedInterval(moved)]);
   if (!isOffered(time, service, moved.start, now)) throw new AppError('slot-unavailable', 'This time is not available.');
+  await refuseClosedTime(deps.businesses, moved.businessId, moved);
   const release = outboxMessage(moved, 'appointment.release', now, { fromProviderId: current.value.providerId, previousVersion: current.value.version });
   const from = { businessId: moved.businessId, providerId: current.value.providerId };
   const earlierStay = await deps.appointments.retiredAt(moved, moved.id);

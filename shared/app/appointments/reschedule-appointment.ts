@@ -5,6 +5,7 @@ import type { BookingDeps } from './book-appointment';
 import { changeAppointment, refuse, requireProvider } from './change-appointment';
 import { effectsOf } from './effects';
 import { moveToProvider } from './move-to-provider';
+import { refuseClosedTime } from '../configuration/configure-closures';
 import { dayRowChanges, isOffered, readProviderTime } from './provider-time';
 
 /** Moves the appointment to another start (and provider); with the same provider the old time is freed in the same step. */
@@ -37,6 +38,8 @@ export function rescheduleAppointment(
     if (!isOffered(time, service.value, options.start, now, current.id)) {
       throw new AppError('slot-unavailable', 'This time is not available.');
     }
+    // After the day rows were read: a closure saved since touches them, so this commit would fail and retry.
+    await refuseClosedTime(deps.businesses, current.businessId, moved);
     return {
       result: moved,
       commit: {

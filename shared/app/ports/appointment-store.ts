@@ -88,6 +88,12 @@ export interface AppointmentStore {
     providerId: string,
     ranges: { localDates: { from: string; to: string }; utcDates: { from: string; to: string } },
   ): Promise<BookingState>;
+  /**
+   * Rewrites the provider's day rows of the UTC `dates` (creating missing ones, empty) without changing
+   * their busy time: every booking check that read one of them before fails its commit and reads again
+   * (a new closure uses this to close the race with bookings in flight, docs/decisions.md).
+   */
+  touchDays(businessId: string, providerId: string, dates: readonly string[]): Promise<void>;
   /** All or nothing; a concurrent change of any row throws WriteConflictError. */
   commit(commit: ProviderCommit): Promise<void>;
   /** Points an appointment id at its partition (idempotent upsert; written before the commit). */

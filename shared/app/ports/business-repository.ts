@@ -48,6 +48,18 @@ export interface ServiceRecord extends Omit<SlotRules, 'serviceId'> {
   updatedAt: number;
 }
 
+/** Days the whole business is closed (holidays): no provider offers slots on them (docs/api.md "Closures"). */
+export interface ClosureRecord {
+  businessId: string;
+  id: string;
+  /** Local dates YYYY-MM-DD in the business's zone, both inclusive. */
+  from: string;
+  to: string;
+  reason?: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /**
  * A business, its provider profiles and its services (one partition per business).
  * `save*` with an etag replaces only that version; without one it creates only if absent;
@@ -64,4 +76,10 @@ export interface BusinessRepository {
   saveService(record: ServiceRecord, etag: string | undefined): Promise<void>;
   /** Every service of the business, active or not, sorted by id. */
   listServices(businessId: string): Promise<ServiceRecord[]>;
+  getClosure(businessId: string, closureId: string): Promise<Versioned<ClosureRecord> | undefined>;
+  saveClosure(record: ClosureRecord, etag: string | undefined): Promise<void>;
+  /** Idempotent: removing a closure that is not there succeeds. */
+  deleteClosure(businessId: string, closureId: string): Promise<void>;
+  /** Every closure of the business, sorted by id (one range query of the business partition). */
+  listClosures(businessId: string): Promise<ClosureRecord[]>;
 }

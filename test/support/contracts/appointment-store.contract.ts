@@ -140,4 +140,23 @@ export function appointmentStoreContract(make: () => AppointmentStoreSubject): v
     await store.clearDirtyPartition(at(), again!.marker);
     expect(await mine()).toEqual([]);
   });
+
+  it('touches day rows: their busy time stays, a commit on what was read before fails, missing rows appear empty', async () => {
+    await store.commit({ ...at(), days: [{ date: '2026-03-02', busy: [busy('a1', MONDAY)] }], appointment: { value: appt('a1', MONDAY) }, outbox: [] });
+    const before = await store.readBookingState(b, 'p1', DATES);
+    await store.touchDays(b, 'p1', ['2026-03-02', '2026-03-03']);
+    const after = await store.readBookingState(b, 'p1', DATES);
+    expect(after.days.map((d) => [d.date, d.busy.map((x) => x.appointmentId)])).toEqual([['2026-03-02', ['a1']], ['2026-03-03', []]]);
+    const [monday] = before.days;
+    await expect(store.commit({ ...at(), days: [{ ...monday!, busy: [...monday!.busy, busy('a2', MONDAY + HOUR)] }], appointment: { value: appt('a2', MONDAY + HOUR) }, outbox: [] })).rejects.toBeInstanceOf(WriteConflictError);
+    // A booking that found no row for a date (and would insert it) loses too.
+    await expect(store.commit({ ...at(), days: [{ date: '2026-03-03', busy: [busy('a3', MONDAY + DAY)] }], appointment: { value: appt('a3', MONDAY + DAY) }, outbox: [] })).rejects.toBeInstanceOf(WriteConflictError);
+    // A second touch (a closure saved again) changes the ETags again.
+    await store.touchDays(b, 'p1', ['2026-03-02']);
+    const stale = after.days.find((d) => d.date === '2026-03-02')!;
+    await expect(store.commit({ ...at(), days: [{ ...stale, busy: [...stale.busy, busy('a2', MONDAY + HOUR)] }], appointment: { value: appt('a2', MONDAY + HOUR) }, outbox: [] })).rejects.toBeInstanceOf(WriteConflictError);
+    const fresh = (await store.readBookingState(b, 'p1', DATES)).days.find((d) => d.date === '2026-03-02')!;
+    await store.commit({ ...at(), days: [{ ...fresh, busy: [...fresh.busy, busy('a2', MONDAY + HOUR)] }], appointment: { value: appt('a2', MONDAY + HOUR) }, outbox: [] });
+    expect((await store.listByProvider(b, 'p1', MONDAY, MONDAY + DAY)).map((a) => a.id)).toEqual(['a1', 'a2']);
+  });
 }

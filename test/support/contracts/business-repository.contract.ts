@@ -47,4 +47,22 @@ export function businessRepositoryContract(make: () => BusinessRepository): void
     await expect(repo.saveProvider(provider('p1'), 'W/"bogus"')).rejects.toBeInstanceOf(WriteConflictError);
     expect((await repo.getService('b1', 's1'))?.value.name).toBe('A');
   });
+
+  it('keeps closures per business under ETags, lists them by id and deletes idempotently', async () => {
+    const closure = { businessId: 'b1', id: 'xmas', from: '2030-12-24', to: '2030-12-26', reason: 'Holidays', createdAt: 1, updatedAt: 1 };
+    expect(await repo.getClosure('b1', 'xmas')).toBeUndefined();
+    await repo.saveClosure(closure, undefined);
+    await repo.saveClosure({ ...closure, id: 'easter', reason: undefined }, undefined);
+    await repo.saveClosure({ ...closure, businessId: 'b2' }, undefined);
+    await expect(repo.saveClosure(closure, undefined)).rejects.toBeInstanceOf(WriteConflictError);
+    const read = await repo.getClosure('b1', 'xmas');
+    expect(read?.value).toEqual(closure);
+    await repo.saveClosure({ ...closure, to: '2030-12-31', updatedAt: 2 }, read!.etag);
+    await expect(repo.saveClosure({ ...closure, to: '2030-12-25' }, read!.etag)).rejects.toBeInstanceOf(WriteConflictError);
+    expect((await repo.listClosures('b1')).map((c) => [c.id, c.to, c.reason])).toEqual([['easter', '2030-12-26', undefined], ['xmas', '2030-12-31', 'Holidays']]);
+    await repo.deleteClosure('b1', 'xmas');
+    await repo.deleteClosure('b1', 'xmas');
+    expect((await repo.listClosures('b1')).map((c) => c.id)).toEqual(['easter']);
+    expect(await repo.listClosures('b2')).toHaveLength(1);
+  });
 }

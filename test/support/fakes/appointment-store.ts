@@ -82,6 +82,14 @@ export class InMemoryAppointmentStore implements AppointmentStore {
     return state;
   }
 
+  async touchDays(businessId: string, providerId: string, dates: readonly string[]): Promise<void> {
+    const rows = this.rows({ businessId, providerId });
+    for (const date of dates) {
+      const existing = rows.get(`day|${date}`);
+      rows.set(`day|${date}`, { kind: 'day', busy: existing?.kind === 'day' ? existing.busy : [], etag: nextEtag() });
+    }
+  }
+
   async commit(commit: ProviderCommit): Promise<void> {
     const { value, etag, previousStart } = commit.appointment;
     const actions: Action[] = commit.days.map(dayAction);

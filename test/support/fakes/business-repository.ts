@@ -1,4 +1,4 @@
-import type { BusinessRecord, BusinessRepository, ProviderRecord, ServiceRecord } from '../../../shared/app/ports/business-repository';
+import type { BusinessRecord, BusinessRepository, ClosureRecord, ProviderRecord, ServiceRecord } from '../../../shared/app/ports/business-repository';
 import { WriteConflictError, type Versioned } from '../../../shared/app/ports/versioned';
 import { nextEtag, stored } from './etags';
 
@@ -48,5 +48,17 @@ export class InMemoryBusinessRepository implements BusinessRepository {
   }
   async listServices(businessId: string): Promise<ServiceRecord[]> {
     return this.list(`s|${businessId}|`);
+  }
+  async getClosure(businessId: string, closureId: string): Promise<Versioned<ClosureRecord> | undefined> {
+    return this.get(`c|${businessId}|${closureId}`);
+  }
+  async saveClosure(record: ClosureRecord, etag: string | undefined): Promise<void> {
+    this.save(`c|${record.businessId}|${record.id}`, record, etag, `closure ${record.id}`);
+  }
+  async deleteClosure(businessId: string, closureId: string): Promise<void> {
+    this.rows.delete(`c|${businessId}|${closureId}`);
+  }
+  async listClosures(businessId: string): Promise<ClosureRecord[]> {
+    return this.list(`c|${businessId}|`);
   }
 }
