@@ -48,6 +48,8 @@ import type { PhoneVerificationDeps } from './app/phone-verification';
 import { TablePhoneVerificationStore } from './adapters/tables/phone-verification-store';
 import { TableQuotaStore } from './adapters/tables/quota-store';
 import { messageCaps } from './app/lifecycle/message-caps';
+import { processLookups, type LookupDeps } from './app/lookup/lost-link';
+import { TableLookupRequestStore } from './adapters/tables/lookup-request-store';
 
 /** Everything the handlers need, built once from validated settings. */
 export interface AppServices {
@@ -76,6 +78,8 @@ export interface AppServices {
   withLifecycle(lifecycle: LifecyclePort): AppServices;
   /** One-time codes for consumer phone numbers (SMS only to verified numbers). */
   phoneVerification: PhoneVerificationDeps;
+  /** Lost-link lookups: recorded by the request, carried out after the answer. */
+  lookup: LookupDeps;
 }
 
 let services: AppServices | undefined;
@@ -142,6 +146,30 @@ function buildServices(settings: Settings): AppServices {
   // One SMS channel per process: a sender ACS refused stays refused for lifecycle messages and verification codes alike.
   const sms = smsChannel({ from: settings.ACS_SMS_FROM, countries: settings.ACS_SMS_COUNTRIES, log: lifecycleLog });
   const quotas = new TableQuotaStore(tables);
+  const caps = messageCaps(quotas, {
+    emailPerRecipientPerDay: settings.EMAIL_PER_RECIPIENT_PER_DAY,
+    smsPerRecipientPerDay: settings.SMS_PER_RECIPIENT_PER_DAY,
+    smsPerBusinessPerHour: settings.SMS_PER_BUSINESS_PER_HOUR,
+  });
+  const lookupLog = createLogger(console, settings.LOG_LEVEL, { component: 'lookup' });
+  const lookup: LookupDeps = {
+    businesses,
+    appointments,
+    requests: new TableLookupRequestStore(tables),
+    quotas,
+    get email() {
+      return acs.email;
+    },
+    links,
+    clock,
+    log: lookupLog,
+    caps,
+    limits: { perAddressPerHour: settings.LOOKUPS_PER_ADDRESS_PER_HOUR, perClientPerHour: settings.LOOKUPS_PER_CLIENT_PER_HOUR },
+    // After the answer has gone (setImmediate): its time never depends on what the lookup finds. The sweep timer is the guarantee.
+    kick: () => {
+      setImmediate(() => processLookups(lookup).catch((error: unknown) => lookupLog.warn('lookup.kick.failed', { error })));
+    },
+  };
   const base: AppServices = {
     settings,
     clock,
@@ -176,11 +204,7 @@ function buildServices(settings: Settings): AppServices {
       links,
       log: lifecycleLog,
       events,
-      caps: messageCaps(quotas, {
-        emailPerRecipientPerDay: settings.EMAIL_PER_RECIPIENT_PER_DAY,
-        smsPerRecipientPerDay: settings.SMS_PER_RECIPIENT_PER_DAY,
-        smsPerBusinessPerHour: settings.SMS_PER_BUSINESS_PER_HOUR,
-      }),
+      caps,
     },
     phoneVerification: {
       businesses,
@@ -209,6 +233,7 @@ function buildServices(settings: Settings): AppServices {
       },
       acsEndpoint: () => settings.ACS_ENDPOINT ?? parseConnectionString(settings.ACS_CONNECTION_STRING ?? '').endpoint,
     },
+    lookup,
     workspace: { businesses, appointments, clock, kickOutbox: booking.kickOutbox, feedTokens: new TableFeedTokenStore(tables) },
     healthProbes: {
       storage: () => probeTableStorage(tables),

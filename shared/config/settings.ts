@@ -84,6 +84,10 @@ export const settingsSchema = z
     PHONE_CODES_PER_NUMBER_PER_DAY: z.coerce.number().int().min(1).default(5),
     /** Verification codes one client address may request per hour. */
     PHONE_CODES_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).default(10),
+    /** Lost-link emails one address may be sent per hour (counted under its hash; over it the lookup still answers 202 and sends nothing). */
+    LOOKUPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(3),
+    /** Lost-link lookups one client address may request per hour (over it: 429). */
+    LOOKUPS_PER_CLIENT_PER_HOUR: z.coerce.number().int().min(1).default(10),
     /** Messages (notices and reminders) one email address may be sent per day. */
     EMAIL_PER_RECIPIENT_PER_DAY: z.coerce.number().int().min(1).default(20),
     /** SMS one phone number may be sent per day (verification codes not included: they have their own cap). */

@@ -11,6 +11,7 @@ import './schemas/services';
 import './schemas/slots';
 import './schemas/appointments';
 import './schemas/phone-verifications';
+import './schemas/lookup';
 import './schemas/join';
 import './schemas/workspace';
 

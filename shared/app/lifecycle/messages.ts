@@ -29,8 +29,8 @@ export function consumerMessageOnce(deps: LifecycleDeps, setting: Setting, kind:
     })());
 }
 
-/** A fresh token for one message; undefined when the appointment is no longer booked (links then carry none). */
-async function issueMessageToken(deps: LifecycleDeps, appointmentId: string): Promise<string | undefined> {
+/** A fresh token for one message; undefined when the appointment is no longer booked (links then carry none). Also used by the lost-link email. */
+export async function issueMessageToken(deps: Pick<LifecycleDeps, 'appointments'>, appointmentId: string): Promise<string | undefined> {
   return retryOnConflict(
     5,
     async () => {

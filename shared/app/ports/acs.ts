@@ -91,8 +91,8 @@ export interface RoomsPort {
 
 // --- messages (SMS, email) -----------------------------------------------------------------------
 
-/** What a message's label can say: a consumer message's kind, or `other` for anything else read back. */
-export const MESSAGE_KINDS = [...CONSUMER_MESSAGE_KINDS, 'other'] as const;
+/** What a message's label can say: a consumer message's kind, the lost-link email (`lookup`), or `other` for anything else read back. */
+export const MESSAGE_KINDS = [...CONSUMER_MESSAGE_KINDS, 'lookup', 'other'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 
 /** Which appointment a message is about and why: carried in the SMS tag and email headers. */

@@ -2,6 +2,8 @@ import { TableAppointmentStore } from '../../../shared/adapters/tables/appointme
 import { TableBusinessRepository } from '../../../shared/adapters/tables/business-repository';
 import { TableIdempotencyStore } from '../../../shared/adapters/tables/idempotency-store';
 import { TableNotificationStore } from '../../../shared/adapters/tables/notification-store';
+import { TableLookupRequestStore } from '../../../shared/adapters/tables/lookup-request-store';
+import { lookupRequestStoreContract } from '../../support/contracts/lookup-request-store.contract';
 import { TableProviderCalendarRepository } from '../../../shared/adapters/tables/provider-calendar-repository';
 import { TableClients } from '../../../shared/adapters/tables/table-clients';
 import { parseSettings } from '../../../shared/config/settings';
@@ -26,4 +28,5 @@ describe('Table Storage adapters keep the port contracts (Azurite)', () => {
   describe('TableBusinessRepository', () => businessRepositoryContract(() => new TableBusinessRepository(freshTables())));
   describe('TableIdempotencyStore', () => idempotencyStoreContract(() => new TableIdempotencyStore(freshTables())));
   describe('TableNotificationStore', () => notificationStoreContract(() => new TableNotificationStore(freshTables())));
+  describe('TableLookupRequestStore', () => lookupRequestStoreContract(() => new TableLookupRequestStore(freshTables())));
 });
