@@ -61,6 +61,12 @@ const MATRIX: Record<string, Expected> = {
   'DELETE /businesses/{businessId}/services/{serviceId}': MANAGERS(204),
   'GET /businesses/{businessId}/services/{serviceId}/slots': PUBLIC_OPTIONAL_STAFF(200),
   'POST /businesses/{businessId}/phone-verifications': PUBLIC_OPTIONAL_STAFF(202),
+  'PUT /businesses/{businessId}/closures/{closureId}': MANAGERS(200),
+  'DELETE /businesses/{businessId}/closures/{closureId}': MANAGERS(204),
+  'GET /businesses/{businessId}/closures': MANAGERS(200),
+  'POST /businesses/{businessId}/closures/{closureId}/cancel-appointments': MANAGERS(200),
+  // The same 202 whoever asks about whichever address (docs/api.md "Lost link").
+  'POST /businesses/{businessId}/appointments/lookup': PUBLIC_OPTIONAL_STAFF(202),
   'POST /businesses/{businessId}/appointments': PUBLIC_OPTIONAL_STAFF(201),
   'GET /businesses/{businessId}/appointments': MANAGERS(200),
   'GET /businesses/{businessId}/providers/{providerId}/appointments': PROVIDER_AND_MANAGERS(200),
@@ -115,7 +121,7 @@ describe('authorization matrix', () => {
     prefix = uniqueTablePrefix();
     stack = await startAppStack({
       clockMode: 'virtual',
-      env: { TABLE_NAME_PREFIX: prefix, RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000', PHONE_CODES_PER_CLIENT_PER_HOUR: '100000' },
+      env: { TABLE_NAME_PREFIX: prefix, RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000', PHONE_CODES_PER_CLIENT_PER_HOUR: '100000', LOOKUPS_PER_CLIENT_PER_HOUR: '100000' },
     });
     const service = { durationMinutes: 10, slotIntervalMinutes: 10, minimumNoticeMinutes: 0, cancellationCutoffMinutes: 0, rescheduleCutoffMinutes: 0, joinWindowMinutes: 60, reminders: [] };
     await configureClinic(stack, { businessId: B, providers: ['amy', 'bob'], service });
@@ -143,6 +149,9 @@ describe('authorization matrix', () => {
     const overrideDate = day1.plus({ days: 20 }).toISODate()!;
     const seeded = await stack.call('PUT', `/businesses/${B}/providers/amy/overrides/${overrideDate}`, { token: await stack.staffToken(`manager-${B}`), body: { intervals: [] } });
     expect(seeded.status).toBe(201);
+    // A closure (on a day without appointments) that the PUT case replaces, the bulk cancel uses and the DELETE case removes.
+    const closure = await stack.call('PUT', `/businesses/${B}/closures/matrix-closure`, { token: await stack.staffToken(`manager-${B}`), body: { from: day1.plus({ days: 25 }).toISODate(), to: day1.plus({ days: 25 }).toISODate() } });
+    expect(closure.status).toBe(201);
     // To 12:29: the started ones have begun (not yet auto-completed), A's join window (60 min) is open.
     const target = day1.set({ hour: 12, minute: 29 }).toMillis();
     await stack.advance(Math.floor((target - (await stack.now())) / MIN));
@@ -221,6 +230,7 @@ describe('authorization matrix', () => {
       .replace('{providerId}', 'amy')
       .replace('{serviceId}', 'consult')
       .replace('{date}', day1.plus({ days: 20 }).toISODate()!)
+      .replace('{closureId}', 'matrix-closure')
       .replace('{appointmentId}', appointment?.appointment.id ?? 'none');
     const hours = [{ start: '09:00', end: '17:00' }];
     const bodies: Record<string, () => unknown> = {
@@ -233,10 +243,13 @@ describe('authorization matrix', () => {
       'POST /businesses/{businessId}/appointments': () => ({ serviceId: 'consult', providerId: 'amy', start: freeStart().toUTC().toISO(), consumer: { name: 'Matrix', email: 'm@example.com' } }),
       'POST /appointments/{appointmentId}/reschedule': () => ({ start: freeStart().toUTC().toISO() }),
       'POST /appointments/{appointmentId}/cancel': () => ({ reason: 'matrix' }),
+      'PUT /businesses/{businessId}/closures/{closureId}': () => ({ from: day1.plus({ days: 25 }).toISODate(), to: day1.plus({ days: 25 }).toISODate(), reason: 'matrix' }),
+      'POST /businesses/{businessId}/closures/{closureId}/cancel-appointments': () => ({ reason: 'matrix' }),
+      'POST /businesses/{businessId}/appointments/lookup': () => ({ email: `matrix-${process.pid}@example.com` }),
     };
     const query =
       template.endsWith('/slots') ? `?from=${encodeURIComponent(day1.plus({ days: 2 }).toUTC().toISO()!)}&to=${encodeURIComponent(day1.plus({ days: 3 }).toUTC().toISO()!)}`
-        : template.endsWith('/overrides') ? `?from=${day1.toISODate()}&to=${day1.plus({ days: 30 }).toISODate()}`
+        : template.endsWith('/overrides') || template.endsWith('/closures') ? `?from=${day1.toISODate()}&to=${day1.plus({ days: 30 }).toISODate()}`
           : template.endsWith('/appointments') && method === 'GET' ? `?from=${encodeURIComponent(day1.toUTC().toISO()!)}&to=${encodeURIComponent(day1.plus({ days: 5 }).toUTC().toISO()!)}`
             : '';
     const credentials =

@@ -146,7 +146,7 @@ beforeAll(async () => {
   if (booking.status !== 201) throw new Error(`booking failed: ${booking.status} ${booking.text}`);
   const feed = await stack.call<{ feedToken: string }>('POST', '/businesses/clinic/providers/amy/calendar-feed-token', { token: managerToken });
   if (feed.status >= 300) throw new Error(`feed token failed: ${feed.status} ${feed.text}`);
-  Object.assign(valid, { businessId: 'clinic', providerId: 'amy', serviceId: 'consult', appointmentId: booking.body.appointment.id, date: start.slice(0, 10) });
+  Object.assign(valid, { businessId: 'clinic', providerId: 'amy', serviceId: 'consult', appointmentId: booking.body.appointment.id, date: start.slice(0, 10), closureId: 'fuzz-closure' });
   const accessKey = /accesskey=([^;]+)/i.exec(process.env.TEST_ACS_CONNECTION_STRING ?? '')?.[1];
   secrets.push(managerToken, booking.body.manageToken, feed.body.feedToken, ...(accessKey ? [accessKey] : []));
   const later = await localTime(stack, 'Europe/Berlin', 21, '11:00');
@@ -164,6 +164,9 @@ beforeAll(async () => {
       reminders: [{ offsetMinutes: 1440, channels: ['email'] }],
     },
     'POST /businesses/{businessId}/phone-verifications': { phone: '+4930123457' },
+    'PUT /businesses/{businessId}/closures/{closureId}': { from: later.slice(0, 10), to: later.slice(0, 10), reason: 'Holiday' },
+    'POST /businesses/{businessId}/closures/{closureId}/cancel-appointments': { reason: 'Closed for the holiday' },
+    'POST /businesses/{businessId}/appointments/lookup': { email: 'jane@example.com' },
     'POST /businesses/{businessId}/appointments': {
       serviceId: 'consult',
       start: later,
@@ -197,6 +200,7 @@ function parameterBreakage(parameter: Parameter): fc.Arbitrary<Breakage> {
     case 'providerId':
     case 'serviceId':
     case 'appointmentId':
+    case 'closureId':
       return value(ids);
     case 'date':
     case 'from':
