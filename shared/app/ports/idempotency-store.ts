@@ -1,4 +1,4 @@
-/** A remembered successful answer (docs/api.md: only 201s are remembered, for 24 hours). */
+/** A remembered successful answer (docs/api.md: the booking's 201, a closure bulk cancel's 200), kept 24 hours. */
 export interface StoredResponse {
   status: number;
   body: unknown;
