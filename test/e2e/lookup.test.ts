@@ -75,6 +75,9 @@ describe('lost link over HTTP', () => {
       expect(read.status).toBe(200);
       expect(read.body.status).toBe('booked');
     }
+    // The host's logs name lookups, never the addresses (nor their local parts).
+    for (const address of [known, unknown]) expect(stack.host.output().toLowerCase()).not.toContain(address.split('@')[0]!.toLowerCase());
+    expect(stack.host.output()).toMatch(/lookup\.(sent|done)/);
   });
 
   it('caps one client with a 429 whatever address it asks about', async () => {

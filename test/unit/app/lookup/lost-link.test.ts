@@ -117,6 +117,25 @@ describe('lost link (on the in-memory fakes)', () => {
     expect(w.messaging.sentTo('ann@example.com')).toHaveLength(1);
   });
 
+  it('does exactly the same work at the request for a known and an unknown address (nothing that could tell them apart by time)', async () => {
+    const w = await lookupWorld();
+    await w.book(TUESDAY_10);
+    const calls: string[] = [];
+    const traced = <T extends object>(name: string, target: T): T =>
+      new Proxy(target, {
+        get(object, property, receiver) {
+          const value = Reflect.get(object, property, receiver) as unknown;
+          return typeof value === 'function' ? (...args: unknown[]) => (calls.push(`${name}.${String(property)}`), (value as (...a: unknown[]) => unknown).apply(object, args)) : value;
+        },
+      });
+    const deps: LookupDeps = { ...w.lookupDeps, businesses: traced('businesses', w.businesses), appointments: traced('appointments', w.appointments), requests: traced('requests', w.requests), quotas: traced('quotas', w.quotas), email: traced('email', w.messaging.email) };
+    await requestLookup(deps, { businessId: 'b1', email: 'ann@example.com', clientAddress: 'c' });
+    const known = calls.splice(0);
+    await requestLookup(deps, { businessId: 'b1', email: 'nobody@example.com', clientAddress: 'c' });
+    expect(calls).toEqual(known);
+    expect(known).toEqual(['businesses.getBusiness', 'quotas.take', 'requests.add']);
+  });
+
   it('is a 404 for an unknown business and records nothing', async () => {
     const w = await lookupWorld();
     await expect(outcome(requestLookup(w.lookupDeps, { businessId: 'nope', email: 'ann@example.com', clientAddress: 'x' }))).resolves.toBe('not-found');
