@@ -296,5 +296,5 @@ describe('authorization matrix', () => {
       }
     }
     expect(mismatches).toEqual([]);
-  });
+  }, 180_000); // ~45 operations x 13 callers, each refused call compared with a settled snapshot: a minute alone, more under a full run
 });

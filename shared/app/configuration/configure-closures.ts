@@ -75,9 +75,9 @@ export async function deleteClosure(deps: ClosureDeps, caller: Caller, ids: { bu
 
 /** Closures that share a day with [from, to) (local dates; `to` exclusive), by first day. */
 export async function listClosures(deps: ClosureDeps, caller: Caller, businessId: string, window: { from: string; to: string }): Promise<ClosureRecord[]> {
+  await authorizeManager(deps, caller, businessId);
   if (window.to <= window.from) throw AppError.validation([{ path: 'to', message: 'must be after from' }]);
   if (window.to > addDays(window.from, MAX_CLOSURE_LIST_DAYS)) throw AppError.validation([{ path: 'to', message: `must be at most ${MAX_CLOSURE_LIST_DAYS} days after from` }]);
-  await authorizeManager(deps, caller, businessId);
   return (await deps.businesses.listClosures(businessId))
     .filter((c) => c.from < window.to && c.to >= window.from)
     .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.id < b.id ? -1 : 1));
