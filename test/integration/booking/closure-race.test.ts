@@ -75,7 +75,7 @@ describe('a closure racing bookings (Table Storage)', () => {
       const [outcomes, put] = await Promise.all([Promise.allSettled(bookings), closure]);
       const refusals = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.code);
       expect(refusals.every((code) => code === 'slot-unavailable')).toBe(true);
-      const stored = (await Promise.all(PROVIDERS.map((p) => appointments.listByProvider('clinic', p, day - DAY, day + DAY)))).flat().filter((a: Appointment) => a.status === 'booked');
+      const stored = (await Promise.all(PROVIDERS.map((p) => appointments.listByProvider('clinic', p, day - 60 * MIN, day + 12 * 60 * MIN)))).flat().filter((a: Appointment) => a.status === 'booked');
       const listed = new Set(put.booked.map((a) => a.id));
       expect(stored.filter((a) => !listed.has(a.id)).map((a) => a.id)).toEqual([]);
       expect(stored.length).toBe(outcomes.length - refusals.length);
