@@ -36,6 +36,17 @@ describe('runIdempotent (on the in-memory store)', () => {
     await expect(outcome(runIdempotent(deps, claim({ x: 2 }), work))).resolves.toBe('idempotency-conflict');
   });
 
+  it('remembers the success status the caller names (a bulk action\'s 200) and only that', async () => {
+    const deps = setup();
+    let runs = 0;
+    const ok = async () => ({ status: 200, body: { run: ++runs } });
+    expect(await runIdempotent(deps, claim(), ok)).toEqual({ status: 200, body: { run: 1 } });
+    expect(await runIdempotent(deps, claim(), ok)).toEqual({ status: 200, body: { run: 2 } }); // booking's default: 201 only
+    expect(await runIdempotent(deps, claim(), ok, 200)).toEqual({ status: 200, body: { run: 3 } });
+    expect(await runIdempotent(deps, claim(), ok, 200)).toEqual({ status: 200, body: { run: 3 } });
+    expect(runs).toBe(3);
+  });
+
   it('releases the key after another answer or a failure, and the retry works again under the same operation', async () => {
     const deps = setup();
     const operations: string[] = [];
