@@ -1,3 +1,4 @@
+import type { ReminderChannel } from '../../domain/appointments/appointment';
 import type { SlotRules } from '../../domain/availability/types';
 import { DEFAULT_LOCALE, type Locale } from '../../domain/messages/texts';
 import type { Versioned } from './versioned';
@@ -41,7 +42,7 @@ export function providerLanguage(provider: Pick<ProviderRecord, 'locale'>, busin
   return provider.locale ?? businessLanguage(business);
 }
 
-export type ReminderChannel = 'email' | 'sms';
+export type { ReminderChannel } from '../../domain/appointments/appointment';
 
 export interface ReminderRule {
   offsetMinutes: number;

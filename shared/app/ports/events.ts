@@ -7,6 +7,7 @@ export type AppointmentEventType =
   | 'appointment.no-show'
   | 'appointment.reminder.sent'
   | 'appointment.reminder.failed'
+  | 'appointment.reminder.due'
   | 'appointment.join-window.opened';
 
 export interface AppointmentEvent {
