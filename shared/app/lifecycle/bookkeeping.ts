@@ -72,8 +72,10 @@ export async function recordReminder(
       if (JSON.stringify(settled) === JSON.stringify(reminder)) return;
       const reminders = found.value.reminders.map((r, i) => (i === index ? settled : r));
       const now = deps.clock.now();
-      const announced = [...dueEvent(found, index, reminder, settled, now), ...(reminder.status === settled.status ? [] : reminderEvent(found, index, settled, now))];
+      const due = dueEvent(found, index, reminder, settled, now);
+      const announced = [...due, ...(reminder.status === settled.status ? [] : reminderEvent(found, index, settled, now))];
       await deps.appointments.commit(appointmentUpdate(found, { ...found.value, reminders }, announced));
+      if (due.length > 0) deps.log.info('lifecycle.reminder.due', { appointmentId, version, reminderIndex: index });
     },
     {
       whenExhausted: () => {

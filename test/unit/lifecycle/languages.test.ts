@@ -59,8 +59,10 @@ describe('languages', () => {
   });
 
   it.each(LOCALES)('%s: every consumer message kind composes with its own subject', (locale) => {
-    const subjects = CONSUMER_MESSAGE_KINDS.map((kind) => composeConsumerMessage(kind, { ...facts, locale }).subject);
-    expect(new Set(subjects).size).toBe(CONSUMER_MESSAGE_KINDS.length);
+    const messages = CONSUMER_MESSAGE_KINDS.map((kind) => composeConsumerMessage(kind, { ...facts, locale }));
+    expect(new Set(messages.map((m) => m.subject)).size).toBe(CONSUMER_MESSAGE_KINDS.length);
+    // Two SMS segments at most, link included, in every language.
+    for (const message of messages) expect(message.sms.length).toBeLessThan(320);
   });
 
   it("uses the business's default language when the consumer named none or one the app does not speak", () => {
