@@ -177,3 +177,32 @@ describe('the event reminder channel (on the in-memory fakes)', () => {
     expect(booked.appointment.reminders[0]).toMatchObject({ channels: ['event'], status: 'pending' });
   });
 });
+
+describe('languages of notices (on the in-memory fakes)', () => {
+  it("writes the consumer without a locale in the business's language and the provider in theirs, calendar files included", async () => {
+    const w = await lifecycleWorld();
+    const business = await w.businesses.getBusiness('b1');
+    await w.businesses.saveBusiness({ ...business!.value, defaultLocale: 'de' }, business!.etag);
+    const amy = await w.businesses.getProvider('b1', 'p1');
+    await w.businesses.saveProvider({ ...amy!.value, locale: 'fr' }, amy!.etag);
+    const sent: Array<{ to: string; subject: string; calendar?: string }> = [];
+    const email = w.lifecycle.email;
+    w.lifecycle.email = {
+      ...email,
+      send: async (input) => {
+        sent.push({ to: input.to[0]!.address, subject: input.subject, calendar: input.attachments?.[0]?.content.toString('utf8') });
+        return email.send(input);
+      },
+    };
+    const booked = await w.book(TUESDAY_10, { consumer: NO_PHONE });
+    await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' });
+    const unfold = (text = '') => text.replace(/\r\n[ \t]/g, '');
+    const [consumer, provider] = [sent.find((m) => m.to === NO_PHONE.email)!, sent.find((m) => m.to === 'p1@example.com')!];
+    expect(consumer.subject).toMatch(/^Bestätigt: /);
+    expect(unfold(consumer.calendar)).toMatch(/SUMMARY:.+ bei Dr p1\r\n/);
+    expect(unfold(consumer.calendar)).toMatch(/DESCRIPTION:Dienstag\\, 3\. März 2026\\, 10:00-10:30 \(Europe\/Berlin\)\\nTeilnehmen: /);
+    expect(provider.subject).toMatch(/^Nouveau rendez-vous: /);
+    expect(unfold(provider.calendar)).toMatch(/SUMMARY:.+ avec Ann\r\n/);
+    expect(unfold(provider.calendar)).toMatch(/DESCRIPTION:mardi 3 mars 2026\\, 10:00-10:30 \(Europe\/Berlin\)\\nRejoindre: /);
+  });
+});
