@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REMINDER_CHANNELS } from '../../domain/appointments/appointment';
+import { REMINDER_CHANNELS, type AppointmentStatus, type Delivery, type SkipReason } from '../../domain/appointments/appointment';
 import type { AppointmentEventType } from '../ports/events';
 
 /**
@@ -8,6 +8,15 @@ import type { AppointmentEventType } from '../ports/events';
  * /api/asyncapi.json is generated from them. A Record over every event type, so a new type without a
  * contract fails the build. Ids, status and times only: never a name, email, phone or token.
  */
+const STATUSES = ['booked', 'cancelled', 'completed', 'no-show'] as const satisfies readonly AppointmentStatus[];
+const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const satisfies ReadonlyArray<Delivery['status']>;
+const SKIP_REASONS = ['phone-not-verified', 'recipient-daily-cap', 'business-hourly-sms-cap'] as const satisfies readonly SkipReason[];
+/** `true` only when the list names every member of the union: a value added in the domain fails the build here until the contract has it. */
+type Lists<Union, Listed> = [Exclude<Union, Listed>] extends [never] ? true : Exclude<Union, Listed>;
+const _everyStatus: Lists<AppointmentStatus, (typeof STATUSES)[number]> = true;
+const _everyDeliveryStatus: Lists<Delivery['status'], (typeof DELIVERY_STATUSES)[number]> = true;
+const _everySkipReason: Lists<SkipReason, (typeof SKIP_REASONS)[number]> = true;
+
 const isoInstant = z.iso.datetime().meta({ description: 'UTC instant, ISO 8601.' });
 
 export const AppointmentEventData = z
@@ -16,7 +25,7 @@ export const AppointmentEventData = z
     businessId: z.string(),
     providerId: z.string(),
     serviceId: z.string(),
-    status: z.enum(['booked', 'cancelled', 'completed', 'no-show']).meta({ description: 'The status after the change.' }),
+    status: z.enum(STATUSES).meta({ description: 'The status after the change.' }),
     version: z.number().int().min(1).meta({ description: 'The appointment version the event is about; increases with each change.' }),
     start: isoInstant,
     end: isoInstant,
@@ -26,8 +35,8 @@ export const AppointmentEventData = z
 const DeliverySchema = z
   .object({
     channel: z.enum(REMINDER_CHANNELS),
-    status: z.enum(['pending', 'sent', 'failed', 'skipped']),
-    reason: z.enum(['phone-not-verified', 'recipient-daily-cap', 'business-hourly-sms-cap']).optional().meta({ description: 'Why a delivery was skipped.' }),
+    status: z.enum(DELIVERY_STATUSES),
+    reason: z.enum(SKIP_REASONS).optional().meta({ description: 'Why a delivery was skipped.' }),
   })
   .strict();
 
