@@ -69,7 +69,7 @@ export function asyncApiDocument(settings: AsyncApiSettings): Record<string, unk
       publishAppointmentEvents: {
         action: 'send',
         title: 'Publish appointment events',
-        summary: 'The app sends each event once its change is committed (through its transactional outbox).',
+        summary: 'The app sends each event once what it reports is committed: changes and reminders through its transactional outbox, the join-window opening from the lifecycle directly. At least once; the id is stable.',
         channel: { $ref: '#/channels/appointmentEvents' },
         messages: refs('#/channels/appointmentEvents/messages'),
       },
