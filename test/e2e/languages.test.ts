@@ -46,7 +46,7 @@ describe('languages over HTTP', () => {
   });
 
   const messagesTo = async (to: string, count: number) => {
-    const deadline = Date.now() + 5000;
+    const deadline = Date.now() + 15_000;
     for (;;) {
       const messages = appointmentMessages(await stack.messages(to));
       if (messages.length >= count || Date.now() > deadline) return messages;
