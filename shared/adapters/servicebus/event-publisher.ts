@@ -2,6 +2,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { ServiceBusClient, type ServiceBusSender } from '@azure/service-bus';
 import { CloudEvent } from 'cloudevents';
 import type { AppointmentEvent, EventPublisher } from '../../app/ports/events';
+import { CLOUD_EVENT_SCHEMAS } from './cloud-event-schema';
 import { defaultSettings, InvalidSettingsError, type Settings } from '../../config/settings';
 
 export type ServiceBusSettings = Pick<Settings, 'SERVICEBUS_CONNECTION_STRING' | 'SERVICEBUS_FULLY_QUALIFIED_NAMESPACE' | 'SERVICEBUS_TOPIC'> &
@@ -9,7 +10,10 @@ export type ServiceBusSettings = Pick<Settings, 'SERVICEBUS_CONNECTION_STRING' |
 
 export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
 
-/** The CloudEvents 1.0 JSON of an appointment event (structured mode: the whole event is the message body). */
+/**
+ * The CloudEvents 1.0 JSON of an appointment event (structured mode: the whole event is the message
+ * body), checked against its type's published contract (cloud-event-schema.ts) before it is sent.
+ */
 export function toCloudEvent(event: AppointmentEvent): Record<string, unknown> {
   const cloudEvent = new CloudEvent({
     specversion: '1.0',
@@ -22,7 +26,9 @@ export function toCloudEvent(event: AppointmentEvent): Record<string, unknown> {
     data: event.data,
   });
   cloudEvent.validate();
-  return cloudEvent.toJSON();
+  // The SDK's JSON lists unset attributes as undefined; the wire (and the contract) has no such keys.
+  const attributes = Object.fromEntries(Object.entries(cloudEvent.toJSON()).filter(([, value]) => value !== undefined));
+  return CLOUD_EVENT_SCHEMAS[event.type].parse(attributes);
 }
 
 /**

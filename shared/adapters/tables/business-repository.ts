@@ -1,4 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
+import { isLocale } from '../../domain/messages/texts';
 import type {
   BusinessRecord,
   ClosureRecord,
@@ -43,6 +44,7 @@ export class TableBusinessRepository implements BusinessRepository {
         timeZone: record.timeZone,
         managers: JSON.stringify(record.managers),
         contactEmail: record.contactEmail ?? '',
+        defaultLocale: record.defaultLocale ?? '',
         createdAt: record.createdAt,
         updatedAt: record.updatedAt,
       },
@@ -67,6 +69,7 @@ export class TableBusinessRepository implements BusinessRepository {
         phone: record.phone ?? '',
         timeZone: record.timeZone,
         staffObjectId: record.staffObjectId,
+        locale: record.locale ?? '',
         active: record.active,
         createdAt: record.createdAt,
         updatedAt: record.updatedAt,
@@ -168,6 +171,7 @@ function businessFromRow(id: string, row: Row): BusinessRecord {
     timeZone: row.timeZone as string,
     managers: jsonField<string[]>(row, 'managers'),
     ...(contactEmail ? { contactEmail } : {}),
+    ...(isLocale(row.defaultLocale) ? { defaultLocale: row.defaultLocale } : {}),
     createdAt: row.createdAt as number,
     updatedAt: row.updatedAt as number,
   };
@@ -183,6 +187,7 @@ function providerFromRow(row: Row): ProviderRecord {
     ...(phone ? { phone } : {}),
     timeZone: row.timeZone as string,
     staffObjectId: row.staffObjectId as string,
+    ...(isLocale(row.locale) ? { locale: row.locale } : {}),
     active: row.active as boolean,
     createdAt: row.createdAt as number,
     updatedAt: row.updatedAt as number,

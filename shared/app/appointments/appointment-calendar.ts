@@ -1,4 +1,7 @@
 import { buildCalendar } from '../../domain/appointments/calendar';
+import { CALENDAR_TEXTS } from '../../domain/messages/notice-texts';
+import { languageOf, TRANSLATIONS } from '../../domain/messages/texts';
+import { businessLanguage } from '../ports/business-repository';
 import { authorizeAppointment, type AccessDeps, type AppointmentCredentials } from './appointment-access';
 
 /** The appointment's iCalendar document, in the business's zone, for whoever may read the appointment. */
@@ -16,6 +19,11 @@ export async function appointmentCalendar(
     deps.businesses.getProvider(businessId, providerId),
   ]);
   const timeZone = business?.value.timeZone ?? 'UTC';
-  const title = [service?.value.name, provider?.value.displayName].filter(Boolean).join(' with ') || 'Appointment';
-  return buildCalendar([{ appointment: appointment.value, title, timeZone, joinUrl }], { timeZone, calendarName: business?.value.name });
+  // In the consumer's language (the business's when they named none), like the file attached to their emails.
+  const { locale } = appointment.value.consumer;
+  const language = languageOf(locale, businessLanguage(business?.value));
+  const serviceName = service?.value.name;
+  const providerName = provider?.value.displayName;
+  const title = serviceName && providerName ? TRANSLATIONS[language].with(serviceName, providerName) : (serviceName ?? providerName ?? CALENDAR_TEXTS[language].untitled);
+  return buildCalendar([{ appointment: appointment.value, title, timeZone, joinUrl, language, ...(locale ? { locale } : {}) }], { timeZone, calendarName: business?.value.name });
 }

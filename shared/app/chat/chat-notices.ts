@@ -1,7 +1,9 @@
-import { DateTime } from 'luxon';
+import { formatWhen } from '../../domain/messages/compose';
+import { CHAT_TEXTS } from '../../domain/messages/notice-texts';
+import { DEFAULT_LOCALE, type Locale } from '../../domain/messages/texts';
 import type { ChatPort } from '../ports/acs';
 import type { OutboxMessage } from '../ports/appointment-store';
-import type { BusinessRepository } from '../ports/business-repository';
+import { businessLanguage, type BusinessRepository } from '../ports/business-repository';
 
 /** What the app tells both participants in the appointment's chat thread (payload of a `chat.notice`). */
 export type ChatNotice =
@@ -15,12 +17,14 @@ export interface ChatNoticeDeps {
 
 export const NOTICE_SENDER = 'Appointments';
 
-/** The notice as it reads in the thread; times in the business's zone, named. */
-export function chatNoticeText(notice: ChatNotice, timeZone: string): string {
-  if (notice.notice === 'cancelled') return 'This appointment has been cancelled.';
-  const start = DateTime.fromMillis(notice.start, { zone: timeZone }).setLocale('en');
-  const end = DateTime.fromMillis(notice.end, { zone: timeZone });
-  return `This appointment has been moved to ${start.toFormat('cccc, d LLLL yyyy, HH:mm')}-${end.toFormat('HH:mm')} (${timeZone}).`;
+/**
+ * The notice as it reads in the thread. The thread has two readers (consumer and provider), so it is
+ * written in what they share: the business's language and zone, the zone named.
+ */
+export function chatNoticeText(notice: ChatNotice, timeZone: string, language: Locale = DEFAULT_LOCALE): string {
+  const texts = CHAT_TEXTS[language];
+  if (notice.notice === 'cancelled') return texts.cancelled;
+  return texts.moved(formatWhen(notice.start, notice.end, timeZone, language));
 }
 
 function parseNotice(payload: Record<string, unknown> | undefined): ChatNotice | undefined {
@@ -38,7 +42,7 @@ export function chatNoticeHandlers(deps: ChatNoticeDeps) {
       const notice = parseNotice(message.payload);
       if (!notice) throw new Error(`chat.notice ${message.id} has no valid payload`);
       const business = await deps.businesses.getBusiness(message.businessId);
-      const content = chatNoticeText(notice, business?.value.timeZone ?? 'UTC');
+      const content = chatNoticeText(notice, business?.value.timeZone ?? 'UTC', businessLanguage(business?.value));
       // Chat has no idempotent send: a redelivered notice is recognised as the app's latest message.
       const serviceUserId = await deps.chat.serviceUserId();
       const ownMessages = (await deps.chat.listMessages(notice.threadId)).filter((m) => m.senderId === serviceUserId);

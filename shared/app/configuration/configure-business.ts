@@ -1,12 +1,14 @@
 import { assertCanCreateBusiness, assertCanManage, requireStaff, type Caller } from '../auth';
 import { authorizeManager, putResource, type ConfigurationDeps, type PutResult } from './put-resource';
 import type { BusinessRecord } from '../ports/business-repository';
+import type { Locale } from '../../domain/messages/texts';
 
 export interface BusinessInput {
   name: string;
   timeZone: string;
   managers: string[];
   contactEmail?: string;
+  defaultLocale?: Locale;
 }
 
 /** Creating needs Scheduling.Admin; replacing needs a manager of the business (or an admin). */
@@ -29,6 +31,7 @@ export async function putBusiness(
         timeZone: input.timeZone,
         managers: [...new Set(input.managers)],
         ...(input.contactEmail ? { contactEmail: input.contactEmail } : {}),
+        ...(input.defaultLocale ? { defaultLocale: input.defaultLocale } : {}),
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };

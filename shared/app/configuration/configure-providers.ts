@@ -1,6 +1,7 @@
 import { isStaffOf, type Caller } from '../auth';
 import { authorizeManager, deactivateResource, putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './put-resource';
 import type { ProviderRecord } from '../ports/business-repository';
+import type { Locale } from '../../domain/messages/texts';
 
 export interface ProviderInput {
   displayName: string;
@@ -8,6 +9,7 @@ export interface ProviderInput {
   phone?: string;
   timeZone: string;
   staffObjectId: string;
+  locale?: Locale;
 }
 
 /** A PUT replaces the profile and (re)activates the provider. */
@@ -33,6 +35,7 @@ export async function putProvider(
         ...(input.phone ? { phone: input.phone } : {}),
         timeZone: input.timeZone,
         staffObjectId: input.staffObjectId,
+        ...(input.locale ? { locale: input.locale } : {}),
         active: true,
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,

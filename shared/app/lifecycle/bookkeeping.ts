@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Appointment, Channel, PlannedReminder, SkipReason } from '../../domain/appointments/appointment';
+import type { Appointment, Channel, PlannedReminder, ReminderChannel, SkipReason } from '../../domain/appointments/appointment';
 import { noticeChannels } from '../../domain/lifecycle/plan';
 import { reminderMoment, settleReminder, type DeliveryResult, type NotificationChannel, type NotificationMoment } from '../../domain/lifecycle/notifications';
 import type { Versioned } from '../ports/versioned';
@@ -25,10 +25,15 @@ export async function recordUndelivered(
   if (!found || found.value.version !== input.version) return;
   const index = /^reminder-(\d+)$/.exec(input.moment)?.[1];
   const reminder = index === undefined ? undefined : found.value.reminders[Number(index)];
-  const channels: NotificationChannel[] = reminder ? reminder.channels : [...noticeChannels(found.value.consumer), 'provider-email'];
-  const results: Partial<Record<NotificationChannel, DeliveryResult>> = {};
+  const channels: Array<NotificationChannel | 'event'> = reminder ? reminder.channels : [...noticeChannels(found.value.consumer), 'provider-email'];
+  const results: Partial<Record<NotificationChannel | 'event', DeliveryResult>> = {};
   const reasons: Partial<Record<Channel, SkipReason>> = {};
   for (const channel of channels) {
+    if (channel === 'event') {
+      // Nothing to deliver: recording it publishes the due event, late rather than never.
+      results.event = 'sent';
+      continue;
+    }
     const key = { appointmentId: input.appointmentId, version: input.version, moment: input.moment, channel };
     const record = await deps.notifications.get(key);
     if (record?.state === 'sent' || record?.state === 'skipped') {
@@ -54,7 +59,7 @@ export async function recordReminder(
   appointmentId: string,
   version: number,
   index: number,
-  results: Partial<Record<NotificationChannel, DeliveryResult>>,
+  results: Partial<Record<NotificationChannel | 'event', DeliveryResult>>,
   reasons: Partial<Record<Channel, SkipReason>> = {},
 ): Promise<void> {
   await retryOnConflict(
@@ -63,11 +68,14 @@ export async function recordReminder(
       const found = await deps.appointments.find(appointmentId);
       const reminder: PlannedReminder | undefined = found?.value.reminders[index];
       if (!found || found.value.version !== version || !reminder) return;
-      const settled = settleReminder(reminder, results as Partial<Record<Channel, DeliveryResult>>, reasons);
+      const settled = settleReminder(reminder, results as Partial<Record<ReminderChannel, DeliveryResult>>, reasons);
       if (JSON.stringify(settled) === JSON.stringify(reminder)) return;
       const reminders = found.value.reminders.map((r, i) => (i === index ? settled : r));
-      const announced = reminder.status === settled.status ? [] : reminderEvent(found, index, settled, deps.clock.now());
+      const now = deps.clock.now();
+      const due = dueEvent(found, index, reminder, settled, now);
+      const announced = [...due, ...(reminder.status === settled.status ? [] : reminderEvent(found, index, settled, now))];
       await deps.appointments.commit(appointmentUpdate(found, { ...found.value, reminders }, announced));
+      if (due.length > 0) deps.log.info('lifecycle.reminder.due', { appointmentId, version, reminderIndex: index });
     },
     {
       whenExhausted: () => {
@@ -75,6 +83,28 @@ export async function recordReminder(
       },
     },
   );
+}
+
+/**
+ * The `event` channel's delivery: `appointment.reminder.due`, written with the commit that records the
+ * channel as sent (it flips from pending once, so a retried activity adds no second row; a row written
+ * again after a crash carries the same event id, which the topic's duplicate detection drops).
+ */
+function dueEvent(found: Versioned<Appointment>, index: number, before: PlannedReminder, after: PlannedReminder, now: number) {
+  const was = before.deliveries.find((d) => d.channel === 'event')?.status;
+  if (was !== 'pending' || after.deliveries.find((d) => d.channel === 'event')?.status !== 'sent') return [];
+  const appointment = found.value;
+  const moment = reminderMoment(index);
+  const event = appointmentEvent('appointment.reminder.due', appointment, now, {
+    detail: moment,
+    data: { reminderIndex: index, dueAt: new Date(before.dueAt).toISOString(), channels: before.channels },
+  });
+  return [{ ...outboxMessage(appointment, 'event.publish', now, { event }), id: `${appointment.id}|${appointment.version}|event.publish|${moment}|due|${recordingOf(found)}` }];
+}
+
+/** Names an outbox row by the ETag its commit replaces: unique per commit, stable across its retries. */
+function recordingOf(found: Versioned<Appointment>): string {
+  return createHash('sha256').update(found.etag).digest('hex').slice(0, 16);
 }
 
 /**
@@ -95,6 +125,5 @@ function reminderEvent(found: Versioned<Appointment>, index: number, reminder: P
   // A row per recording (named by the ETag it replaces): a reminder settled again after a crash adds a
   // second row for the same event id, which the topic's duplicate detection drops; a fixed row id
   // would make that commit conflict for ever.
-  const recording = createHash('sha256').update(found.etag).digest('hex').slice(0, 16);
-  return [{ ...outboxMessage(appointment, 'event.publish', now, { event }), id: `${appointment.id}|${appointment.version}|event.publish|${moment}|${recording}` }];
+  return [{ ...outboxMessage(appointment, 'event.publish', now, { event }), id: `${appointment.id}|${appointment.version}|event.publish|${moment}|${recordingOf(found)}` }];
 }

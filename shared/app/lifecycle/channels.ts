@@ -14,7 +14,7 @@ import { CAPPED_PREFIX, sendOnce } from './send-once';
  * `throttledForMs`: ACS throttled every channel still to send and asked to wait that long; the lifecycle
  * sends them after a durable timer instead of sleeping inside the activity.
  */
-export type SendReport = { stale: true } | { stale: false; results: Partial<Record<NotificationChannel, DeliveryResult>>; throttledForMs?: number };
+export type SendReport = { stale: true } | { stale: false; results: Partial<Record<NotificationChannel | 'event', DeliveryResult>>; throttledForMs?: number };
 
 export function cappedReason(failure: string | undefined): SkipReason | undefined {
   return failure?.startsWith(CAPPED_PREFIX) ? (failure.slice(CAPPED_PREFIX.length) as SkipReason) : undefined;

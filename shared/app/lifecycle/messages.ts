@@ -1,5 +1,8 @@
-import type { Appointment, Channel } from '../../domain/appointments/appointment';
-import { buildCalendar } from '../../domain/appointments/calendar';
+import type { Channel } from '../../domain/appointments/appointment';
+import { buildCalendar, type CalendarEntry } from '../../domain/appointments/calendar';
+import { PROVIDER_TEXTS } from '../../domain/messages/provider-texts';
+import { languageOf, TRANSLATIONS } from '../../domain/messages/texts';
+import { businessLanguage, providerLanguage } from '../ports/business-repository';
 import { composeConsumerMessage, composeProviderMessage, type ComposedMessage, type ConsumerMessageKind, type ProviderMessageKind } from '../../domain/messages/compose';
 import { AcsError } from '../ports/acs';
 import { retryOnConflict } from '../retry-on-conflict';
@@ -60,6 +63,7 @@ function consumerFacts(deps: LifecycleDeps, setting: Setting, manageToken: strin
     end: appointment.end,
     timeZone: appointment.consumer.timeZone ?? setting.business.timeZone,
     ...(appointment.consumer.locale ? { locale: appointment.consumer.locale } : {}),
+    defaultLocale: businessLanguage(setting.business),
     links: deps.links.consumer(appointment.id, manageToken),
   };
 }
@@ -88,7 +92,7 @@ export async function sendToConsumer(
       // Every notice carries the calendar file (a cancellation's removes the event); reminders do not.
       ...(kind === 'reminder'
         ? {}
-        : { attachments: [calendarAttachment(appointment, `${setting.service.name} with ${setting.provider.displayName}`, appointment.consumer.timeZone ?? setting.business.timeZone, join)] }),
+        : { attachments: [consumerCalendar(setting, join)] }),
       label,
       idempotencyKey,
     });
@@ -115,6 +119,7 @@ export async function sendProviderEmail(
 ): Promise<void> {
   const { appointment, provider, service } = setting;
   const joinUrl = deps.links.providerJoin(appointment.id);
+  const language = providerLanguage(provider, setting.business);
   const message = composeProviderMessage(kind, {
     providerName: provider.displayName,
     consumerName: appointment.consumer.name,
@@ -122,6 +127,7 @@ export async function sendProviderEmail(
     start: appointment.start,
     end: appointment.end,
     timeZone: provider.timeZone,
+    locale: language,
     joinUrl,
   });
   await deps.email.send({
@@ -129,13 +135,27 @@ export async function sendProviderEmail(
     subject: message.subject,
     plainText: message.plainText,
     html: message.html,
-    attachments: [calendarAttachment(appointment, `${service.name} with ${appointment.consumer.name}`, provider.timeZone, joinUrl)],
+    attachments: [calendarAttachment({ appointment, title: PROVIDER_TEXTS[language].with(service.name, appointment.consumer.name), timeZone: provider.timeZone, joinUrl, language })],
     label: { kind: label, appointmentId: appointment.id },
     idempotencyKey,
   });
 }
 
-function calendarAttachment(appointment: Appointment, title: string, timeZone: string, joinUrl: string) {
-  const text = buildCalendar([{ appointment, title, timeZone, joinUrl }], { timeZone });
+/** The consumer's calendar file: in their language and zone (the business's when they named none). */
+function consumerCalendar(setting: Setting, joinUrl: string) {
+  const { appointment } = setting;
+  const language = languageOf(appointment.consumer.locale, businessLanguage(setting.business));
+  return calendarAttachment({
+    appointment,
+    title: TRANSLATIONS[language].with(setting.service.name, setting.provider.displayName),
+    timeZone: appointment.consumer.timeZone ?? setting.business.timeZone,
+    joinUrl,
+    language,
+    ...(appointment.consumer.locale ? { locale: appointment.consumer.locale } : {}),
+  });
+}
+
+function calendarAttachment(entry: CalendarEntry & { joinUrl: string }) {
+  const text = buildCalendar([entry], { timeZone: entry.timeZone });
   return { name: 'appointment.ics', contentType: 'text/calendar', content: Buffer.from(text, 'utf8') };
 }

@@ -1,4 +1,6 @@
+import type { ReminderChannel } from '../../domain/appointments/appointment';
 import type { SlotRules } from '../../domain/availability/types';
+import { DEFAULT_LOCALE, type Locale } from '../../domain/messages/texts';
 import type { Versioned } from './versioned';
 
 /** Instants are UTC epoch milliseconds. */
@@ -9,6 +11,8 @@ export interface BusinessRecord {
   /** Entra object ids of the people who configure the business. */
   managers: string[];
   contactEmail?: string;
+  /** The language of messages to people who named none (absent on rows written before it existed: English). */
+  defaultLocale?: Locale;
   createdAt: number;
   updatedAt: number;
 }
@@ -21,12 +25,24 @@ export interface ProviderRecord {
   phone?: string;
   timeZone: string;
   staffObjectId: string;
+  /** The language of the provider's emails and calendar; the business's when absent. */
+  locale?: Locale;
   active: boolean;
   createdAt: number;
   updatedAt: number;
 }
 
-export type ReminderChannel = 'email' | 'sms';
+/** The language a business writes in to a consumer who named none. */
+export function businessLanguage(business: Pick<BusinessRecord, 'defaultLocale'> | undefined): Locale {
+  return business?.defaultLocale ?? DEFAULT_LOCALE;
+}
+
+/** The language of a provider's emails and calendar: their own, else the business's. */
+export function providerLanguage(provider: Pick<ProviderRecord, 'locale'>, business: Pick<BusinessRecord, 'defaultLocale'> | undefined): Locale {
+  return provider.locale ?? businessLanguage(business);
+}
+
+export type { ReminderChannel } from '../../domain/appointments/appointment';
 
 export interface ReminderRule {
   offsetMinutes: number;

@@ -1,4 +1,6 @@
 import { buildCalendar, type CalendarEntry } from '../../domain/appointments/calendar';
+import { CALENDAR_TEXTS } from '../../domain/messages/notice-texts';
+import { providerLanguage } from '../ports/business-repository';
 import { assertCanReadCalendar, requireStaff, type Caller } from '../auth';
 import { AppError } from '../errors';
 import { manageTokenMatches, newManageToken } from '../manage-token';
@@ -57,11 +59,13 @@ export async function providerCalendarFeed(
   const appointments = await deps.appointments.listByProvider(ids.businessId, ids.providerId, now - FEED_PAST_DAYS * DAY_MS, now + FEED_FUTURE_DAYS * DAY_MS);
   const serviceNames = new Map(services.map((s) => [s.id, s.name]));
   const timeZone = provider.value.timeZone;
+  const language = providerLanguage(provider.value, business.value);
   // Cancelled ones stay in the feed as CANCELLED so subscribed calendars drop them.
   const entries: CalendarEntry[] = appointments.map((appointment) => ({
     appointment,
-    title: `${serviceNames.get(appointment.serviceId) ?? 'Appointment'}: ${appointment.consumer.name}`,
+    title: `${serviceNames.get(appointment.serviceId) ?? CALENDAR_TEXTS[language].untitled}: ${appointment.consumer.name}`,
     timeZone,
+    language,
     joinUrl: joinUrl(appointment.id),
   }));
   return buildCalendar(entries, { timeZone, feed: true, calendarName: `${provider.value.displayName} (${business.value.name})` });

@@ -1,7 +1,14 @@
 /** The appointment and the rules of its lifecycle (pure: instants are epoch ms, "now" is an argument). */
 
 export type AppointmentStatus = 'booked' | 'cancelled' | 'completed' | 'no-show';
+/** How the consumer is sent a message. */
 export type Channel = 'email' | 'sms';
+/**
+ * How a reminder goes out: a message on a Channel, or `event`: no message, an
+ * `appointment.reminder.due` event for a scheduler that reminds on channels of its own.
+ */
+export type ReminderChannel = Channel | 'event';
+export const REMINDER_CHANNELS = ['email', 'sms', 'event'] as const satisfies readonly ReminderChannel[];
 export type ReminderStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 
 export interface Consumer {
@@ -19,14 +26,14 @@ export interface Consumer {
 export type SkipReason = 'phone-not-verified' | 'recipient-daily-cap' | 'business-hourly-sms-cap';
 
 export interface Delivery {
-  channel: Channel;
+  channel: ReminderChannel;
   status: 'pending' | 'sent' | 'failed' | 'skipped';
   reason?: SkipReason;
 }
 
 export interface PlannedReminder {
   dueAt: number;
-  channels: Channel[];
+  channels: ReminderChannel[];
   status: ReminderStatus;
   deliveries: Delivery[];
 }
@@ -69,7 +76,7 @@ const MINUTE = 60_000;
 /** Reminders of a service plan for an appointment; those already due at booking time are skipped. */
 export function planReminders(
   start: number,
-  plan: ReadonlyArray<{ offsetMinutes: number; channels: readonly Channel[] }>,
+  plan: ReadonlyArray<{ offsetMinutes: number; channels: readonly ReminderChannel[] }>,
   now: number,
 ): PlannedReminder[] {
   return plan
@@ -154,12 +161,13 @@ export function joinWindow(appointment: Pick<Appointment, 'start' | 'end'>, join
  */
 export function planConsumerReminders(
   start: number,
-  plan: ReadonlyArray<{ offsetMinutes: number; channels: readonly Channel[] }>,
+  plan: ReadonlyArray<{ offsetMinutes: number; channels: readonly ReminderChannel[] }>,
   consumer: Pick<Consumer, 'phone' | 'smsConsent' | 'phoneVerified'>,
   now: number,
 ): PlannedReminder[] {
   const wantsSms = Boolean(consumer.phone && consumer.smsConsent);
-  const allowed: Channel[] = wantsSms && consumer.phoneVerified === true ? ['email', 'sms'] : ['email'];
+  // The event channel reaches no person, so it needs no consent.
+  const allowed: ReminderChannel[] = wantsSms && consumer.phoneVerified === true ? ['email', 'sms', 'event'] : ['email', 'event'];
   const reachable = plan.map((r) => ({ offsetMinutes: r.offsetMinutes, channels: r.channels.filter((c) => allowed.includes(c)) }));
   return planReminders(start, reachable, now).map((r, i) => {
     const planned = r.channels.length === 0 ? { ...r, status: 'skipped' as const } : r;

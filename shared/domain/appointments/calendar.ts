@@ -1,5 +1,7 @@
 import { createEvents, type EventAttributes } from 'ics';
-import { DateTime } from 'luxon';
+import { formatWhen } from '../messages/compose';
+import { CALENDAR_TEXTS } from '../messages/notice-texts';
+import { DEFAULT_LOCALE, formatLocaleOf, type Locale } from '../messages/texts';
 import type { Appointment } from './appointment';
 
 export interface CalendarEntry {
@@ -8,6 +10,9 @@ export interface CalendarEntry {
   /** Shown in the description with local times, so a reader sees the business's zone by name. */
   timeZone: string;
   joinUrl?: string;
+  /** The reader's language (English when unset) and, optionally, their full tag for date formats (de-AT). */
+  language?: Locale;
+  locale?: string;
 }
 
 const PRODUCT_ID = 'virtual-appointments/calendar';
@@ -45,9 +50,8 @@ export function buildCalendar(entries: readonly CalendarEntry[], options: { cale
 
 function toEvent(entry: CalendarEntry, method: string): EventAttributes {
   const { appointment } = entry;
-  const localStart = DateTime.fromMillis(appointment.start, { zone: entry.timeZone });
-  const localEnd = DateTime.fromMillis(appointment.end, { zone: entry.timeZone });
-  const when = `${localStart.toFormat('yyyy-MM-dd HH:mm')}-${localEnd.toFormat('HH:mm')} (${entry.timeZone})`;
+  const language = entry.language ?? DEFAULT_LOCALE;
+  const when = formatWhen(appointment.start, appointment.end, entry.timeZone, formatLocaleOf(entry.locale, language));
   const cancelled = appointment.status === 'cancelled';
   return {
     uid: calendarUid(appointment.id),
@@ -59,7 +63,7 @@ function toEvent(entry: CalendarEntry, method: string): EventAttributes {
     endInputType: 'utc',
     endOutputType: 'utc',
     title: oneLine(entry.title),
-    description: [when, entry.joinUrl && !cancelled ? `Join: ${entry.joinUrl}` : undefined].filter(Boolean).join('\n'),
+    description: [when, entry.joinUrl && !cancelled ? `${CALENDAR_TEXTS[language].joinLabel}: ${entry.joinUrl}` : undefined].filter(Boolean).join('\n'),
     status: cancelled ? 'CANCELLED' : 'CONFIRMED',
     created: appointment.createdAt,
     lastModified: appointment.updatedAt,

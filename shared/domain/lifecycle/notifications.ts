@@ -1,4 +1,4 @@
-import type { Channel, PlannedReminder, SkipReason } from '../appointments/appointment';
+import type { Channel, PlannedReminder, ReminderChannel, SkipReason } from '../appointments/appointment';
 import type { NoticeKind } from '../messages/texts';
 
 /** Who a notification goes to and how: the consumer by email or SMS, the provider by email. */
@@ -33,9 +33,9 @@ export type DeliveryResult = 'sent' | 'failed' | 'skipped';
  */
 export function settleReminder(
   reminder: PlannedReminder,
-  results: Partial<Record<Channel, DeliveryResult>>,
+  results: Partial<Record<ReminderChannel, DeliveryResult>>,
   /** Why a channel was skipped (a cap), kept on its delivery. */
-  reasons: Partial<Record<Channel, SkipReason>> = {},
+  reasons: Partial<Record<ReminderChannel, SkipReason>> = {},
 ): PlannedReminder {
   const deliveries = reminder.deliveries.map((delivery) => {
     const status = results[delivery.channel] ?? delivery.status;

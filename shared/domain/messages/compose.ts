@@ -1,7 +1,9 @@
 import { DateTime } from 'luxon';
-import { languageOf, TRANSLATIONS, type ConsumerMessageKind } from './texts';
+import { PROVIDER_TEXTS, type ProviderMessageKind } from './provider-texts';
+import { DEFAULT_LOCALE, formatLocaleOf, languageOf, TRANSLATIONS, type ConsumerMessageKind, type Locale } from './texts';
 
 export type { ConsumerMessageKind } from './texts';
+export type { ProviderMessageKind } from './provider-texts';
 
 /** What a message is about; links carry a token minted for the message (docs/api.md "Message link tokens": `?token=`). */
 export interface MessageFacts {
@@ -13,8 +15,10 @@ export interface MessageFacts {
   end: number;
   /** IANA zone the times are shown in (the consumer's, else the business's). */
   timeZone: string;
-  /** BCP 47; English when no translation exists. */
+  /** BCP 47, as the consumer gave it; `defaultLocale` when absent or not translated. */
   locale?: string;
+  /** The business's language (English when unset). */
+  defaultLocale?: Locale;
   links: { join: string; manage: string };
 }
 
@@ -35,10 +39,9 @@ export function formatWhen(start: number, end: number, timeZone: string, locale:
 
 /** A consumer message in every form it is sent: email subject, plain text, HTML, and SMS text. */
 export function composeConsumerMessage(kind: ConsumerMessageKind, facts: MessageFacts): ComposedMessage {
-  const language = languageOf(facts.locale);
-  const texts = TRANSLATIONS[language]!;
-  // Date formats follow the consumer's full locale when its language is translated (de-AT keeps Austrian month names).
-  const formatLocale = facts.locale && facts.locale.split('-')[0]!.toLowerCase() === language ? facts.locale : language;
+  const language = languageOf(facts.locale, facts.defaultLocale);
+  const texts = TRANSLATIONS[language];
+  const formatLocale = formatLocaleOf(facts.locale, language);
   const what = texts.with(facts.serviceName, facts.providerName);
   const when = formatWhen(facts.start, facts.end, facts.timeZone, formatLocale);
   const lead = texts.lead[kind](what, when);
@@ -58,8 +61,6 @@ export function composeConsumerMessage(kind: ConsumerMessageKind, facts: Message
   return { subject: texts.subject[kind](what), plainText: lines.join('\n'), html, sms };
 }
 
-export type ProviderMessageKind = 'booked' | 'rescheduled' | 'cancelled';
-
 export interface ProviderFacts {
   providerName: string;
   consumerName: string;
@@ -68,24 +69,27 @@ export interface ProviderFacts {
   end: number;
   /** The provider's zone. */
   timeZone: string;
+  /** The provider's language (else the business's); English when unset. */
+  locale?: Locale;
   /** The provider's join link (signs in with the staff token). */
   joinUrl: string;
 }
 
-const PROVIDER_SUBJECT: Record<ProviderMessageKind, string> = { booked: 'New appointment', rescheduled: 'Appointment moved', cancelled: 'Appointment cancelled' };
-
-/** The provider's email (English; providers have no locale yet); the calendar file goes as an attachment. */
+/** The provider's email in the provider's language and zone; the calendar file goes as an attachment. */
 export function composeProviderMessage(kind: ProviderMessageKind, facts: ProviderFacts): Omit<ComposedMessage, 'sms'> {
-  const when = formatWhen(facts.start, facts.end, facts.timeZone, 'en');
-  const subject = `${PROVIDER_SUBJECT[kind]}: ${facts.serviceName}, ${when}`;
-  const lead = `${PROVIDER_SUBJECT[kind]}: ${facts.serviceName} with ${facts.consumerName}, ${when}.`;
-  const join = kind === 'cancelled' ? [] : [`Join: ${facts.joinUrl}`];
-  const plainText = [`Hello ${facts.providerName},`, '', lead, ...join, '', 'The calendar file is attached.'].join('\n');
+  const language = facts.locale ?? DEFAULT_LOCALE;
+  const texts = PROVIDER_TEXTS[language];
+  const when = formatWhen(facts.start, facts.end, facts.timeZone, language);
+  const headline = texts.headline[kind];
+  const subject = `${headline}: ${facts.serviceName}, ${when}`;
+  const lead = `${headline}: ${texts.with(facts.serviceName, facts.consumerName)}, ${when}.`;
+  const join = kind === 'cancelled' ? [] : [`${texts.joinLabel}: ${facts.joinUrl}`];
+  const plainText = [texts.greeting(facts.providerName), '', lead, ...join, '', texts.attachmentNote].join('\n');
   const html = [
-    `<p>${escapeHtml(`Hello ${facts.providerName},`)}</p>`,
+    `<p>${escapeHtml(texts.greeting(facts.providerName))}</p>`,
     `<p>${escapeHtml(lead)}</p>`,
-    ...(kind === 'cancelled' ? [] : [`<p><a href="${escapeHtml(facts.joinUrl)}">Join</a></p>`]),
-    '<p>The calendar file is attached.</p>',
+    ...(kind === 'cancelled' ? [] : [`<p><a href="${escapeHtml(facts.joinUrl)}">${escapeHtml(texts.joinLabel)}</a></p>`]),
+    `<p>${escapeHtml(texts.attachmentNote)}</p>`,
   ].join('\n');
   return { subject, plainText, html };
 }

@@ -1,7 +1,13 @@
 /**
- * The words of every message, per language. Adding a language = adding one object here; a consumer
- * whose locale has no translation gets English.
+ * The words of every message, per language. Each text is a record over every locale, so a missing
+ * translation fails the build, never a send. Adding a language = adding it to LOCALES and one object
+ * to each record (this file, provider-texts.ts, notice-texts.ts).
  */
+/** The languages the app writes in; a business names one of them as its default. */
+export const LOCALES = ['en', 'de', 'fr', 'es'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const DEFAULT_LOCALE: Locale = 'en';
+
 /** Every kind of message a consumer is sent: the one list the texts, notices and ACS labels derive from. */
 export const CONSUMER_MESSAGE_KINDS = ['confirmation', 'reminder', 'reschedule', 'cancellation'] as const;
 export type ConsumerMessageKind = (typeof CONSUMER_MESSAGE_KINDS)[number];
@@ -71,10 +77,77 @@ const de: Texts = {
   signOff: (business) => `${business}`,
 };
 
-export const TRANSLATIONS: Readonly<Record<string, Texts>> = { en, de };
+const fr: Texts = {
+  greeting: (name) => `Bonjour ${name},`,
+  subject: {
+    confirmation: (what) => `Confirmé : ${what}`,
+    reminder: (what) => `Rappel : ${what}`,
+    reschedule: (what) => `Nouvel horaire : ${what}`,
+    cancellation: (what) => `Annulé : ${what}`,
+  },
+  lead: {
+    confirmation: (what, when) => `votre rendez-vous ${what} est réservé pour le ${when}.`,
+    reminder: (what, when) => `nous vous rappelons votre rendez-vous ${what} le ${when}.`,
+    reschedule: (what, when) => `votre rendez-vous ${what} a été déplacé au ${when}.`,
+    cancellation: (what, when) => `votre rendez-vous ${what} du ${when} a été annulé.`,
+  },
+  sms: {
+    confirmation: (what, when) => `Réservé : ${what}, ${when}.`,
+    reminder: (what, when) => `Rappel : ${what}, ${when}.`,
+    reschedule: (what, when) => `Déplacé : ${what}, désormais ${when}.`,
+    cancellation: (what, when) => `Annulé : ${what}, ${when}.`,
+  },
+  joinLabel: 'Rejoindre la consultation vidéo',
+  manageLabel: 'Déplacer ou annuler',
+  with: (service, provider) => `${service} avec ${provider}`,
+  signOff: (business) => `${business}`,
+};
 
-/** The translation for a BCP 47 tag (`de-AT` -> de), English when there is none. */
-export function languageOf(locale: string | undefined): string {
+const es: Texts = {
+  greeting: (name) => `Hola, ${name}:`,
+  subject: {
+    confirmation: (what) => `Confirmada: ${what}`,
+    reminder: (what) => `Recordatorio: ${what}`,
+    reschedule: (what) => `Nueva hora: ${what}`,
+    cancellation: (what) => `Cancelada: ${what}`,
+  },
+  lead: {
+    confirmation: (what, when) => `su cita ${what} está reservada para el ${when}.`,
+    reminder: (what, when) => `le recordamos su cita ${what} el ${when}.`,
+    reschedule: (what, when) => `su cita ${what} se ha trasladado al ${when}.`,
+    cancellation: (what, when) => `su cita ${what} del ${when} ha sido cancelada.`,
+  },
+  sms: {
+    confirmation: (what, when) => `Reservada: ${what}, ${when}.`,
+    reminder: (what, when) => `Recordatorio: ${what}, ${when}.`,
+    reschedule: (what, when) => `Cambiada: ${what}, ahora ${when}.`,
+    cancellation: (what, when) => `Cancelada: ${what}, ${when}.`,
+  },
+  joinLabel: 'Unirse a la videoconsulta',
+  manageLabel: 'Cambiar o cancelar',
+  with: (service, provider) => `${service} con ${provider}`,
+  signOff: (business) => `${business}`,
+};
+
+export const TRANSLATIONS: Readonly<Record<Locale, Texts>> = { en, de, fr, es };
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
+}
+
+/**
+ * The language to write in for a BCP 47 tag (`de-AT` -> de); `fallback` (the business's default) when
+ * the reader gave none or one the app does not speak.
+ */
+export function languageOf(locale: string | undefined, fallback: Locale = DEFAULT_LOCALE): Locale {
   const language = (locale ?? '').split('-')[0]!.toLowerCase();
-  return language in TRANSLATIONS ? language : 'en';
+  return isLocale(language) ? language : fallback;
+}
+
+/**
+ * The locale dates are formatted in: the reader's full tag when its language is the one written
+ * (de-AT keeps Austrian month names), else the language itself.
+ */
+export function formatLocaleOf(locale: string | undefined, language: Locale): string {
+  return locale && locale.split('-')[0]!.toLowerCase() === language ? locale : language;
 }

@@ -5,6 +5,7 @@
 import { ChatClient } from '@azure/communication-chat';
 import { AzureCommunicationTokenCredential } from '@azure/communication-common';
 import fs from 'node:fs';
+import { DateTime } from 'luxon';
 import { cancelAppointment } from '../../../shared/app/appointments/cancel-appointment';
 import { rescheduleAppointment } from '../../../shared/app/appointments/reschedule-appointment';
 import { joinAppointment } from '../../../shared/app/join/join-appointment';
@@ -195,7 +196,8 @@ describe('join', () => {
     await f.drainOutbox();
     const serviceUser = await f.acs.chat.serviceUserId();
     const texts = (await thread(consumer.chatThreadId)).messages.filter((m) => m.senderId === serviceUser && m.type === 'text').map((m) => m.content.message);
-    const newStart = new Date(moved.start).toISOString().slice(11, 16);
+    // Issue 16: the time as the business's language (English here) writes it, in its zone (UTC).
+    const newStart = DateTime.fromMillis(moved.start, { zone: 'UTC' }).setLocale('en').toLocaleString(DateTime.TIME_SIMPLE);
     expect(texts).toEqual([expect.stringContaining(`moved to`)]);
     expect(texts[0]).toContain(`${newStart}-`);
 

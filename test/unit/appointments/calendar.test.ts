@@ -24,10 +24,21 @@ describe('appointment calendar', () => {
     expect((event!.start as Date).toISOString()).toBe('2027-03-15T14:00:00.000Z');
     expect((event!.end as Date).toISOString()).toBe('2027-03-15T14:30:00.000Z');
     expect(event!.summary).toBe('Checkup with Dr. Who');
-    expect(String(event!.description)).toContain('2027-03-15 10:00-10:30 (America/New_York)');
+    // Issue 16: the description's date is written for the reader's language (English by default).
+    expect(String(event!.description)).toMatch(/Monday, March 15, 2027, 10:00\sAM-10:30\sAM \(America\/New_York\)/u);
+    expect(String(event!.description)).toContain('Join: https://x/api/appointments/appt1/join');
     expect(text).toContain('X-WR-TIMEZONE:America/New_York');
     expect(text).toContain('METHOD:PUBLISH');
     expect(text).toMatch(/DTSTART:20270315T140000Z/);
+  });
+
+  it('writes the description in the reader\'s language, dates in its format and the zone named', () => {
+    const entry = { appointment: base, title: 'Checkup bei Dr. Who', timeZone: 'Europe/Berlin', joinUrl: 'https://x/j' };
+    const describe = (extra: object) => String(parse(buildCalendar([{ ...entry, ...extra }], { timeZone: 'Europe/Berlin' }))[0]!.description);
+    expect(describe({ language: 'de' })).toBe('Montag, 15. März 2027, 15:00-15:30 (Europe/Berlin)\nTeilnehmen: https://x/j');
+    expect(describe({ language: 'fr' })).toBe('lundi 15 mars 2027, 15:00-15:30 (Europe/Berlin)\nRejoindre: https://x/j');
+    expect(describe({ language: 'es' })).toBe('lunes, 15 de marzo de 2027, 15:00-15:30 (Europe/Berlin)\nUnirse: https://x/j');
+    expect(describe({ language: 'de', locale: 'de-AT' })).toContain('15. März 2027');
   });
 
   it('keeps the UID, raises SEQUENCE after a change and cancels with METHOD:CANCEL', () => {

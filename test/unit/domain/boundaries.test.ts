@@ -106,9 +106,12 @@ describe('calendar files with cancelled events', () => {
 
   it('writes the local time, then the join link on its own line, into the description; without a link only the time', () => {
     const unfolded = (text: string) => text.replace(/\r\n[ \t]/g, '');
-    expect(unfolded(buildCalendar([entry('booked')], { timeZone: 'Europe/Berlin' }))).toContain('DESCRIPTION:2026-03-10 11:00-11:30 (Europe/Berlin)\\nJoin: https://app.example/join/a1\r\n');
+    // Issue 16: the time is written in the reader's language (English by default), commas escaped by iCalendar.
+    const when = 'Tuesday\\\\, March 10\\\\, 2026\\\\, 11:00\\sAM-11:30\\sAM \\(Europe/Berlin\\)';
+    expect(unfolded(buildCalendar([entry('booked')], { timeZone: 'Europe/Berlin' }))).toMatch(new RegExp(`DESCRIPTION:${when}\\\\nJoin: https://app\\.example/join/a1\r\n`, 'u'));
     const noLink = { ...entry('booked'), joinUrl: undefined };
-    expect(unfolded(buildCalendar([noLink], { timeZone: 'Europe/Berlin' }))).toContain('DESCRIPTION:2026-03-10 11:00-11:30 (Europe/Berlin)\r\n');
+    expect(unfolded(buildCalendar([noLink], { timeZone: 'Europe/Berlin' }))).toMatch(new RegExp(`DESCRIPTION:${when}\r\n`, 'u'));
+    expect(unfolded(buildCalendar([{ ...entry('booked'), language: 'de' }], { timeZone: 'Europe/Berlin' }))).toContain('DESCRIPTION:Dienstag\\, 10. März 2026\\, 11:00-11:30 (Europe/Berlin)\\nTeilnehmen: https://app.example/join/a1\r\n');
   });
 
   it('hides the join link of cancelled events and shows that of booked ones', () => {

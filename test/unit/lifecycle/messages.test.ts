@@ -29,11 +29,12 @@ describe('consumer messages', () => {
     expect(message.subject).toBe('Erinnerung: Checkup bei Dr. Who');
     expect(message.plainText).toContain('Montag, 7. Januar 2030, 14:30-15:00 (Europe/Berlin)');
     expect(composeConsumerMessage('reminder', { ...facts, locale: 'de-AT' }).plainText).toContain('Montag, 7. Jänner 2030');
-    expect(languageOf('fr-FR')).toBe('en');
+    expect(languageOf('it-IT')).toBe('en');
+    expect(languageOf('fr-FR')).toBe('fr');
   });
 
   it('falls back to English for a language without translation, formats included', () => {
-    const message = composeConsumerMessage('reschedule', { ...facts, locale: 'fr', timeZone: 'America/New_York' });
+    const message = composeConsumerMessage('reschedule', { ...facts, locale: 'it', timeZone: 'America/New_York' });
     expect(message.subject).toBe('New time: Checkup with Dr. Who');
     expect(message.plainText).toMatch(/8:30\sAM-9:00\sAM \(America\/New_York\)/u);
   });

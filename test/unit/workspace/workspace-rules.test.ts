@@ -96,10 +96,13 @@ describe('effects of changes on the visit', () => {
 });
 
 describe('chat notice text', () => {
-  it('names the new local time and its zone', () => {
-    expect(chatNoticeText({ threadId: 't', notice: 'rescheduled', start: START, end: START + 30 * MIN }, 'Europe/Berlin')).toBe(
-      'This appointment has been moved to Monday, 1 March 2027, 10:00-10:30 (Europe/Berlin).',
-    );
+  it('names the new local time and its zone, formatted for the language (issue 16: English by default)', () => {
+    const moved = { threadId: 't', notice: 'rescheduled' as const, start: START, end: START + 30 * MIN };
+    expect(chatNoticeText(moved, 'Europe/Berlin')).toMatch(/^This appointment has been moved to Monday, March 1, 2027, 10:00\sAM-10:30\sAM \(Europe\/Berlin\)\.$/u);
+    expect(chatNoticeText(moved, 'Europe/Berlin', 'de')).toBe('Dieser Termin wurde verschoben auf Montag, 1. März 2027, 10:00-10:30 (Europe/Berlin).');
+    expect(chatNoticeText(moved, 'Europe/Berlin', 'fr')).toBe('Ce rendez-vous a été déplacé au lundi 1 mars 2027, 10:00-10:30 (Europe/Berlin).');
+    expect(chatNoticeText(moved, 'Europe/Berlin', 'es')).toBe('Esta cita se ha trasladado al lunes, 1 de marzo de 2027, 10:00-10:30 (Europe/Berlin).');
+    expect(chatNoticeText({ threadId: 't', notice: 'cancelled' }, 'UTC', 'es')).toBe('Esta cita ha sido cancelada.');
     expect(chatNoticeText({ threadId: 't', notice: 'cancelled' }, 'UTC')).toBe('This appointment has been cancelled.');
   });
 });

@@ -1,4 +1,4 @@
-import type { Appointment } from '../../../domain/appointments/appointment';
+import { REMINDER_CHANNELS, type Appointment } from '../../../domain/appointments/appointment';
 import { displayText, email, formatInstant, instant, instantInput, multilineText, phone, plainText, resourceId, timeZone } from './common';
 
 import { BusinessParams } from './businesses';
@@ -45,11 +45,11 @@ export const RescheduleBody = registry.register(
 
 const Reminder = z.object({
   dueAt: instant,
-  channels: z.array(z.enum(['email', 'sms'])),
+  channels: z.array(z.enum(REMINDER_CHANNELS)),
   status: z.enum(['pending', 'sent', 'failed', 'skipped']),
   deliveries: z.array(
     z.object({
-      channel: z.enum(['email', 'sms']),
+      channel: z.enum(REMINDER_CHANNELS),
       status: z.enum(['pending', 'sent', 'failed', 'skipped']),
       reason: z.enum(['phone-not-verified', 'recipient-daily-cap', 'business-hourly-sms-cap']).optional().openapi({ description: 'Why a delivery was skipped.' }),
     }),

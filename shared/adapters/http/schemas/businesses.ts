@@ -1,4 +1,5 @@
-import type { BusinessRecord } from '../../../app/ports/business-repository';
+import { businessLanguage, type BusinessRecord } from '../../../app/ports/business-repository';
+import { DEFAULT_LOCALE, LOCALES } from '../../../domain/messages/texts';
 import { displayText, email, formatInstant, instant, objectId, resourceId, timeZone } from './common';
 import { jsonBody, jsonContent, problems, registry, STAFF, z } from './registry';
 
@@ -14,6 +15,10 @@ export const BusinessBody = registry.register(
       .max(100, 'at most 100 managers')
       .openapi({ description: 'Object ids (`oid`) of the people who configure the business.' }),
     contactEmail: email.optional(),
+    defaultLocale: z
+      .enum(LOCALES)
+      .default(DEFAULT_LOCALE)
+      .openapi({ description: 'The language of messages, calendar files and chat notices for consumers who named no locale (or one the app does not speak).' }),
   }),
 );
 
@@ -25,6 +30,7 @@ export const BusinessSchema = registry.register(
     timeZone: z.string(),
     managers: z.array(z.string()),
     contactEmail: z.string().optional(),
+    defaultLocale: z.enum(LOCALES),
     createdAt: instant,
     updatedAt: instant,
   }),
@@ -37,6 +43,7 @@ export function businessView(business: BusinessRecord): z.infer<typeof BusinessS
     timeZone: business.timeZone,
     managers: business.managers,
     ...(business.contactEmail ? { contactEmail: business.contactEmail } : {}),
+    defaultLocale: businessLanguage(business),
     createdAt: formatInstant(business.createdAt),
     updatedAt: formatInstant(business.updatedAt),
   };

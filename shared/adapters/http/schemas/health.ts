@@ -26,3 +26,11 @@ registry.registerPath({
   summary: 'This OpenAPI 3.1 document, generated from the schemas that validate requests',
   responses: { 200: { description: 'The document', content: { 'application/json': { schema: z.object({ openapi: z.string() }).passthrough() } } } },
 });
+
+registry.registerPath({
+  method: 'get',
+  path: '/asyncapi.json',
+  tags: ['System'],
+  summary: 'The AsyncAPI 3 document of the events published on Service Bus, generated from the schemas every event is checked against',
+  responses: { 200: { description: 'The document', content: { 'application/json': { schema: z.object({ asyncapi: z.string() }).passthrough() } } } },
+});

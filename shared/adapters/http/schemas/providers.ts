@@ -1,4 +1,5 @@
 import type { ProviderRecord } from '../../../app/ports/business-repository';
+import { LOCALES } from '../../../domain/messages/texts';
 import { displayText, email, formatInstant, instant, objectId, phone, resourceId, timeZone } from './common';
 import { BusinessParams } from './businesses';
 import { jsonBody, jsonContent, OPTIONAL_STAFF, problems, registry, STAFF, z } from './registry';
@@ -13,6 +14,7 @@ export const ProviderBody = registry.register(
     phone: phone.optional(),
     timeZone,
     staffObjectId: objectId.openapi({ description: 'Object id (`oid`) of the provider as a staff member.' }),
+    locale: z.enum(LOCALES).optional().openapi({ description: "The language of the provider's emails and calendar feed; the business's defaultLocale when absent." }),
   }),
 );
 
@@ -25,6 +27,7 @@ export const ProviderSchema = registry.register(
     phone: z.string().optional(),
     timeZone: z.string(),
     staffObjectId: z.string(),
+    locale: z.enum(LOCALES).optional(),
     active: z.boolean(),
     createdAt: instant,
     updatedAt: instant,
@@ -50,6 +53,7 @@ export function providerView(provider: ProviderRecord): z.infer<typeof ProviderS
     ...(provider.phone ? { phone: provider.phone } : {}),
     timeZone: provider.timeZone,
     staffObjectId: provider.staffObjectId,
+    ...(provider.locale ? { locale: provider.locale } : {}),
     active: provider.active,
     createdAt: formatInstant(provider.createdAt),
     updatedAt: formatInstant(provider.updatedAt),

@@ -1,4 +1,4 @@
-import { DEFAULT_JOIN_WINDOW_MINUTES } from '../../../domain/appointments/appointment';
+import { DEFAULT_JOIN_WINDOW_MINUTES, REMINDER_CHANNELS } from '../../../domain/appointments/appointment';
 import type { ServiceInput } from '../../../app/configuration/configure-services';
 import type { ServiceRecord } from '../../../app/ports/business-repository';
 import { displayText, formatInstant, instant, resourceId } from './common';
@@ -16,7 +16,11 @@ const ReminderSchema = z
   .object({
     offsetMinutes: minutes(5, 43200).openapi({ description: 'Minutes before the start.' }),
     channels: z
-      .array(z.enum(['email', 'sms']))
+      .array(z.enum(REMINDER_CHANNELS))
+      .openapi({
+        description:
+          '`email` and `sms` send the consumer a message; `event` sends none but publishes `appointment.reminder.due` on the events topic at the due time, for a scheduler that reminds on its own channels (see /api/asyncapi.json).',
+      })
       .min(1, 'name at least one channel')
       .refine((channels) => new Set(channels).size === channels.length, 'must not repeat a channel'),
   })

@@ -11,8 +11,8 @@ const noRooms = new Proxy({} as RoomsPort, {
 });
 
 /** The booking world plus what the lifecycle's steps need: notification store, messaging, events, links. */
-export async function lifecycleWorld() {
-  const w = await world();
+export async function lifecycleWorld(serviceExtra: Parameters<typeof world>[0] = {}) {
+  const w = await world(serviceExtra);
   const messaging = new FakeMessaging();
   const notifications = new InMemoryNotificationStore();
   const events = new RecordingEventPublisher();

@@ -124,3 +124,85 @@ describe('sendReminder (on the in-memory fakes)', () => {
     expect(w.logged.some((l) => l.level === 'warn' && l.event === 'lifecycle.notification.failed')).toBe(true);
   });
 });
+
+describe('the event reminder channel (on the in-memory fakes)', () => {
+  const dueEvents = async (w: Awaited<ReturnType<typeof lifecycleWorld>>) =>
+    (await w.appointments.listOutbox('b1', 'p1')).map((m) => m.payload?.event as { id: string; type: string; data: Record<string, unknown> } | undefined).filter((e) => e?.type === 'appointment.reminder.due');
+
+  it('sends no message and mints no token, and writes one appointment.reminder.due with the commit that records it', async () => {
+    const w = await lifecycleWorld({ reminders: [{ offsetMinutes: 60, channels: ['event'] }] });
+    const booked = await w.book(TUESDAY_10, { consumer: NO_PHONE });
+    expect(booked.appointment.reminders[0]).toMatchObject({ channels: ['event'], status: 'pending', deliveries: [{ channel: 'event', status: 'pending' }] });
+    w.clock.set(TUESDAY_10 - HOUR);
+    const report = await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 });
+    expect(report).toEqual({ stale: false, results: { event: 'sent' } });
+    expect(w.messaging.delivered).toEqual([]);
+    expect(w.linkTokens).toEqual([]);
+    expect((await w.appointments.find(booked.id))?.value.reminders[0]).toMatchObject({ status: 'sent', deliveries: [{ channel: 'event', status: 'sent' }] });
+    expect(await dueEvents(w)).toEqual([
+      expect.objectContaining({
+        id: `${booked.id}:1:appointment.reminder.due:reminder-0`,
+        data: expect.objectContaining({ appointmentId: booked.id, reminderIndex: 0, dueAt: new Date(TUESDAY_10 - HOUR).toISOString(), channels: ['event'] }),
+      }),
+    ]);
+    expect(await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).toEqual({ stale: true });
+    expect(await dueEvents(w)).toHaveLength(1);
+  });
+
+  it('writes the due event once when the email beside it fails and the activity is retried', async () => {
+    const w = await lifecycleWorld({ reminders: [{ offsetMinutes: 60, channels: ['event', 'email'] }] });
+    const booked = await w.book(TUESDAY_10, { consumer: NO_PHONE });
+    w.clock.set(TUESDAY_10 - HOUR);
+    w.messaging.failEmail.push(new AcsError('email', 'send', 503, 'ServiceUnavailable', 'down', true));
+    await expect(sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).rejects.toThrow('down');
+    // Recorded with the first attempt, while the email waits for its retry.
+    expect((await w.appointments.find(booked.id))?.value.reminders[0]).toMatchObject({ status: 'pending', deliveries: [{ channel: 'event', status: 'sent' }, { channel: 'email', status: 'pending' }] });
+    expect(await dueEvents(w)).toHaveLength(1);
+    expect(await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).toEqual({ stale: false, results: { event: 'sent', email: 'sent' } });
+    expect(await dueEvents(w)).toHaveLength(1);
+    expect((await w.appointments.find(booked.id))?.value.reminders[0]?.status).toBe('sent');
+  });
+
+  it('after the last retry, publishes a due event that was never recorded rather than none', async () => {
+    const w = await lifecycleWorld({ reminders: [{ offsetMinutes: 60, channels: ['event'] }] });
+    const booked = await w.book(TUESDAY_10, { consumer: NO_PHONE });
+    await recordUndelivered(w.lifecycle, { appointmentId: booked.id, version: 1, moment: 'reminder-0' });
+    expect((await w.appointments.find(booked.id))?.value.reminders[0]).toMatchObject({ status: 'sent', deliveries: [{ channel: 'event', status: 'sent' }] });
+    expect(await dueEvents(w)).toHaveLength(1);
+  });
+
+  it('keeps the event channel for a consumer who gave no phone (it reaches no person)', async () => {
+    const w = await lifecycleWorld({ reminders: [{ offsetMinutes: 60, channels: ['sms', 'event'] }] });
+    const booked = await w.book(TUESDAY_10, { consumer: NO_PHONE });
+    expect(booked.appointment.reminders[0]).toMatchObject({ channels: ['event'], status: 'pending' });
+  });
+});
+
+describe('languages of notices (on the in-memory fakes)', () => {
+  it("writes the consumer without a locale in the business's language and the provider in theirs, calendar files included", async () => {
+    const w = await lifecycleWorld();
+    const business = await w.businesses.getBusiness('b1');
+    await w.businesses.saveBusiness({ ...business!.value, defaultLocale: 'de' }, business!.etag);
+    const amy = await w.businesses.getProvider('b1', 'p1');
+    await w.businesses.saveProvider({ ...amy!.value, locale: 'fr' }, amy!.etag);
+    const sent: Array<{ to: string; subject: string; calendar?: string }> = [];
+    const email = w.lifecycle.email;
+    w.lifecycle.email = {
+      ...email,
+      send: async (input) => {
+        sent.push({ to: input.to[0]!.address, subject: input.subject, calendar: input.attachments?.[0]?.content.toString('utf8') });
+        return email.send(input);
+      },
+    };
+    const booked = await w.book(TUESDAY_10, { consumer: NO_PHONE });
+    await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' });
+    const unfold = (text = '') => text.replace(/\r\n[ \t]/g, '');
+    const [consumer, provider] = [sent.find((m) => m.to === NO_PHONE.email)!, sent.find((m) => m.to === 'p1@example.com')!];
+    expect(consumer.subject).toMatch(/^Bestätigt: /);
+    expect(unfold(consumer.calendar)).toMatch(/SUMMARY:.+ bei Dr p1\r\n/);
+    expect(unfold(consumer.calendar)).toMatch(/DESCRIPTION:Dienstag\\, 3\. März 2026\\, 10:00-10:30 \(Europe\/Berlin\)\\nTeilnehmen: /);
+    expect(provider.subject).toMatch(/^Nouveau rendez-vous: /);
+    expect(unfold(provider.calendar)).toMatch(/SUMMARY:.+ avec Ann\r\n/);
+    expect(unfold(provider.calendar)).toMatch(/DESCRIPTION:mardi 3 mars 2026\\, 10:00-10:30 \(Europe\/Berlin\)\\nRejoindre: /);
+  });
+});
