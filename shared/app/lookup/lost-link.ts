@@ -7,7 +7,7 @@ import type { LifecycleLog, MessageLinks } from '../lifecycle/lifecycle-deps';
 import type { MessageCaps } from '../lifecycle/message-caps';
 import type { EmailPort } from '../ports/acs';
 import type { AppointmentStore } from '../ports/appointment-store';
-import type { BusinessRepository } from '../ports/business-repository';
+import { businessLanguage, type BusinessRepository } from '../ports/business-repository';
 import type { Clock } from '../ports/clock';
 import type { LookupRequest, LookupRequestStore } from '../ports/lookup-request-store';
 import type { QuotaStore } from '../ports/quota-store';
@@ -151,6 +151,7 @@ async function carryOut(deps: LookupDeps, request: LookupRequest, now: number): 
     businessName: business.value.name,
     timeZone: consumer.timeZone ?? business.value.timeZone,
     ...(consumer.locale ? { locale: consumer.locale } : {}),
+    defaultLocale: businessLanguage(business.value),
     items,
   });
   await deps.email.send({

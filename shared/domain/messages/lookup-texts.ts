@@ -1,9 +1,10 @@
 import { escapeHtml, formatWhen } from './compose';
+import { formatLocaleOf, languageOf, type Locale } from './texts';
 
 /**
  * The lost-link email (docs/api.md "Lost link"), in the structure of texts.ts: one object per
- * language; a reader whose language has none gets English. Every language has every text (the type
- * says so), so a missing translation fails the build, never a send.
+ * language; a reader whose language has none gets the business's default. Every language has every
+ * text (the record is over every locale), so a missing translation fails the build, never a send.
  */
 export interface LookupTexts {
   greeting: (name: string) => string;
@@ -67,7 +68,7 @@ const es: LookupTexts = {
   signOff: (business) => `${business}`,
 };
 
-export const LOOKUP_TRANSLATIONS: Readonly<Record<string, LookupTexts>> = { en, de, fr, es };
+export const LOOKUP_TRANSLATIONS: Readonly<Record<Locale, LookupTexts>> = { en, de, fr, es };
 
 /** One upcoming appointment in the email, with links that carry a token minted for this email. */
 export interface LookupItem {
@@ -83,18 +84,18 @@ export interface LookupFacts {
   businessName: string;
   /** IANA zone the times are shown in (the consumer's, else the business's). */
   timeZone: string;
-  /** BCP 47; English when no translation exists. */
+  /** BCP 47; the business's default language when no translation exists. */
   locale?: string;
+  defaultLocale?: Locale;
   items: LookupItem[];
 }
 
 /** The lost-link email: subject, plain text and HTML, every appointment with its two links. */
 export function composeLookupMessage(facts: LookupFacts): { subject: string; plainText: string; html: string } {
-  const tag = (facts.locale ?? '').toLowerCase();
-  const language = tag.split('-')[0]!;
-  const texts = LOOKUP_TRANSLATIONS[language] ?? en;
-  // Dates follow the full locale when its language is translated (de-AT keeps Austrian month names).
-  const formatLocale = texts === LOOKUP_TRANSLATIONS[language] && facts.locale ? facts.locale : 'en';
+  const language = languageOf(facts.locale, facts.defaultLocale);
+  const texts = LOOKUP_TRANSLATIONS[language];
+  // Dates follow the full locale when its language is the one written (de-AT keeps Austrian month names).
+  const formatLocale = formatLocaleOf(facts.locale, language);
   const lines = [texts.greeting(facts.consumerName), '', texts.lead(facts.businessName), ''];
   const html = [`<p>${escapeHtml(texts.greeting(facts.consumerName))}</p>`, `<p>${escapeHtml(texts.lead(facts.businessName))}</p>`, '<ul>'];
   for (const item of facts.items) {

@@ -164,4 +164,10 @@ describe('the lost-link email texts', () => {
     expect(composeLookupMessage({ ...facts, locale: 'ja-JP' }).subject).toBe('Your appointments at Clinic');
     expect(composeLookupMessage({ ...facts, consumerName: '<b>x</b>' }).html).toContain('&lt;b&gt;x&lt;/b&gt;');
   });
+
+  it("writes in the business's default language when the consumer gave none or one not written", () => {
+    expect(composeLookupMessage({ ...facts, defaultLocale: 'es' }).subject).toBe('Sus citas en Clinic');
+    expect(composeLookupMessage({ ...facts, locale: 'ja-JP', defaultLocale: 'de' }).subject).toBe('Ihre Termine bei Clinic');
+    expect(composeLookupMessage({ ...facts, locale: 'fr-CA', defaultLocale: 'de' }).subject).toBe('Vos rendez-vous chez Clinic');
+  });
 });
