@@ -12,6 +12,7 @@ import './schemas/appointments';
 import './schemas/phone-verifications';
 import './schemas/join';
 import './schemas/workspace';
+import './schemas/privacy';
 
 let document: object | undefined;
 

@@ -17,13 +17,17 @@ export interface ReminderInput {
 export async function sendReminder(deps: LifecycleDeps, input: ReminderInput): Promise<SendReport> {
   const current = await currentVersion(deps, input.appointmentId, input.version, 'booked');
   const reminder = current?.value.reminders[input.index];
-  if (!current || !reminder || reminder.status !== 'pending') return { stale: true };
+  // An erased consumer gets nothing (erasure skipped the pending reminders already; this covers a race).
+  if (!current || !reminder || reminder.status !== 'pending' || current.value.erasedAt !== undefined) return { stale: true };
   const setting = await settingOf(deps, current.value);
   const message = consumerMessageOnce(deps, setting, 'reminder', true);
   const usable = reminder.channels.filter((channel) => channel === 'email' || canText(current.value.consumer));
   const skipped = Object.fromEntries(reminder.channels.filter((c) => !usable.includes(c)).map((c) => [c, 'skipped' as const]));
   let results: Partial<Record<NotificationChannel, DeliveryResult>> = skipped;
   const reasons: Partial<Record<Channel, SkipReason>> = {};
+  // A phone that was verified and had consent lost it since: the delivery says so.
+  const consumer = current.value.consumer;
+  if (skipped.sms && consumer.phone && consumer.phoneVerified === true && !consumer.smsConsent) reasons.sms = 'sms-consent-withdrawn';
   let retry: unknown;
   try {
     results = { ...skipped, ...(await sendChannels(deps, setting, reminderMoment(input.index), usable, (channel, key) => sendToConsumer(deps, setting, channel as Channel, message, 'reminder', key), reasons)) };
