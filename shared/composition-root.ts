@@ -48,6 +48,10 @@ import type { PhoneVerificationDeps } from './app/phone-verification';
 import { TablePhoneVerificationStore } from './adapters/tables/phone-verification-store';
 import { TableQuotaStore } from './adapters/tables/quota-store';
 import { messageCaps } from './app/lifecycle/message-caps';
+import { erasureHandlers, type ErasureDeps } from './app/privacy/erase-consumer';
+import type { RetentionDeps } from './app/privacy/retention';
+import { TablePersonalDataStore } from './adapters/tables/personal-data-store';
+import { TableSmsOptOutStore } from './adapters/tables/sms-opt-out-store';
 
 /** Everything the handlers need, built once from validated settings. */
 export interface AppServices {
@@ -76,6 +80,8 @@ export interface AppServices {
   withLifecycle(lifecycle: LifecyclePort): AppServices;
   /** One-time codes for consumer phone numbers (SMS only to verified numbers). */
   phoneVerification: PhoneVerificationDeps;
+  /** Erasure of a consumer's data and the retention purge (docs/privacy.md); the purge also needs a lifecycle port. */
+  privacy: { erasure: ErasureDeps; retention: Omit<RetentionDeps, 'lifecycle'> };
 }
 
 let services: AppServices | undefined;
@@ -128,6 +134,7 @@ function buildServices(settings: Settings): AppServices {
         get identity() { return acs.identity; },
       }),
       ...eventHandlers(events),
+      ...erasureHandlers({ get chat() { return acs.chat; }, get identity() { return acs.identity; } }),
     },
     onError: (message, error) => log.warn('outbox.message.failed', { kind: message.kind, appointmentId: message.appointmentId, error }),
     sweepConcurrency: settings.OUTBOX_SWEEP_CONCURRENCY,
@@ -142,6 +149,7 @@ function buildServices(settings: Settings): AppServices {
   // One SMS channel per process: a sender ACS refused stays refused for lifecycle messages and verification codes alike.
   const sms = smsChannel({ from: settings.ACS_SMS_FROM, countries: settings.ACS_SMS_COUNTRIES, log: lifecycleLog });
   const quotas = new TableQuotaStore(tables);
+  const personalData = new TablePersonalDataStore(tables);
   const base: AppServices = {
     settings,
     clock,
@@ -158,7 +166,8 @@ function buildServices(settings: Settings): AppServices {
     outbox,
     withLifecycle(lifecycle) {
       const withHandlers: OutboxDeps = { ...outbox, handlers: { ...outbox.handlers, ...lifecycleHandlers(lifecycle) } };
-      return { ...base, outbox: withHandlers, booking: { ...booking, kickOutbox: kickWith(withHandlers) } };
+      const kicked = { ...booking, kickOutbox: kickWith(withHandlers) };
+      return { ...base, outbox: withHandlers, booking: kicked, privacy: { ...base.privacy, erasure: { ...kicked, personalData } } };
     },
     lifecycle: {
       appointments,
@@ -181,6 +190,8 @@ function buildServices(settings: Settings): AppServices {
         smsPerRecipientPerDay: settings.SMS_PER_RECIPIENT_PER_DAY,
         smsPerBusinessPerHour: settings.SMS_PER_BUSINESS_PER_HOUR,
       }),
+      // Without a sender there is no SMS, and no opt-out list to ask.
+      ...(settings.ACS_SMS_FROM ? { optOuts: { store: new TableSmsOptOutStore(tables), get acs() { return acs.smsOptOuts; } } } : {}),
     },
     phoneVerification: {
       businesses,
@@ -212,6 +223,18 @@ function buildServices(settings: Settings): AppServices {
     workspace: { businesses, appointments, clock, kickOutbox: booking.kickOutbox, feedTokens: new TableFeedTokenStore(tables) },
     healthProbes: {
       storage: () => probeTableStorage(tables),
+    },
+    privacy: {
+      erasure: { ...booking, personalData },
+      retention: {
+        personalData,
+        get chat() { return acs.chat; },
+        get identity() { return acs.identity; },
+        get rooms() { return acs.rooms; },
+        clock,
+        retentionDays: settings.APPOINTMENT_RETENTION_DAYS,
+        log: createLogger(console, settings.LOG_LEVEL, { component: 'retention' }),
+      },
     },
   };
   return base;

@@ -18,7 +18,8 @@ import { getRow, listRows } from './conditional-writes';
 import { IDEMPOTENCY_TABLE } from './idempotency-store';
 import { NOTIFICATIONS_TABLE } from './notification-store';
 import { PHONE_VERIFICATIONS_TABLE } from './phone-verification-store';
-import { prefixEnd, providerPartition, SCHEDULING_TABLE } from './scheduling-keys';
+import { QUOTAS_TABLE } from './quota-store';
+import { PROVIDER_ROW_PREFIX, prefixEnd, providerPartition, SCHEDULING_TABLE } from './scheduling-keys';
 import type { TableClients } from './table-clients';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -36,6 +37,13 @@ async function deleteRow(client: TableClient, partitionKey: string, rowKey: stri
 export class TablePersonalDataStore implements PersonalDataStore {
   constructor(private readonly tables: TableClients) {}
 
+  /** Every provider of every business (deactivated ones too: their past appointments stay until purged). */
+  async listProviderLocations(): Promise<AppointmentLocation[]> {
+    const client = await this.tables.table(SCHEDULING_TABLE);
+    const rows = await listRows(client, odata`PartitionKey ge ${'b|'} and PartitionKey lt ${prefixEnd('b|')} and RowKey ge ${PROVIDER_ROW_PREFIX} and RowKey lt ${prefixEnd(PROVIDER_ROW_PREFIX)}`);
+    return rows.map((row) => ({ businessId: row.partitionKey!.slice('b|'.length), providerId: row.rowKey!.slice(PROVIDER_ROW_PREFIX.length) }));
+  }
+
   async forgetIdempotentAnswers(businessId: string, appointmentId: string): Promise<number> {
     const client = await this.tables.table(IDEMPOTENCY_TABLE);
     // The business's partition holds at most a day of keys (they expire after 24 hours).
@@ -50,6 +58,14 @@ export class TablePersonalDataStore implements PersonalDataStore {
     const rows = await listRows(client, odata`PartitionKey eq ${businessId} and phoneHash eq ${sha256(phone)}`);
     for (const row of rows) await deleteRow(client, row.partitionKey!, row.rowKey!);
     return rows.length;
+  }
+
+  async forgetCounters(counters: string[]): Promise<void> {
+    const client = await this.tables.table(QUOTAS_TABLE);
+    // The quota store's partition is the counter's SHA-256.
+    for (const counter of counters) {
+      for (const row of await listRows(client, odata`PartitionKey eq ${sha256(counter)}`)) await deleteRow(client, row.partitionKey!, row.rowKey!);
+    }
   }
 
   async eraseTombstones(locations: AppointmentLocation[], erased: Appointment): Promise<void> {

@@ -33,6 +33,8 @@ export interface PersonalDataStore {
   forgetIdempotentAnswers(businessId: string, appointmentId: string): Promise<number>;
   /** Deletes the business's phone verifications of this number (they hold its hash). */
   forgetPhoneVerifications(businessId: string, phone: string): Promise<number>;
+  /** Deletes the rows of these sending-cap counters (named after a recipient's address or number). */
+  forgetCounters(counters: string[]): Promise<void>;
   /** Overwrites tombstones of this appointment (a move's leftovers) in these partitions with the erased copy. */
   eraseTombstones(locations: AppointmentLocation[], erased: Appointment): Promise<void>;
   /** At most `limit` appointment rows of one provider that ended before `cutoff`, oldest first. */

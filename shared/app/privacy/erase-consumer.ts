@@ -1,4 +1,6 @@
-import { eraseConsumer, type Appointment } from '../../domain/appointments/appointment';
+import { ERASED, eraseConsumer, type Appointment } from '../../domain/appointments/appointment';
+import { recipientCounter } from '../lifecycle/message-caps';
+import { phoneCodeCounter } from '../phone-verification';
 import type { AppointmentCredentials } from '../appointments/appointment-access';
 import { appointmentUpdate } from '../appointments/appointment-update';
 import type { BookingDeps } from '../appointments/book-appointment';
@@ -26,8 +28,7 @@ export async function eraseAppointmentConsumer(deps: ErasureDeps, appointmentId:
     if (role !== 'manager') throw new AppError('forbidden', "Only the business's managers can erase a consumer's data.");
     const current = appointment.value;
     if (current.erasedAt !== undefined) return { answer: current };
-    await deps.personalData.forgetIdempotentAnswers(current.businessId, current.id);
-    if (current.consumer.phone) await deps.personalData.forgetPhoneVerifications(current.businessId, current.consumer.phone);
+    await forgetConsumerRows(deps.personalData, current);
     // The manage token dies with the data (its hash can match nothing): the consumer's link stops working.
     const value: Appointment = { ...eraseConsumer(current, now), manageTokenHash: '' };
     return { commit: appointmentUpdate(appointment, value, erasureEffects(value, current, now)), result: value };
@@ -49,6 +50,20 @@ function erasureEffects(erased: Appointment, previous: Appointment, now: number)
       ...(previous.consumerAcsUserId ? { userId: previous.consumerAcsUserId } : {}),
     }),
   ];
+}
+
+/**
+ * Rows elsewhere that carry the consumer or are named after them: the booking's remembered answer, the
+ * phone's verifications and the sending-cap counters of their address and number (those counters are
+ * shared with the consumer's other appointments: dropping them early only lifts a cap).
+ */
+export async function forgetConsumerRows(store: PersonalDataStore, appointment: Appointment): Promise<void> {
+  const { businessId, consumer } = appointment;
+  await store.forgetIdempotentAnswers(businessId, appointment.id);
+  if (consumer.phone) await store.forgetPhoneVerifications(businessId, consumer.phone);
+  const counters = consumer.email === ERASED ? [] : [recipientCounter('email', consumer.email)];
+  if (consumer.phone) counters.push(recipientCounter('sms', consumer.phone), phoneCodeCounter(consumer.phone));
+  await store.forgetCounters(counters);
 }
 
 const goneOrUnknown = (error: unknown) => error instanceof AcsError && (error.status === 404 || error.status === 401);
