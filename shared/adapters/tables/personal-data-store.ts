@@ -14,12 +14,14 @@ import {
   byStartRow,
   pointerPartition,
 } from './appointment-store';
-import { getRow, listRows } from './conditional-writes';
+import { getRow, jsonField, listRows } from './conditional-writes';
+import { occupiedInterval } from '../../domain/appointments/appointment';
+import type { BusyAppointment } from '../../domain/availability/types';
 import { IDEMPOTENCY_TABLE } from './idempotency-store';
 import { NOTIFICATIONS_TABLE } from './notification-store';
 import { PHONE_VERIFICATIONS_TABLE } from './phone-verification-store';
 import { QUOTAS_TABLE } from './quota-store';
-import { PROVIDER_ROW_PREFIX, prefixEnd, providerPartition, SCHEDULING_TABLE } from './scheduling-keys';
+import { dayRow, PROVIDER_ROW_PREFIX, prefixEnd, providerPartition, SCHEDULING_TABLE } from './scheduling-keys';
 import type { TableClients } from './table-clients';
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -119,11 +121,32 @@ export class TablePersonalDataStore implements PersonalDataStore {
     }
   }
 
+  /** Takes the appointment out of its provider's busy-time rows (past days: no booking reads them any more). */
+  private async releaseBusyTime(client: TableClient, partitionKey: string, appointment: Appointment): Promise<void> {
+    const { start, end } = occupiedInterval(appointment);
+    const utcDate = (at: number) => new Date(at).toISOString().slice(0, 10);
+    const rows = await listRows(client, odata`PartitionKey eq ${partitionKey} and RowKey ge ${dayRow(utcDate(start))} and RowKey le ${dayRow(utcDate(end))}`);
+    for (const row of rows) {
+      const busy = jsonField<BusyAppointment[]>(row, 'busy');
+      const kept = busy.filter((b) => b.appointmentId !== appointment.id);
+      if (kept.length === busy.length) continue;
+      try {
+        if (kept.length === 0) await client.deleteEntity(partitionKey, row.rowKey!, { etag: row.etag });
+        else await client.updateEntity({ partitionKey, rowKey: row.rowKey!, busy: JSON.stringify(kept) }, 'Replace', { etag: row.etag });
+      } catch (error) {
+        // Changed meanwhile: the next run (which still finds the appointment row) tries again.
+        if (error instanceof RestError && [404, 412].includes(error.statusCode ?? 0)) throw new Error(`busy time of ${appointment.id} changed during its purge; retried next run`);
+        throw error;
+      }
+    }
+  }
+
   async deleteAppointmentRows(found: EndedAppointment): Promise<void> {
     const client = await this.tables.table(SCHEDULING_TABLE);
     const { location, appointment } = found;
     const partitionKey = providerPartition(location.businessId, location.providerId);
     if (!found.tombstone) {
+      await this.releaseBusyTime(client, partitionKey, appointment);
       await deleteRow(client, partitionKey, byStartRow(appointment.start, appointment.id));
       const pointer = await getRow(client, pointerPartition(appointment.id), POINTER_ROW);
       if (pointer && pointer.providerId === location.providerId && pointer.businessId === location.businessId) await deleteRow(client, pointerPartition(appointment.id), POINTER_ROW);
