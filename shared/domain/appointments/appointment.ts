@@ -189,14 +189,14 @@ export function withdrawSmsConsent(appointment: Appointment): Appointment {
 export const ERASED = '[erased]';
 
 /**
- * The appointment without its consumer's personal data: name, email and notes become the marker, the
+ * The appointment without its consumer's personal data: name, email, notes and a cancel reason become the marker, the
  * phone is dropped (with consent and verification), the consumer's ACS identity and chat thread are
  * forgotten (their deletion is an outbox effect), message tokens die; reminders still pending are
  * skipped with the reason. Times, status, version history and reminder outcomes stay.
  */
 export function eraseConsumer(appointment: Appointment, now: number): Appointment {
   const { phone: _phone, phoneVerified: _verified, ...consumer } = appointment.consumer;
-  const { consumerAcsUserId: _user, chatThreadId: _thread, messageTokenHashes: _tokens, notes, ...rest } = appointment;
+  const { consumerAcsUserId: _user, chatThreadId: _thread, messageTokenHashes: _tokens, notes, cancelReason, ...rest } = appointment;
   const reminders = appointment.reminders.map((r) =>
     r.status !== 'pending'
       ? r
@@ -206,6 +206,8 @@ export function eraseConsumer(appointment: Appointment, now: number): Appointmen
     ...rest,
     consumer: { ...consumer, name: ERASED, email: ERASED, smsConsent: false },
     ...(notes !== undefined ? { notes: ERASED } : {}),
+    // Free text a consumer may have written: erased like the notes.
+    ...(cancelReason !== undefined ? { cancelReason: ERASED } : {}),
     erasedAt: now,
     updatedAt: now,
     reminders,
