@@ -114,7 +114,7 @@ describe('chat thread deletion as in Azure', () => {
     await acs.chat.sendMessage(threadId, { content: 'My number is +13125550100' });
     await acs.chat.deleteThread(threadId);
     expect((await admin<{ chatThreads: Array<{ id: string }> }>(emulator.adminUrl, 'GET', '/admin/chat/threads')).body.chatThreads.map((t) => t.id)).not.toContain(threadId);
-    await expect(acs.chat.listMessages(threadId)).rejects.toMatchObject({ service: 'chat' });
+    await expect(acs.chat.listMessages(threadId)).rejects.toMatchObject({ service: 'chat', status: 404 });
     await expect(acs.chat.deleteThread(threadId)).resolves.toBeUndefined();
   });
 });
