@@ -10,6 +10,8 @@ import { InMemoryIdempotencyStore } from '../../support/fakes/idempotency-store'
 import { RecordingEventPublisher } from '../../support/fakes/event-publisher';
 import { FakeMessaging } from '../../support/fakes/messaging';
 import { InMemoryNotificationStore } from '../../support/fakes/notification-store';
+import { smsOptOutStoreContract } from '../../support/contracts/sms-opt-out-store.contract';
+import { InMemorySmsOptOutStore } from '../../support/fakes/sms-opt-out-store';
 
 // The same suites run against the Table Storage adapters on Azurite (test/integration/tables/port-contracts.test.ts)
 // the ACS adapters on the ACS emulator (test/integration/acs/messaging-contract.test.ts) and the Service Bus
@@ -24,6 +26,7 @@ describe('in-memory fakes keep the port contracts', () => {
   describe('InMemoryBusinessRepository', () => businessRepositoryContract(() => new InMemoryBusinessRepository()));
   describe('InMemoryIdempotencyStore', () => idempotencyStoreContract(() => new InMemoryIdempotencyStore()));
   describe('InMemoryNotificationStore', () => notificationStoreContract(() => new InMemoryNotificationStore()));
+  describe('InMemorySmsOptOutStore', () => smsOptOutStoreContract(() => new InMemorySmsOptOutStore()));
   describe('RecordingEventPublisher', () => {
     eventPublisherContract(async () => {
       const publisher = new RecordingEventPublisher();
