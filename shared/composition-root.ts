@@ -81,7 +81,7 @@ export interface AppServices {
   /** One-time codes for consumer phone numbers (SMS only to verified numbers). */
   phoneVerification: PhoneVerificationDeps;
   /** Erasure of a consumer's data and the retention purge (docs/privacy.md); the purge also needs a lifecycle port. */
-  privacy: { erasure: ErasureDeps; retention: Omit<RetentionDeps, 'lifecycle'> };
+  privacy: { erasure: ErasureDeps; retention(lifecycle: LifecyclePort): RetentionDeps };
 }
 
 let services: AppServices | undefined;
@@ -150,6 +150,7 @@ function buildServices(settings: Settings): AppServices {
   const sms = smsChannel({ from: settings.ACS_SMS_FROM, countries: settings.ACS_SMS_COUNTRIES, log: lifecycleLog });
   const quotas = new TableQuotaStore(tables);
   const personalData = new TablePersonalDataStore(tables);
+  const retentionLog = createLogger(console, settings.LOG_LEVEL, { component: 'retention' });
   const base: AppServices = {
     settings,
     clock,
@@ -226,15 +227,17 @@ function buildServices(settings: Settings): AppServices {
     },
     privacy: {
       erasure: { ...booking, personalData },
-      retention: {
+      // ACS clients are built only when a purge needs one (a run with nothing due needs none).
+      retention: (lifecycle) => ({
         personalData,
+        lifecycle,
         get chat() { return acs.chat; },
         get identity() { return acs.identity; },
         get rooms() { return acs.rooms; },
         clock,
         retentionDays: settings.APPOINTMENT_RETENTION_DAYS,
-        log: createLogger(console, settings.LOG_LEVEL, { component: 'retention' }),
-      },
+        log: retentionLog,
+      }),
     },
   };
   return base;

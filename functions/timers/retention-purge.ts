@@ -12,7 +12,7 @@ app.timer('retentionPurge', {
   handler: async (_timer, context) => {
     // The durable client purges the lifecycle's history.
     const lifecycle = durableLifecycle(() => df.getClient(context));
-    const report = await purgeExpiredAppointments({ ...getServices().privacy.retention, lifecycle });
+    const report = await purgeExpiredAppointments(getServices().privacy.retention(lifecycle));
     if (report.purged + report.deferred > 0) context.log(JSON.stringify({ event: 'retention.run', ...report }));
   },
 });
