@@ -2,6 +2,7 @@ import { createCommunicationAuthPolicy, parseClientArguments } from '@azure/comm
 import { createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest, RestError, type HttpClient, type Pipeline } from '@azure/core-rest-pipeline';
 import type { SmsOptOutCheck } from '../../app/ports/privacy';
 import type { AcsClientConfig } from './client-options';
+import { AcsError } from '../../app/ports/acs';
 import { callAcs } from './errors';
 
 /** The opt-out management API (preview; @azure/communication-sms 1.1.0 has no client for it). */
@@ -15,6 +16,8 @@ export const SMS_OPT_OUT_API_VERSION = '2024-12-10-preview';
 export class AcsSmsOptOutCheck implements SmsOptOutCheck {
   private readonly pipeline: Pipeline;
   private readonly httpClient: HttpClient = createDefaultHttpClient();
+  /** The resource refused the API for good (it is allow-listed per resource): not asked again by this process. */
+  private unavailable = false;
 
   constructor(
     private readonly config: AcsClientConfig,
@@ -27,7 +30,21 @@ export class AcsSmsOptOutCheck implements SmsOptOutCheck {
     for (const { policy, position } of additionalPolicies) this.pipeline.addPolicy(policy, { phase: position === 'perRetry' ? 'Retry' : undefined });
   }
 
+  /**
+   * Whether the number is on the sender's opt-out list. The first non-transient refusal is thrown (the
+   * caller reports it); after it this process answers false without asking.
+   */
   async isOptedOut(phone: string): Promise<boolean> {
+    if (this.unavailable) return false;
+    try {
+      return await this.check(phone);
+    } catch (error) {
+      if (error instanceof AcsError && !error.transient) this.unavailable = true;
+      throw error;
+    }
+  }
+
+  private check(phone: string): Promise<boolean> {
     return callAcs('sms', 'checkOptOut', this.config.retry, async () => {
       const url = `${this.config.endpoint.replace(/\/$/, '')}/sms/optouts:check?api-version=${SMS_OPT_OUT_API_VERSION}`;
       const request = createPipelineRequest({

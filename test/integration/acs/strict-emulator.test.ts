@@ -101,8 +101,11 @@ describe('SMS opt-outs (STOP) as in Azure', () => {
   });
 
   it('answers the opt-out API only for a sender the resource owns (401), with its own api-version', async () => {
-    const error = await failure(local({ ACS_SMS_FROM: '+18005550199' }).smsOptOuts.isOptedOut(uniquePhone()));
+    const optOuts = local({ ACS_SMS_FROM: '+18005550199' }).smsOptOuts;
+    const error = await failure(optOuts.isOptedOut(uniquePhone()));
     expect(error).toMatchObject({ service: 'sms', status: 401, transient: false });
+    // The adapter does not ask again in this process (the app reported it once).
+    await expect(optOuts.isOptedOut(uniquePhone())).resolves.toBe(false);
   });
 });
 
