@@ -28,14 +28,14 @@ export async function sendNotice(deps: LifecycleDeps, input: NoticeInput): Promi
   const moment: NotificationMoment = input.notice;
   // A cancelled appointment has nothing left to manage: its notice carries links without a token.
   const consumerMessage = consumerMessageOnce(deps, setting, input.notice, input.notice !== 'cancellation');
-  const channels: NotificationChannel[] = [...noticeChannels(current.value.consumer), 'provider-email'];
-  if (current.value.erasedAt !== undefined) {
+  const erased = current.value.erasedAt !== undefined;
+  if (erased) {
     // Queued before the erasure: the consumer's copy is dropped (recorded with the reason), the provider's goes.
     for (const channel of noticeChannels(current.value.consumer)) {
       await skipOnce(deps, { appointmentId: input.appointmentId, version: input.version, moment, channel }, 'consumer-erased');
     }
-    channels.splice(0, channels.length - 1);
   }
+  const channels: NotificationChannel[] = [...(erased ? [] : noticeChannels(current.value.consumer)), 'provider-email'];
   try {
     const results = await sendChannels(deps, setting, moment, channels, (channel, idempotencyKey) =>
       channel === 'provider-email'
