@@ -96,8 +96,11 @@ export class TablePersonalDataStore implements PersonalDataStore {
       if (appointment.end < cutoff) found.push({ location, appointment, tombstone: false });
       if (found.length >= limit) return found;
     }
-    // Tombstones a move away left behind.
-    const tombstones = await listRows(client, odata`PartitionKey eq ${partitionKey} and RowKey ge ${APPOINTMENT_ROW_PREFIX} and RowKey lt ${prefixEnd(APPOINTMENT_ROW_PREFIX)}`);
+    // Tombstones a move away left behind (rows without the property do not match the comparison).
+    const tombstones = await listRows(
+      client,
+      odata`PartitionKey eq ${partitionKey} and RowKey ge ${APPOINTMENT_ROW_PREFIX} and RowKey lt ${prefixEnd(APPOINTMENT_ROW_PREFIX)} and movedToProviderId gt ${''}`,
+    );
     for (const row of tombstones) {
       if (!row.movedToProviderId) continue;
       const appointment = appointmentFromRow(row);
