@@ -223,6 +223,25 @@ describe('consent, opt-out, erasure and retention over HTTP', () => {
     expect(await scanLocalStorage([...traces, booking.appointment.id])).toEqual([]);
   });
 
+  it('a retry of an erased booking with its Idempotency-Key books nothing again and replays no personal data', async () => {
+    const email = uniqueEmail();
+    const body = { serviceId: 'consult', start: await localTime(stack, ZONE, 4, '09:00'), consumer: { name: 'Retry Rita', email, smsConsent: false } };
+    const key = `privacy-retry-${process.pid}-${(counter += 1)}`;
+    const first = await stack.call<Booking>('POST', `/businesses/${B}/appointments`, { headers: { 'Idempotency-Key': key }, body });
+    expect(first.status).toBe(201);
+    expect((await stack.call<Booking>('POST', `/businesses/${B}/appointments`, { headers: { 'Idempotency-Key': key }, body })).body.appointment.id).toBe(first.body.appointment.id);
+    expect((await stack.call('POST', `/appointments/${first.body.appointment.id}/erase`, { token: await manager() })).status).toBe(200);
+
+    const retry = await stack.call<{ type: string; detail: string }>('POST', `/businesses/${B}/appointments`, { headers: { 'Idempotency-Key': key }, body });
+    expect(retry.status).toBe(409);
+    expect(retry.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(retry.text).not.toContain(email);
+    expect(await scanLocalStorage(tracesOf(email, '+10000000000'))).toEqual([]);
+    // The slot was not taken a second time: the same start is still booked once, by the erased appointment.
+    const listed = await stack.call<{ appointments: Array<{ id: string; start: string }> }>('GET', `/businesses/${B}/appointments?from=${encodeURIComponent(body.start)}&to=${encodeURIComponent(new Date(Date.parse(body.start) + MIN).toISOString())}`, { token: await manager() });
+    expect(listed.body.appointments.map((a) => a.id)).toEqual([first.body.appointment.id]);
+  });
+
   it('retention purges an ended appointment that was never erased, with everything that carried its consumer', async () => {
     const contact = { email: uniqueEmail(), phone: uniquePhone() };
     const traces = tracesOf(contact.email, contact.phone);

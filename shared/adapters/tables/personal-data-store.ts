@@ -3,6 +3,7 @@ import { odata, RestError, type TableClient } from '@azure/data-tables';
 import type { Appointment } from '../../domain/appointments/appointment';
 import type { AppointmentLocation } from '../../app/ports/appointment-store';
 import type { EndedAppointment, PersonalDataStore } from '../../app/ports/privacy';
+import type { StoredResponse } from '../../app/ports/idempotency-store';
 import {
   APPOINTMENT_ROW_PREFIX,
   BY_START_ROW_PREFIX,
@@ -46,12 +47,15 @@ export class TablePersonalDataStore implements PersonalDataStore {
     return rows.map((row) => ({ businessId: row.partitionKey!.slice('b|'.length), providerId: row.rowKey!.slice(PROVIDER_ROW_PREFIX.length) }));
   }
 
-  async forgetIdempotentAnswers(businessId: string, appointmentId: string): Promise<number> {
+  async forgetIdempotentAnswers(businessId: string, appointmentId: string, replacement?: StoredResponse): Promise<number> {
     const client = await this.tables.table(IDEMPOTENCY_TABLE);
     // The business's partition holds at most a day of keys (they expire after 24 hours).
     const rows = await listRows(client, odata`PartitionKey eq ${businessId}`);
     const mentioning = rows.filter((row) => typeof row.response === 'string' && row.response.includes(`"${appointmentId}"`));
-    for (const row of mentioning) await deleteRow(client, row.partitionKey!, row.rowKey!);
+    for (const row of mentioning) {
+      if (!replacement) await deleteRow(client, row.partitionKey!, row.rowKey!);
+      else await client.updateEntity({ partitionKey: row.partitionKey!, rowKey: row.rowKey!, response: JSON.stringify(replacement) }, 'Merge');
+    }
     return mentioning.length;
   }
 

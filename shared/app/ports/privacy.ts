@@ -1,5 +1,6 @@
 import type { Appointment } from '../../domain/appointments/appointment';
 import type { AppointmentLocation } from './appointment-store';
+import type { StoredResponse } from './idempotency-store';
 
 /**
  * Numbers that opted out of a business's SMS (a STOP ACS reported). Only a SHA-256 of business and
@@ -29,8 +30,12 @@ export interface EndedAppointment {
  * at a consumer, found and deleted. Every operation is idempotent (safe to run twice).
  */
 export interface PersonalDataStore {
-  /** Deletes the business's remembered idempotent answers that mention the appointment (a booking's replay carries the consumer). */
-  forgetIdempotentAnswers(businessId: string, appointmentId: string): Promise<number>;
+  /**
+   * The business's remembered idempotent answers that mention the appointment (a booking's replay
+   * carries the consumer): deleted, or with `replacement` the answer is overwritten and the key kept
+   * (so a retry of that booking replays the replacement instead of booking again).
+   */
+  forgetIdempotentAnswers(businessId: string, appointmentId: string, replacement?: StoredResponse): Promise<number>;
   /** Deletes the business's phone verifications of this number (they hold its hash). */
   forgetPhoneVerifications(businessId: string, phone: string): Promise<number>;
   /** Deletes the rows of these sending-cap counters (named after a recipient's address or number). */

@@ -10,6 +10,8 @@ import { AppError } from '../errors';
 import { AcsError, type ChatPort, type IdentityPort } from '../ports/acs';
 import type { OutboxMessage } from '../ports/appointment-store';
 import type { PersonalDataStore } from '../ports/privacy';
+import type { StoredResponse } from '../ports/idempotency-store';
+import { ERASED_BOOKING_ANSWER } from './erased-booking';
 
 export interface ErasureDeps extends BookingDeps {
   personalData: PersonalDataStore;
@@ -28,7 +30,7 @@ export async function eraseAppointmentConsumer(deps: ErasureDeps, appointmentId:
     if (role !== 'manager') throw new AppError('forbidden', "Only the business's managers can erase a consumer's data.");
     const current = appointment.value;
     if (current.erasedAt !== undefined) return { answer: current };
-    await forgetConsumerRows(deps.personalData, current);
+    await forgetConsumerRows(deps.personalData, current, ERASED_BOOKING_ANSWER);
     // The manage token dies with the data (its hash can match nothing): the consumer's link stops working.
     const value: Appointment = { ...eraseConsumer(current, now), manageTokenHash: '' };
     return { commit: appointmentUpdate(appointment, value, erasureEffects(value, current, now)), result: value };
@@ -53,13 +55,14 @@ function erasureEffects(erased: Appointment, previous: Appointment, now: number)
 }
 
 /**
- * Rows elsewhere that carry the consumer or are named after them: the booking's remembered answer, the
+ * Rows elsewhere that carry the consumer or are named after them: the booking's remembered answer (an
+ * erasure overwrites it with `answerReplacement`, so a retry of the booking cannot book again), the
  * phone's verifications and the sending-cap counters of their address and number (those counters are
  * shared with the consumer's other appointments: dropping them early only lifts a cap).
  */
-export async function forgetConsumerRows(store: PersonalDataStore, appointment: Appointment): Promise<void> {
+export async function forgetConsumerRows(store: PersonalDataStore, appointment: Appointment, answerReplacement?: StoredResponse): Promise<void> {
   const { businessId, consumer } = appointment;
-  await store.forgetIdempotentAnswers(businessId, appointment.id);
+  await store.forgetIdempotentAnswers(businessId, appointment.id, answerReplacement);
   if (consumer.phone) await store.forgetPhoneVerifications(businessId, consumer.phone);
   const counters = consumer.email === ERASED ? [] : [recipientCounter('email', consumer.email)];
   if (consumer.phone) counters.push(recipientCounter('sms', consumer.phone), phoneCodeCounter(consumer.phone));

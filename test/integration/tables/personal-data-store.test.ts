@@ -99,9 +99,13 @@ describe('TablePersonalDataStore (Azurite)', () => {
       if (claimed.kind !== 'claimed') throw new Error('not claimed');
       await idempotency.complete(claim, claimed.claimId, { status: 201, body: { appointment: { id, consumer: { email: 'ann@example.com' } } } }, 0, DAY);
     }
+    // Erasure keeps the key with another answer; retention deletes it.
+    const erasedAnswer = { status: 409, body: { erased: true } };
+    expect(await store.forgetIdempotentAnswers('b1', 'a-2', erasedAnswer)).toBe(1);
+    expect(await idempotency.claim({ scope: 'b1', key: 'k2', requestHash: 'h-k2' }, 1, 1000, DAY)).toEqual({ kind: 'replay', response: erasedAnswer });
     expect(await store.forgetIdempotentAnswers('b1', 'a-1')).toBe(1);
     expect(await store.forgetIdempotentAnswers('b1', 'a-1')).toBe(0);
-    expect(await idempotency.claim({ scope: 'b1', key: 'k2', requestHash: 'h-k2' }, 1, 1000, DAY)).toMatchObject({ kind: 'replay' });
+    expect(await idempotency.claim({ scope: 'b1', key: 'k1', requestHash: 'h-k1' }, 1, 1000, DAY)).toMatchObject({ kind: 'claimed' });
 
     const verifications = new TablePhoneVerificationStore(tables);
     const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

@@ -26,7 +26,7 @@ function optOutList(listed: string[] = []) {
 function recordingPersonalData() {
   const calls: string[] = [];
   const store: PersonalDataStore = {
-    forgetIdempotentAnswers: async (b, a) => (calls.push(`answers ${b} ${a}`), 0),
+    forgetIdempotentAnswers: async (b, a, replacement) => (calls.push(`answers ${b} ${a}${replacement ? ` -> ${JSON.stringify(replacement)}` : ''}`), 0),
     forgetPhoneVerifications: async (b, p) => (calls.push(`verifications ${b} ${p}`), 0),
     forgetCounters: async (counters) => void calls.push(`counters ${counters.join(' ')}`),
     eraseTombstones: async (locations) => void calls.push(`tombstones ${locations.map((l) => l.providerId).join(' ')}`),
@@ -115,7 +115,7 @@ describe('erasing a consumer', () => {
     expect(erased.consumer).toEqual({ name: '[erased]', email: '[erased]', smsConsent: false });
     expect(erased.reminders[0]).toMatchObject({ status: 'skipped', deliveries: [{ channel: 'email', status: 'skipped', reason: 'consumer-erased' }, { channel: 'sms', status: 'skipped', reason: 'consumer-erased' }] });
     expect(calls).toEqual([
-      `answers b1 ${booked.id}`,
+      `answers b1 ${booked.id} -> {"status":409,"body":{"erased":true}}`,
       `verifications b1 ${TEXTABLE.phone}`,
       `counters email-recipient|${TEXTABLE.email} sms-recipient|${TEXTABLE.phone} code-phone|${TEXTABLE.phone}`,
       'tombstones p2',
