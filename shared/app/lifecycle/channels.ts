@@ -79,6 +79,9 @@ export async function sendChannels(
   const results: Partial<Record<NotificationChannel, DeliveryResult>> = {};
   let retry: unknown;
   let throttledForMs: number | undefined = 0;
+  // Asked while the channels before SMS are sent, so the check adds no wait; its failure is taken up at the SMS channel.
+  const smsReachable = channels.includes('sms') && !deps.smsChannel?.unavailableFor(setting.appointment.consumer.phone ?? '');
+  const optedOut = smsReachable ? settle(smsOptedOut(deps, setting)) : undefined;
   for (const channel of channels) {
     const key = { appointmentId: setting.appointment.id, version: setting.appointment.version, moment, channel };
     const unavailable = channel === 'sms' ? deps.smsChannel?.unavailableFor(setting.appointment.consumer.phone ?? '') : undefined;
@@ -88,7 +91,7 @@ export async function sendChannels(
       continue;
     }
     try {
-      if (channel === 'sms' && (await smsOptedOut(deps, setting))) {
+      if (channel === 'sms' && optedOut && unwrap(await optedOut)) {
         results[channel] = await skipOnce(deps, key, 'sms-opted-out');
         reasons.sms = 'sms-opted-out';
         deps.log.info('lifecycle.notification', { appointmentId: key.appointmentId, version: key.version, moment, channel, result: results[channel], reason: 'sms-opted-out' });
@@ -107,6 +110,14 @@ export async function sendChannels(
   }
   if (retry !== undefined) throw new ChannelsToRetry(retry, results, throttledForMs);
   return results;
+}
+
+type Settled<T> = { value: T } | { error: unknown };
+/** A promise that never rejects (so one started early cannot go unhandled), and its value or error later. */
+const settle = <T>(promise: Promise<T>): Promise<Settled<T>> => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+function unwrap<T>(settled: Settled<T>): T {
+  if ('error' in settled) throw settled.error;
+  return settled.value;
 }
 
 /**
