@@ -213,6 +213,8 @@ module functionApp 'modules/functionapp.bicep' = {
       EMAIL_PER_RECIPIENT_PER_DAY: '20'
       SMS_PER_RECIPIENT_PER_DAY: '10'
       SMS_PER_BUSINESS_PER_HOUR: '200'
+      // docs/privacy.md: ended appointments are purged this many days after their end.
+      APPOINTMENT_RETENTION_DAYS: '365'
       // Events go to the topic with the managed identity (Azure Service Bus Data Sender on the topic).
       SERVICEBUS_FULLY_QUALIFIED_NAMESPACE: messaging.outputs.fullyQualifiedNamespace
       SERVICEBUS_TOPIC: messaging.outputs.topicName

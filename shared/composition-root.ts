@@ -50,6 +50,10 @@ import { TableQuotaStore } from './adapters/tables/quota-store';
 import { messageCaps } from './app/lifecycle/message-caps';
 import { processLookups, type LookupDeps } from './app/lookup/lost-link';
 import { TableLookupRequestStore } from './adapters/tables/lookup-request-store';
+import { erasureHandlers, type ErasureDeps } from './app/privacy/erase-consumer';
+import type { RetentionDeps } from './app/privacy/retention';
+import { TablePersonalDataStore } from './adapters/tables/personal-data-store';
+import { TableSmsOptOutStore } from './adapters/tables/sms-opt-out-store';
 
 /** Everything the handlers need, built once from validated settings. */
 export interface AppServices {
@@ -80,6 +84,8 @@ export interface AppServices {
   phoneVerification: PhoneVerificationDeps;
   /** Lost-link lookups: recorded by the request, carried out after the answer. */
   lookup: LookupDeps;
+  /** Erasure of a consumer's data and the retention purge (docs/privacy.md); the purge also needs a lifecycle port. */
+  privacy: { erasure: ErasureDeps; retention(lifecycle: LifecyclePort): RetentionDeps };
 }
 
 let services: AppServices | undefined;
@@ -132,6 +138,7 @@ function buildServices(settings: Settings): AppServices {
         get identity() { return acs.identity; },
       }),
       ...eventHandlers(events),
+      ...erasureHandlers({ get chat() { return acs.chat; }, get identity() { return acs.identity; } }),
     },
     onError: (message, error) => log.warn('outbox.message.failed', { kind: message.kind, appointmentId: message.appointmentId, error }),
     sweepConcurrency: settings.OUTBOX_SWEEP_CONCURRENCY,
@@ -170,6 +177,8 @@ function buildServices(settings: Settings): AppServices {
       setImmediate(() => processLookups(lookup).catch((error: unknown) => lookupLog.warn('lookup.kick.failed', { error })));
     },
   };
+  const personalData = new TablePersonalDataStore(tables);
+  const retentionLog = createLogger(console, settings.LOG_LEVEL, { component: 'retention' });
   const base: AppServices = {
     settings,
     clock,
@@ -186,7 +195,8 @@ function buildServices(settings: Settings): AppServices {
     outbox,
     withLifecycle(lifecycle) {
       const withHandlers: OutboxDeps = { ...outbox, handlers: { ...outbox.handlers, ...lifecycleHandlers(lifecycle) } };
-      return { ...base, outbox: withHandlers, booking: { ...booking, kickOutbox: kickWith(withHandlers) } };
+      const kicked = { ...booking, kickOutbox: kickWith(withHandlers) };
+      return { ...base, outbox: withHandlers, booking: kicked, privacy: { ...base.privacy, erasure: { ...kicked, personalData } } };
     },
     lifecycle: {
       appointments,
@@ -205,6 +215,8 @@ function buildServices(settings: Settings): AppServices {
       log: lifecycleLog,
       events,
       caps,
+      // Without a sender there is no SMS, and no opt-out list to ask.
+      ...(settings.ACS_SMS_FROM ? { optOuts: { store: new TableSmsOptOutStore(tables), get acs() { return acs.smsOptOuts; } } } : {}),
     },
     phoneVerification: {
       businesses,
@@ -237,6 +249,20 @@ function buildServices(settings: Settings): AppServices {
     workspace: { businesses, appointments, clock, kickOutbox: booking.kickOutbox, feedTokens: new TableFeedTokenStore(tables) },
     healthProbes: {
       storage: () => probeTableStorage(tables),
+    },
+    privacy: {
+      erasure: { ...booking, personalData },
+      // ACS clients are built only when a purge needs one (a run with nothing due needs none).
+      retention: (lifecycle) => ({
+        personalData,
+        lifecycle,
+        get chat() { return acs.chat; },
+        get identity() { return acs.identity; },
+        get rooms() { return acs.rooms; },
+        clock,
+        retentionDays: settings.APPOINTMENT_RETENTION_DAYS,
+        log: retentionLog,
+      }),
     },
   };
   return base;

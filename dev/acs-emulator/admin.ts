@@ -1,6 +1,7 @@
 import type { Faults, FaultSpec } from './faults';
 import { badRequest, jsonBody, notFound, type EmulatorRequest, type EmulatorResponse } from './http';
 import { sentMessages, views } from './inspection';
+import { receiveSms } from './sms-routes';
 import { DEFAULT_RESOURCE_SETTINGS, type EmulatorState, type ResourceSettings } from './state';
 
 /**
@@ -35,6 +36,17 @@ export function handleAdmin(request: EmulatorRequest, state: EmulatorState, faul
       return { status: 200, body: { chatThreads: views.chatThreads(state) } };
     case 'GET /admin/messages':
       return { status: 200, body: { messages: sentMessages(state, request.url.searchParams.get('to') ?? undefined) } };
+    case 'POST /admin/sms/inbound': {
+      // A phone texts the resource (e.g. STOP): recorded as SMSReceived, and opt-out keywords take effect.
+      const { from, to, message } = jsonBody(request);
+      if (typeof from !== 'string' || typeof to !== 'string' || typeof message !== 'string') throw badRequest('BadRequest', 'from, to and message are required strings.', 'from');
+      if (!state.resource.smsNumbers.includes(to)) throw badRequest('BadRequest', 'to must be one of the resource\'s numbers.', 'to');
+      return { status: 201, body: receiveSms(state, { from, to, message }) };
+    }
+    case 'GET /admin/sms/inbound':
+      return { status: 200, body: { inbound: state.inboundSms.map((m) => ({ ...m, receivedAt: new Date(m.receivedAt).toISOString() })) } };
+    case 'GET /admin/sms/optouts':
+      return { status: 200, body: { optOuts: [...state.smsOptOuts].map((key) => ({ from: key.split('|')[0], to: key.split('|')[1] })) } };
     case 'POST /admin/reset':
       state.reset();
       faults.clear();

@@ -148,6 +148,19 @@ export const chatRoutes: Route[] = [
     handle: (context) => ({ status: 200, body: threadBody(memberThread(context)) }),
   },
   {
+    // ChatClient.deleteChatThread: 204; the thread, its messages and members are gone (a member asks).
+    method: 'DELETE',
+    pattern: /^\/chat\/threads\/([^/]+)$/,
+    apiVersion: CHAT_API_VERSION,
+    auth: 'user',
+    handle(context) {
+      requireScope(context, ['chat']);
+      const thread = memberThread(context);
+      context.state.threads.delete(thread.id);
+      return { status: 204 };
+    },
+  },
+  {
     method: 'POST',
     pattern: /^\/chat\/threads\/([^/]+)\/participants\/:add$/,
     apiVersion: CHAT_API_VERSION,

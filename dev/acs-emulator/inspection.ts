@@ -21,7 +21,7 @@ function phoneKey(value: string): string {
 export function sentMessages(state: EmulatorState, to?: string): SentMessage[] {
   const messages: Array<SentMessage & { at: number }> = [];
   for (const sms of state.sms) {
-    if (!sms.successful) continue;
+    if (!sms.successful || sms.blockedByOptOut) continue;
     if (to !== undefined && phoneKey(sms.to) !== phoneKey(to)) continue;
     const label = decodeSmsTag(sms.tag);
     messages.push({
@@ -88,6 +88,9 @@ export const views = {
       successful: s.successful,
       httpStatusCode: s.httpStatusCode,
       sentAt: new Date(s.sentAt).toISOString(),
+      // What the delivery report would say.
+      deliveryStatus: !s.successful ? null : s.blockedByOptOut ? 'Failed' : 'Delivered',
+      ...(s.blockedByOptOut ? { deliveryStatusDetails: 'Sender blocked for given recipient.' } : {}),
     })),
   emails: (state: EmulatorState) =>
     [...state.emails.values()].map((e) => ({

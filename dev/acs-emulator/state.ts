@@ -35,6 +35,20 @@ export interface SmsRecord {
   httpStatusCode: number;
   successful: boolean;
   errorMessage?: string;
+  /**
+   * The recipient had opted out of this sender (STOP): ACS still accepts the send (202) but never
+   * delivers it; the delivery report says `Failed`, "Sender blocked for given recipient."
+   */
+  blockedByOptOut?: boolean;
+}
+
+/** A message a phone sent to one of the resource's numbers (what Event Grid's SMSReceived carries). */
+export interface InboundSmsRecord {
+  messageId: string;
+  from: string;
+  to: string;
+  message: string;
+  receivedAt: number;
 }
 
 export interface EmailRecord {
@@ -126,6 +140,9 @@ export class EmulatorState {
   identities = new Map<string, IdentityRecord>();
   rooms = new Map<string, RoomRecord>();
   sms: SmsRecord[] = [];
+  /** Opt-outs per (sender, recipient): `${from}|${to}`, set by a STOP and the opt-out API, cleared by START/UNSTOP. */
+  smsOptOuts = new Set<string>();
+  inboundSms: InboundSmsRecord[] = [];
   emails = new Map<string, EmailRecord>();
   threads = new Map<string, ChatThreadRecord>();
   private messageCounter = 0;
@@ -144,6 +161,8 @@ export class EmulatorState {
     this.identities.clear();
     this.rooms.clear();
     this.sms = [];
+    this.smsOptOuts.clear();
+    this.inboundSms = [];
     this.emails.clear();
     this.threads.clear();
     this.emailRequests = { send: [], poll: [] };

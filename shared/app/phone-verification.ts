@@ -33,6 +33,8 @@ const UNREACHABLE: Record<SmsUnavailable, string> = {
   'sms-country-not-reached': "cannot receive SMS: the business's SMS number does not reach this country",
 };
 
+/** The daily counter of codes sent to one number (an erasure deletes it: docs/privacy.md). */
+export const phoneCodeCounter = (phone: string) => `code-phone|${phone}`;
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const codeHashOf = (id: string, code: string) => sha256(`${id}:${code}`);
 
@@ -55,7 +57,7 @@ export async function requestPhoneVerification(
   if (!(await deps.quotas.take(`code-client|${input.clientAddress}`, deps.caps.perClientPerHour, HOUR, now))) {
     throw new AppError('rate-limited', 'Too many verification codes requested from this address; try again later.', { retryAfterSeconds: secondsLeft(now, HOUR) });
   }
-  if (!(await deps.quotas.take(`code-phone|${input.phone}`, deps.caps.perNumberPerDay, DAY, now))) {
+  if (!(await deps.quotas.take(phoneCodeCounter(input.phone), deps.caps.perNumberPerDay, DAY, now))) {
     throw new AppError('rate-limited', 'Too many verification codes were sent to this number today; try again tomorrow.', { retryAfterSeconds: secondsLeft(now, DAY) });
   }
   const id = randomBytes(16).toString('hex');

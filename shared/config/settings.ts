@@ -94,6 +94,8 @@ export const settingsSchema = z
     SMS_PER_RECIPIENT_PER_DAY: z.coerce.number().int().min(1).default(10),
     /** SMS one business may send per hour, all recipients together. */
     SMS_PER_BUSINESS_PER_HOUR: z.coerce.number().int().min(1).default(200),
+    /** Days after an appointment's end before the retention timer purges it and all that belongs to it (docs/privacy.md). */
+    APPOINTMENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
     /** Service Bus, local stack: the broker's `Endpoint=sb://...;UseDevelopmentEmulator=true`. Azure: leave empty, set the namespace. */
     SERVICEBUS_CONNECTION_STRING: z
       .string()

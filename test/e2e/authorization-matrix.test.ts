@@ -81,6 +81,10 @@ const MATRIX: Record<string, Expected> = {
   'POST /appointments/{appointmentId}/join': { ...APPOINTMENT_PARTIES(200), manager: 403, admin: 403 },
   'POST /appointments/{appointmentId}/complete': { ...APPOINTMENT_PARTIES(200), consumer: 403 },
   'POST /appointments/{appointmentId}/no-show': { ...APPOINTMENT_PARTIES(200), consumer: 403 },
+  // Consent is the consumer's to withdraw (a manager may record it for them); the provider has no say.
+  'POST /appointments/{appointmentId}/sms-consent': { ...APPOINTMENT_PARTIES(200), thisProvider: 403 },
+  // Erasure is the business's decision (its managers and admins), not the provider's or the consumer's own.
+  'POST /appointments/{appointmentId}/erase': { ...APPOINTMENT_PARTIES(200), thisProvider: 403, consumer: 403 },
 };
 
 const B = 'matrix';
@@ -223,7 +227,7 @@ describe('authorization matrix', () => {
     if (template.startsWith('/appointments/')) {
       // Allowed changes each get an appointment of their own, so one caller's success does not change another's case.
       if (/complete|no-show/.test(template)) appointment = allowed ? started.shift()! : started[started.length - 1]!;
-      else if (allowed && /cancel|reschedule/.test(template)) appointment = await book(freeStart(), 'amy');
+      else if (allowed && /cancel|reschedule|sms-consent|erase/.test(template)) appointment = await book(freeStart(), 'amy');
       else appointment = appointmentA;
     }
     const path = template
@@ -247,6 +251,7 @@ describe('authorization matrix', () => {
       'PUT /businesses/{businessId}/closures/{closureId}': () => ({ from: day1.plus({ days: 25 }).toISODate(), to: day1.plus({ days: 25 }).toISODate(), reason: 'matrix' }),
       'POST /businesses/{businessId}/closures/{closureId}/cancel-appointments': () => ({ reason: 'matrix' }),
       'POST /businesses/{businessId}/appointments/lookup': () => ({ email: `matrix-${process.pid}@example.com` }),
+      'POST /appointments/{appointmentId}/sms-consent': () => ({ consent: false }),
     };
     const query =
       template.endsWith('/slots') ? `?from=${encodeURIComponent(day1.plus({ days: 2 }).toUTC().toISO()!)}&to=${encodeURIComponent(day1.plus({ days: 3 }).toUTC().toISO()!)}`

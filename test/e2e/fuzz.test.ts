@@ -176,6 +176,7 @@ beforeAll(async () => {
     },
     'POST /appointments/{appointmentId}/cancel': { reason: 'sick' },
     'POST /appointments/{appointmentId}/reschedule': { start: later, providerId: 'bob' },
+    'POST /appointments/{appointmentId}/sms-consent': { consent: false },
   };
 });
 

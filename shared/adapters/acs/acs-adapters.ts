@@ -1,6 +1,8 @@
 import { DefaultAzureCredential, type TokenCredential } from '@azure/identity';
 import { resolveChatServiceIdentity } from '../../app/chat/chat-service-identity';
 import type { ChatPort, EmailPort, IdentityPort, RoomsPort, SmsPort } from '../../app/ports/acs';
+import type { SmsOptOutCheck } from '../../app/ports/privacy';
+import { AcsSmsOptOutCheck } from './sms-opt-outs';
 import type { ServiceIdentityStore } from '../../app/ports/service-identity-store';
 import { InvalidSettingsError, type Settings } from '../../config/settings';
 import { AcsChatAdapter } from './chat';
@@ -17,6 +19,8 @@ export interface AcsAdapters {
   readonly sms: SmsPort;
   readonly email: EmailPort;
   readonly chat: ChatPort;
+  /** ACS's opt-out list of the SMS sender (STOP). */
+  readonly smsOptOuts: SmsOptOutCheck;
 }
 
 export type AcsSettings = Pick<
@@ -60,6 +64,7 @@ export function createAcsAdapters(
   const identity = lazy('identity', () => new AcsIdentityAdapter(shared()));
   const rooms = lazy('rooms', () => new AcsRoomsAdapter(shared()));
   const sms = lazy('sms', () => new AcsSmsAdapter(shared(), required(settings.ACS_SMS_FROM, 'ACS_SMS_FROM', 'send SMS')));
+  const smsOptOuts = lazy('smsOptOuts', () => new AcsSmsOptOutCheck(shared(), required(settings.ACS_SMS_FROM, 'ACS_SMS_FROM', 'check SMS opt-outs')));
   const email = lazy('email', () =>
     new AcsEmailAdapter(shared(), required(settings.ACS_EMAIL_SENDER, 'ACS_EMAIL_SENDER', 'send email'), settings.ACS_EMAIL_POLL_INTERVAL_MS, settings.EMAIL_SEND_TIMEOUT_MS, observers.emailThrottled),
   );
@@ -83,6 +88,9 @@ export function createAcsAdapters(
     },
     get chat() {
       return chat();
+    },
+    get smsOptOuts() {
+      return smsOptOuts();
     },
   };
 }

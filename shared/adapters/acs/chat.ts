@@ -83,6 +83,16 @@ export class AcsChatAdapter implements ChatPort {
     return { messageId: result.id };
   }
 
+  async deleteThread(threadId: string): Promise<void> {
+    try {
+      await callAcs('chat', 'deleteThread', this.config.retry, () => this.chat().deleteChatThread(threadId));
+    } catch (error) {
+      // Gone already, or the app's identity is no longer in it (403): nothing left for the app to delete.
+      if (error instanceof AcsError && (error.status === 404 || error.status === 403)) return;
+      throw error;
+    }
+  }
+
   async listMessages(threadId: string): Promise<ChatMessage[]> {
     return callAcs('chat', 'listMessages', this.config.retry, async () => {
       const messages: ChatMessage[] = [];

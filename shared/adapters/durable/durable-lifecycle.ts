@@ -2,6 +2,8 @@ import type { DurableClient } from 'durable-functions';
 import { lifecycleStartInput } from '../../app/lifecycle/lifecycle-input';
 import type { LifecyclePort } from '../../app/ports/lifecycle';
 
+const TERMINAL = new Set(['Completed', 'Failed', 'Terminated']);
+
 /** The orchestrator's registered name (functions/durable/appointment-lifecycle.ts). */
 export const LIFECYCLE_ORCHESTRATION = 'appointmentLifecycle';
 
@@ -37,6 +39,22 @@ export function durableLifecycle(getClient: () => DurableClient): LifecyclePort 
     async raise(appointmentId, event, data) {
       // 410 (instance finished) is success for the client; 404 (not started yet) throws and the row is retried.
       await client().raiseEvent(appointmentId, event, data);
+    },
+    async purge(appointmentId) {
+      let status: Awaited<ReturnType<DurableClient['getStatus']>>;
+      try {
+        status = await client().getStatus(appointmentId);
+      } catch (error) {
+        if (error instanceof Error && /\b404\b/.test(error.message)) return 'purged';
+        throw error;
+      }
+      // Durable Functions purges only instances in a terminal state.
+      if (!TERMINAL.has(String(status.runtimeStatus))) {
+        await client().terminate(appointmentId, 'retention period over');
+        return 'running';
+      }
+      await client().purgeInstanceHistory(appointmentId);
+      return 'purged';
     },
   };
 }

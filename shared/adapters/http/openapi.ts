@@ -14,6 +14,7 @@ import './schemas/phone-verifications';
 import './schemas/lookup';
 import './schemas/join';
 import './schemas/workspace';
+import './schemas/privacy';
 
 let document: object | undefined;
 

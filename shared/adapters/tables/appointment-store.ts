@@ -28,17 +28,17 @@ import type { TableClients } from './table-clients';
 /** Day rows per touch transaction (a transaction takes at most 100 operations). */
 const TOUCH_BATCH = 100;
 /** Extra keys of the `scheduling` table owned by appointments. */
-const APPOINTMENT_ROW_PREFIX = 'appt|';
+export const APPOINTMENT_ROW_PREFIX = 'appt|';
 /** A copy of the appointment keyed by start, so a provider's list is one range query in time order. */
-const BY_START_ROW_PREFIX = 'at|';
-const OUTBOX_ROW_PREFIX = 'outbox|';
-const pointerPartition = (appointmentId: string) => `a|${appointmentId}`;
-const POINTER_ROW = 'pointer';
+export const BY_START_ROW_PREFIX = 'at|';
+export const OUTBOX_ROW_PREFIX = 'outbox|';
+export const pointerPartition = (appointmentId: string) => `a|${appointmentId}`;
+export const POINTER_ROW = 'pointer';
 /** Partitions that may have outbox rows; written before each commit so the sweeper finds them. */
 const DIRTY_PARTITION = 'outbox-dirty';
 
-const appointmentRow = (id: string) => `${APPOINTMENT_ROW_PREFIX}${id}`;
-const byStartRow = (start: number, id: string) => `${BY_START_ROW_PREFIX}${String(start).padStart(15, '0')}|${id}`;
+export const appointmentRow = (id: string) => `${APPOINTMENT_ROW_PREFIX}${id}`;
+export const byStartRow = (start: number, id: string) => `${BY_START_ROW_PREFIX}${String(start).padStart(15, '0')}|${id}`;
 const outboxRow = (id: string) => `${OUTBOX_ROW_PREFIX}${id}`;
 const dirtyRow = (location: AppointmentLocation) => providerPartition(location.businessId, location.providerId);
 
@@ -239,14 +239,14 @@ function dayAction(partitionKey: string, day: DayRow): TransactionAction {
 const COLUMNS = ['id', 'businessId', 'serviceId', 'providerId', 'start', 'end', 'status', 'version', 'createdAt', 'updatedAt'] as const;
 type ColumnFields = Pick<Appointment, (typeof COLUMNS)[number]>;
 
-function appointmentEntity(partitionKey: string, rowKey: string, appointment: Appointment) {
+export function appointmentEntity(partitionKey: string, rowKey: string, appointment: Appointment) {
   const columns = Object.fromEntries(COLUMNS.map((name) => [name, appointment[name]])) as ColumnFields;
   const data = Object.fromEntries(Object.entries(appointment).filter(([name]) => !(COLUMNS as readonly string[]).includes(name)));
   // Table Storage has no nested types: nested and optional fields are one JSON document.
   return { partitionKey, rowKey, ...columns, data: JSON.stringify(data) };
 }
 
-function appointmentFromRow(row: Row): Appointment {
+export function appointmentFromRow(row: Row): Appointment {
   const data = jsonField<Omit<Appointment, keyof ColumnFields>>(row, 'data');
   return {
     ...data,

@@ -4,7 +4,8 @@ import type { Versioned } from '../../app/ports/versioned';
 import { getVersioned, purgeRowsBefore, saveConditional, type Row } from './conditional-writes';
 import type { TableClients } from './table-clients';
 
-const TABLE = 'phoneverifications';
+export const PHONE_VERIFICATIONS_TABLE = 'phoneverifications';
+const TABLE = PHONE_VERIFICATIONS_TABLE;
 
 function fromRow(row: Row): PhoneVerification {
   return {

@@ -5,7 +5,7 @@ import { retryOnConflict } from '../../app/retry-on-conflict';
 import { getVersioned, purgeRowsBefore, saveConditional } from './conditional-writes';
 import type { TableClients } from './table-clients';
 
-const QUOTAS_TABLE = 'quotas';
+export const QUOTAS_TABLE = 'quotas';
 const MAX_ATTEMPTS = 8;
 
 /**

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { isErasedBookingAnswer } from '../privacy/erased-booking';
 import { occupiedInterval, planConsumerReminders, type Appointment, type Consumer } from '../../domain/appointments/appointment';
 import { AppError } from '../errors';
 import { runIdempotent } from '../idempotency';
@@ -49,7 +50,10 @@ export async function bookAppointment(
     return { status: 201, body: present(appointment, manageToken) };
   };
   if (idempotencyKey === undefined) return book();
-  return runIdempotent({ store: deps.idempotency, clock: deps.clock }, { scope: businessId, key: idempotencyKey, request: { ...request, consumer: { ...request.consumer } } }, book);
+  const answer = await runIdempotent({ store: deps.idempotency, clock: deps.clock }, { scope: businessId, key: idempotencyKey, request: { ...request, consumer: { ...request.consumer } } }, book);
+  // docs/privacy.md: the booking this key made was erased; a retry neither books again nor shows it.
+  if (isErasedBookingAnswer(answer)) throw new AppError('conflict', 'The booking made with this Idempotency-Key was erased; it is not made again.');
+  return answer;
 }
 
 async function bookOnce(

@@ -77,7 +77,8 @@ export function chatThreadHandlers(deps: ChatDeps & { businesses: BusinessReposi
   return {
     'chat.ensure': async (message: OutboxMessage) => {
       const found = await deps.appointments.find(message.appointmentId);
-      if (!found || found.value.status !== 'booked' || found.value.chatThreadId) return;
+      // An erased consumer gets no new thread made ahead (their old one was just deleted).
+      if (!found || found.value.status !== 'booked' || found.value.chatThreadId || found.value.erasedAt !== undefined) return;
       const service = await deps.businesses.getService(found.value.businessId, found.value.serviceId);
       await ensureChatThread(deps, message.appointmentId, { topic: chatTopic(service?.value.name), participants: [] });
     },

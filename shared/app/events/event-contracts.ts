@@ -10,7 +10,7 @@ import type { AppointmentEventType } from '../ports/events';
  */
 const STATUSES = ['booked', 'cancelled', 'completed', 'no-show'] as const satisfies readonly AppointmentStatus[];
 const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const satisfies ReadonlyArray<Delivery['status']>;
-const SKIP_REASONS = ['phone-not-verified', 'recipient-daily-cap', 'business-hourly-sms-cap'] as const satisfies readonly SkipReason[];
+const SKIP_REASONS = ['phone-not-verified', 'recipient-daily-cap', 'business-hourly-sms-cap', 'sms-consent-withdrawn', 'sms-opted-out', 'consumer-erased'] as const satisfies readonly SkipReason[];
 /** `true` only when the list names every member of the union: a value added in the domain fails the build here until the contract has it. */
 type Lists<Union, Listed> = [Exclude<Union, Listed>] extends [never] ? true : Exclude<Union, Listed>;
 const _everyStatus: Lists<AppointmentStatus, (typeof STATUSES)[number]> = true;

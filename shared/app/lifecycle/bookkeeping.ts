@@ -114,7 +114,8 @@ function recordingOf(found: Versioned<Appointment>): string {
  */
 function reminderEvent(found: Versioned<Appointment>, index: number, reminder: PlannedReminder, now: number) {
   const appointment = found.value;
-  const capped = reminder.status === 'skipped' && reminder.deliveries.some((d) => d.reason !== undefined && d.reason !== 'phone-not-verified');
+  // Only caps count as "not delivered": a number without consent, opted out or erased was never meant to get it.
+  const capped = reminder.status === 'skipped' && reminder.deliveries.some((d) => d.reason === 'recipient-daily-cap' || d.reason === 'business-hourly-sms-cap');
   if (reminder.status !== 'sent' && reminder.status !== 'failed' && !capped) return [];
   const outcome = reminder.status === 'sent' ? 'sent' : 'failed';
   const moment = reminderMoment(index);

@@ -79,6 +79,9 @@ export async function sendChannels(
   const results: Partial<Record<NotificationChannel, DeliveryResult>> = {};
   let retry: unknown;
   let throttledForMs: number | undefined = 0;
+  // Asked while the channels before SMS are sent, so the check adds no wait; its failure is taken up at the SMS channel.
+  const smsReachable = channels.includes('sms') && !deps.smsChannel?.unavailableFor(setting.appointment.consumer.phone ?? '');
+  const optedOut = smsReachable ? settle(smsOptedOut(deps, setting)) : undefined;
   for (const channel of channels) {
     const key = { appointmentId: setting.appointment.id, version: setting.appointment.version, moment, channel };
     const unavailable = channel === 'sms' ? deps.smsChannel?.unavailableFor(setting.appointment.consumer.phone ?? '') : undefined;
@@ -88,6 +91,12 @@ export async function sendChannels(
       continue;
     }
     try {
+      if (channel === 'sms' && optedOut && unwrap(await optedOut)) {
+        results[channel] = await skipOnce(deps, key, 'sms-opted-out');
+        reasons.sms = 'sms-opted-out';
+        deps.log.info('lifecycle.notification', { appointmentId: key.appointmentId, version: key.version, moment, channel, result: results[channel], reason: 'sms-opted-out' });
+        continue;
+      }
       results[channel] = await sendOnce(deps, key, (idempotencyKey) => send(channel, idempotencyKey));
       if (results[channel] === 'skipped' && channel !== 'provider-email') {
         reasons[channel] = cappedReason((await deps.notifications.get(key))?.failure);
@@ -101,6 +110,42 @@ export async function sendChannels(
   }
   if (retry !== undefined) throw new ChannelsToRetry(retry, results, throttledForMs);
   return results;
+}
+
+type Settled<T> = { value: T } | { error: unknown };
+/** A promise that never rejects (so one started early cannot go unhandled), and its value or error later. */
+const settle = <T>(promise: Promise<T>): Promise<Settled<T>> => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+function unwrap<T>(settled: Settled<T>): T {
+  if ('error' in settled) throw settled.error;
+  return settled.value;
+}
+
+/**
+ * Whether the consumer's number opted out of this business's SMS: recorded already, or on ACS's opt-out
+ * list for the sender (a STOP), which is then recorded for the business. An opt-out list ACS does not
+ * offer this resource (a non-transient answer) counts as "not opted out", said in the log; a transient
+ * failure is retried like a failed send.
+ */
+async function smsOptedOut(deps: LifecycleDeps, setting: Setting): Promise<boolean> {
+  const phone = setting.appointment.consumer.phone;
+  if (!deps.optOuts || !phone) return false;
+  const businessId = setting.business.id;
+  if (await deps.optOuts.store.isOptedOut(businessId, phone)) return true;
+  let listed: boolean;
+  try {
+    listed = await deps.optOuts.acs.isOptedOut(phone);
+  } catch (error) {
+    if (error instanceof AcsError && !error.transient) {
+      deps.log.warn('sms.optout.check.unavailable', { appointmentId: setting.appointment.id, error: `${error.service}:${error.code}` });
+      return false;
+    }
+    throw error;
+  }
+  if (listed) {
+    await deps.optOuts.store.record(businessId, phone, deps.clock.now());
+    deps.log.info('sms.optout.recorded', { businessId, appointmentId: setting.appointment.id });
+  }
+  return listed;
 }
 
 /** Records a channel left out on purpose (with the reason), unless it was already sent or failed. */

@@ -7,6 +7,7 @@ import type { NotificationStore } from '../ports/notification-store';
 import type { RoomDeps } from '../rooms/appointment-room';
 import type { MessageCaps } from './message-caps';
 import type { SmsChannel } from './sms-channel';
+import type { SmsOptOutCheck, SmsOptOutStore } from '../ports/privacy';
 
 /** Links in messages: the consumer's carry the manage token (`?token=`); the provider signs in instead. */
 export interface MessageLinks {
@@ -37,4 +38,6 @@ export interface LifecycleDeps {
   events: EventPublisher;
   /** Sending caps for consumer messages (docs/security.md); absent = no caps. */
   caps?: MessageCaps;
+  /** Numbers that opted out (STOP): recorded per business, learnt from ACS's opt-out list; absent = not checked. */
+  optOuts?: { store: SmsOptOutStore; acs: SmsOptOutCheck };
 }

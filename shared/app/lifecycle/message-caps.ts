@@ -10,6 +10,9 @@ export interface MessageCapSettings {
   smsPerBusinessPerHour: number;
 }
 
+/** The daily counter of one recipient (an erasure deletes it: docs/privacy.md). */
+export const recipientCounter = (channel: Channel, recipient: string) => `${channel}-recipient|${recipient.toLowerCase()}`;
+
 /** Decides whether one consumer message may go out; counts it when it may. */
 export interface MessageCaps {
   /** Undefined = send (and it was counted); else why it must not be sent. */
@@ -25,7 +28,7 @@ export function messageCaps(quotas: QuotaStore, caps: MessageCapSettings): Messa
   return {
     async admit({ channel, recipient, businessId, now }) {
       const perRecipient = channel === 'email' ? caps.emailPerRecipientPerDay : caps.smsPerRecipientPerDay;
-      if (!(await quotas.take(`${channel}-recipient|${recipient.toLowerCase()}`, perRecipient, DAY, now))) return 'recipient-daily-cap';
+      if (!(await quotas.take(recipientCounter(channel, recipient), perRecipient, DAY, now))) return 'recipient-daily-cap';
       if (channel === 'sms' && !(await quotas.take(`sms-business|${businessId}`, caps.smsPerBusinessPerHour, HOUR, now))) return 'business-hourly-sms-cap';
       return undefined;
     },

@@ -4,7 +4,7 @@ import type { NotificationChannel, NotificationMoment } from '../../domain/lifec
 import type { ProviderMessageKind } from '../../domain/messages/compose';
 import type { NoticeKind } from '../../domain/messages/texts';
 import type { LifecycleDeps } from './lifecycle-deps';
-import { ChannelsToRetry, currentVersion, sendChannels, settingOf, type SendReport } from './channels';
+import { ChannelsToRetry, currentVersion, sendChannels, settingOf, skipOnce, type SendReport } from './channels';
 import { consumerMessageOnce, sendProviderEmail, sendToConsumer } from './messages';
 
 /** The notices sent when the appointment itself changes (reminders are sent by `sendReminder`). */
@@ -28,7 +28,14 @@ export async function sendNotice(deps: LifecycleDeps, input: NoticeInput): Promi
   const moment: NotificationMoment = input.notice;
   // A cancelled appointment has nothing left to manage: its notice carries links without a token.
   const consumerMessage = consumerMessageOnce(deps, setting, input.notice, input.notice !== 'cancellation');
-  const channels: NotificationChannel[] = [...noticeChannels(current.value.consumer), 'provider-email'];
+  const erased = current.value.erasedAt !== undefined;
+  if (erased) {
+    // Queued before the erasure: the consumer's copy is dropped (recorded with the reason), the provider's goes.
+    for (const channel of noticeChannels(current.value.consumer)) {
+      await skipOnce(deps, { appointmentId: input.appointmentId, version: input.version, moment, channel }, 'consumer-erased');
+    }
+  }
+  const channels: NotificationChannel[] = [...(erased ? [] : noticeChannels(current.value.consumer)), 'provider-email'];
   try {
     const results = await sendChannels(deps, setting, moment, channels, (channel, idempotencyKey) =>
       channel === 'provider-email'

@@ -21,7 +21,8 @@ export interface ReminderInput {
 export async function sendReminder(deps: LifecycleDeps, input: ReminderInput): Promise<SendReport> {
   const current = await currentVersion(deps, input.appointmentId, input.version, 'booked');
   const reminder = current?.value.reminders[input.index];
-  if (!current || !reminder || reminder.status !== 'pending') return { stale: true };
+  // An erased consumer gets nothing (erasure skipped the pending reminders already; this covers a race).
+  if (!current || !reminder || reminder.status !== 'pending' || current.value.erasedAt !== undefined) return { stale: true };
   const setting = await settingOf(deps, current.value);
   const message = consumerMessageOnce(deps, setting, 'reminder', true);
   const messageChannels = reminder.channels.filter((channel): channel is Channel => channel !== 'event');
@@ -32,6 +33,9 @@ export async function sendReminder(deps: LifecycleDeps, input: ReminderInput): P
   };
   let results: Partial<Record<ReminderChannel, DeliveryResult>> = settled;
   const reasons: Partial<Record<Channel, SkipReason>> = {};
+  // A phone that was verified and had consent lost it since: the delivery says so.
+  const consumer = current.value.consumer;
+  if (settled.sms === 'skipped' && consumer.phone && consumer.phoneVerified === true && !consumer.smsConsent) reasons.sms = 'sms-consent-withdrawn';
   let retry: unknown;
   try {
     results = { ...settled, ...(await sendChannels(deps, setting, reminderMoment(input.index), usable, (channel, key) => sendToConsumer(deps, setting, channel as Channel, message, 'reminder', key), reasons)) };

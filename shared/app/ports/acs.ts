@@ -168,4 +168,6 @@ export interface ChatPort {
   sendMessage(threadId: string, input: { content: string; senderDisplayName?: string }): Promise<{ messageId: string }>;
   /** Text and HTML messages, oldest first (system messages left out). */
   listMessages(threadId: string): Promise<ChatMessage[]>;
+  /** Deletes the thread with its messages (erasure and retention); succeeds when it is already gone. */
+  deleteThread(threadId: string): Promise<void>;
 }

@@ -33,7 +33,9 @@ export type OutboxKind =
   /** Second half of a move to another provider: release the old provider's copy and time. */
   | 'appointment.release'
   /** After a move to another provider: the old provider leaves room and chat, the new one joins the chat. */
-  | 'provider.handover';
+  | 'provider.handover'
+  /** After an erasure: delete the consumer's chat thread and ACS identity (docs/privacy.md). */
+  | 'consumer.erase';
 
 /** A side effect recorded in the same transaction as the change that causes it (transactional outbox). */
 export interface OutboxMessage {

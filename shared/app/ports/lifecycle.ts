@@ -7,4 +7,9 @@ export interface LifecyclePort {
   start(appointmentId: string): Promise<void>;
   /** Tells the orchestration the appointment changed; succeeds when the instance already ended. */
   raise(appointmentId: string, event: LifecycleEvent, data: { version: number }): Promise<void>;
+  /**
+   * Deletes the orchestration's history (retention, docs/privacy.md): `purged` when it is gone (or never
+   * existed); `running` when it had not finished: it is terminated now and purged by a later call.
+   */
+  purge(appointmentId: string): Promise<'purged' | 'running'>;
 }

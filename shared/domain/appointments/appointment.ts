@@ -22,8 +22,12 @@ export interface Consumer {
   phoneVerified?: boolean;
 }
 
-/** Why a delivery was not attempted: no verified phone, or a sending cap (docs/security.md). */
-export type SkipReason = 'phone-not-verified' | 'recipient-daily-cap' | 'business-hourly-sms-cap';
+/**
+ * Why a delivery was not attempted: no verified phone, a sending cap (docs/security.md), the consumer
+ * withdrew SMS consent, the number opted out of this business's SMS (STOP), or the consumer's data was
+ * erased (docs/privacy.md).
+ */
+export type SkipReason = 'phone-not-verified' | 'recipient-daily-cap' | 'business-hourly-sms-cap' | 'sms-consent-withdrawn' | 'sms-opted-out' | 'consumer-erased';
 
 export interface Delivery {
   channel: ReminderChannel;
@@ -61,6 +65,8 @@ export interface Appointment {
   /** Bumped on every change; If-Match and the calendar SEQUENCE use it. */
   version: number;
   reminders: PlannedReminder[];
+  /** When a manager erased the consumer's personal data (docs/privacy.md); nothing is sent to them after it. */
+  erasedAt?: number;
   /** SHA-256 of the consumer's manage token (the token itself is never stored with the appointment). */
   manageTokenHash: string;
   /**
@@ -174,6 +180,46 @@ export function planConsumerReminders(
     const unverified = wantsSms && !allowed.includes('sms') && plan[i]!.channels.includes('sms');
     return unverified ? { ...planned, deliveries: [...planned.deliveries, { channel: 'sms' as const, status: 'skipped' as const, reason: 'phone-not-verified' as const }] } : planned;
   });
+}
+
+/**
+ * After the consumer withdrew SMS consent: no SMS any more, and the SMS deliveries of reminders still
+ * pending say so at once (the email deliveries stay pending).
+ */
+export function withdrawSmsConsent(appointment: Appointment): Appointment {
+  const reminders = appointment.reminders.map((r) =>
+    r.status !== 'pending' ? r : { ...r, deliveries: r.deliveries.map((d) => (d.channel === 'sms' && d.status === 'pending' ? { ...d, status: 'skipped' as const, reason: 'sms-consent-withdrawn' as const } : d)) },
+  );
+  return { ...appointment, consumer: { ...appointment.consumer, smsConsent: false }, reminders };
+}
+
+/** What replaces each erased personal field (docs/privacy.md). */
+export const ERASED = '[erased]';
+
+/**
+ * The appointment without its consumer's personal data: name, email, notes and a cancel reason become the marker, the
+ * phone is dropped (with consent and verification), the consumer's ACS identity and chat thread are
+ * forgotten (their deletion is an outbox effect), message tokens die; reminders still pending are
+ * skipped with the reason. Times, status, version history and reminder outcomes stay.
+ */
+export function eraseConsumer(appointment: Appointment, now: number): Appointment {
+  const { phone: _phone, phoneVerified: _verified, ...consumer } = appointment.consumer;
+  const { consumerAcsUserId: _user, chatThreadId: _thread, messageTokenHashes: _tokens, notes, cancelReason, ...rest } = appointment;
+  const reminders = appointment.reminders.map((r) =>
+    r.status !== 'pending'
+      ? r
+      : { ...r, status: 'skipped' as const, deliveries: r.deliveries.map((d) => (d.status === 'pending' ? { ...d, status: 'skipped' as const, reason: 'consumer-erased' as const } : d)) },
+  );
+  return {
+    ...rest,
+    consumer: { ...consumer, name: ERASED, email: ERASED, smsConsent: false },
+    ...(notes !== undefined ? { notes: ERASED } : {}),
+    // Free text a consumer may have written: erased like the notes.
+    ...(cancelReason !== undefined ? { cancelReason: ERASED } : {}),
+    erasedAt: now,
+    updatedAt: now,
+    reminders,
+  };
 }
 
 /** Reminders still pending when the appointment ends early (cancelled, visit begun) will never be sent. */

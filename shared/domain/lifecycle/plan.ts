@@ -51,5 +51,6 @@ export function noticeChannels(consumer: Pick<Consumer, 'phone' | 'smsConsent' |
 
 /** Issue 12: an anonymous booking must not make the app text a number its owner never confirmed. */
 export function canText(consumer: Pick<Consumer, 'phone' | 'smsConsent' | 'phoneVerified'>): boolean {
+  // An erased consumer has no phone and no consent left (eraseConsumer), so it fails here too.
   return consumer.smsConsent && consumer.phoneVerified === true && consumer.phone !== undefined && isValidPhoneNumber(consumer.phone);
 }

@@ -73,6 +73,55 @@ describe('SMS as strict as Azure', () => {
   });
 });
 
+describe('SMS opt-outs (STOP) as in Azure', () => {
+  const stop = (from: string, message = 'STOP') => admin(emulator.adminUrl, 'POST', '/admin/sms/inbound', { from, to: '+18005550100', message });
+  const sent = async () => (await admin<{ sms: Array<{ to: string; successful: boolean; deliveryStatus: string | null; deliveryStatusDetails?: string }> }>(emulator.adminUrl, 'GET', '/admin/sms')).body.sms;
+
+  it('accepts an SMS to a number that texted STOP (202) but never delivers it: the delivery report says "Sender blocked for given recipient."', async () => {
+    const phone = uniquePhone();
+    expect((await stop(phone, ' stop ')).status).toBe(201);
+    const [result] = await local().sms.send({ to: [phone], message: 'Reminder' });
+    expect(result).toMatchObject({ to: phone, successful: true, httpStatusCode: 202 });
+    expect(await sent()).toEqual([expect.objectContaining({ to: phone, successful: true, deliveryStatus: 'Failed', deliveryStatusDetails: 'Sender blocked for given recipient.' })]);
+    // Not among the messages delivered to the phone.
+    expect((await admin<{ messages: unknown[] }>(emulator.adminUrl, 'GET', `/admin/messages?to=${encodeURIComponent(phone)}`)).body.messages).toEqual([]);
+  });
+
+  it('lists a number that texted STOP on the opt-out API (optouts:check), and START takes it off again', async () => {
+    const phone = uniquePhone();
+    const other = uniquePhone();
+    const optOuts = local().smsOptOuts;
+    await expect(optOuts.isOptedOut(phone)).resolves.toBe(false);
+    await stop(phone);
+    await expect(optOuts.isOptedOut(phone)).resolves.toBe(true);
+    await expect(optOuts.isOptedOut(other)).resolves.toBe(false);
+    await stop(phone, 'START');
+    await expect(optOuts.isOptedOut(phone)).resolves.toBe(false);
+    expect((await admin<{ inbound: Array<{ from: string; message: string }> }>(emulator.adminUrl, 'GET', '/admin/sms/inbound')).body.inbound.map((m) => m.message)).toEqual(['STOP', 'START']);
+  });
+
+  it('answers the opt-out API only for a sender the resource owns (401), with its own api-version', async () => {
+    const optOuts = local({ ACS_SMS_FROM: '+18005550199' }).smsOptOuts;
+    const error = await failure(optOuts.isOptedOut(uniquePhone()));
+    expect(error).toMatchObject({ service: 'sms', status: 401, transient: false });
+    // The adapter does not ask again in this process (the app reported it once).
+    await expect(optOuts.isOptedOut(uniquePhone())).resolves.toBe(false);
+  });
+});
+
+describe('chat thread deletion as in Azure', () => {
+  it('deletes a thread with its messages (204); the thread is gone for every member and a second delete changes nothing', async () => {
+    const acs = local();
+    const member = await acs.identity.createUser();
+    const { threadId } = await acs.chat.createThread({ topic: 'Visit', participants: [{ userId: member, displayName: 'Erin' }] });
+    await acs.chat.sendMessage(threadId, { content: 'My number is +13125550100' });
+    await acs.chat.deleteThread(threadId);
+    expect((await admin<{ chatThreads: Array<{ id: string }> }>(emulator.adminUrl, 'GET', '/admin/chat/threads')).body.chatThreads.map((t) => t.id)).not.toContain(threadId);
+    await expect(acs.chat.listMessages(threadId)).rejects.toMatchObject({ service: 'chat', status: 404 });
+    await expect(acs.chat.deleteThread(threadId)).resolves.toBeUndefined();
+  });
+});
+
 describe('email as strict as Azure', () => {
   it('refuses a sender whose domain is not linked to the resource', async () => {
     const error = await failure(local({ ACS_EMAIL_SENDER: 'no-reply@elsewhere.example' }).email.send(email()));

@@ -11,6 +11,8 @@ import { appointmentStoreContract } from '../../support/contracts/appointment-st
 import { businessRepositoryContract } from '../../support/contracts/business-repository.contract';
 import { idempotencyStoreContract } from '../../support/contracts/idempotency-store.contract';
 import { notificationStoreContract } from '../../support/contracts/notification-store.contract';
+import { smsOptOutStoreContract } from '../../support/contracts/sms-opt-out-store.contract';
+import { TableSmsOptOutStore } from '../../../shared/adapters/tables/sms-opt-out-store';
 import { testStorageConnectionString, uniqueTablePrefix } from '../../support/env';
 
 /** Fresh tables per test (a new prefix), so each contract test starts from empty storage as the fakes do. */
@@ -29,4 +31,5 @@ describe('Table Storage adapters keep the port contracts (Azurite)', () => {
   describe('TableIdempotencyStore', () => idempotencyStoreContract(() => new TableIdempotencyStore(freshTables())));
   describe('TableNotificationStore', () => notificationStoreContract(() => new TableNotificationStore(freshTables())));
   describe('TableLookupRequestStore', () => lookupRequestStoreContract(() => new TableLookupRequestStore(freshTables())));
+  describe('TableSmsOptOutStore', () => smsOptOutStoreContract(() => new TableSmsOptOutStore(freshTables())));
 });

@@ -12,6 +12,8 @@ import { FakeMessaging } from '../../support/fakes/messaging';
 import { InMemoryNotificationStore } from '../../support/fakes/notification-store';
 import { InMemoryLookupRequestStore } from '../../support/fakes/lookup-request-store';
 import { lookupRequestStoreContract } from '../../support/contracts/lookup-request-store.contract';
+import { smsOptOutStoreContract } from '../../support/contracts/sms-opt-out-store.contract';
+import { InMemorySmsOptOutStore } from '../../support/fakes/sms-opt-out-store';
 
 // The same suites run against the Table Storage adapters on Azurite (test/integration/tables/port-contracts.test.ts)
 // the ACS adapters on the ACS emulator (test/integration/acs/messaging-contract.test.ts) and the Service Bus
@@ -27,6 +29,7 @@ describe('in-memory fakes keep the port contracts', () => {
   describe('InMemoryIdempotencyStore', () => idempotencyStoreContract(() => new InMemoryIdempotencyStore()));
   describe('InMemoryNotificationStore', () => notificationStoreContract(() => new InMemoryNotificationStore()));
   describe('InMemoryLookupRequestStore', () => lookupRequestStoreContract(() => new InMemoryLookupRequestStore()));
+  describe('InMemorySmsOptOutStore', () => smsOptOutStoreContract(() => new InMemorySmsOptOutStore()));
   describe('RecordingEventPublisher', () => {
     eventPublisherContract(async () => {
       const publisher = new RecordingEventPublisher();

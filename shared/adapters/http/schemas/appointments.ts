@@ -51,7 +51,10 @@ const Reminder = z.object({
     z.object({
       channel: z.enum(REMINDER_CHANNELS),
       status: z.enum(['pending', 'sent', 'failed', 'skipped']),
-      reason: z.enum(['phone-not-verified', 'recipient-daily-cap', 'business-hourly-sms-cap']).optional().openapi({ description: 'Why a delivery was skipped.' }),
+      reason: z
+        .enum(['phone-not-verified', 'recipient-daily-cap', 'business-hourly-sms-cap', 'sms-consent-withdrawn', 'sms-opted-out', 'consumer-erased'])
+        .optional()
+        .openapi({ description: 'Why a delivery was skipped.' }),
     }),
   ),
 });
@@ -83,6 +86,7 @@ export const AppointmentSchema = registry.register(
     updatedAt: instant,
     version: z.number().int(),
     reminders: z.array(Reminder),
+    erasedAt: instant.optional().openapi({ description: "When a manager erased the consumer's personal data (name, email and notes read `[erased]`, the phone is gone)." }),
   }),
 );
 
@@ -114,10 +118,11 @@ export function appointmentView(appointment: Appointment): z.infer<typeof Appoin
     updatedAt: formatInstant(appointment.updatedAt),
     version: appointment.version,
     reminders: appointment.reminders.map((r) => ({ dueAt: formatInstant(r.dueAt), channels: r.channels, status: r.status, deliveries: r.deliveries })),
+    ...(appointment.erasedAt !== undefined ? { erasedAt: formatInstant(appointment.erasedAt) } : {}),
   };
 }
 
-const consumerAuth: Array<Record<string, string[]>> = [{ appointmentToken: [] }, { appointmentTokenQuery: [] }, { staffBearer: [] }];
+export const consumerAuth: Array<Record<string, string[]>> = [{ appointmentToken: [] }, { appointmentTokenQuery: [] }, { staffBearer: [] }];
 registry.registerComponent('securitySchemes', 'appointmentToken', { type: 'apiKey', in: 'header', name: 'X-Appointment-Token', description: 'The manageToken returned by booking.' });
 registry.registerComponent('securitySchemes', 'appointmentTokenQuery', { type: 'apiKey', in: 'query', name: 'token', description: 'The manageToken, for links in messages.' });
 

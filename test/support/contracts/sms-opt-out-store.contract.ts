@@ -1,0 +1,23 @@
+import type { SmsOptOutStore } from '../../../shared/app/ports/privacy';
+
+/** What every SmsOptOutStore does; runs against the in-memory fake and TableSmsOptOutStore on Azurite. */
+export function smsOptOutStoreContract(make: () => SmsOptOutStore): void {
+  let store: SmsOptOutStore;
+  beforeEach(() => {
+    store = make();
+  });
+
+  it('knows a number as opted out of one business only once recorded, and not of any other business', async () => {
+    expect(await store.isOptedOut('b1', '+13125550100')).toBe(false);
+    await store.record('b1', '+13125550100', 100);
+    expect(await store.isOptedOut('b1', '+13125550100')).toBe(true);
+    expect(await store.isOptedOut('b2', '+13125550100')).toBe(false);
+    expect(await store.isOptedOut('b1', '+13125550101')).toBe(false);
+  });
+
+  it('records the same opt-out twice without complaint', async () => {
+    await store.record('b1', '+13125550102', 100);
+    await expect(store.record('b1', '+13125550102', 200)).resolves.toBeUndefined();
+    expect(await store.isOptedOut('b1', '+13125550102')).toBe(true);
+  });
+}
