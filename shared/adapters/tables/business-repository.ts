@@ -40,6 +40,8 @@ export class TableBusinessRepository implements BusinessRepository {
         timeZone: record.timeZone,
         managers: JSON.stringify(record.managers),
         contactEmail: record.contactEmail ?? '',
+        meetingMode: record.meetingMode ?? 'acsRooms',
+        outlookCalendarSync: record.outlookCalendarSync ?? false,
         createdAt: record.createdAt,
         updatedAt: record.updatedAt,
       },
@@ -131,6 +133,9 @@ function businessFromRow(id: string, row: Row): BusinessRecord {
     timeZone: row.timeZone as string,
     managers: jsonField<string[]>(row, 'managers'),
     ...(contactEmail ? { contactEmail } : {}),
+    // Rows written before these settings existed read as the defaults, which are left out as on the way in.
+    ...(row.meetingMode === 'teams' ? { meetingMode: 'teams' as const } : {}),
+    ...(row.outlookCalendarSync === true ? { outlookCalendarSync: true } : {}),
     createdAt: row.createdAt as number,
     updatedAt: row.updatedAt as number,
   };

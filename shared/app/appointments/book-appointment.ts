@@ -5,7 +5,7 @@ import { runIdempotent } from '../idempotency';
 import { newManageToken } from '../manage-token';
 import type { AppointmentStore } from '../ports/appointment-store';
 import { effectsOf } from './effects';
-import type { BusinessRepository, ProviderRecord, ServiceRecord } from '../ports/business-repository';
+import type { BusinessRecord, BusinessRepository, ProviderRecord, ServiceRecord } from '../ports/business-repository';
 import type { Clock } from '../ports/clock';
 import type { IdempotencyStore } from '../ports/idempotency-store';
 import { retryOnConflict } from '../retry-on-conflict';
@@ -44,7 +44,7 @@ export async function bookAppointment(
   const business = await deps.businesses.getBusiness(businessId);
   if (!business) throw new AppError('not-found', 'There is no such business.');
   const book = async (operationId?: string) => {
-    const { appointment, manageToken } = await bookOnce(deps, businessId, request, operationId);
+    const { appointment, manageToken } = await bookOnce(deps, business.value, request, operationId);
     return { status: 201, body: present(appointment, manageToken) };
   };
   if (idempotencyKey === undefined) return book();
@@ -53,10 +53,11 @@ export async function bookAppointment(
 
 async function bookOnce(
   deps: BookingDeps,
-  businessId: string,
+  business: BusinessRecord,
   request: BookingRequest,
   operationId?: string,
 ): Promise<{ appointment: Appointment; manageToken: string }> {
+  const businessId = business.id;
   const service = await deps.businesses.getService(businessId, request.serviceId);
   if (!service || !service.value.active) {
     throw AppError.validation([{ path: 'serviceId', message: 'is not an active service of this business' }]);
@@ -80,7 +81,7 @@ async function bookOnce(
       const chosen = chooseProvider(times, service.value, request.start, now);
       if (!chosen) throw new AppError('slot-unavailable', 'This time is not available.');
       const manage = newManageToken();
-      const appointment = newAppointment(appointmentId, businessId, service.value, chosen.provider, request, manage.hash, now);
+      const appointment = newAppointment(appointmentId, business, service.value, chosen.provider, request, manage.hash, now);
       await deps.appointments.savePointer(appointment.id, { businessId, providerId: chosen.provider.id });
       await deps.appointments.commit({
         businessId,
@@ -133,7 +134,7 @@ function paddedInterval(service: ServiceRecord, start: number) {
 
 function newAppointment(
   id: string,
-  businessId: string,
+  business: BusinessRecord,
   service: ServiceRecord,
   provider: ProviderRecord,
   request: BookingRequest,
@@ -142,7 +143,7 @@ function newAppointment(
 ): Appointment {
   return {
     id,
-    businessId,
+    businessId: business.id,
     serviceId: service.id,
     providerId: provider.id,
     start: request.start,
@@ -157,6 +158,9 @@ function newAppointment(
     version: 1,
     reminders: planConsumerReminders(request.start, service.reminders, request.consumer, now),
     manageTokenHash,
+    // Fixed at booking: a later change of the business's setting leaves booked visits as they were promised.
+    ...(business.meetingMode === 'teams' ? { meetingMode: 'teams' as const } : {}),
+    ...(business.outlookCalendarSync ? { staffCalendarSync: true } : {}),
   };
 }
 

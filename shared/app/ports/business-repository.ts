@@ -1,3 +1,4 @@
+import type { MeetingMode } from '../../domain/appointments/appointment';
 import type { SlotRules } from '../../domain/availability/types';
 import type { Versioned } from './versioned';
 
@@ -9,6 +10,10 @@ export interface BusinessRecord {
   /** Entra object ids of the people who configure the business. */
   managers: string[];
   contactEmail?: string;
+  /** Absent = `acsRooms`. */
+  meetingMode?: MeetingMode;
+  /** Every booked appointment also becomes an event in its provider's Outlook calendar (absent = false). */
+  outlookCalendarSync?: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -20,6 +25,7 @@ export interface ProviderRecord {
   email: string;
   phone?: string;
   timeZone: string;
+  /** The provider's Entra object id: their staff sign-in, and the mailbox Graph addresses in Teams / calendar-sync businesses. */
   staffObjectId: string;
   active: boolean;
   createdAt: number;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ManagedIdentityCredential } from '@azure/identity';
+import { DefaultAzureCredential } from '@azure/identity';
 import { startGraphEmulator, type RunningGraphEmulatorProcess } from '../../../dev/graph-emulator/start';
 import { createGraphClient, graphStaffCalendar } from '../../../shared/adapters/graph/graph-calendar';
 import type { StaffCalendarPort } from '../../../shared/app/ports/staff-calendar';
@@ -14,14 +14,14 @@ export function globalGraphEmulator(): { baseUrl: string; adminUrl: string; caCe
 }
 
 /**
- * The adapter as the composition root builds it: the real Graph client, the managed identity credential
- * (its App Service source, pointed at the emulator's identity endpoint like IDENTITY_ENDPOINT in Azure).
+ * The adapter as the composition root builds it: the real Graph client, DefaultAzureCredential reaching
+ * the managed identity's App Service source, pointed at the emulator's identity endpoint (IDENTITY_ENDPOINT).
  */
 export function calendarFor(emulator: { baseUrl: string; caCertPath: string; identityEndpoint: string; identityHeader: string }, timeoutMs = 5000): StaffCalendarPort {
   process.env.IDENTITY_ENDPOINT = emulator.identityEndpoint;
   process.env.IDENTITY_HEADER = emulator.identityHeader;
   const settings = { GRAPH_BASE_URL: emulator.baseUrl, GRAPH_CA_CERT_PATH: emulator.caCertPath, OUTBOUND_TIMEOUT_MS: timeoutMs };
-  return graphStaffCalendar(createGraphClient(settings, new ManagedIdentityCredential()), settings);
+  return graphStaffCalendar(createGraphClient(settings, new DefaultAzureCredential()), settings);
 }
 
 export async function graphAdmin<T = unknown>(adminUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {

@@ -14,6 +14,11 @@ export const BusinessBody = registry.register(
       .max(100, 'at most 100 managers')
       .openapi({ description: 'Object ids (`oid`) of the people who configure the business.' }),
     contactEmail: email.optional(),
+    meetingMode: z.enum(['acsRooms', 'teams']).optional().openapi({
+      description:
+        'acsRooms (default): the visit is an ACS room in the business\'s app. teams: a Teams meeting in the provider\'s Outlook calendar; the provider joins in Teams, the consumer from the business\'s app through ACS Teams interop (providers need an Entra object id as staffObjectId).',
+    }),
+    outlookCalendarSync: z.boolean().optional().openapi({ description: 'Every booked appointment also becomes an event in its provider\'s Outlook calendar (default false; always so in Teams mode).' }),
   }),
 );
 
@@ -25,6 +30,8 @@ export const BusinessSchema = registry.register(
     timeZone: z.string(),
     managers: z.array(z.string()),
     contactEmail: z.string().optional(),
+    meetingMode: z.enum(['acsRooms', 'teams']),
+    outlookCalendarSync: z.boolean(),
     createdAt: instant,
     updatedAt: instant,
   }),
@@ -37,6 +44,8 @@ export function businessView(business: BusinessRecord): z.infer<typeof BusinessS
     timeZone: business.timeZone,
     managers: business.managers,
     ...(business.contactEmail ? { contactEmail: business.contactEmail } : {}),
+    meetingMode: business.meetingMode ?? 'acsRooms',
+    outlookCalendarSync: business.outlookCalendarSync ?? false,
     createdAt: formatInstant(business.createdAt),
     updatedAt: formatInstant(business.updatedAt),
   };
