@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { StaffCalendarError } from '../../../shared/app/ports/staff-calendar';
+import { staffCalendarContract } from '../../support/contracts/staff-calendar.contract';
 import { calendarFor, calendarOf, globalGraphEmulator, graphAdmin, newMailbox } from './graph-test-kit';
 
 /**
@@ -18,6 +19,24 @@ interface RequestLog {
 }
 const requestsTo = async (mailbox: string) =>
   (await graphAdmin<RequestLog>(emulator.adminUrl, 'GET', '/admin/requests')).body.requests.filter((r) => r.path.includes(mailbox));
+
+// The same suite pins InMemoryStaffCalendar (test/support/fakes/staff-calendar.ts) in test/unit/contracts/fakes.test.ts.
+describe('the Graph calendar adapter keeps the staff calendar contract (Graph emulator)', () => {
+  staffCalendarContract(async () => ({
+    calendar,
+    newMailbox: () => newMailbox(emulator.adminUrl),
+    events: async (mailbox) =>
+      (await calendarOf(emulator.adminUrl, mailbox)).events.map((e) => ({
+        id: e.id,
+        start: Date.parse(e.start),
+        end: Date.parse(e.end),
+        state: e.state === 'active' ? ('active' as const) : ('cancelled' as const),
+        ...(e.joinUrl ? { joinUrl: e.joinUrl } : {}),
+        ...(e.location ? { location: e.location } : {}),
+        ...(e.cancelComment ? { cancelComment: e.cancelComment } : {}),
+      })),
+  }));
+});
 
 describe('Graph client contract (emulator)', () => {
   it('runs the client version the emulator was checked against, and the client says so in SdkVersion', async () => {
