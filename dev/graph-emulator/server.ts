@@ -72,7 +72,7 @@ function faultResponse(rule: FaultRule): GraphError | undefined {
 /** Runs the emulated Microsoft Graph (HTTPS) and its admin API (HTTP) in this process. */
 export async function startGraphEmulatorServer(options: GraphEmulatorOptions = {}): Promise<RunningGraphEmulator> {
   const certDir = options.certDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'graph-emulator-'));
-  const certificate = generateCertificate(certDir);
+  const certificate = generateCertificate(certDir, { file: 'graph-emulator', commonName: 'Microsoft Graph emulator (local stack)' });
   const state = new GraphState();
   const addMailbox = (id: string, inAccessPolicy = true) => state.mailboxes.set(id.toLowerCase(), { id: id.toLowerCase(), inAccessPolicy });
   for (const id of options.mailboxes ?? []) addMailbox(id);
