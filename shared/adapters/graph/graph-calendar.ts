@@ -13,8 +13,13 @@ export interface GraphCalendarSettings {
   OUTBOUND_TIMEOUT_MS: number;
 }
 
-const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 const PUBLIC_GRAPH_HOST = 'graph.microsoft.com';
+/** Graph's hosts in Azure's clouds: a token is asked for the cloud's own Graph; any other host (the emulator) stands for the public one. */
+const CLOUD_GRAPH_HOSTS = new Set([PUBLIC_GRAPH_HOST, 'graph.microsoft.us', 'dod-graph.microsoft.us', 'microsoftgraph.chinacloudapi.cn']);
+
+function graphScope(url: URL): string {
+  return `${CLOUD_GRAPH_HOSTS.has(url.hostname) ? url.origin : `https://${PUBLIC_GRAPH_HOST}`}/.default`;
+}
 
 /**
  * The Graph client with no retry middleware of its own: a throttled or failing call fails at once and
@@ -24,7 +29,7 @@ const PUBLIC_GRAPH_HOST = 'graph.microsoft.com';
 export function createGraphClient(settings: GraphCalendarSettings, credential: TokenCredential): Client {
   const url = new URL(settings.GRAPH_BASE_URL);
   const version = url.pathname.replace(/^\/+|\/+$/g, '') || 'v1.0';
-  const auth = new AuthenticationHandler(new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_SCOPE] }));
+  const auth = new AuthenticationHandler(new TokenCredentialAuthenticationProvider(credential, { scopes: [graphScope(url)] }));
   const telemetry = new TelemetryHandler();
   auth.setNext(telemetry);
   telemetry.setNext(new HTTPMessageHandler());
