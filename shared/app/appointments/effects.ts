@@ -30,7 +30,11 @@ export function effectsOf(change: AppointmentChange, now: number): OutboxMessage
         // The chat thread is made ahead of the join: ACS limits thread creations per user (the app's identity).
         if (change.kind === 'booked') effects.push(outboxMessage(appointment, 'chat.ensure', now));
       }
-      if (syncsStaffCalendar(appointment)) effects.push(outboxMessage(appointment, change.kind === 'booked' ? 'calendar.create' : 'calendar.update', now));
+      if (syncsStaffCalendar(appointment)) {
+        // A move copies the appointment as first read; the event the old copy held by the time the move completed rides along.
+        const previousEvent = change.kind === 'rescheduled' ? change.previous.staffCalendarEvent : undefined;
+        effects.push(outboxMessage(appointment, change.kind === 'booked' ? 'calendar.create' : 'calendar.update', now, previousEvent ? { previousEvent } : undefined));
+      }
       // No token rides along: messages carry fresh tokens of their own (shared/app/lifecycle/messages.ts), so none is stored in clear.
       effects.push(change.kind === 'booked' ? outboxMessage(appointment, 'lifecycle.start', now) : outboxMessage(appointment, 'lifecycle.event', now, { event: 'rescheduled' }));
       if (change.kind === 'rescheduled' && change.previous.chatThreadId) {

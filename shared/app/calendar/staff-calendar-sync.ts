@@ -30,6 +30,13 @@ export async function syncStaffCalendar(deps: StaffCalendarDeps, message: Outbox
   const appointment = found.value;
   const content = await eventContent(deps, appointment);
   const existing = appointment.staffCalendarEvent;
+  // Events in another provider's calendar (a move): the one stored, and the one the old copy had when the
+  // move completed (recorded after the move read the appointment, so the moved copy may lack it).
+  const previous = message.payload?.previousEvent as StaffCalendarEventRef | undefined;
+  const elsewhere = [existing, previous].filter((e): e is StaffCalendarEventRef => e !== undefined && e.providerId !== appointment.providerId);
+  for (const event of elsewhere.filter((e, i) => elsewhere.findIndex((other) => other.eventId === e.eventId) === i)) {
+    await deps.calendar.cancelEvent(event.mailbox, event.eventId, MOVED_AWAY);
+  }
   if (existing && existing.providerId === appointment.providerId) {
     // false: the provider deleted the event in Outlook; that is their call, it is not made again.
     await deps.calendar.updateEvent(existing.mailbox, existing.eventId, content);
@@ -37,7 +44,6 @@ export async function syncStaffCalendar(deps: StaffCalendarDeps, message: Outbox
   }
   const provider = await deps.businesses.getProvider(appointment.businessId, appointment.providerId);
   if (!provider) throw new Error(`provider ${appointment.providerId} of appointment ${appointment.id} is missing`);
-  if (existing) await deps.calendar.cancelEvent(existing.mailbox, existing.eventId, MOVED_AWAY);
   const mailbox = provider.value.staffObjectId;
   // One transactionId per outbox row: the row's retries (after a lost answer) find the event made first.
   const created = await deps.calendar.createEvent(mailbox, { ...content, teamsMeeting: isTeamsMeeting(appointment), transactionId: `${appointment.id}.${message.version}` });

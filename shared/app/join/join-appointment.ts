@@ -127,7 +127,8 @@ function participantOf(role: AppointmentRole, credentials: AppointmentCredential
  * outbox still retries) the answer is 503 with Retry-After, never a link that leads nowhere.
  */
 async function joinTeamsMeeting(deps: JoinDeps, appointment: Appointment, participant: 'consumer' | 'provider', now: number): Promise<TeamsConsumerJoin | TeamsProviderJoin> {
-  const teamsMeetingLink = appointment.teamsMeetingLink;
+  // After a move the stored link is the old provider's meeting (being cancelled) until the new one is made.
+  const teamsMeetingLink = appointment.staffCalendarEvent?.providerId === appointment.providerId ? appointment.teamsMeetingLink : undefined;
   if (!teamsMeetingLink) {
     throw new AppError('unavailable', 'The Teams meeting of this appointment is not set up yet; retry shortly.', { retryAfterSeconds: TEAMS_LINK_RETRY_SECONDS });
   }

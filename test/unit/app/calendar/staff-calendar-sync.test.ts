@@ -1,4 +1,5 @@
 import { cancelAppointment } from '../../../../shared/app/appointments/cancel-appointment';
+import { effectsOf } from '../../../../shared/app/appointments/effects';
 import { rescheduleAppointment } from '../../../../shared/app/appointments/reschedule-appointment';
 import { staffCalendarHandlers, type StaffCalendarDeps } from '../../../../shared/app/calendar/staff-calendar-sync';
 import type { BusinessRecord } from '../../../../shared/app/ports/business-repository';
@@ -96,6 +97,23 @@ describe('the provider calendar kept in line with the appointment (fake calendar
     const [inP2] = w.calendar.of('oid-p2');
     expect(inP2).toMatchObject({ state: 'active', start: TUESDAY_10 + HOUR });
     expect((await w.appointments.find(id))?.value).toMatchObject({ staffCalendarEvent: { providerId: 'p2', mailbox: 'oid-p2', eventId: inP2!.id }, teamsMeetingLink: inP2!.joinUrl });
+  });
+
+  it('a move that copied the appointment before its event was recorded still cancels that event in the old calendar', async () => {
+    const w = await m365World({ meetingMode: 'teams' });
+    const { id } = await w.book(TUESDAY_10);
+    const before = (await w.appointments.find(id))!;
+    await w.runCalendarRows(); // the event is recorded on the old copy...
+    const recorded = (await w.appointments.find(id))!.value;
+    // ...after the move had read it: the moved copy (version 2, at p2) has no event; the old copy's rides in the payload.
+    const moved = { ...before.value, providerId: 'p2', version: 2 };
+    await w.appointments.commit({ businessId: 'b1', providerId: 'p2', days: [], appointment: { value: moved }, outbox: [] });
+    await w.appointments.savePointer(id, { businessId: 'b1', providerId: 'p2' });
+    const update = effectsOf({ kind: 'rescheduled', appointment: moved, previous: recorded }, TUESDAY_10 - 2 * HOUR).find((m) => m.kind === 'calendar.update')!;
+    expect(update.payload?.previousEvent).toEqual(recorded.staffCalendarEvent);
+    await w.handlers['calendar.update'](update);
+    expect(w.calendar.of('oid-p1')).toEqual([expect.objectContaining({ state: 'cancelled', cancelComment: 'This appointment moved to another provider.' })]);
+    expect(w.calendar.of('oid-p2')).toEqual([expect.objectContaining({ state: 'active' })]);
   });
 
   it('a cancel cancels the event with the reason', async () => {
