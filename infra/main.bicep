@@ -218,6 +218,9 @@ module functionApp 'modules/functionapp.bicep' = {
       // Events go to the topic with the managed identity (Azure Service Bus Data Sender on the topic).
       SERVICEBUS_FULLY_QUALIFIED_NAMESPACE: messaging.outputs.fullyQualifiedNamespace
       SERVICEBUS_TOPIC: messaging.outputs.topicName
+      // Microsoft Graph of this cloud (Teams meetings, providers' Outlook calendars), with the managed identity;
+      // its Calendars.ReadWrite permission is granted by the tenant's admin (README: Microsoft 365).
+      GRAPH_BASE_URL: '${environment().graph}v1.0'
     }
   }
 }

@@ -54,6 +54,10 @@ import { erasureHandlers, type ErasureDeps } from './app/privacy/erase-consumer'
 import type { RetentionDeps } from './app/privacy/retention';
 import { TablePersonalDataStore } from './adapters/tables/personal-data-store';
 import { TableSmsOptOutStore } from './adapters/tables/sms-opt-out-store';
+import { DefaultAzureCredential } from '@azure/identity';
+import { createGraphClient, graphStaffCalendar } from './adapters/graph/graph-calendar';
+import { staffCalendarHandlers } from './app/calendar/staff-calendar-sync';
+import type { StaffCalendarPort } from './app/ports/staff-calendar';
 
 /** Everything the handlers need, built once from validated settings. */
 export interface AppServices {
@@ -119,6 +123,11 @@ function buildServices(settings: Settings): AppServices {
   const log = createLogger(console, settings.LOG_LEVEL, { component: 'outbox' });
   // Connects on first publish; without Service Bus settings each publish fails and its outbox row waits for a retry.
   const events = serviceBusEventPublisher(settings);
+  const links = publicLinks(settings.PUBLIC_BASE_URL);
+  // Built on first use: only Teams / calendar-sync businesses reach Graph, with the app's managed identity
+  // (DefaultAzureCredential: AZURE_TOKEN_CREDENTIALS limits it to that in Azure; locally the emulator's identity endpoint).
+  let graphCalendar: StaffCalendarPort | undefined;
+  const staffCalendar = () => (graphCalendar ??= graphStaffCalendar(createGraphClient(settings, new DefaultAzureCredential()), settings));
   const outbox: OutboxDeps = {
     appointments,
     clock,
@@ -139,6 +148,7 @@ function buildServices(settings: Settings): AppServices {
       }),
       ...eventHandlers(events),
       ...erasureHandlers({ get chat() { return acs.chat; }, get identity() { return acs.identity; } }),
+      ...staffCalendarHandlers({ appointments, businesses, get calendar() { return staffCalendar(); }, providerJoinLink: links.providerJoin }),
     },
     onError: (message, error) => log.warn('outbox.message.failed', { kind: message.kind, appointmentId: message.appointmentId, error }),
     sweepConcurrency: settings.OUTBOX_SWEEP_CONCURRENCY,
@@ -148,7 +158,6 @@ function buildServices(settings: Settings): AppServices {
     dispatchPartition(deps, location).catch((error: unknown) => log.warn('outbox.kick.failed', { error }));
   };
   const booking: BookingDeps = { businesses, appointments, idempotency: new TableIdempotencyStore(tables), clock, kickOutbox: kickWith(outbox) };
-  const links = publicLinks(settings.PUBLIC_BASE_URL);
   const lifecycleLog = createLogger(console, settings.LOG_LEVEL, { component: 'lifecycle' });
   // One SMS channel per process: a sender ACS refused stays refused for lifecycle messages and verification codes alike.
   const sms = smsChannel({ from: settings.ACS_SMS_FROM, countries: settings.ACS_SMS_COUNTRIES, log: lifecycleLog });

@@ -65,7 +65,7 @@ export class HttpDispatcher {
 
     const devPath = stripPrefix(path, DEV_ROUTE_PREFIX);
     const dev = devPath === undefined ? undefined : this.devRoutes.match(method, devPath);
-    if (dev) return this.serveDevRoute(dev.target, request, response, url);
+    if (dev) return this.serveDevRoute(dev.target, request, response, url, dev.params);
 
     const appPath = stripPrefix(path, this.options.routePrefix);
     const found = appPath === undefined ? undefined : this.appRoutes.match(method, appPath);
@@ -95,7 +95,7 @@ export class HttpDispatcher {
     writeRpcResponse(response, method, result);
   }
 
-  private async serveDevRoute(route: DevRoute, request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+  private async serveDevRoute(route: DevRoute, request: IncomingMessage, response: ServerResponse, url: URL, params: Record<string, string>): Promise<void> {
     const raw = await readBody(request, this.options.maxRequestBytes);
     let body: unknown;
     if (raw.length > 0) {
@@ -105,7 +105,7 @@ export class HttpDispatcher {
         throw new AppError('validation', 'The body is not valid JSON.', { errors: [{ path: '', message: 'malformed JSON' }] });
       }
     }
-    const answer = await route.handle({ query: url.searchParams, body, headers: flattenHeaders(request) });
+    const answer = await route.handle({ query: url.searchParams, body, headers: flattenHeaders(request), params });
     const payload = answer.body === undefined ? undefined : Buffer.from(JSON.stringify(answer.body));
     response.writeHead(answer.status, {
       ...(payload ? { 'Content-Type': 'application/json; charset=utf-8' } : {}),

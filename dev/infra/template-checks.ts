@@ -55,7 +55,7 @@ export const ALLOWED_CUSTOM_ROLE_ACTIONS = new Set([
 ]);
 
 /** Settings of the app's schema that only the local stack uses (connection strings, dev certificates). */
-export const LOCAL_ONLY_SETTINGS = new Set(['TABLE_STORAGE_CONNECTION_STRING', 'ACS_CONNECTION_STRING', 'ACS_CA_CERT_PATH', 'SERVICEBUS_CONNECTION_STRING']);
+export const LOCAL_ONLY_SETTINGS = new Set(['TABLE_STORAGE_CONNECTION_STRING', 'ACS_CONNECTION_STRING', 'ACS_CA_CERT_PATH', 'SERVICEBUS_CONNECTION_STRING', 'GRAPH_CA_CERT_PATH']);
 
 /** What the Functions host itself needs to run keyless on Flex Consumption. */
 export const RUNTIME_SETTINGS = [

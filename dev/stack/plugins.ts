@@ -1,5 +1,6 @@
 import { devMessagesRoute } from '../acs-emulator/dev-messages-route';
 import { devEventsRoute } from '../servicebus-broker/dev-events-route';
+import { devCalendarsRoute } from '../graph-emulator/dev-calendars-route';
 import { devIssuerKeyFile, devIssuerPlugin } from '../auth/dev-issuer';
 import { durableBackendPlugin } from '../durable/plugin';
 import { virtualClockStorePlugin } from './virtual-clock-store';
@@ -7,7 +8,7 @@ import type { HostPlugin } from '../host/types';
 
 /**
  * The local stack's additions to the function host, chosen from the environment so `npm start`, the
- * e2e host processes and benches all run the same pieces: durable backend, dev issuer, ACS messages, Service Bus events.
+ * e2e host processes and benches all run the same pieces: durable backend, dev issuer, ACS messages, Service Bus events, Graph calendars.
  */
 export function localStackPlugins(env: Record<string, string | undefined>): HostPlugin[] {
   const plugins: HostPlugin[] = [];
@@ -26,6 +27,10 @@ export function localStackPlugins(env: Record<string, string | undefined>): Host
   if (brokerAdmin) {
     const topic = env.SERVICEBUS_TOPIC || 'appointment-events';
     plugins.push({ name: 'servicebus-dev-events', setup: (host) => host.addDevRoute(devEventsRoute(brokerAdmin, topic)) });
+  }
+  const graphAdmin = env.GRAPH_EMULATOR_ADMIN_URL;
+  if (graphAdmin) {
+    plugins.push({ name: 'graph-dev-calendars', setup: (host) => host.addDevRoute(devCalendarsRoute(graphAdmin)) });
   }
   return plugins;
 }

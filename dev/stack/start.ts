@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole local stack in one command. Azurite (persisting in .data/azurite on its
- * default ports), the ACS emulator and the Service Bus broker, then the function host on 7071 serving
+ * default ports), the ACS emulator, the Service Bus broker and the Microsoft Graph emulator, then the function host on 7071 serving
  * the built app; Ctrl+C stops everything.
  */
 import path from 'node:path';
@@ -10,6 +10,7 @@ import { printBanner } from '../host/main';
 import type { HostPlugin } from '../host/types';
 import { startAcsEmulator } from '../acs-emulator/start';
 import { startServiceBusBroker } from '../servicebus-broker/start';
+import { startGraphEmulator } from '../graph-emulator/start';
 import { startAzurite } from './azurite';
 import { localStackPlugins } from './plugins';
 import { localSettings } from './local-settings';
@@ -92,6 +93,32 @@ export function serviceBusBrokerService(): StackService {
   };
 }
 
+/**
+ * The Microsoft Graph emulator as its own process: providers' Outlook calendars and Teams meetings. Its
+ * identity endpoint stands in for the App Service managed identity (IDENTITY_ENDPOINT / IDENTITY_HEADER),
+ * so the app gets Graph tokens exactly as in Azure. Mailboxes are registered through its admin API
+ * (docs/graph-emulator.md), as a tenant's admin licenses users.
+ */
+export function graphEmulatorService(): StackService {
+  return {
+    name: 'Graph emulator',
+    start: async () => {
+      const graph = await startGraphEmulator();
+      return {
+        env: {
+          GRAPH_BASE_URL: graph.baseUrl,
+          GRAPH_CA_CERT_PATH: graph.caCertPath,
+          GRAPH_EMULATOR_ADMIN_URL: graph.adminUrl,
+          IDENTITY_ENDPOINT: graph.identityEndpoint,
+          IDENTITY_HEADER: graph.identityHeader,
+        },
+        banner: [`Graph:    ${graph.baseUrl} (emulator; admin ${graph.adminUrl})`],
+        stop: () => graph.stop(),
+      };
+    },
+  };
+}
+
 /** The function host in this process; the app reads the stack's settings from process.env. */
 export function functionHostService(options: { appDir: string; port: number; plugins?: HostPlugin[] }): StackService {
   return {
@@ -120,7 +147,7 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const env = localSettings(REPO_ROOT, process.env);
   const stack = await startStack(
-    [azuriteService(path.join(REPO_ROOT, '.data', 'azurite')), acsEmulatorService(path.join(REPO_ROOT, '.data', 'acs-emulator', 'resource.json')), serviceBusBrokerService(), functionHostService({ appDir: REPO_ROOT, port: HOST_PORT })],
+    [azuriteService(path.join(REPO_ROOT, '.data', 'azurite')), acsEmulatorService(path.join(REPO_ROOT, '.data', 'acs-emulator', 'resource.json')), serviceBusBrokerService(), graphEmulatorService(), functionHostService({ appDir: REPO_ROOT, port: HOST_PORT })],
     env,
   );
   console.log(['', `Local stack ready in ${Date.now() - startedAt} ms:`, ...stack.banner.map((line) => `  ${line}`), '  Ctrl+C stops it.', ''].join('\n'));

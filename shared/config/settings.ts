@@ -96,6 +96,13 @@ export const settingsSchema = z
     SMS_PER_BUSINESS_PER_HOUR: z.coerce.number().int().min(1).default(200),
     /** Days after an appointment's end before the retention timer purges it and all that belongs to it (docs/privacy.md). */
     APPOINTMENT_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+    /**
+     * Microsoft Graph (Teams meetings, providers' Outlook calendars), reached with the managed identity:
+     * https://graph.microsoft.com/v1.0 in Azure; the local Graph emulator's URL in the local stack.
+     */
+    GRAPH_BASE_URL: z.url().default('https://graph.microsoft.com/v1.0'),
+    /** PEM file trusted for Graph's TLS (the local emulator's self-signed certificate); never set in Azure. */
+    GRAPH_CA_CERT_PATH: optionalNonEmpty,
     /** Service Bus, local stack: the broker's `Endpoint=sb://...;UseDevelopmentEmulator=true`. Azure: leave empty, set the namespace. */
     SERVICEBUS_CONNECTION_STRING: z
       .string()

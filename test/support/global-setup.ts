@@ -1,6 +1,7 @@
 import { startAcsEmulator } from '../../dev/acs-emulator/start';
 import { startAzurite } from '../../dev/stack/azurite';
 import { startServiceBusBroker } from '../../dev/servicebus-broker/start';
+import { startGraphEmulator } from '../../dev/graph-emulator/start';
 
 /** Starts the services tests talk to, once per jest run; workers inherit the environment. */
 export default async function globalSetup(): Promise<void> {
@@ -19,4 +20,11 @@ export default async function globalSetup(): Promise<void> {
   (globalThis as Record<string, unknown>).__SERVICEBUS_BROKER__ = serviceBus;
   process.env.TEST_SERVICEBUS_CONNECTION_STRING = serviceBus.connectionString;
   process.env.TEST_SERVICEBUS_ADMIN_URL = serviceBus.adminUrl;
+  const graph = await startGraphEmulator();
+  (globalThis as Record<string, unknown>).__GRAPH_EMULATOR__ = graph;
+  process.env.TEST_GRAPH_BASE_URL = graph.baseUrl;
+  process.env.TEST_GRAPH_ADMIN_URL = graph.adminUrl;
+  process.env.TEST_GRAPH_CA_CERT_PATH = graph.caCertPath;
+  process.env.TEST_GRAPH_IDENTITY_ENDPOINT = graph.identityEndpoint;
+  process.env.TEST_GRAPH_IDENTITY_HEADER = graph.identityHeader;
 }

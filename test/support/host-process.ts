@@ -53,6 +53,7 @@ export async function startHostProcess(options: HostProcessOptions = {}): Promis
     FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: '65536',
     ...acsEmulatorSettings(),
     ...serviceBusSettings(),
+    ...graphEmulatorSettings(),
     ...options.env,
   };
   const child = spawn(process.execPath, [HOST_MAIN, '--app', options.appDir ?? REPO_ROOT, '--port', String(port)], {
@@ -108,6 +109,19 @@ function serviceBusSettings(): Record<string, string> {
   const { TEST_SERVICEBUS_CONNECTION_STRING, TEST_SERVICEBUS_ADMIN_URL } = process.env;
   if (!TEST_SERVICEBUS_CONNECTION_STRING || !TEST_SERVICEBUS_ADMIN_URL) return {};
   return { SERVICEBUS_CONNECTION_STRING: TEST_SERVICEBUS_CONNECTION_STRING, SERVICEBUS_BROKER_ADMIN_URL: TEST_SERVICEBUS_ADMIN_URL };
+}
+
+/** The run's Graph emulator (global-setup): base URL, TLS trust, and its identity endpoint as the app's managed identity. */
+function graphEmulatorSettings(): Record<string, string> {
+  const { TEST_GRAPH_BASE_URL, TEST_GRAPH_CA_CERT_PATH, TEST_GRAPH_ADMIN_URL, TEST_GRAPH_IDENTITY_ENDPOINT, TEST_GRAPH_IDENTITY_HEADER } = process.env;
+  if (!TEST_GRAPH_BASE_URL || !TEST_GRAPH_CA_CERT_PATH || !TEST_GRAPH_ADMIN_URL || !TEST_GRAPH_IDENTITY_ENDPOINT || !TEST_GRAPH_IDENTITY_HEADER) return {};
+  return {
+    GRAPH_BASE_URL: TEST_GRAPH_BASE_URL,
+    GRAPH_CA_CERT_PATH: TEST_GRAPH_CA_CERT_PATH,
+    GRAPH_EMULATOR_ADMIN_URL: TEST_GRAPH_ADMIN_URL,
+    IDENTITY_ENDPOINT: TEST_GRAPH_IDENTITY_ENDPOINT,
+    IDENTITY_HEADER: TEST_GRAPH_IDENTITY_HEADER,
+  };
 }
 
 async function waitUntilServing(url: string, alive: () => boolean, timeoutMs = 30_000): Promise<void> {

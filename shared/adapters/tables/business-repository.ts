@@ -45,6 +45,8 @@ export class TableBusinessRepository implements BusinessRepository {
         managers: JSON.stringify(record.managers),
         contactEmail: record.contactEmail ?? '',
         defaultLocale: record.defaultLocale ?? '',
+        meetingMode: record.meetingMode ?? 'acsRooms',
+        outlookCalendarSync: record.outlookCalendarSync ?? false,
         createdAt: record.createdAt,
         updatedAt: record.updatedAt,
       },
@@ -172,6 +174,9 @@ function businessFromRow(id: string, row: Row): BusinessRecord {
     managers: jsonField<string[]>(row, 'managers'),
     ...(contactEmail ? { contactEmail } : {}),
     ...(isLocale(row.defaultLocale) ? { defaultLocale: row.defaultLocale } : {}),
+    // Rows written before these settings existed read as the defaults, which are left out as on the way in.
+    ...(row.meetingMode === 'teams' ? { meetingMode: 'teams' as const } : {}),
+    ...(row.outlookCalendarSync === true ? { outlookCalendarSync: true } : {}),
     createdAt: row.createdAt as number,
     updatedAt: row.updatedAt as number,
   };

@@ -6,7 +6,7 @@ import { runIdempotent } from '../idempotency';
 import { newManageToken } from '../manage-token';
 import type { AppointmentStore } from '../ports/appointment-store';
 import { effectsOf } from './effects';
-import type { BusinessRepository, ProviderRecord, ServiceRecord } from '../ports/business-repository';
+import type { BusinessRecord, BusinessRepository, ProviderRecord, ServiceRecord } from '../ports/business-repository';
 import type { Clock } from '../ports/clock';
 import type { IdempotencyStore } from '../ports/idempotency-store';
 import { retryOnConflict } from '../retry-on-conflict';
@@ -46,7 +46,7 @@ export async function bookAppointment(
   const business = await deps.businesses.getBusiness(businessId);
   if (!business) throw new AppError('not-found', 'There is no such business.');
   const book = async (operationId?: string) => {
-    const { appointment, manageToken } = await bookOnce(deps, businessId, request, operationId);
+    const { appointment, manageToken } = await bookOnce(deps, business.value, request, operationId);
     return { status: 201, body: present(appointment, manageToken) };
   };
   if (idempotencyKey === undefined) return book();
@@ -58,10 +58,11 @@ export async function bookAppointment(
 
 async function bookOnce(
   deps: BookingDeps,
-  businessId: string,
+  business: BusinessRecord,
   request: BookingRequest,
   operationId?: string,
 ): Promise<{ appointment: Appointment; manageToken: string }> {
+  const businessId = business.id;
   const service = await deps.businesses.getService(businessId, request.serviceId);
   if (!service || !service.value.active) {
     throw AppError.validation([{ path: 'serviceId', message: 'is not an active service of this business' }]);
@@ -87,7 +88,7 @@ async function bookOnce(
       // Closures are read after the day rows (docs/decisions.md): a closure saved since touches those rows, so the commit below fails and the retry sees it.
       await refuseClosedTime(deps.businesses, businessId, { start: request.start, end: request.start + service.value.durationMinutes * 60_000 });
       const manage = newManageToken();
-      const appointment = newAppointment(appointmentId, businessId, service.value, chosen.provider, request, manage.hash, now);
+      const appointment = newAppointment(appointmentId, business, service.value, chosen.provider, request, manage.hash, now);
       await deps.appointments.savePointer(appointment.id, { businessId, providerId: chosen.provider.id });
       await deps.appointments.commit({
         businessId,
@@ -140,7 +141,7 @@ function paddedInterval(service: ServiceRecord, start: number) {
 
 function newAppointment(
   id: string,
-  businessId: string,
+  business: BusinessRecord,
   service: ServiceRecord,
   provider: ProviderRecord,
   request: BookingRequest,
@@ -149,7 +150,7 @@ function newAppointment(
 ): Appointment {
   return {
     id,
-    businessId,
+    businessId: business.id,
     serviceId: service.id,
     providerId: provider.id,
     start: request.start,
@@ -164,6 +165,9 @@ function newAppointment(
     version: 1,
     reminders: planConsumerReminders(request.start, service.reminders, request.consumer, now),
     manageTokenHash,
+    // Fixed at booking: a later change of the business's setting leaves booked visits as they were promised.
+    ...(business.meetingMode === 'teams' ? { meetingMode: 'teams' as const } : {}),
+    ...(business.outlookCalendarSync ? { staffCalendarSync: true } : {}),
   };
 }
 

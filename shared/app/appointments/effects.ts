@@ -1,4 +1,4 @@
-import type { Appointment } from '../../domain/appointments/appointment';
+import { isTeamsMeeting, syncsStaffCalendar, type Appointment } from '../../domain/appointments/appointment';
 import type { OutboxMessage } from '../ports/appointment-store';
 import type { AppointmentEventType } from '../ports/events';
 import { appointmentEvent } from '../events/appointment-events';
@@ -24,9 +24,17 @@ export function effectsOf(change: AppointmentChange, now: number): OutboxMessage
   switch (change.kind) {
     case 'booked':
     case 'rescheduled':
-      if (appointment.start - now <= ROOM_EAGER_DAYS * DAY_MS) effects.push(outboxMessage(appointment, 'room.ensure', now));
-      // The chat thread is made ahead of the join: ACS limits thread creations per user (the app's identity).
-      if (change.kind === 'booked') effects.push(outboxMessage(appointment, 'chat.ensure', now));
+      // A Teams meeting has neither room nor ACS chat thread: the meeting and its chat live in Teams.
+      if (!isTeamsMeeting(appointment)) {
+        if (appointment.start - now <= ROOM_EAGER_DAYS * DAY_MS) effects.push(outboxMessage(appointment, 'room.ensure', now));
+        // The chat thread is made ahead of the join: ACS limits thread creations per user (the app's identity).
+        if (change.kind === 'booked') effects.push(outboxMessage(appointment, 'chat.ensure', now));
+      }
+      if (syncsStaffCalendar(appointment)) {
+        // A move copies the appointment as first read; the event the old copy held by the time the move completed rides along.
+        const previousEvent = change.kind === 'rescheduled' ? change.previous.staffCalendarEvent : undefined;
+        effects.push(outboxMessage(appointment, change.kind === 'booked' ? 'calendar.create' : 'calendar.update', now, previousEvent ? { previousEvent } : undefined));
+      }
       // No token rides along: messages carry fresh tokens of their own (shared/app/lifecycle/messages.ts), so none is stored in clear.
       effects.push(change.kind === 'booked' ? outboxMessage(appointment, 'lifecycle.start', now) : outboxMessage(appointment, 'lifecycle.event', now, { event: 'rescheduled' }));
       if (change.kind === 'rescheduled' && change.previous.chatThreadId) {
@@ -37,6 +45,9 @@ export function effectsOf(change: AppointmentChange, now: number): OutboxMessage
       effects.push(outboxMessage(appointment, 'lifecycle.event', now, { event: 'cancelled' }));
       if (change.previous.roomId) effects.push(outboxMessage(appointment, 'room.delete', now, { roomId: change.previous.roomId }));
       if (change.previous.chatThreadId) effects.push(outboxMessage(appointment, 'chat.notice', now, { threadId: change.previous.chatThreadId, notice: 'cancelled' }));
+      if (syncsStaffCalendar(appointment)) {
+        effects.push(outboxMessage(appointment, 'calendar.cancel', now, change.previous.staffCalendarEvent ? { event: change.previous.staffCalendarEvent } : undefined));
+      }
       effects.push(...revokeConsumerAccess(appointment, change.previous, now));
       break;
     case 'no-show':

@@ -1,7 +1,9 @@
 import { assertCanCreateBusiness, assertCanManage, requireStaff, type Caller } from '../auth';
 import { authorizeManager, putResource, type ConfigurationDeps, type PutResult } from './put-resource';
-import type { BusinessRecord } from '../ports/business-repository';
+import type { BusinessRecord, ProviderRecord } from '../ports/business-repository';
 import type { Locale } from '../../domain/messages/texts';
+import type { MeetingMode } from '../../domain/appointments/appointment';
+import { AppError } from '../errors';
 
 export interface BusinessInput {
   name: string;
@@ -9,6 +11,27 @@ export interface BusinessInput {
   managers: string[];
   contactEmail?: string;
   defaultLocale?: Locale;
+  meetingMode?: MeetingMode;
+  outlookCalendarSync?: boolean;
+}
+
+const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Microsoft Graph addresses a provider's mailbox by their Entra object id: with Teams or calendar sync it must be one. */
+export function usesMicrosoft365(business: Pick<BusinessRecord, 'meetingMode' | 'outlookCalendarSync'>): boolean {
+  return business.meetingMode === 'teams' || business.outlookCalendarSync === true;
+}
+
+export function isEntraObjectId(value: string): boolean {
+  return ENTRA_OBJECT_ID.test(value);
+}
+
+/** 400 naming the active providers whose staffObjectId Graph could not address. */
+function assertProvidersAddressable(providers: readonly ProviderRecord[], path: string): void {
+  const unaddressable = providers.filter((p) => p.active && !isEntraObjectId(p.staffObjectId)).map((p) => p.id);
+  if (unaddressable.length > 0) {
+    throw AppError.validation([{ path, message: `needs every active provider's staffObjectId to be an Entra object id (a GUID); not so for: ${unaddressable.join(', ')}` }]);
+  }
 }
 
 /** Creating needs Scheduling.Admin; replacing needs a manager of the business (or an admin). */
@@ -23,8 +46,12 @@ export async function putBusiness(
     load: () => deps.businesses.getBusiness(businessId),
     authorize: (existing) => (existing ? assertCanManage(staff, existing) : assertCanCreateBusiness(staff)),
     readInput,
-    build: (input, existing) => {
+    build: async (input, existing) => {
       const now = deps.clock.now();
+      const microsoft365 = { meetingMode: input.meetingMode ?? 'acsRooms', outlookCalendarSync: input.outlookCalendarSync ?? false };
+      if (existing && usesMicrosoft365(microsoft365)) {
+        assertProvidersAddressable(await deps.businesses.listProviders(businessId), input.meetingMode === 'teams' ? 'meetingMode' : 'outlookCalendarSync');
+      }
       return {
         id: businessId,
         name: input.name,
@@ -32,6 +59,9 @@ export async function putBusiness(
         managers: [...new Set(input.managers)],
         ...(input.contactEmail ? { contactEmail: input.contactEmail } : {}),
         ...(input.defaultLocale ? { defaultLocale: input.defaultLocale } : {}),
+        // Defaults are left out, as the store reads them back.
+        ...(microsoft365.meetingMode === 'teams' ? { meetingMode: 'teams' as const } : {}),
+        ...(microsoft365.outlookCalendarSync ? { outlookCalendarSync: true } : {}),
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };

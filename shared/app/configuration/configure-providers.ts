@@ -2,6 +2,8 @@ import { isStaffOf, type Caller } from '../auth';
 import { authorizeManager, deactivateResource, putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './put-resource';
 import type { ProviderRecord } from '../ports/business-repository';
 import type { Locale } from '../../domain/messages/texts';
+import { AppError } from '../errors';
+import { isEntraObjectId, usesMicrosoft365 } from './configure-business';
 
 export interface ProviderInput {
   displayName: string;
@@ -20,12 +22,16 @@ export async function putProvider(
   providerId: string,
   readInput: () => Promise<ProviderInput>,
 ): Promise<PutResult<ProviderRecord>> {
-  await authorizeManager(deps, caller, businessId);
+  const business = await authorizeManager(deps, caller, businessId);
   return putResource({
     load: () => deps.businesses.getProvider(businessId, providerId),
     authorize: () => undefined,
     readInput,
     build: (input, existing) => {
+      if (usesMicrosoft365(business) && !isEntraObjectId(input.staffObjectId)) {
+        // Graph finds the provider's calendar (and Teams meetings) by this id.
+        throw AppError.validation([{ path: 'staffObjectId', message: 'must be an Entra object id (a GUID) in a business with Teams meetings or Outlook calendar sync' }]);
+      }
       const now = deps.clock.now();
       return {
         businessId,

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { DEFAULT_JOIN_WINDOW_MINUTES, joinWindow, type Appointment } from '../../domain/appointments/appointment';
+import { DEFAULT_JOIN_WINDOW_MINUTES, isTeamsMeeting, joinWindow, type Appointment } from '../../domain/appointments/appointment';
 import { authorizeAppointment, type AppointmentCredentials, type AppointmentRole } from '../appointments/appointment-access';
 import { chatTopic, ensureChatThreadForJoin } from '../chat/appointment-chat';
 import { AppError } from '../errors';
@@ -25,6 +25,27 @@ export interface JoinResult {
   endpoint: string;
   chatThreadId: string;
 }
+
+/** Teams mode, the consumer: joins the Teams meeting from the business's app (ACS Teams interop) with a calling token. */
+export interface TeamsConsumerJoin {
+  meetingMode: 'teams';
+  teamsMeetingLink: string;
+  acsUserId: string;
+  token: string;
+  expiresOn: number;
+  endpoint: string;
+}
+
+/** Teams mode, the provider: joins in Teams itself. */
+export interface TeamsProviderJoin {
+  meetingMode: 'teams';
+  teamsMeetingLink: string;
+}
+
+/** How long a join waits before asking again for a Teams meeting that is not made yet (the outbox retries Graph). */
+export const TEAMS_LINK_RETRY_SECONDS = 30;
+/** Calling only: in Teams mode the meeting's own chat is the conversation. */
+export const TEAMS_JOIN_SCOPES: TokenScope[] = ['voip'];
 
 /** Calling and chat; the service allows token lifetimes of 60-1440 minutes. */
 export const JOIN_SCOPES: TokenScope[] = ['voip', 'chat'];
@@ -52,7 +73,7 @@ export function assertJoinWindowOpen(appointment: Pick<Appointment, 'start' | 'e
  * identity, room membership with the participant's role, chat thread, and a token for calling and chat.
  * Managers who are not the appointment's provider have no seat in the visit.
  */
-export async function joinAppointment(deps: JoinDeps, appointmentId: string, credentials: AppointmentCredentials): Promise<JoinResult> {
+export async function joinAppointment(deps: JoinDeps, appointmentId: string, credentials: AppointmentCredentials): Promise<JoinResult | TeamsConsumerJoin | TeamsProviderJoin> {
   const { appointment, role } = await authorizeAppointment(deps, appointmentId, credentials);
   const current = appointment.value;
   const [service, provider] = await Promise.all([
@@ -64,6 +85,7 @@ export async function joinAppointment(deps: JoinDeps, appointmentId: string, cre
   if (current.status !== 'booked') throw notBooked();
   const now = deps.clock.now();
   assertJoinWindowOpen(current, service?.value.joinWindowMinutes ?? DEFAULT_JOIN_WINDOW_MINUTES, now);
+  if (isTeamsMeeting(current)) return joinTeamsMeeting(deps, current, participant, now);
 
   const roomId = await ensureAppointmentRoom(deps, appointmentId);
   if (!roomId) throw notBooked();
@@ -97,4 +119,26 @@ function participantOf(role: AppointmentRole, credentials: AppointmentCredential
   if (credentials.caller.kind === 'staff' && credentials.caller.oid === providerObjectId) return 'provider';
   if (role === 'provider') return 'provider';
   throw new AppError('forbidden', 'Only the consumer and the provider of an appointment can join it.');
+}
+
+/**
+ * Teams mode: the provider gets the meeting's link (they join in Teams); the consumer the link and an
+ * ACS calling token for the business's app. Before the meeting exists (Graph was down at booking and the
+ * outbox still retries) the answer is 503 with Retry-After, never a link that leads nowhere.
+ */
+async function joinTeamsMeeting(deps: JoinDeps, appointment: Appointment, participant: 'consumer' | 'provider', now: number): Promise<TeamsConsumerJoin | TeamsProviderJoin> {
+  // After a move the stored link is the old provider's meeting (being cancelled) until the new one is made.
+  const teamsMeetingLink = appointment.staffCalendarEvent?.providerId === appointment.providerId ? appointment.teamsMeetingLink : undefined;
+  if (!teamsMeetingLink) {
+    throw new AppError('unavailable', 'The Teams meeting of this appointment is not set up yet; retry shortly.', { retryAfterSeconds: TEAMS_LINK_RETRY_SECONDS });
+  }
+  if (participant === 'provider') return { meetingMode: 'teams', teamsMeetingLink };
+  const acsUserId = await ensureConsumerIdentity(deps, appointment.id);
+  const token = await deps.identity.issueToken(acsUserId, TEAMS_JOIN_SCOPES, joinTokenMinutes(appointment.end, now));
+  const after = await deps.appointments.find(appointment.id);
+  if (after?.value.status !== 'booked') {
+    await deps.identity.revokeTokens(acsUserId);
+    throw notBooked();
+  }
+  return { meetingMode: 'teams', teamsMeetingLink, acsUserId, token: token.token, expiresOn: token.expiresOn, endpoint: deps.acsEndpoint() };
 }

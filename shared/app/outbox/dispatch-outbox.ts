@@ -1,5 +1,6 @@
 import type { AppointmentLocation, AppointmentStore, OutboxKind, OutboxMessage } from '../ports/appointment-store';
 import { AcsThrottledError } from '../ports/acs';
+import { StaffCalendarError } from '../ports/staff-calendar';
 import type { Clock } from '../ports/clock';
 
 /** Carries out one outbox message; must be idempotent (a message can be delivered more than once). */
@@ -51,8 +52,8 @@ export async function dispatchPartition(deps: OutboxDeps, location: AppointmentL
       failed += 1;
       const attempts = (message.attempts ?? 0) + 1;
       deps.onError({ ...message, attempts }, error);
-      // A throttled service said when to come back (ACS chat: 10 thread creations per 10 s): not sooner.
-      const asked = error instanceof AcsThrottledError ? error.retryAfterMs : 0;
+      // A throttled service said when to come back (ACS chat: 10 thread creations per 10 s; Graph's Retry-After): not sooner.
+      const asked = error instanceof AcsThrottledError ? error.retryAfterMs : error instanceof StaffCalendarError ? (error.retryAfterMs ?? 0) : 0;
       await deps.appointments.deferOutbox({ ...message, attempts, retryAt: now + Math.max(outboxRetryDelay(attempts), asked) });
     }
   }

@@ -35,7 +35,13 @@ export type OutboxKind =
   /** After a move to another provider: the old provider leaves room and chat, the new one joins the chat. */
   | 'provider.handover'
   /** After an erasure: delete the consumer's chat thread and ACS identity (docs/privacy.md). */
-  | 'consumer.erase';
+  | 'consumer.erase'
+  /** Teams mode or Outlook calendar sync: the event (and Teams meeting) in the provider's calendar. */
+  | 'calendar.create'
+  /** Its new time after a reschedule; after a move, cancelled in the old provider's calendar and made in the new one's. */
+  | 'calendar.update'
+  /** Cancelled with the appointment's reason (payload.event: the event to cancel, when it existed). */
+  | 'calendar.cancel';
 
 /** A side effect recorded in the same transaction as the change that causes it (transactional outbox). */
 export interface OutboxMessage {

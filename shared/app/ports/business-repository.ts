@@ -1,4 +1,4 @@
-import type { ReminderChannel } from '../../domain/appointments/appointment';
+import type { MeetingMode, ReminderChannel } from '../../domain/appointments/appointment';
 import type { SlotRules } from '../../domain/availability/types';
 import { DEFAULT_LOCALE, type Locale } from '../../domain/messages/texts';
 import type { Versioned } from './versioned';
@@ -13,6 +13,10 @@ export interface BusinessRecord {
   contactEmail?: string;
   /** The language of messages to people who named none (absent on rows written before it existed: English). */
   defaultLocale?: Locale;
+  /** Absent = `acsRooms`. */
+  meetingMode?: MeetingMode;
+  /** Every booked appointment also becomes an event in its provider's Outlook calendar (absent = false). */
+  outlookCalendarSync?: boolean;
   createdAt: number;
   updatedAt: number;
 }
@@ -24,6 +28,7 @@ export interface ProviderRecord {
   email: string;
   phone?: string;
   timeZone: string;
+  /** The provider's Entra object id: their staff sign-in, and the mailbox Graph addresses in Teams / calendar-sync businesses. */
   staffObjectId: string;
   /** The language of the provider's emails and calendar; the business's when absent. */
   locale?: Locale;

@@ -1,4 +1,4 @@
-import { DEFAULT_JOIN_WINDOW_MINUTES, joinWindow, type Appointment } from '../../domain/appointments/appointment';
+import { DEFAULT_JOIN_WINDOW_MINUTES, isTeamsMeeting, joinWindow, type Appointment } from '../../domain/appointments/appointment';
 import type { AppointmentStore, OutboxMessage } from '../ports/appointment-store';
 import type { BusinessRepository } from '../ports/business-repository';
 import type { Clock } from '../ports/clock';
@@ -26,12 +26,13 @@ export function roomValidity(appointment: Pick<Appointment, 'start' | 'end'>, jo
 /**
  * Makes sure a booked appointment has a room valid for its current time (idempotent: the outbox may
  * deliver twice, and join calls it too). Returns the room id, or undefined when the appointment is
- * no longer booked.
+ * no longer booked (or is a Teams meeting).
  */
 export async function ensureAppointmentRoom(deps: RoomDeps, appointmentId: string): Promise<string | undefined> {
   return retryOnConflict(MAX_ATTEMPTS, async () => {
     const found = await deps.appointments.find(appointmentId);
-    if (!found || found.value.status !== 'booked') return undefined;
+    // A Teams meeting has no room (its meeting is in the provider's calendar).
+    if (!found || found.value.status !== 'booked' || isTeamsMeeting(found.value)) return undefined;
     const appointment = found.value;
     const service = await deps.businesses.getService(appointment.businessId, appointment.serviceId);
     const validity = roomValidity(appointment, service?.value.joinWindowMinutes ?? DEFAULT_JOIN_WINDOW_MINUTES, deps.clock.now());

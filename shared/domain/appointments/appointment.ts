@@ -9,6 +9,15 @@ export type Channel = 'email' | 'sms';
  */
 export type ReminderChannel = Channel | 'event';
 export const REMINDER_CHANNELS = ['email', 'sms', 'event'] as const satisfies readonly ReminderChannel[];
+/** A business's choice: the visit in an ACS room of the business's app, or a Teams meeting the consumer joins through ACS interop. */
+export type MeetingMode = 'acsRooms' | 'teams';
+
+export interface StaffCalendarEventRef {
+  providerId: string;
+  /** The provider's Entra object id when the event was made (the mailbox it is in). */
+  mailbox: string;
+  eventId: string;
+}
 export type ReminderStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 
 export interface Consumer {
@@ -60,6 +69,14 @@ export interface Appointment {
   chatThreadId?: string;
   /** The consumer's ACS identity for this appointment (one per appointment, created on first join). */
   consumerAcsUserId?: string;
+  /** How the visit happens, fixed at booking from the business's setting: absent = an ACS room, `teams` = a Teams meeting. */
+  meetingMode?: MeetingMode;
+  /** Kept as an event in the provider's Outlook calendar (fixed at booking; always so in Teams mode). */
+  staffCalendarSync?: boolean;
+  /** That event once made, and whose calendar it is in (a move to another provider replaces it). */
+  staffCalendarEvent?: StaffCalendarEventRef;
+  /** The Teams meeting's join URL (Teams mode), from the event. */
+  teamsMeetingLink?: string;
   createdAt: number;
   updatedAt: number;
   /** Bumped on every change; If-Match and the calendar SEQUENCE use it. */
@@ -225,4 +242,14 @@ export function eraseConsumer(appointment: Appointment, now: number): Appointmen
 /** Reminders still pending when the appointment ends early (cancelled, visit begun) will never be sent. */
 export function skipPendingReminders(reminders: readonly PlannedReminder[]): PlannedReminder[] {
   return reminders.map((r) => (r.status === 'pending' ? { ...r, status: 'skipped', deliveries: r.deliveries.map((d) => ({ ...d, status: 'skipped' })) } : r));
+}
+
+/** Whether the appointment is a Teams meeting (fixed at booking). */
+export function isTeamsMeeting(appointment: Pick<Appointment, 'meetingMode'>): boolean {
+  return appointment.meetingMode === 'teams';
+}
+
+/** Whether the appointment is kept in the provider's Outlook calendar: in Teams mode always (the meeting lives there). */
+export function syncsStaffCalendar(appointment: Pick<Appointment, 'meetingMode' | 'staffCalendarSync'>): boolean {
+  return isTeamsMeeting(appointment) || appointment.staffCalendarSync === true;
 }

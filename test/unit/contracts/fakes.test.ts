@@ -14,11 +14,25 @@ import { InMemoryLookupRequestStore } from '../../support/fakes/lookup-request-s
 import { lookupRequestStoreContract } from '../../support/contracts/lookup-request-store.contract';
 import { smsOptOutStoreContract } from '../../support/contracts/sms-opt-out-store.contract';
 import { InMemorySmsOptOutStore } from '../../support/fakes/sms-opt-out-store';
+import { staffCalendarContract } from '../../support/contracts/staff-calendar.contract';
+import { InMemoryStaffCalendar } from '../../support/fakes/staff-calendar';
 
 // The same suites run against the Table Storage adapters on Azurite (test/integration/tables/port-contracts.test.ts)
 // the ACS adapters on the ACS emulator (test/integration/acs/messaging-contract.test.ts) and the Service Bus
-// publisher on the local broker (test/integration/servicebus/event-publisher-contract.test.ts).
+// publisher on the local broker (test/integration/servicebus/event-publisher-contract.test.ts) and the Graph
+// calendar adapter on the Graph emulator (test/integration/graph/graph-calendar-contract.test.ts).
 describe('in-memory fakes keep the port contracts', () => {
+  describe('InMemoryStaffCalendar', () => {
+    staffCalendarContract(async () => {
+      const calendar = new InMemoryStaffCalendar();
+      let n = 0;
+      return {
+        calendar,
+        newMailbox: async () => `mailbox-${++n}`,
+        events: async (mailbox) => calendar.of(mailbox).map(({ id, start, end, joinUrl, location, state, cancelComment }) => ({ id, start, end, state, ...(joinUrl ? { joinUrl } : {}), ...(location ? { location } : {}), ...(cancelComment ? { cancelComment } : {}) })),
+      };
+    });
+  });
   describe('InMemoryAppointmentStore', () => {
     appointmentStoreContract(() => {
       const store = new InMemoryAppointmentStore();

@@ -19,6 +19,11 @@ export const BusinessBody = registry.register(
       .enum(LOCALES)
       .default(DEFAULT_LOCALE)
       .openapi({ description: 'The language of messages, calendar files and chat notices for consumers who named no locale (or one the app does not speak).' }),
+    meetingMode: z.enum(['acsRooms', 'teams']).optional().openapi({
+      description:
+        'acsRooms (default): the visit is an ACS room in the business\'s app. teams: a Teams meeting in the provider\'s Outlook calendar; the provider joins in Teams, the consumer from the business\'s app through ACS Teams interop (providers need an Entra object id as staffObjectId).',
+    }),
+    outlookCalendarSync: z.boolean().optional().openapi({ description: 'Every booked appointment also becomes an event in its provider\'s Outlook calendar (default false; always so in Teams mode).' }),
   }),
 );
 
@@ -31,6 +36,8 @@ export const BusinessSchema = registry.register(
     managers: z.array(z.string()),
     contactEmail: z.string().optional(),
     defaultLocale: z.enum(LOCALES),
+    meetingMode: z.enum(['acsRooms', 'teams']),
+    outlookCalendarSync: z.boolean(),
     createdAt: instant,
     updatedAt: instant,
   }),
@@ -44,6 +51,8 @@ export function businessView(business: BusinessRecord): z.infer<typeof BusinessS
     managers: business.managers,
     ...(business.contactEmail ? { contactEmail: business.contactEmail } : {}),
     defaultLocale: businessLanguage(business),
+    meetingMode: business.meetingMode ?? 'acsRooms',
+    outlookCalendarSync: business.outlookCalendarSync ?? false,
     createdAt: formatInstant(business.createdAt),
     updatedAt: formatInstant(business.updatedAt),
   };

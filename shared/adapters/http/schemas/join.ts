@@ -1,4 +1,4 @@
-import type { JoinResult } from '../../../app/join/join-appointment';
+import type { JoinResult, TeamsConsumerJoin, TeamsProviderJoin } from '../../../app/join/join-appointment';
 import { AppointmentParams } from './appointments';
 import { formatInstant, instant } from './common';
 import { jsonContent, problems, ProblemSchema, registry, z } from './registry';
@@ -18,6 +18,27 @@ export const JoinSchema = registry.register(
     .openapi({ description: 'What a calling / chat client needs to enter the visit.' }),
 );
 
+const teamsMeetingLink = z.string().url().openapi({ description: 'The Teams meeting\'s join URL (the event in the provider\'s Outlook calendar).' });
+
+export const TeamsConsumerJoinSchema = registry.register(
+  'TeamsConsumerJoinResult',
+  z
+    .object({
+      meetingMode: z.literal('teams'),
+      teamsMeetingLink,
+      acsUserId: z.string().openapi({ description: 'The consumer\'s ACS identity for this appointment.' }),
+      token: z.string().openapi({ description: 'ACS access token with the scope voip: the calling SDK joins the Teams meeting by its link (Teams interoperability).' }),
+      expiresOn: instant,
+      endpoint: z.string().url().openapi({ description: 'The ACS endpoint the calling SDK connects to.' }),
+    })
+    .openapi({ description: 'Teams mode, the consumer: what the business\'s app needs to join the Teams meeting (no ACS room or chat thread: the meeting\'s own chat is the conversation).' }),
+);
+
+export const TeamsProviderJoinSchema = registry.register(
+  'TeamsProviderJoinResult',
+  z.object({ meetingMode: z.literal('teams'), teamsMeetingLink }).openapi({ description: 'Teams mode, the provider: they join in Teams.' }),
+);
+
 const JoinWindowClosedProblem = registry.register(
   'JoinWindowClosedProblem',
   ProblemSchema.extend({ opensAt: instant, closedAt: instant }).openapi({ description: 'join-window-closed: the visit can be joined from opensAt (start - joinWindowMinutes) until closedAt (the end).' }),
@@ -26,8 +47,8 @@ const JoinWindowClosedProblem = registry.register(
 /** Optional body of the join POST: nothing is read from it. */
 export const JoinBody = z.object({});
 
-export function joinView(result: JoinResult): z.infer<typeof JoinSchema> {
-  return { ...result, expiresOn: formatInstant(result.expiresOn) };
+export function joinView(result: JoinResult | TeamsConsumerJoin | TeamsProviderJoin): z.infer<typeof JoinSchema> | z.infer<typeof TeamsConsumerJoinSchema> | z.infer<typeof TeamsProviderJoinSchema> {
+  return 'expiresOn' in result ? { ...result, expiresOn: formatInstant(result.expiresOn) } : result;
 }
 
 registry.registerPath({
@@ -38,14 +59,17 @@ registry.registerPath({
   security: [{ appointmentToken: [] }, { appointmentTokenQuery: [] }, { staffBearer: [] }],
   request: { params: AppointmentParams },
   responses: {
-    200: { description: 'Room, identity, token and chat thread', ...jsonContent(JoinSchema) },
+    200: {
+      description: 'ACS Rooms mode: room, identity, token and chat thread. Teams mode (meetingMode teams): the consumer gets the Teams meeting link, an identity and a calling token; the provider the link',
+      ...jsonContent(z.union([JoinSchema, TeamsConsumerJoinSchema, TeamsProviderJoinSchema])),
+    },
     ...problems(400, 401, 403, 404),
     409: {
       description: 'join-window-closed (with opensAt / closedAt) outside the join window; invalid-state when the appointment is not booked',
       content: { 'application/problem+json': { schema: JoinWindowClosedProblem } },
     },
     503: {
-      description: 'unavailable, with Retry-After: the chat thread (normally made ahead of the join) could not be created because ACS throttled it',
+      description: 'unavailable, with Retry-After: the chat thread (normally made ahead of the join) could not be created because ACS throttled it; in Teams mode, the Teams meeting is not made yet (Microsoft Graph was unreachable since the booking)',
       content: { 'application/problem+json': { schema: ProblemSchema } },
     },
   },
