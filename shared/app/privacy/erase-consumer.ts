@@ -45,13 +45,19 @@ export async function eraseAppointmentConsumer(deps: ErasureDeps, appointmentId:
 }
 
 function erasureEffects(erased: Appointment, previous: Appointment, now: number): OutboxMessage[] {
-  if (!previous.chatThreadId && !previous.consumerAcsUserId) return [];
-  return [
-    outboxMessage(erased, 'consumer.erase', now, {
-      ...(previous.chatThreadId ? { chatThreadId: previous.chatThreadId } : {}),
-      ...(previous.consumerAcsUserId ? { userId: previous.consumerAcsUserId } : {}),
-    }),
-  ];
+  const effects: OutboxMessage[] = [];
+  if (previous.chatThreadId || previous.consumerAcsUserId) {
+    effects.push(
+      outboxMessage(erased, 'consumer.erase', now, {
+        ...(previous.chatThreadId ? { chatThreadId: previous.chatThreadId } : {}),
+        ...(previous.consumerAcsUserId ? { userId: previous.consumerAcsUserId } : {}),
+      }),
+    );
+  }
+  // The provider's Outlook event names the consumer: rewritten without it (its own row id, since the
+  // version's calendar.update may still be pending).
+  if (previous.staffCalendarEvent) effects.push({ ...outboxMessage(erased, 'calendar.update', now), id: `${erased.id}|${erased.version}|calendar.update|erased` });
+  return effects;
 }
 
 /**

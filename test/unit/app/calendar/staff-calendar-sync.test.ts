@@ -4,6 +4,8 @@ import { rescheduleAppointment } from '../../../../shared/app/appointments/resch
 import { staffCalendarHandlers, type StaffCalendarDeps } from '../../../../shared/app/calendar/staff-calendar-sync';
 import type { BusinessRecord } from '../../../../shared/app/ports/business-repository';
 import type { OutboxKind, OutboxMessage } from '../../../../shared/app/ports/appointment-store';
+import { eraseAppointmentConsumer } from '../../../../shared/app/privacy/erase-consumer';
+import type { PersonalDataStore } from '../../../../shared/app/ports/privacy';
 import { business, HOUR } from '../../../support/fakes/builders';
 import { InMemoryStaffCalendar } from '../../../support/fakes/staff-calendar';
 import { MANAGER, TUESDAY_10, world } from '../world';
@@ -155,5 +157,49 @@ describe('the provider calendar kept in line with the appointment (fake calendar
     expect((await w.appointments.find(id))?.value.staffCalendarEvent).toBeUndefined();
     await w.handlers['calendar.create'](create);
     expect(w.calendar.of('oid-p1')).toHaveLength(1);
+  });
+});
+
+describe('the provider calendar in the provider\'s language, and after an erasure', () => {
+  /** Erasure's table work is pinned elsewhere (privacy tests); here only its calendar effect matters. */
+  const noRows = { forgetIdempotentAnswers: async () => 0, forgetPhoneVerifications: async () => 0, forgetCounters: async () => {}, eraseTombstones: async () => {} } as unknown as PersonalDataStore;
+
+  it("writes the event and its cancellation in the provider's language (the business's when they named none)", async () => {
+    const w = await m365World({ meetingMode: 'teams' });
+    const stored = await w.businesses.getProvider('b1', 'p1');
+    await w.businesses.saveProvider({ ...stored!.value, locale: 'de' }, stored!.etag);
+    const { id } = await w.book(TUESDAY_10);
+    await w.runCalendarRows();
+    expect(w.calendar.of('oid-p1')[0]!.bodyText).toMatch(/^Online gebucht\./);
+    await cancelAppointment(w.deps, id, { caller: MANAGER }, { reason: 'krank' });
+    await w.handlers['calendar.cancel']((await w.rows()).find((m) => m.kind === 'calendar.cancel')!);
+    expect(w.calendar.of('oid-p1')).toEqual([expect.objectContaining({ state: 'cancelled', cancelComment: 'Abgesagt: krank' })]);
+
+    const spanish = await m365World({ outlookCalendarSync: true });
+    const b1 = await spanish.businesses.getBusiness('b1');
+    await spanish.businesses.saveBusiness({ ...b1!.value, defaultLocale: 'es' }, b1!.etag);
+    await spanish.book(TUESDAY_10);
+    await spanish.runCalendarRows();
+    expect(spanish.calendar.of('oid-p1')[0]!.bodyText).toMatch(/^Reservado en línea\. Unirse: https:/);
+  });
+
+  it("an erasure rewrites the provider's event without the consumer's name, while booked and after the visit", async () => {
+    for (const when of ['booked', 'completed'] as const) {
+      const w = await m365World({ meetingMode: 'teams' });
+      const { id } = await w.book(TUESDAY_10);
+      await w.runCalendarRows();
+      expect(w.calendar.of('oid-p1')[0]!.subject).toBe('Consultation: Ann');
+      if (when === 'completed') {
+        const found = await w.appointments.find(id);
+        await w.appointments.commit({ businessId: 'b1', providerId: 'p1', days: [], appointment: { value: { ...found!.value, status: 'completed' }, etag: found!.etag }, outbox: [] });
+      }
+      const before = new Set((await w.rows()).map((m) => m.id));
+      await eraseAppointmentConsumer({ ...w.deps, personalData: noRows }, id, { caller: MANAGER });
+      // Only what the erasure added runs: its own calendar row.
+      const added = (await w.rows()).filter((m) => !before.has(m.id));
+      expect(added.map((m) => m.kind)).toContain('calendar.update');
+      for (const row of added.filter((m) => m.kind === 'calendar.update')) await w.handlers['calendar.update'](row);
+      expect(w.calendar.of('oid-p1')).toEqual([expect.objectContaining({ subject: 'Consultation: [erased]', state: 'active' })]);
+    }
   });
 });
