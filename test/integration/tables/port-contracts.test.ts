@@ -3,6 +3,12 @@ import { TableBusinessRepository } from '../../../shared/adapters/tables/busines
 import { TableIdempotencyStore } from '../../../shared/adapters/tables/idempotency-store';
 import { TableNotificationStore } from '../../../shared/adapters/tables/notification-store';
 import { TableProviderCalendarRepository } from '../../../shared/adapters/tables/provider-calendar-repository';
+import { TableFeedTokenStore } from '../../../shared/adapters/tables/feed-token-store';
+import { TableProviderIdentityStore } from '../../../shared/adapters/tables/acs-identity-store';
+import { TablePhoneVerificationStore } from '../../../shared/adapters/tables/phone-verification-store';
+import { TableQuotaStore } from '../../../shared/adapters/tables/quota-store';
+import { TableServiceIdentityStore } from '../../../shared/adapters/tables/service-identity-store';
+import { feedTokenStoreContract, phoneVerificationStoreContract, providerIdentityStoreContract, quotaStoreContract, serviceIdentityStoreContract } from '../../support/contracts/small-stores.contract';
 import { TableClients } from '../../../shared/adapters/tables/table-clients';
 import { parseSettings } from '../../../shared/config/settings';
 import { appointmentStoreContract } from '../../support/contracts/appointment-store.contract';
@@ -26,4 +32,9 @@ describe('Table Storage adapters keep the port contracts (Azurite)', () => {
   describe('TableBusinessRepository', () => businessRepositoryContract(() => new TableBusinessRepository(freshTables())));
   describe('TableIdempotencyStore', () => idempotencyStoreContract(() => new TableIdempotencyStore(freshTables())));
   describe('TableNotificationStore', () => notificationStoreContract(() => new TableNotificationStore(freshTables())));
+  describe('TablePhoneVerificationStore', () => phoneVerificationStoreContract(() => new TablePhoneVerificationStore(freshTables())));
+  describe('TableQuotaStore', () => quotaStoreContract(() => new TableQuotaStore(freshTables())));
+  describe('TableFeedTokenStore', () => feedTokenStoreContract(() => new TableFeedTokenStore(freshTables())));
+  describe('TableProviderIdentityStore', () => providerIdentityStoreContract(() => new TableProviderIdentityStore(freshTables())));
+  describe('TableServiceIdentityStore', () => serviceIdentityStoreContract(() => new TableServiceIdentityStore(freshTables())));
 });

@@ -4,6 +4,11 @@ import { idempotencyStoreContract } from '../../support/contracts/idempotency-st
 import { eventPublisherContract } from '../../support/contracts/event-publisher.contract';
 import { messagingContract } from '../../support/contracts/messaging.contract';
 import { notificationStoreContract } from '../../support/contracts/notification-store.contract';
+import { feedTokenStoreContract, phoneVerificationStoreContract, providerIdentityStoreContract, quotaStoreContract, serviceIdentityStoreContract } from '../../support/contracts/small-stores.contract';
+import { InMemoryFeedTokenStore } from '../../support/fakes/feed-token-store';
+import { InMemoryProviderIdentityStore, InMemoryServiceIdentityStore } from '../../support/fakes/identity-stores';
+import { InMemoryPhoneVerificationStore } from '../../support/fakes/phone-verification-store';
+import { InMemoryQuotaStore } from '../../support/fakes/quota-store';
 import { InMemoryAppointmentStore } from '../../support/fakes/appointment-store';
 import { InMemoryBusinessRepository } from '../../support/fakes/business-repository';
 import { InMemoryIdempotencyStore } from '../../support/fakes/idempotency-store';
@@ -24,6 +29,11 @@ describe('in-memory fakes keep the port contracts', () => {
   describe('InMemoryBusinessRepository', () => businessRepositoryContract(() => new InMemoryBusinessRepository()));
   describe('InMemoryIdempotencyStore', () => idempotencyStoreContract(() => new InMemoryIdempotencyStore()));
   describe('InMemoryNotificationStore', () => notificationStoreContract(() => new InMemoryNotificationStore()));
+  describe('InMemoryPhoneVerificationStore', () => phoneVerificationStoreContract(() => new InMemoryPhoneVerificationStore()));
+  describe('InMemoryQuotaStore', () => quotaStoreContract(() => new InMemoryQuotaStore()));
+  describe('InMemoryFeedTokenStore', () => feedTokenStoreContract(() => new InMemoryFeedTokenStore()));
+  describe('InMemoryProviderIdentityStore', () => providerIdentityStoreContract(() => new InMemoryProviderIdentityStore()));
+  describe('InMemoryServiceIdentityStore', () => serviceIdentityStoreContract(() => new InMemoryServiceIdentityStore()));
   describe('RecordingEventPublisher', () => {
     eventPublisherContract(async () => {
       const publisher = new RecordingEventPublisher();
