@@ -9,6 +9,7 @@ import { TablePhoneVerificationStore } from '../../../shared/adapters/tables/pho
 import { TableQuotaStore } from '../../../shared/adapters/tables/quota-store';
 import { TableServiceIdentityStore } from '../../../shared/adapters/tables/service-identity-store';
 import { feedTokenStoreContract, phoneVerificationStoreContract, providerIdentityStoreContract, quotaStoreContract, serviceIdentityStoreContract } from '../../support/contracts/small-stores.contract';
+import { providerCalendarRepositoryContract } from '../../support/contracts/provider-calendar-repository.contract';
 import { TableClients } from '../../../shared/adapters/tables/table-clients';
 import { parseSettings } from '../../../shared/config/settings';
 import { appointmentStoreContract } from '../../support/contracts/appointment-store.contract';
@@ -27,6 +28,12 @@ describe('Table Storage adapters keep the port contracts (Azurite)', () => {
       const tables = freshTables();
       const calendars = new TableProviderCalendarRepository(tables);
       return { store: new TableAppointmentStore(tables), saveSchedule: (r) => calendars.saveSchedule(r, undefined), saveOverride: (r) => calendars.saveOverride(r, undefined) };
+    });
+  });
+  describe('TableProviderCalendarRepository', () => {
+    providerCalendarRepositoryContract(() => {
+      const tables = freshTables();
+      return { calendars: new TableProviderCalendarRepository(tables), store: new TableAppointmentStore(tables) };
     });
   });
   describe('TableBusinessRepository', () => businessRepositoryContract(() => new TableBusinessRepository(freshTables())));

@@ -9,6 +9,7 @@ import { InMemoryFeedTokenStore } from '../../support/fakes/feed-token-store';
 import { InMemoryProviderIdentityStore, InMemoryServiceIdentityStore } from '../../support/fakes/identity-stores';
 import { InMemoryPhoneVerificationStore } from '../../support/fakes/phone-verification-store';
 import { InMemoryQuotaStore } from '../../support/fakes/quota-store';
+import { providerCalendarRepositoryContract } from '../../support/contracts/provider-calendar-repository.contract';
 import { InMemoryAppointmentStore } from '../../support/fakes/appointment-store';
 import { InMemoryBusinessRepository } from '../../support/fakes/business-repository';
 import { InMemoryIdempotencyStore } from '../../support/fakes/idempotency-store';
@@ -24,6 +25,12 @@ describe('in-memory fakes keep the port contracts', () => {
     appointmentStoreContract(() => {
       const store = new InMemoryAppointmentStore();
       return { store, saveSchedule: (r) => store.saveSchedule(r), saveOverride: (r) => store.saveOverride(r) };
+    });
+  });
+  describe('InMemoryAppointmentStore.calendarRepository()', () => {
+    providerCalendarRepositoryContract(() => {
+      const store = new InMemoryAppointmentStore();
+      return { store, calendars: store.calendarRepository() };
     });
   });
   describe('InMemoryBusinessRepository', () => businessRepositoryContract(() => new InMemoryBusinessRepository()));
