@@ -10,6 +10,8 @@ import { InMemoryProviderIdentityStore, InMemoryServiceIdentityStore } from '../
 import { InMemoryPhoneVerificationStore } from '../../support/fakes/phone-verification-store';
 import { InMemoryQuotaStore } from '../../support/fakes/quota-store';
 import { providerCalendarRepositoryContract } from '../../support/contracts/provider-calendar-repository.contract';
+import { acsContract } from '../../support/contracts/acs.contract';
+import { FakeAcs } from '../../support/fakes/acs';
 import { InMemoryAppointmentStore } from '../../support/fakes/appointment-store';
 import { InMemoryBusinessRepository } from '../../support/fakes/business-repository';
 import { InMemoryIdempotencyStore } from '../../support/fakes/idempotency-store';
@@ -47,6 +49,7 @@ describe('in-memory fakes keep the port contracts', () => {
       return { publisher, received: async () => publisher.published.map(({ id, type, appointmentId }) => ({ id, type, appointmentId })), close: async () => undefined };
     });
   });
+  describe('FakeAcs', () => acsContract(() => new FakeAcs()));
   describe('FakeMessaging', () => {
     let n = 0;
     messagingContract(() => {
