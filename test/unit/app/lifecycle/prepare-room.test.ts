@@ -1,6 +1,6 @@
 import { rescheduleAppointment } from '../../../../shared/app/appointments/reschedule-appointment';
 import { cancelAppointment } from '../../../../shared/app/appointments/cancel-appointment';
-import { prepareRoom } from '../../../../shared/app/lifecycle/lifecycle-steps';
+import { completeIfStillBooked, planLifecycle, prepareRoom } from '../../../../shared/app/lifecycle/lifecycle-steps';
 import { FakeAcs } from '../../../support/fakes/acs';
 import { HOUR, MINUTE } from '../../../support/fakes/builders';
 import { MANAGER, TUESDAY_10 } from '../world';
@@ -41,5 +41,28 @@ describe('prepareRoom (lifecycle step)', () => {
     expect(w.events.published).toEqual([]);
     await prepareRoom(w.lifecycle, { appointmentId: w.a.id, version: 2, moment: 'room' });
     expect(w.acs.roomStates.size).toBe(1);
+  });
+});
+
+describe('lifecycle steps on edge cases (mutants run 6 left)', () => {
+  it('plans the default 15-minute join window for an appointment whose service is gone', async () => {
+    const w = await lifecycleWorld();
+    const booked = await w.book(TUESDAY_10);
+    const found = (await w.appointments.find(booked.id))!;
+    await w.appointments.commit({ businessId: 'b1', providerId: found.value.providerId, days: [], appointment: { value: { ...found.value, serviceId: 'gone' }, etag: found.etag }, outbox: [] });
+    const plan = await planLifecycle(w.lifecycle, booked.id);
+    expect(plan.status === 'booked' && plan.moments.find((m) => m.kind === 'join-window')?.dueAt).toBe(TUESDAY_10 - 15 * MINUTE);
+  });
+
+  it('does not complete a version the appointment moved on from, nor an appointment that is gone', async () => {
+    const w = await lifecycleWorld();
+    const booked = await w.book(TUESDAY_10);
+    await rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10 + HOUR });
+    w.clock.set(TUESDAY_10 + 3 * HOUR);
+    expect(await completeIfStillBooked(w.lifecycle, { appointmentId: booked.id, version: 1 })).toBe(false);
+    expect(await completeIfStillBooked(w.lifecycle, { appointmentId: 'gone', version: 1 })).toBe(false);
+    expect((await w.appointments.find(booked.id))!.value.status).toBe('booked');
+    expect(await completeIfStillBooked(w.lifecycle, { appointmentId: booked.id, version: 2 })).toBe(true);
+    expect(w.logged).toContainEqual({ level: 'info', event: 'lifecycle.completed', fields: { appointmentId: booked.id, version: 3 } });
   });
 });
