@@ -3,19 +3,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../shared/adapters/logging/logger';
 import type { FunctionInvoker, InputBindingProvider } from '../host/types';
-import { planEpisode, type EpisodePlan } from './episode';
 import { DurableApiError, handleDurableHttp, type DurableOperations, type ListFilter, type StatusOptions, type StatusPayload } from './http-api';
-import { EventType, parseJson, type HistoryEvent, type OrchestrationTriggerValue } from './protocol';
-import {
-  DurableStore,
-  isStatus,
-  newInboxKey,
-  TERMINAL_STATUSES,
-  type InboxMessage,
-  type InstanceRecord,
-  type StoredMessage,
-  type WorkItem,
-} from './store';
+import { EventType, parseJson, type HistoryEvent } from './protocol';
+import { DurableScheduler } from './scheduler';
+import { DurableStore, isStatus, newInboxKey, TERMINAL_STATUSES, type InboxMessage, type InstanceRecord, type WorkItem } from './store';
 
 export interface DurableBackendOptions {
   /** Runs the app's orchestrator and activity functions. */
@@ -68,18 +59,17 @@ const validInstanceId = (id: string) =>
 const isTerminal = (instance: InstanceRecord) => TERMINAL_STATUSES.includes(instance.runtimeStatus);
 const eventNames = Object.fromEntries(Object.entries(EventType).map(([name, value]) => [value, name]));
 
+/**
+ * The client side of the local durable backend: the durable HTTP API and client binding, starting,
+ * raising, terminating and purging instances, status payloads. Running the instances (episodes,
+ * activities, timers) is the scheduler's job (scheduler.ts); this side writes inbox messages and wakes it.
+ */
 class LocalDurableBackend implements DurableBackend, DurableOperations {
   private readonly store: DurableStore;
+  private readonly scheduler: DurableScheduler;
   private readonly hub: string;
   private server: http.Server | undefined;
   private baseUrl = '';
-  private stopped = false;
-  private poll: NodeJS.Timeout | undefined;
-  /** Per instance: one episode at a time; `again` records a wake-up that came in meanwhile. */
-  private readonly pumps = new Map<string, { again: boolean }>();
-  private readonly timers = new Map<string, { instanceId: string; rowKey: string; fireAt: number; item: Extract<WorkItem, { kind: 'timer' }> }>();
-  private readonly episodes = new Set<Promise<unknown>>();
-  private readonly activities = new Set<Promise<unknown>>();
 
   readonly bindingProvider: InputBindingProvider = {
     bindingType: 'durableClient',
@@ -90,6 +80,7 @@ class LocalDurableBackend implements DurableBackend, DurableOperations {
     if (!/^[A-Za-z][A-Za-z0-9]{0,55}$/.test(options.tablePrefix)) throw new Error(`tablePrefix must be letters and digits (got "${options.tablePrefix}")`);
     this.store = DurableStore.fromConnectionString(options.connectionString, `${options.tablePrefix}Durable`);
     this.hub = options.taskHubName ?? 'TestHubName';
+    this.scheduler = new DurableScheduler(this.store, { invoker: options.invoker, clock: options.clock, log: options.log, ...(options.timerPollMs ? { timerPollMs: options.timerPollMs } : {}) });
   }
 
   get rpcBaseUrl(): string {
@@ -99,7 +90,7 @@ class LocalDurableBackend implements DurableBackend, DurableOperations {
 
   async start(): Promise<void> {
     await this.store.ensureTable();
-    this.stopped = false;
+    this.scheduler.open();
     this.server = http.createServer((request, response) => this.handleHttp(request, response));
     await new Promise<void>((resolve, reject) => {
       this.server!.once('error', reject);
@@ -108,42 +99,24 @@ class LocalDurableBackend implements DurableBackend, DurableOperations {
     // The host keeps the process alive; an abandoned backend (crash tests) must not.
     this.server.unref();
     this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-
-    const [work, withMessages] = await Promise.all([this.store.work(), this.store.instancesWithInbox()]);
-    let activities = 0;
-    for (const row of work) {
-      if (row.item.kind === 'timer') this.armTimer(row.instanceId, row.rowKey, row.item);
-      else {
-        activities += 1;
-        this.runActivity(row.instanceId, row.rowKey, row.item);
-      }
-    }
-    for (const instanceId of withMessages) this.wake(instanceId);
-    if (this.options.timerPollMs) {
-      this.poll = setInterval(() => this.track(this.episodes, this.fireDueTimers()), this.options.timerPollMs);
-      this.poll.unref();
-    }
-    this.track(this.episodes, this.fireDueTimers());
-    this.options.log.info('durable.backend.started', { rpcBaseUrl: this.rpcBaseUrl, resumedActivities: activities, armedTimers: this.timers.size, instancesWithMessages: withMessages.length });
+    const resumed = await this.scheduler.resume();
+    this.options.log.info('durable.backend.started', { rpcBaseUrl: this.rpcBaseUrl, ...resumed });
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.poll) clearInterval(this.poll);
+    const settled = this.scheduler.stop();
     const server = this.server;
     this.server = undefined;
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-    while (this.episodes.size > 0) await Promise.allSettled([...this.episodes]);
-    this.timers.clear();
+    await settled;
   }
 
-  async onClockAdvanced(): Promise<void> {
-    await this.fireDueTimers();
-    await this.drain();
+  onClockAdvanced(): Promise<void> {
+    return this.scheduler.onClockAdvanced();
   }
 
-  async drain(): Promise<void> {
-    while (this.episodes.size + this.activities.size > 0) await Promise.allSettled([...this.episodes, ...this.activities]);
+  drain(): Promise<void> {
+    return this.scheduler.drain();
   }
 
   handleHttp(request: http.IncomingMessage, response: http.ServerResponse): void {
@@ -192,9 +165,9 @@ class LocalDurableBackend implements DurableBackend, DurableOperations {
       if (isStatus(error, 409, 412)) throw new DurableApiError(409, `An Orchestration instance with the id ${instanceId} was created concurrently.`);
       throw error;
     }
-    if (existing) this.track(this.episodes, this.collectStaleHistory(instance));
+    if (existing) this.scheduler.collectStaleHistoryLater(instance);
     this.options.log.info('durable.instance.scheduled', { instanceId, orchestrator: name });
-    this.wake(instanceId);
+    this.scheduler.wake(instanceId);
     return instanceId;
   }
 
@@ -294,167 +267,8 @@ class LocalDurableBackend implements DurableBackend, DurableOperations {
   private async sendToRunning(instanceId: string, message: InboxMessage): Promise<void> {
     await this.checkRunning(instanceId);
     await this.store.commit(instanceId, [{ op: 'addMessage', key: newInboxKey(), message }]);
-    this.wake(instanceId);
+    this.scheduler.wake(instanceId);
   }
-
-  private track<T>(set: Set<Promise<unknown>>, promise: Promise<T>): Promise<T> {
-    const tracked = promise.catch((error: unknown) => {
-      this.options.log.error('durable.backend.error', { error: error instanceof Error ? error.message : String(error) });
-    });
-    set.add(tracked);
-    void tracked.finally(() => set.delete(tracked));
-    return promise;
-  }
-
-  private wake(instanceId: string): void {
-    if (this.stopped) return;
-    const pump = this.pumps.get(instanceId);
-    if (pump) {
-      pump.again = true;
-      return;
-    }
-    const state = { again: false };
-    this.pumps.set(instanceId, state);
-    void this.track(
-      this.episodes,
-      (async () => {
-        try {
-          do {
-            state.again = false;
-            await this.processInbox(instanceId);
-          } while (state.again && !this.stopped);
-        } finally {
-          this.pumps.delete(instanceId);
-        }
-      })(),
-    );
-  }
-
-  /** Runs episodes until the instance's inbox is empty. */
-  private async processInbox(instanceId: string): Promise<void> {
-    while (!this.stopped) {
-      const [instance, inbox] = await Promise.all([this.store.getInstance(instanceId), this.store.inbox(instanceId)]);
-      if (inbox.length === 0) return;
-      if (!instance) {
-        // Purged while messages were in flight: nothing can receive them.
-        await this.store.deleteRows(instanceId, inbox.map((m) => m.key));
-        return;
-      }
-      const message = pickMessage(instance, inbox);
-      const [history, work] = await Promise.all([this.store.history(instance), this.store.work(instanceId)]);
-      const plan = await planEpisode({ instance, history, message, work, now: this.options.clock.now() }, (trigger: OrchestrationTriggerValue) =>
-        this.options.invoker.invoke(instance.name, { trigger }),
-      );
-      if (this.stopped) return;
-      try {
-        await this.store.commit(instanceId, plan.writes);
-      } catch (error) {
-        // Someone changed the instance meanwhile (a start replacing a finished one): replay against fresh state.
-        if (isStatus(error, 404, 409, 412)) continue;
-        throw error;
-      }
-      this.afterCommit(instanceId, instance, plan);
-    }
-  }
-
-  private afterCommit(instanceId: string, before: InstanceRecord, plan: EpisodePlan): void {
-    const after = plan.instance;
-    for (const warning of plan.warnings) this.options.log.warn('durable.instance.warning', { instanceId, warning });
-    if (after.runtimeStatus !== before.runtimeStatus) {
-      const level = after.runtimeStatus === 'Failed' ? 'warn' : 'info';
-      this.options.log[level]('durable.instance.status', { instanceId, orchestrator: after.name, from: before.runtimeStatus, to: after.runtimeStatus });
-    }
-    for (const write of plan.writes) if (write.op === 'delete') this.timers.delete(`${instanceId}/${write.rowKey}`);
-    if (plan.continuedAsNew) this.track(this.episodes, this.collectStaleHistory(after));
-    let timerArmed = false;
-    for (const { rowKey, item } of plan.newWork) {
-      if (item.kind === 'activity') this.runActivity(instanceId, rowKey, item);
-      else {
-        this.armTimer(instanceId, rowKey, item);
-        timerArmed = true;
-      }
-    }
-    if (timerArmed) this.track(this.episodes, this.fireDueTimers());
-  }
-
-  private async collectStaleHistory(instance: InstanceRecord): Promise<void> {
-    await this.store.deleteRows(instance.instanceId, await this.store.staleHistoryKeys(instance));
-  }
-
-  private armTimer(instanceId: string, rowKey: string, item: Extract<WorkItem, { kind: 'timer' }>): void {
-    this.timers.set(`${instanceId}/${rowKey}`, { instanceId, rowKey, fireAt: item.fireAt, item });
-  }
-
-  /** Turns each due timer into a TimerFired message; deleting the timer row in the same transaction makes it fire once. */
-  private async fireDueTimers(): Promise<void> {
-    const now = this.options.clock.now();
-    const due = [...this.timers.entries()].filter(([, timer]) => timer.fireAt <= now).sort(([, a], [, b]) => a.fireAt - b.fireAt);
-    for (const [key] of due) this.timers.delete(key);
-    for (const [key, timer] of due) {
-      if (this.stopped) return;
-      const { item } = timer;
-      try {
-        await this.store.commit(timer.instanceId, [
-          { op: 'delete', rowKey: timer.rowKey },
-          { op: 'addMessage', key: newInboxKey(), message: { kind: 'timerFired', executionId: item.executionId, timerId: item.timerId, fireAt: item.fireAt, retry: item.retry, longTimer: item.longTimer } },
-        ]);
-      } catch (error) {
-        if (isStatus(error, 404)) continue; // cancelled, or the instance ended meanwhile
-        this.timers.set(key, timer);
-        throw error;
-      }
-      this.wake(timer.instanceId);
-    }
-  }
-
-  /**
-   * Runs an activity and hands its result to the orchestrator. Deleting the work row in the same
-   * transaction that enqueues the result records it once; a crash before that runs it again.
-   */
-  private runActivity(instanceId: string, rowKey: string, item: Extract<WorkItem, { kind: 'activity' }>): void {
-    if (this.stopped) return;
-    void this.track(
-      this.activities,
-      (async () => {
-        let message: InboxMessage;
-        try {
-          const result = await this.options.invoker.invoke(item.name, { trigger: parseJson(item.input) ?? undefined });
-          message = { kind: 'taskCompleted', executionId: item.executionId, taskId: item.taskId, result: JSON.stringify(result ?? null) };
-        } catch (error) {
-          const text = error instanceof Error ? error.message : String(error);
-          this.options.log.warn('durable.activity.failed', { instanceId, activity: item.name, taskId: item.taskId, error: text });
-          message = {
-            kind: 'taskFailed',
-            executionId: item.executionId,
-            taskId: item.taskId,
-            reason: `Activity function '${item.name}' failed: ${text}`,
-            details: (error instanceof Error && error.stack) || text,
-            retry: item.retry ? { ...item.retry, failures: item.retry.failures + 1 } : undefined,
-          };
-        }
-        if (this.stopped) return;
-        try {
-          await this.store.commit(instanceId, [
-            { op: 'delete', rowKey },
-            { op: 'addMessage', key: newInboxKey(), message },
-          ]);
-        } catch (error) {
-          if (isStatus(error, 404)) return; // the instance ended or moved on (continueAsNew, terminate) meanwhile
-          throw error;
-        }
-        this.wake(instanceId);
-      })(),
-    );
-  }
-}
-
-/** A new execution starts with its start message; otherwise messages go in arrival order. */
-function pickMessage(instance: InstanceRecord, inbox: StoredMessage[]): StoredMessage {
-  if (instance.historyLength === 0) {
-    const start = inbox.find((m) => m.message.kind === 'start' && m.message.executionId === instance.executionId);
-    if (start) return start;
-  }
-  return inbox[0]!;
 }
 
 const wireTime = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}Z`;

@@ -1,6 +1,7 @@
 import type { SmsChannel, SmsUnavailable } from './lifecycle/sms-channel';
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { Consumer } from '../domain/appointments/appointment';
+import { DAY_MS, HOUR_MS } from '../domain/availability/local-time';
 import { AppError } from './errors';
 import type { SmsPort } from './ports/acs';
 import { AcsError } from './ports/acs';
@@ -13,8 +14,6 @@ import { retryOnConflict } from './retry-on-conflict';
 /** docs/api.md "Phone verification and messages": codes live 10 minutes and survive 5 wrong tries. */
 export const CODE_TTL_MS = 10 * 60_000;
 export const MAX_WRONG_CODES = 5;
-const HOUR = 60 * 60_000;
-const DAY = 24 * HOUR;
 
 export interface PhoneVerificationDeps {
   businesses: BusinessRepository;
@@ -54,11 +53,11 @@ export async function requestPhoneVerification(
   if (unavailable) throw AppError.validation([{ path: 'phone', message: UNREACHABLE[unavailable] }]);
   const now = deps.clock.now();
   // Client first: a client cycling through numbers is stopped without using up those numbers' quota.
-  if (!(await deps.quotas.take(`code-client|${input.clientAddress}`, deps.caps.perClientPerHour, HOUR, now))) {
-    throw new AppError('rate-limited', 'Too many verification codes requested from this address; try again later.', { retryAfterSeconds: secondsLeft(now, HOUR) });
+  if (!(await deps.quotas.take(`code-client|${input.clientAddress}`, deps.caps.perClientPerHour, HOUR_MS, now))) {
+    throw new AppError('rate-limited', 'Too many verification codes requested from this address; try again later.', { retryAfterSeconds: secondsLeft(now, HOUR_MS) });
   }
-  if (!(await deps.quotas.take(phoneCodeCounter(input.phone), deps.caps.perNumberPerDay, DAY, now))) {
-    throw new AppError('rate-limited', 'Too many verification codes were sent to this number today; try again tomorrow.', { retryAfterSeconds: secondsLeft(now, DAY) });
+  if (!(await deps.quotas.take(phoneCodeCounter(input.phone), deps.caps.perNumberPerDay, DAY_MS, now))) {
+    throw new AppError('rate-limited', 'Too many verification codes were sent to this number today; try again tomorrow.', { retryAfterSeconds: secondsLeft(now, DAY_MS) });
   }
   const id = randomBytes(16).toString('hex');
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');

@@ -21,6 +21,17 @@ export interface AcsClientConfig {
   retry: AcsRetryPolicy;
 }
 
+/** The two ways every ACS SDK client is built: from a connection string, or from the endpoint and a credential. */
+interface AcsClientClass<C, O> {
+  new (connectionString: string, options?: O): C;
+  new (endpoint: string, credential: TokenCredential, options?: O): C;
+}
+
+/** An ACS SDK client: the connection string locally, the endpoint with the Entra credential in Azure. */
+export function acsClient<C, O>(Client: AcsClientClass<C, O>, config: AcsClientConfig, options: O): C {
+  return config.connectionString ? new Client(config.connectionString, options) : new Client(config.endpoint, config.credential!, options);
+}
+
 export interface AcsConnectionSettings {
   ACS_CONNECTION_STRING?: string;
   ACS_ENDPOINT?: string;

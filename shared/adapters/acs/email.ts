@@ -1,6 +1,6 @@
 import { EmailClient } from '@azure/communication-email';
 import { AcsError, AcsThrottledError, type EmailMessage, type EmailPort } from '../../app/ports/acs';
-import { guidFromKey, type AcsClientConfig } from './client-options';
+import { acsClient, guidFromKey, type AcsClientConfig } from './client-options';
 import { callAcs, surfaceThrottling } from './errors';
 import { labelHeaders } from './message-label';
 
@@ -26,9 +26,7 @@ export class AcsEmailAdapter implements EmailPort {
     private readonly onThrottled: OnEmailThrottled = () => undefined,
   ) {
     const options = { ...config.clientOptions, additionalPolicies: [{ policy: surfaceThrottling, position: 'perRetry' as const }] };
-    this.client = config.connectionString
-      ? new EmailClient(config.connectionString, options)
-      : new EmailClient(config.endpoint, config.credential!, options);
+    this.client = acsClient(EmailClient, config, options);
   }
 
   async send(input: EmailMessage): Promise<{ operationId: string }> {

@@ -1,6 +1,6 @@
 import { CommunicationIdentityClient } from '@azure/communication-identity';
 import type { AccessToken, IdentityPort, TokenScope } from '../../app/ports/acs';
-import type { AcsClientConfig } from './client-options';
+import { acsClient, type AcsClientConfig } from './client-options';
 import { callAcs } from './errors';
 
 /** ACS Identity: users and their access tokens. */
@@ -8,9 +8,7 @@ export class AcsIdentityAdapter implements IdentityPort {
   private readonly client: CommunicationIdentityClient;
 
   constructor(private readonly config: AcsClientConfig) {
-    this.client = config.connectionString
-      ? new CommunicationIdentityClient(config.connectionString, config.clientOptions)
-      : new CommunicationIdentityClient(config.endpoint, config.credential!, config.clientOptions);
+    this.client = acsClient(CommunicationIdentityClient, config, config.clientOptions);
   }
 
   async createUser(): Promise<string> {

@@ -1,6 +1,6 @@
 import { RoomsClient, type CommunicationRoom } from '@azure/communication-rooms';
 import type { Room, RoomParticipant, RoomRole, RoomsPort } from '../../app/ports/acs';
-import type { AcsClientConfig } from './client-options';
+import { acsClient, type AcsClientConfig } from './client-options';
 import { callAcs, isNotFound } from './errors';
 
 function toRoom(room: CommunicationRoom): Room {
@@ -14,9 +14,7 @@ export class AcsRoomsAdapter implements RoomsPort {
   private readonly client: RoomsClient;
 
   constructor(private readonly config: AcsClientConfig) {
-    this.client = config.connectionString
-      ? new RoomsClient(config.connectionString, config.clientOptions)
-      : new RoomsClient(config.endpoint, config.credential!, config.clientOptions);
+    this.client = acsClient(RoomsClient, config, config.clientOptions);
   }
 
   async createRoom(input: { validFrom: number; validUntil: number; participants?: RoomParticipant[] }): Promise<Room> {

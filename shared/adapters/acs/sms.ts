@@ -1,6 +1,6 @@
 import { SmsClient } from '@azure/communication-sms';
 import type { MessageLabel, SmsPort, SmsResult } from '../../app/ports/acs';
-import type { AcsClientConfig } from './client-options';
+import { acsClient, type AcsClientConfig } from './client-options';
 import { callAcs } from './errors';
 import { encodeSmsTag } from './message-label';
 
@@ -12,9 +12,7 @@ export class AcsSmsAdapter implements SmsPort {
     private readonly config: AcsClientConfig,
     private readonly from: string,
   ) {
-    this.client = config.connectionString
-      ? new SmsClient(config.connectionString, config.clientOptions)
-      : new SmsClient(config.endpoint, config.credential!, config.clientOptions);
+    this.client = acsClient(SmsClient, config, config.clientOptions);
   }
 
   async send(input: { to: string[]; message: string; label?: MessageLabel; deliveryReport?: boolean }): Promise<SmsResult[]> {

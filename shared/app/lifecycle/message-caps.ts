@@ -1,8 +1,6 @@
 import type { Channel, SkipReason } from '../../domain/appointments/appointment';
+import { DAY_MS, HOUR_MS } from '../../domain/availability/local-time';
 import type { QuotaStore } from '../ports/quota-store';
-
-const HOUR = 60 * 60_000;
-const DAY = 24 * HOUR;
 
 export interface MessageCapSettings {
   emailPerRecipientPerDay: number;
@@ -28,8 +26,8 @@ export function messageCaps(quotas: QuotaStore, caps: MessageCapSettings): Messa
   return {
     async admit({ channel, recipient, businessId, now }) {
       const perRecipient = channel === 'email' ? caps.emailPerRecipientPerDay : caps.smsPerRecipientPerDay;
-      if (!(await quotas.take(recipientCounter(channel, recipient), perRecipient, DAY, now))) return 'recipient-daily-cap';
-      if (channel === 'sms' && !(await quotas.take(`sms-business|${businessId}`, caps.smsPerBusinessPerHour, HOUR, now))) return 'business-hourly-sms-cap';
+      if (!(await quotas.take(recipientCounter(channel, recipient), perRecipient, DAY_MS, now))) return 'recipient-daily-cap';
+      if (channel === 'sms' && !(await quotas.take(`sms-business|${businessId}`, caps.smsPerBusinessPerHour, HOUR_MS, now))) return 'business-hourly-sms-cap';
       return undefined;
     },
   };

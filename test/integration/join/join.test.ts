@@ -8,19 +8,15 @@ import fs from 'node:fs';
 import { DateTime } from 'luxon';
 import { cancelAppointment } from '../../../shared/app/appointments/cancel-appointment';
 import { rescheduleAppointment } from '../../../shared/app/appointments/reschedule-appointment';
-import { joinAppointment as joinEither, type JoinResult } from '../../../shared/app/join/join-appointment';
+import { joinRoom } from '../../support/room-join';
 import { recordOutcome } from '../../../shared/app/workspace/appointment-outcomes';
 import type { AppError } from '../../../shared/app/errors';
 import { admin } from '../acs/acs-test-kit';
 import { DAY, freshDayStart, freshStart, joinFixture, MIN } from './join-fixture';
 
 const f = joinFixture();
-/** Every appointment here is in ACS Rooms mode, so every join answers a room (Teams mode: test/e2e/teams.test.ts). */
-async function joinAppointment(...args: Parameters<typeof joinEither>): Promise<JoinResult> {
-  const joined = await joinEither(...args);
-  if (!('roomId' in joined)) throw new Error('an ACS Rooms appointment answered a Teams join');
-  return joined;
-}
+/** Every appointment here is in ACS Rooms mode, so every join answers a room. */
+const joinAppointment = joinRoom;
 const consumerOf = (manageToken: string) => ({ caller: { kind: 'anonymous' as const }, manageToken });
 const staff = (oid: string) => ({ caller: { kind: 'staff' as const, oid, roles: [] as string[] } });
 

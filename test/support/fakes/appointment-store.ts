@@ -8,7 +8,8 @@ import type {
   OutboxMessage,
   ProviderCommit,
 } from '../../../shared/app/ports/appointment-store';
-import type { OverrideRecord, ScheduleRecord } from '../../../shared/app/ports/provider-calendar-repository';
+import type { DateRange, OverrideRecord, ProviderCalendar, ProviderCalendarRepository, ScheduleRecord } from '../../../shared/app/ports/provider-calendar-repository';
+import { mergeBusy } from '../../../shared/domain/appointments/busy-days';
 import type { BusyAppointment } from '../../../shared/domain/availability/types';
 import { WriteConflictError, type Versioned } from '../../../shared/app/ports/versioned';
 import { nextEtag, stored } from './etags';
@@ -65,6 +66,38 @@ export class InMemoryAppointmentStore implements AppointmentStore {
   /** Seeds a date override (the calendar repository's write). */
   async saveOverride(record: OverrideRecord): Promise<void> {
     this.rows(record).set(`override|${record.date}`, { kind: 'override', value: stored(record), etag: nextEtag() });
+  }
+
+  /**
+   * The ProviderCalendarRepository over the same partitions (as TableProviderCalendarRepository shares
+   * the `scheduling` table with TableAppointmentStore); pinned by provider-calendar-repository.contract.ts.
+   */
+  calendarRepository(): ProviderCalendarRepository {
+    const versioned = <T>(location: AppointmentLocation, key: string): Versioned<T> | undefined => {
+      const row = this.rows(location).get(key);
+      return row && 'value' in row ? { value: stored((row as { value: unknown }).value as T), etag: row.etag } : undefined;
+    };
+    const save = (location: AppointmentLocation, key: string, row: Row, etag: string | undefined) =>
+      this.transact(location, [etag === undefined ? { op: 'create', key, row } : { op: 'replace', key, row, etag }]);
+    const overridesIn = (location: AppointmentLocation, range: DateRange) =>
+      sorted(this.rows(location))
+        .filter(([, row]) => row.kind === 'override' && row.value.date >= range.from && row.value.date < range.to)
+        .map(([, row]) => stored((row as { value: OverrideRecord }).value));
+    return {
+      getSchedule: async (businessId, providerId) => versioned<ScheduleRecord>({ businessId, providerId }, 'schedule'),
+      saveSchedule: async (record, etag) => save(record, 'schedule', { kind: 'schedule', value: record }, etag),
+      getOverride: async (businessId, providerId, date) => versioned<OverrideRecord>({ businessId, providerId }, `override|${date}`),
+      saveOverride: async (record, etag) => save(record, `override|${record.date}`, { kind: 'override', value: record }, etag),
+      deleteOverride: async (businessId, providerId, date) => void this.rows({ businessId, providerId }).delete(`override|${date}`),
+      listOverrides: async (businessId, providerId, range) => overridesIn({ businessId, providerId }, range),
+      readCalendar: async (businessId, providerId, ranges) => {
+        const location = { businessId, providerId };
+        const schedule = versioned<ScheduleRecord>(location, 'schedule')?.value;
+        const days = sorted(this.rows(location)).filter(([key, row]) => row.kind === 'day' && key.slice('day|'.length) >= ranges.busyDays.from && key.slice('day|'.length) < ranges.busyDays.to);
+        const calendar: ProviderCalendar = { overrides: overridesIn(location, ranges.overrides), busy: mergeBusy(days.map(([, row]) => stored((row as { busy: BusyAppointment[] }).busy))) };
+        return schedule ? { schedule, ...calendar } : calendar;
+      },
+    };
   }
 
   async readBookingState(

@@ -4,6 +4,14 @@ import { idempotencyStoreContract } from '../../support/contracts/idempotency-st
 import { eventPublisherContract } from '../../support/contracts/event-publisher.contract';
 import { messagingContract } from '../../support/contracts/messaging.contract';
 import { notificationStoreContract } from '../../support/contracts/notification-store.contract';
+import { feedTokenStoreContract, phoneVerificationStoreContract, providerIdentityStoreContract, quotaStoreContract, serviceIdentityStoreContract } from '../../support/contracts/small-stores.contract';
+import { InMemoryFeedTokenStore } from '../../support/fakes/feed-token-store';
+import { InMemoryProviderIdentityStore, InMemoryServiceIdentityStore } from '../../support/fakes/identity-stores';
+import { InMemoryPhoneVerificationStore } from '../../support/fakes/phone-verification-store';
+import { InMemoryQuotaStore } from '../../support/fakes/quota-store';
+import { providerCalendarRepositoryContract } from '../../support/contracts/provider-calendar-repository.contract';
+import { acsContract } from '../../support/contracts/acs.contract';
+import { FakeAcs } from '../../support/fakes/acs';
 import { InMemoryAppointmentStore } from '../../support/fakes/appointment-store';
 import { InMemoryBusinessRepository } from '../../support/fakes/business-repository';
 import { InMemoryIdempotencyStore } from '../../support/fakes/idempotency-store';
@@ -39,17 +47,29 @@ describe('in-memory fakes keep the port contracts', () => {
       return { store, saveSchedule: (r) => store.saveSchedule(r), saveOverride: (r) => store.saveOverride(r) };
     });
   });
+  describe('InMemoryAppointmentStore.calendarRepository()', () => {
+    providerCalendarRepositoryContract(() => {
+      const store = new InMemoryAppointmentStore();
+      return { store, calendars: store.calendarRepository() };
+    });
+  });
   describe('InMemoryBusinessRepository', () => businessRepositoryContract(() => new InMemoryBusinessRepository()));
   describe('InMemoryIdempotencyStore', () => idempotencyStoreContract(() => new InMemoryIdempotencyStore()));
   describe('InMemoryNotificationStore', () => notificationStoreContract(() => new InMemoryNotificationStore()));
   describe('InMemoryLookupRequestStore', () => lookupRequestStoreContract(() => new InMemoryLookupRequestStore()));
   describe('InMemorySmsOptOutStore', () => smsOptOutStoreContract(() => new InMemorySmsOptOutStore()));
+  describe('InMemoryPhoneVerificationStore', () => phoneVerificationStoreContract(() => new InMemoryPhoneVerificationStore()));
+  describe('InMemoryQuotaStore', () => quotaStoreContract(() => new InMemoryQuotaStore()));
+  describe('InMemoryFeedTokenStore', () => feedTokenStoreContract(() => new InMemoryFeedTokenStore()));
+  describe('InMemoryProviderIdentityStore', () => providerIdentityStoreContract(() => new InMemoryProviderIdentityStore()));
+  describe('InMemoryServiceIdentityStore', () => serviceIdentityStoreContract(() => new InMemoryServiceIdentityStore()));
   describe('RecordingEventPublisher', () => {
     eventPublisherContract(async () => {
       const publisher = new RecordingEventPublisher();
       return { publisher, received: async () => publisher.published.map(({ id, type, appointmentId }) => ({ id, type, appointmentId })), close: async () => undefined };
     });
   });
+  describe('FakeAcs', () => acsContract(() => new FakeAcs()));
   describe('FakeMessaging', () => {
     let n = 0;
     messagingContract(() => {
