@@ -17,9 +17,5 @@ module.exports = {
   // Build outputs with their own package.json (the deploy package, the NuGet cache) are not test sources.
   modulePathIgnorePatterns: ['<rootDir>/.deploy/', '<rootDir>/.tools/'],
   testTimeout: 60_000,
-  projects: [
-    project('unit'),
-    project('integration'),
-    project('e2e'),
-  ],
+  projects: [project('unit'), project('integration'), project('e2e')],
 };

@@ -10,11 +10,7 @@ import { probeTableStorage } from './adapters/tables/storage-probe';
 import { loadSettings, type Settings } from './config/settings';
 import type { StaffAuthenticator } from './app/auth';
 import type { ConfigurationDeps } from './app/configuration/put-resource';
-import {
-  createJwtStaffAuthenticator,
-  remoteKeys,
-  unconfiguredStaffAuthenticator,
-} from './adapters/auth/jwt-staff-authenticator';
+import { createJwtStaffAuthenticator, remoteKeys, unconfiguredStaffAuthenticator } from './adapters/auth/jwt-staff-authenticator';
 import { TableBusinessRepository } from './adapters/tables/business-repository';
 import { TableProviderCalendarRepository } from './adapters/tables/provider-calendar-repository';
 import { TableAppointmentStore } from './adapters/tables/appointment-store';
@@ -132,23 +128,61 @@ function buildServices(settings: Settings): AppServices {
     appointments,
     clock,
     handlers: {
-      ...roomHandlers({ appointments, businesses, get rooms() { return acs.rooms; }, clock }),
+      ...roomHandlers({
+        appointments,
+        businesses,
+        get rooms() {
+          return acs.rooms;
+        },
+        clock,
+      }),
       ...releaseHandlers({ appointments, businesses }),
-      ...chatNoticeHandlers({ businesses, get chat() { return acs.chat; } }),
-      ...chatThreadHandlers({ appointments, businesses, get chat() { return acs.chat; } }),
+      ...chatNoticeHandlers({
+        businesses,
+        get chat() {
+          return acs.chat;
+        },
+      }),
+      ...chatThreadHandlers({
+        appointments,
+        businesses,
+        get chat() {
+          return acs.chat;
+        },
+      }),
       // `acs` builds each ACS client on first use, so handlers that never run construct nothing.
       ...accessRevocationHandlers(acs),
       ...providerHandoverHandlers({
         appointments,
         businesses,
         providerIdentities,
-        get rooms() { return acs.rooms; },
-        get chat() { return acs.chat; },
-        get identity() { return acs.identity; },
+        get rooms() {
+          return acs.rooms;
+        },
+        get chat() {
+          return acs.chat;
+        },
+        get identity() {
+          return acs.identity;
+        },
       }),
       ...eventHandlers(events),
-      ...erasureHandlers({ get chat() { return acs.chat; }, get identity() { return acs.identity; } }),
-      ...staffCalendarHandlers({ appointments, businesses, get calendar() { return staffCalendar(); }, providerJoinLink: links.providerJoin }),
+      ...erasureHandlers({
+        get chat() {
+          return acs.chat;
+        },
+        get identity() {
+          return acs.identity;
+        },
+      }),
+      ...staffCalendarHandlers({
+        appointments,
+        businesses,
+        get calendar() {
+          return staffCalendar();
+        },
+        providerJoinLink: links.providerJoin,
+      }),
     },
     onError: (message, error) => log.warn('outbox.message.failed', { kind: message.kind, appointmentId: message.appointmentId, error }),
     sweepConcurrency: settings.OUTBOX_SWEEP_CONCURRENCY,
@@ -157,7 +191,13 @@ function buildServices(settings: Settings): AppServices {
   const kickWith = (deps: OutboxDeps) => (location: { businessId: string; providerId: string }) => {
     dispatchPartition(deps, location).catch((error: unknown) => log.warn('outbox.kick.failed', { error }));
   };
-  const booking: BookingDeps = { businesses, appointments, idempotency: new TableIdempotencyStore(tables), clock, kickOutbox: kickWith(outbox) };
+  const booking: BookingDeps = {
+    businesses,
+    appointments,
+    idempotency: new TableIdempotencyStore(tables),
+    clock,
+    kickOutbox: kickWith(outbox),
+  };
   const lifecycleLog = createLogger(console, settings.LOG_LEVEL, { component: 'lifecycle' });
   // One SMS channel per process: a sender ACS refused stays refused for lifecycle messages and verification codes alike.
   const sms = smsChannel({ from: settings.ACS_SMS_FROM, countries: settings.ACS_SMS_COUNTRIES, log: lifecycleLog });
@@ -218,14 +258,30 @@ function buildServices(settings: Settings): AppServices {
         return acs.sms;
       },
       smsChannel: sms,
-      rooms: { appointments, businesses, get rooms() { return acs.rooms; }, clock },
+      rooms: {
+        appointments,
+        businesses,
+        get rooms() {
+          return acs.rooms;
+        },
+        clock,
+      },
       clock,
       links,
       log: lifecycleLog,
       events,
       caps,
       // Without a sender there is no SMS, and no opt-out list to ask.
-      ...(settings.ACS_SMS_FROM ? { optOuts: { store: new TableSmsOptOutStore(tables), get acs() { return acs.smsOptOuts; } } } : {}),
+      ...(settings.ACS_SMS_FROM
+        ? {
+            optOuts: {
+              store: new TableSmsOptOutStore(tables),
+              get acs() {
+                return acs.smsOptOuts;
+              },
+            },
+          }
+        : {}),
     },
     phoneVerification: {
       businesses,
@@ -265,9 +321,15 @@ function buildServices(settings: Settings): AppServices {
       retention: (lifecycle) => ({
         personalData,
         lifecycle,
-        get chat() { return acs.chat; },
-        get identity() { return acs.identity; },
-        get rooms() { return acs.rooms; },
+        get chat() {
+          return acs.chat;
+        },
+        get identity() {
+          return acs.identity;
+        },
+        get rooms() {
+          return acs.rooms;
+        },
         clock,
         retentionDays: settings.APPOINTMENT_RETENTION_DAYS,
         log: retentionLog,

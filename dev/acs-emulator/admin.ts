@@ -39,8 +39,9 @@ export function handleAdmin(request: EmulatorRequest, state: EmulatorState, faul
     case 'POST /admin/sms/inbound': {
       // A phone texts the resource (e.g. STOP): recorded as SMSReceived, and opt-out keywords take effect.
       const { from, to, message } = jsonBody(request);
-      if (typeof from !== 'string' || typeof to !== 'string' || typeof message !== 'string') throw badRequest('BadRequest', 'from, to and message are required strings.', 'from');
-      if (!state.resource.smsNumbers.includes(to)) throw badRequest('BadRequest', 'to must be one of the resource\'s numbers.', 'to');
+      if (typeof from !== 'string' || typeof to !== 'string' || typeof message !== 'string')
+        throw badRequest('BadRequest', 'from, to and message are required strings.', 'from');
+      if (!state.resource.smsNumbers.includes(to)) throw badRequest('BadRequest', "to must be one of the resource's numbers.", 'to');
       return { status: 201, body: receiveSms(state, { from, to, message }) };
     }
     case 'GET /admin/sms/inbound':
@@ -66,7 +67,10 @@ export function handleAdmin(request: EmulatorRequest, state: EmulatorState, faul
     case 'POST /admin/emails/failures': {
       // The named operation (or, without one, the next send) ends Failed with this error.
       const { operationId, code, message } = jsonBody(request);
-      const failure = { code: typeof code === 'string' ? code : 'EmailDeliveryFailed', message: typeof message === 'string' ? message : 'Injected delivery failure.' };
+      const failure = {
+        code: typeof code === 'string' ? code : 'EmailDeliveryFailed',
+        message: typeof message === 'string' ? message : 'Injected delivery failure.',
+      };
       if (typeof operationId === 'string') state.failingEmails.set(operationId, failure);
       else state.failNextEmails.push(failure);
       return { status: 201, body: failure };
@@ -94,18 +98,21 @@ function clockView(state: EmulatorState) {
 function resourceChanges(body: Record<string, unknown>): Partial<ResourceSettings> {
   const changes: Partial<ResourceSettings> = {};
   const list = (value: unknown, field: string) => {
-    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string')) throw badRequest('BadRequest', `${field} must be a list of strings.`, field);
+    if (!Array.isArray(value) || !value.every((item) => typeof item === 'string'))
+      throw badRequest('BadRequest', `${field} must be a list of strings.`, field);
     return value as string[];
   };
   const count = (value: unknown, field: string) => {
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) throw badRequest('BadRequest', `${field} must be a non-negative integer.`, field);
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+      throw badRequest('BadRequest', `${field} must be a non-negative integer.`, field);
     return value;
   };
   for (const [field, value] of Object.entries(body)) {
     if (!(field in DEFAULT_RESOURCE_SETTINGS)) throw badRequest('BadRequest', `Unknown resource setting ${field}.`, field);
     if (field === 'smsNumbers' || field === 'emailDomains') changes[field] = list(value, field);
     else if (field === 'emailProfile') {
-      if (value !== 'azure-managed' && value !== 'custom-domain' && value !== 'raised') throw badRequest('BadRequest', 'emailProfile must be azure-managed, custom-domain or raised.', field);
+      if (value !== 'azure-managed' && value !== 'custom-domain' && value !== 'raised')
+        throw badRequest('BadRequest', 'emailProfile must be azure-managed, custom-domain or raised.', field);
       changes.emailProfile = value;
     } else if (field === 'revocationDelayMs' || field === 'emailRunningPolls') changes[field] = count(value, field);
   }

@@ -23,7 +23,8 @@ export function verifyHmac(request: EmulatorRequest, accessKey: Buffer): void {
   const contentHash = header(request, 'x-ms-content-sha256') ?? '';
   const host = header(request, 'host') ?? '';
   const sentAt = Date.parse(date);
-  if (Number.isNaN(sentAt) || Math.abs(Date.now() - sentAt) > MAX_DATE_SKEW_MS) throw denied('x-ms-date is missing or too far from the current time.');
+  if (Number.isNaN(sentAt) || Math.abs(Date.now() - sentAt) > MAX_DATE_SKEW_MS)
+    throw denied('x-ms-date is missing or too far from the current time.');
   const actualHash = createHash('sha256').update(request.rawBody, 'utf8').digest('base64');
   if (contentHash !== actualHash) throw denied('x-ms-content-sha256 does not match the body.');
   const query = request.url.searchParams.toString();
@@ -38,7 +39,9 @@ function base64url(value: Buffer | string): string {
   return Buffer.from(value).toString('base64url');
 }
 
-function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown>; signed: string; signature: Buffer } | undefined {
+function decodeJwt(
+  token: string,
+): { header: Record<string, unknown>; payload: Record<string, unknown>; signed: string; signature: Buffer } | undefined {
   const parts = token.split('.');
   if (parts.length !== 3) return undefined;
   try {
@@ -130,7 +133,14 @@ export class UserTokens {
     const userId = `8:${String(skypeid)}`;
     if (typeof exp !== 'number' || exp * 1000 <= this.state.now()) throw unauthorized('The access token has expired.');
     const identity = this.state.identities.get(userId);
-    if (!identity || typeof gen !== 'number' || this.state.tokenRevoked(identity, gen)) throw unauthorized('The access token has been revoked.');
-    return { userId, scopes: String(acsScope ?? '').split(',').filter(Boolean), expiresOn: exp * 1000 };
+    if (!identity || typeof gen !== 'number' || this.state.tokenRevoked(identity, gen))
+      throw unauthorized('The access token has been revoked.');
+    return {
+      userId,
+      scopes: String(acsScope ?? '')
+        .split(',')
+        .filter(Boolean),
+      expiresOn: exp * 1000,
+    };
   }
 }

@@ -18,9 +18,15 @@ function takeThreadCreation(context: RouteContext, userId: string): void {
   const recent = (context.state.threadCreations.get(userId) ?? []).filter((t) => t > now - THREAD_CREATION_WINDOW_MS);
   if (recent.length >= THREAD_CREATIONS_PER_WINDOW) {
     const retryAfterSeconds = Math.max(1, Math.ceil((recent[0]! + THREAD_CREATION_WINDOW_MS - now) / 1000));
-    throw new ServiceError(429, 'TooManyRequests', `A user may create at most ${THREAD_CREATIONS_PER_WINDOW} threads per ${THREAD_CREATION_WINDOW_MS / 1000} seconds.`, undefined, {
-      'retry-after': String(retryAfterSeconds),
-    });
+    throw new ServiceError(
+      429,
+      'TooManyRequests',
+      `A user may create at most ${THREAD_CREATIONS_PER_WINDOW} threads per ${THREAD_CREATION_WINDOW_MS / 1000} seconds.`,
+      undefined,
+      {
+        'retry-after': String(retryAfterSeconds),
+      },
+    );
   }
   recent.push(now);
   context.state.threadCreations.set(userId, recent);
@@ -70,13 +76,24 @@ function memberThread(context: RouteContext): ChatThreadRecord {
   requireScope(context, ['chat', 'chat.join', 'chat.join.limited']);
   const thread = context.state.threads.get(context.params[0]!);
   if (!thread) throw notFound('The chat thread does not exist.');
-  if (!thread.participants.has(context.user!.userId)) throw new ServiceError(403, 'Forbidden', 'The caller is not a participant of the thread.');
+  if (!thread.participants.has(context.user!.userId))
+    throw new ServiceError(403, 'Forbidden', 'The caller is not a participant of the thread.');
   return thread;
 }
 
-function appendMessage(context: RouteContext, thread: ChatThreadRecord, message: Omit<ChatMessageRecord, 'id' | 'sequenceId' | 'version' | 'createdOn'>): ChatMessageRecord {
+function appendMessage(
+  context: RouteContext,
+  thread: ChatThreadRecord,
+  message: Omit<ChatMessageRecord, 'id' | 'sequenceId' | 'version' | 'createdOn'>,
+): ChatMessageRecord {
   const id = context.state.newMessageId();
-  const record: ChatMessageRecord = { ...message, id, version: id, sequenceId: String(thread.messages.length + 1), createdOn: context.state.now() };
+  const record: ChatMessageRecord = {
+    ...message,
+    id,
+    version: id,
+    sequenceId: String(thread.messages.length + 1),
+    createdOn: context.state.now(),
+  };
   thread.messages.push(record);
   return record;
 }
@@ -101,7 +118,10 @@ function addParticipants(context: RouteContext, thread: ChatThreadRecord, value:
     appendMessage(context, thread, {
       type: 'participantAdded',
       content: {
-        participants: added.map((p) => ({ communicationIdentifier: identifier(p.userId), ...(p.displayName ? { displayName: p.displayName } : {}) })),
+        participants: added.map((p) => ({
+          communicationIdentifier: identifier(p.userId),
+          ...(p.displayName ? { displayName: p.displayName } : {}),
+        })),
         initiatorCommunicationIdentifier: identifier(context.user!.userId),
       },
     });
@@ -168,7 +188,8 @@ export const chatRoutes: Route[] = [
     handle(context) {
       const thread = memberThread(context);
       const participants = jsonBody(context.request).participants;
-      if (!Array.isArray(participants) || participants.length === 0) throw badRequest('BadRequest', 'participants must not be empty.', 'participants');
+      if (!Array.isArray(participants) || participants.length === 0)
+        throw badRequest('BadRequest', 'participants must not be empty.', 'participants');
       const invalidParticipants = addParticipants(context, thread, participants);
       return { status: 201, body: invalidParticipants.length ? { invalidParticipants } : {} };
     },
@@ -186,7 +207,10 @@ export const chatRoutes: Route[] = [
       if (thread.participants.delete(userId)) {
         appendMessage(context, thread, {
           type: 'participantRemoved',
-          content: { participants: [{ communicationIdentifier: identifier(userId) }], initiatorCommunicationIdentifier: identifier(context.user!.userId) },
+          content: {
+            participants: [{ communicationIdentifier: identifier(userId) }],
+            initiatorCommunicationIdentifier: identifier(context.user!.userId),
+          },
         });
       }
       return { status: 204 };
@@ -245,9 +269,10 @@ export const chatRoutes: Route[] = [
       // Newest first, as the service lists them.
       const all = thread.messages.filter((m) => startTime === undefined || m.createdOn >= startTime).reverse();
       const value = all.slice(skip, skip + size).map(messageBody);
-      const nextLink = skip + size < all.length
-        ? `${context.origin}/chat/threads/${encodeURIComponent(thread.id)}/messages?api-version=${CHAT_API_VERSION}&maxPageSize=${size}&skipToken=${skip + size}`
-        : undefined;
+      const nextLink =
+        skip + size < all.length
+          ? `${context.origin}/chat/threads/${encodeURIComponent(thread.id)}/messages?api-version=${CHAT_API_VERSION}&maxPageSize=${size}&skipToken=${skip + size}`
+          : undefined;
       return { status: 200, body: { value, ...(nextLink ? { nextLink } : {}) } };
     },
   },

@@ -14,17 +14,35 @@ const HOUR = 60 * MINUTE;
 /** ACS service limits for email (docs: "Service limits for Azure Communication Services", Email). */
 export const EMAIL_QUOTAS: Record<EmailProfile, Record<'send' | 'poll', Array<{ windowMs: number; limit: number }>>> = {
   'azure-managed': {
-    send: [{ windowMs: MINUTE, limit: 5 }, { windowMs: HOUR, limit: 10 }],
-    poll: [{ windowMs: MINUTE, limit: 10 }, { windowMs: HOUR, limit: 20 }],
+    send: [
+      { windowMs: MINUTE, limit: 5 },
+      { windowMs: HOUR, limit: 10 },
+    ],
+    poll: [
+      { windowMs: MINUTE, limit: 10 },
+      { windowMs: HOUR, limit: 20 },
+    ],
   },
   'custom-domain': {
-    send: [{ windowMs: MINUTE, limit: 30 }, { windowMs: HOUR, limit: 100 }],
-    poll: [{ windowMs: MINUTE, limit: 60 }, { windowMs: HOUR, limit: 200 }],
+    send: [
+      { windowMs: MINUTE, limit: 30 },
+      { windowMs: HOUR, limit: 100 },
+    ],
+    poll: [
+      { windowMs: MINUTE, limit: 60 },
+      { windowMs: HOUR, limit: 200 },
+    ],
   },
   // Raised on request for a custom domain; the figures are the emulator's (Azure agrees them per case).
   raised: {
-    send: [{ windowMs: MINUTE, limit: 1_000 }, { windowMs: HOUR, limit: 20_000 }],
-    poll: [{ windowMs: MINUTE, limit: 2_000 }, { windowMs: HOUR, limit: 40_000 }],
+    send: [
+      { windowMs: MINUTE, limit: 1_000 },
+      { windowMs: HOUR, limit: 20_000 },
+    ],
+    poll: [
+      { windowMs: MINUTE, limit: 2_000 },
+      { windowMs: HOUR, limit: 40_000 },
+    ],
   },
 };
 
@@ -33,8 +51,10 @@ export const MAX_EMAIL_BYTES = 10 * 1024 * 1024;
 export const MAX_EMAIL_RECIPIENTS = 50;
 /** Attachment types ACS Email accepts, by file extension (docs: "Email attachment file types"). */
 const ATTACHMENT_EXTENSIONS = new Set(
-  ('3gp 3g2 7z aac avi bmp csv doc docm docx eot epub gif gz ico ics jpeg jpg json mid midi m4a mp3 mp4 mpeg oga ogg ogv one opus otf pdf png '
-    + 'ppsm ppsx ppt pptm pptx pub rar rpmsg rtf svg tar tif tiff ttf txt vsd wav weba webm webp wma wmv woff xls xlsb xlsm xlsx zip').split(' '),
+  (
+    '3gp 3g2 7z aac avi bmp csv doc docm docx eot epub gif gz ico ics jpeg jpg json mid midi m4a mp3 mp4 mpeg oga ogg ogv one opus otf pdf png ' +
+    'ppsm ppsx ppt pptm pptx pub rar rpmsg rtf svg tar tif tiff ttf txt vsd wav weba webm webp wma wmv woff xls xlsb xlsm xlsx zip'
+  ).split(' '),
 );
 
 /**
@@ -87,12 +107,20 @@ export const emailRoutes: Route[] = [
       const operationId = operationHeader ?? randomUUID();
       takeQuota(context.state, 'send');
       const location = `${context.origin}/emails/operations/${operationId}?api-version=${EMAIL_API_VERSION}`;
-      const answer = { status: 202, body: { id: operationId, status: 'Running' }, headers: { 'operation-location': location, 'retry-after': '1' } };
+      const answer = {
+        status: 202,
+        body: { id: operationId, status: 'Running' },
+        headers: { 'operation-location': location, 'retry-after': '1' },
+      };
       // A repeated Operation-Id is the same operation: answered again, sent once.
       if (context.state.emails.has(operationId)) return answer;
 
       if (Buffer.byteLength(context.request.rawBody) > MAX_EMAIL_BYTES) {
-        throw new ServiceError(413, 'RequestEntityTooLarge', `The email, attachments included, exceeds ${MAX_EMAIL_BYTES / 1024 / 1024} MB.`);
+        throw new ServiceError(
+          413,
+          'RequestEntityTooLarge',
+          `The email, attachments included, exceeds ${MAX_EMAIL_BYTES / 1024 / 1024} MB.`,
+        );
       }
       const body = jsonBody(context.request);
       if (!isString(body.senderAddress) || !EMAIL.test(body.senderAddress)) {
@@ -103,7 +131,8 @@ export const emailRoutes: Route[] = [
         throw new ServiceError(404, 'DomainNotLinked', 'The specified sender domain has not been linked.', 'senderAddress');
       }
       const content = (body.content ?? {}) as { subject?: unknown; plainText?: unknown; html?: unknown };
-      if (!isString(content.subject) || content.subject.length === 0) throw badRequest('BadRequest', 'content.subject is required.', 'content.subject');
+      if (!isString(content.subject) || content.subject.length === 0)
+        throw badRequest('BadRequest', 'content.subject is required.', 'content.subject');
       if (!isString(content.plainText) && !isString(content.html)) {
         throw badRequest('BadRequest', 'content needs plainText or html.', 'content');
       }
@@ -127,9 +156,17 @@ export const emailRoutes: Route[] = [
             }
             const extension = /\.([^.]+)$/.exec(attachment.name)?.[1]?.toLowerCase();
             if (!extension || !ATTACHMENT_EXTENSIONS.has(extension)) {
-              throw badRequest('InvalidAttachmentType', `attachments[${index}]: the file type of '${attachment.name}' is not supported.`, `attachments[${index}].name`);
+              throw badRequest(
+                'InvalidAttachmentType',
+                `attachments[${index}]: the file type of '${attachment.name}' is not supported.`,
+                `attachments[${index}].name`,
+              );
             }
-            return { name: attachment.name, contentType: attachment.contentType, bytes: Buffer.from(attachment.contentInBase64, 'base64').length };
+            return {
+              name: attachment.name,
+              contentType: attachment.contentType,
+              bytes: Buffer.from(attachment.contentInBase64, 'base64').length,
+            };
           })
         : [];
       const record: EmailRecord = {
@@ -168,7 +205,11 @@ export const emailRoutes: Route[] = [
       const { outcome } = record;
       return {
         status: 200,
-        body: { id: record.operationId, status: outcome.status, ...(outcome.status === 'Failed' ? { error: { code: outcome.code, message: outcome.message } } : {}) },
+        body: {
+          id: record.operationId,
+          status: outcome.status,
+          ...(outcome.status === 'Failed' ? { error: { code: outcome.code, message: outcome.message } } : {}),
+        },
       };
     },
   },

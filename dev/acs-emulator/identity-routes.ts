@@ -43,12 +43,20 @@ export const identityRoutes: Route[] = [
     auth: 'service',
     handle(context) {
       const body = jsonBody(context.request);
-      const wanted = body.createTokenWithScopes === undefined || body.createTokenWithScopes === null
-        ? undefined
-        : scopes(body.createTokenWithScopes, 'createTokenWithScopes');
+      const wanted =
+        body.createTokenWithScopes === undefined || body.createTokenWithScopes === null
+          ? undefined
+          : scopes(body.createTokenWithScopes, 'createTokenWithScopes');
       const minutes = expiresInMinutes(body.expiresInMinutes);
       const id = context.state.newUserId();
-      context.state.identities.set(id, { id, createdAt: context.state.now(), deleted: false, tokenGeneration: 0, tokensIssued: 0, revokedAt: [] });
+      context.state.identities.set(id, {
+        id,
+        createdAt: context.state.now(),
+        deleted: false,
+        tokenGeneration: 0,
+        tokensIssued: 0,
+        revokedAt: [],
+      });
       const accessToken = wanted ? context.tokens.issue(id, wanted, minutes) : undefined;
       return {
         status: 201,

@@ -74,7 +74,8 @@ export const views = {
       tokensIssued: i.tokensIssued,
       tokensRevoked: i.tokenGeneration > 0,
       // Revoked tokens keep working until then (revocationDelayMs after the revoke).
-      revocationEffectiveAt: i.revokedAt.length > 0 ? new Date(i.revokedAt[i.revokedAt.length - 1]! + state.resource.revocationDelayMs).toISOString() : null,
+      revocationEffectiveAt:
+        i.revokedAt.length > 0 ? new Date(i.revokedAt[i.revokedAt.length - 1]! + state.resource.revocationDelayMs).toISOString() : null,
     })),
   rooms: (state: EmulatorState) => [...state.rooms.values()].map(roomView),
   sms: (state: EmulatorState) =>

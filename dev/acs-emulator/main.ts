@@ -6,7 +6,12 @@ import { startEmulatorServer, type EmulatorServerOptions } from './server';
 runChildService<EmulatorServerOptions>('acs-emulator', 'ACS_EMULATOR_OPTIONS', async (options) => {
   const server = await startEmulatorServer(options);
   return {
-    ready: { endpoint: server.endpoint, connectionString: server.connectionString, adminUrl: server.adminUrl, caCertPath: server.caCertPath },
+    ready: {
+      endpoint: server.endpoint,
+      connectionString: server.connectionString,
+      adminUrl: server.adminUrl,
+      caCertPath: server.caCertPath,
+    },
     close: () => server.close(),
   };
 });

@@ -32,7 +32,8 @@ function checkValidity(validFrom: number, validUntil: number, now: number): void
 function participantChanges(context: RouteContext, value: unknown, allowRemoval: boolean): Map<string, RoomRole | null> {
   const changes = new Map<string, RoomRole | null>();
   if (value === undefined || value === null) return changes;
-  if (typeof value !== 'object' || Array.isArray(value)) throw badRequest('BadRequest', 'participants must be an object keyed by raw id.', 'participants');
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw badRequest('BadRequest', 'participants must be an object keyed by raw id.', 'participants');
   for (const [rawId, entry] of Object.entries(value as Record<string, unknown>)) {
     if (entry === null) {
       if (!allowRemoval) throw badRequest('BadRequest', `Participant ${rawId} has no role.`, 'participants');
@@ -72,9 +73,8 @@ function requireMergePatch(context: RouteContext): void {
 function page<T>(context: RouteContext, items: T[], path: string) {
   const skip = Number(context.request.url.searchParams.get('skipToken') ?? '0') || 0;
   const value = items.slice(skip, skip + PAGE_SIZE);
-  const next = skip + PAGE_SIZE < items.length
-    ? `${context.origin}${path}?api-version=${ROOMS_API_VERSION}&skipToken=${skip + PAGE_SIZE}`
-    : undefined;
+  const next =
+    skip + PAGE_SIZE < items.length ? `${context.origin}${path}?api-version=${ROOMS_API_VERSION}&skipToken=${skip + PAGE_SIZE}` : undefined;
   return { value, ...(next ? { nextLink: next } : {}) };
 }
 
@@ -87,7 +87,9 @@ export const roomsRoutes: Route[] = [
     handle(context) {
       // The SDK sends Repeatability-Request-ID with every create: a repeat answers the room it made.
       const repeatabilityRequestId = header(context.request, 'repeatability-request-id');
-      const earlier = repeatabilityRequestId ? [...context.state.rooms.values()].find((r) => r.repeatabilityRequestId === repeatabilityRequestId) : undefined;
+      const earlier = repeatabilityRequestId
+        ? [...context.state.rooms.values()].find((r) => r.repeatabilityRequestId === repeatabilityRequestId)
+        : undefined;
       if (earlier) return { status: 201, body: roomBody(earlier) };
       const body = jsonBody(context.request);
       const now = context.state.now();
@@ -115,7 +117,10 @@ export const roomsRoutes: Route[] = [
     apiVersion: ROOMS_API_VERSION,
     auth: 'service',
     handle(context) {
-      const rooms = [...context.state.rooms.values()].filter((r) => !expired(context, r)).sort((a, b) => a.createdAt - b.createdAt).map(roomBody);
+      const rooms = [...context.state.rooms.values()]
+        .filter((r) => !expired(context, r))
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map(roomBody);
       return { status: 200, body: page(context, rooms, '/rooms') };
     },
   },
@@ -139,7 +144,11 @@ export const roomsRoutes: Route[] = [
       const givenUntil = optionalInstant(body.validUntil, 'validUntil');
       // The service changes validity only as a pair.
       if ((givenFrom === undefined) !== (givenUntil === undefined)) {
-        throw badRequest('BadRequest', 'validFrom and validUntil must be updated together.', givenFrom === undefined ? 'validFrom' : 'validUntil');
+        throw badRequest(
+          'BadRequest',
+          'validFrom and validUntil must be updated together.',
+          givenFrom === undefined ? 'validFrom' : 'validUntil',
+        );
       }
       const validFrom = givenFrom ?? room.validFrom;
       const validUntil = givenUntil ?? room.validUntil;

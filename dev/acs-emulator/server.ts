@@ -52,7 +52,12 @@ const routes: Route[] = [...identityRoutes, ...roomsRoutes, ...smsRoutes, ...ema
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function toRequest(req: IncomingMessage, origin: string): Promise<EmulatorRequest> {
-  return { method: (req.method ?? 'GET').toUpperCase(), url: new URL(req.url ?? '/', origin), headers: req.headers, rawBody: await readBody(req) };
+  return {
+    method: (req.method ?? 'GET').toUpperCase(),
+    url: new URL(req.url ?? '/', origin),
+    headers: req.headers,
+    rawBody: await readBody(req),
+  };
 }
 
 /** Runs the emulated services and the admin API in this process. */
@@ -68,7 +73,11 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
   const tokens = new UserTokens(state, stored ? Buffer.from(stored.tokenSecret, 'base64') : undefined);
   const persist = () => {
     if (options.stateFile) {
-      saveResource(options.stateFile, { resourceId: state.resourceId, tokenSecret: tokens.secret.toString('base64'), identities: [...state.identities.values()] });
+      saveResource(options.stateFile, {
+        resourceId: state.resourceId,
+        tokenSecret: tokens.secret.toString('base64'),
+        identities: [...state.identities.values()],
+      });
     }
   };
   let origin = '';
@@ -97,9 +106,16 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     const user = authenticate(route, request);
     const apiVersion = request.url.searchParams.get('api-version');
     if (apiVersion !== route.apiVersion) {
-      throw new ServiceError(400, 'UnsupportedApiVersion', `api-version '${apiVersion ?? ''}' is not supported; this operation uses ${route.apiVersion}.`);
+      throw new ServiceError(
+        400,
+        'UnsupportedApiVersion',
+        `api-version '${apiVersion ?? ''}' is not supported; this operation uses ${route.apiVersion}.`,
+      );
     }
-    const params = route.pattern.exec(request.url.pathname)!.slice(1).map((p) => decodeURIComponent(p));
+    const params = route.pattern
+      .exec(request.url.pathname)!
+      .slice(1)
+      .map((p) => decodeURIComponent(p));
     const response = route.handle({ request, params, state, tokens, user, origin });
     if (request.method !== 'GET' && request.url.pathname.startsWith('/identities')) persist();
     return response;
@@ -123,13 +139,19 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     };
   }
 
-  const service = https.createServer({ key: certificate.key, cert: certificate.cert }, listener(serve, () => origin));
+  const service = https.createServer(
+    { key: certificate.key, cert: certificate.cert },
+    listener(serve, () => origin),
+  );
   const admin = http.createServer(
-    listener((request) => {
-      const response = handleAdmin(request, state, faults);
-      if (request.url.pathname === '/admin/reset') persist();
-      return response;
-    }, () => 'http://127.0.0.1'),
+    listener(
+      (request) => {
+        const response = handleAdmin(request, state, faults);
+        if (request.url.pathname === '/admin/reset') persist();
+        return response;
+      },
+      () => 'http://127.0.0.1',
+    ),
   );
   await Promise.all([listen(service, options.port ?? 0), listen(admin, options.adminPort ?? 0)]);
   origin = `https://127.0.0.1:${(service.address() as AddressInfo).port}`;

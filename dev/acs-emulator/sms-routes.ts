@@ -21,7 +21,13 @@ export const optOutKey = (from: string, to: string) => `${from}|${to}`;
  * its synonyms opt the phone out of that sender, START/UNSTOP back in.
  */
 export function receiveSms(state: EmulatorState, input: { from: string; to: string; message: string }): InboundSmsRecord {
-  const record: InboundSmsRecord = { messageId: `Incoming_${randomUUID()}`, from: input.from, to: input.to, message: input.message, receivedAt: state.now() };
+  const record: InboundSmsRecord = {
+    messageId: `Incoming_${randomUUID()}`,
+    from: input.from,
+    to: input.to,
+    message: input.message,
+    receivedAt: state.now(),
+  };
   state.inboundSms.push(record);
   const word = input.message.trim().toUpperCase();
   if (STOP_WORDS.has(word)) state.smsOptOuts.add(optOutKey(input.to, input.from));
@@ -77,13 +83,16 @@ export const smsRoutes: Route[] = [
         throw badRequest('BadRequest', `message may be at most ${MAX_MESSAGE_LENGTH} characters.`, 'message');
       }
       const recipients = body.smsRecipients;
-      if (!Array.isArray(recipients) || recipients.length === 0) throw badRequest('BadRequest', 'smsRecipients must not be empty.', 'smsRecipients');
+      if (!Array.isArray(recipients) || recipients.length === 0)
+        throw badRequest('BadRequest', 'smsRecipients must not be empty.', 'smsRecipients');
       const options = (body.smsSendOptions ?? {}) as { enableDeliveryReport?: unknown; tag?: unknown };
       const now = context.state.now();
       const value = recipients.map((recipient: { to?: unknown; repeatabilityRequestId?: unknown }) => {
         const repeatabilityRequestId = isString(recipient.repeatabilityRequestId) ? recipient.repeatabilityRequestId : undefined;
         // A repeated request id answers the first result and sends nothing (the SDK's retry-safety).
-        const earlier = repeatabilityRequestId ? context.state.sms.find((s) => s.repeatabilityRequestId === repeatabilityRequestId) : undefined;
+        const earlier = repeatabilityRequestId
+          ? context.state.sms.find((s) => s.repeatabilityRequestId === repeatabilityRequestId)
+          : undefined;
         if (earlier) return result(earlier, 'accepted');
         const to = isString(recipient.to) ? recipient.to : '';
         const refusal = unreachable(body.from as string, to);
@@ -109,31 +118,30 @@ export const smsRoutes: Route[] = [
       return { status: 202, body: { value } };
     },
   },
-  ...(['add', 'remove', 'check'] as const).map(
-    (action): Route => ({
-      method: 'POST',
-      pattern: new RegExp(`^/sms/optouts:${action}$`),
-      apiVersion: SMS_OPT_OUT_API_VERSION,
-      auth: 'service',
-      handle(context) {
-        const body = jsonBody(context.request);
-        if (!isString(body.from) || !E164.test(body.from)) throw badRequest('BadRequest', 'Invalid From phone number format.', 'from');
-        if (!context.state.resource.smsNumbers.includes(body.from)) {
-          throw new ServiceError(401, 'Unauthorized', 'The From phone number is not owned by this resource.', 'from');
-        }
-        const recipients = body.recipients;
-        if (!Array.isArray(recipients) || recipients.length === 0) throw badRequest('BadRequest', 'recipients must not be empty.', 'recipients');
-        const from = body.from;
-        const value = recipients.map((recipient: { to?: unknown }) => {
-          const to = isString(recipient.to) ? recipient.to : '';
-          if (!E164.test(to)) return { to, httpStatusCode: 400, errorMessage: 'Invalid To phone number format.' };
-          const key = optOutKey(from, to);
-          if (action === 'add') context.state.smsOptOuts.add(key);
-          if (action === 'remove') context.state.smsOptOuts.delete(key);
-          return { to, httpStatusCode: 200, ...(action === 'check' ? { isOptedOut: context.state.smsOptOuts.has(key) } : {}) };
-        });
-        return { status: 200, body: { value } };
-      },
-    }),
-  ),
+  ...(['add', 'remove', 'check'] as const).map((action): Route => ({
+    method: 'POST',
+    pattern: new RegExp(`^/sms/optouts:${action}$`),
+    apiVersion: SMS_OPT_OUT_API_VERSION,
+    auth: 'service',
+    handle(context) {
+      const body = jsonBody(context.request);
+      if (!isString(body.from) || !E164.test(body.from)) throw badRequest('BadRequest', 'Invalid From phone number format.', 'from');
+      if (!context.state.resource.smsNumbers.includes(body.from)) {
+        throw new ServiceError(401, 'Unauthorized', 'The From phone number is not owned by this resource.', 'from');
+      }
+      const recipients = body.recipients;
+      if (!Array.isArray(recipients) || recipients.length === 0)
+        throw badRequest('BadRequest', 'recipients must not be empty.', 'recipients');
+      const from = body.from;
+      const value = recipients.map((recipient: { to?: unknown }) => {
+        const to = isString(recipient.to) ? recipient.to : '';
+        if (!E164.test(to)) return { to, httpStatusCode: 400, errorMessage: 'Invalid To phone number format.' };
+        const key = optOutKey(from, to);
+        if (action === 'add') context.state.smsOptOuts.add(key);
+        if (action === 'remove') context.state.smsOptOuts.delete(key);
+        return { to, httpStatusCode: 200, ...(action === 'check' ? { isOptedOut: context.state.smsOptOuts.has(key) } : {}) };
+      });
+      return { status: 200, body: { value } };
+    },
+  })),
 ];

@@ -26,6 +26,19 @@ interface ReadyMessage {
 
 /** Starts the ACS emulator as its own process (its record outlives app restarts) and waits until it serves. */
 export async function startAcsEmulator(options: AcsEmulatorOptions = {}, timeoutMs = 15_000): Promise<RunningAcsEmulator> {
-  const { ready, pid, stop } = await startChildService<ReadyMessage>({ name: 'ACS emulator', dir: __dirname, optionsVariable: 'ACS_EMULATOR_OPTIONS', options, timeoutMs });
-  return { endpoint: ready.endpoint, connectionString: ready.connectionString, adminUrl: ready.adminUrl, caCertPath: ready.caCertPath, pid, stop };
+  const { ready, pid, stop } = await startChildService<ReadyMessage>({
+    name: 'ACS emulator',
+    dir: __dirname,
+    optionsVariable: 'ACS_EMULATOR_OPTIONS',
+    options,
+    timeoutMs,
+  });
+  return {
+    endpoint: ready.endpoint,
+    connectionString: ready.connectionString,
+    adminUrl: ready.adminUrl,
+    caCertPath: ready.caCertPath,
+    pid,
+    stop,
+  };
 }

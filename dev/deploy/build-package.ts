@@ -68,7 +68,15 @@ export function buildDeployPackage(outDir: string = DEFAULT_PACKAGE_DIR): string
   });
   if (install.status !== 0) throw new Error(`npm ci --omit=dev failed in ${outDir}: ${install.stdout}${install.stderr}`);
 
-  const shipped = { name: pkg.name, version: pkg.version, description: pkg.description, private: true, main, engines: pkg.engines, dependencies: pkg.dependencies };
+  const shipped = {
+    name: pkg.name,
+    version: pkg.version,
+    description: pkg.description,
+    private: true,
+    main,
+    engines: pkg.engines,
+    dependencies: pkg.dependencies,
+  };
   fs.writeFileSync(path.join(outDir, 'package.json'), `${JSON.stringify(shipped, null, 2)}\n`);
   fs.rmSync(path.join(outDir, 'package-lock.json'));
   // Type declarations and source maps are half the bytes of node_modules and never run.

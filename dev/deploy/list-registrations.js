@@ -17,5 +17,8 @@ const { installFunctionsCoreStandIn } = require(path.resolve(standInFile));
 const { loadFunctionApp } = require(path.resolve(loadAppFile));
 const standIn = installFunctionsCoreStandIn(() => undefined);
 loadFunctionApp(path.resolve(appDir));
-const registrations = standIn.registrations.map((r) => ({ name: r.name, trigger: Object.values(r.bindings).find((b) => /Trigger$/.test(b.type))?.type }));
+const registrations = standIn.registrations.map((r) => ({
+  name: r.name,
+  trigger: Object.values(r.bindings).find((b) => /Trigger$/.test(b.type))?.type,
+}));
 process.stdout.write(`${JSON.stringify({ registrations, resolved: [...resolved] })}\n`);

@@ -21,7 +21,13 @@ interface Schema extends Json {
   additionalProperties?: Schema | boolean;
   description?: string;
 }
-interface Parameter { name: string; in: string; required?: boolean; description?: string; schema?: Schema }
+interface Parameter {
+  name: string;
+  in: string;
+  required?: boolean;
+  description?: string;
+  schema?: Schema;
+}
 interface Operation {
   summary?: string;
   description?: string;
@@ -42,7 +48,10 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 export function renderApiReference(openApi: object): string {
   const document = openApi as Document;
   const lines: string[] = [REFERENCE_BEGIN, '', '## Reference (generated from the OpenAPI document)', ''];
-  lines.push('Generated from `GET /api/openapi.json` (the zod schemas in `shared/adapters/http/schemas`) by `npm run docs:api`; do not edit by hand.', '');
+  lines.push(
+    'Generated from `GET /api/openapi.json` (the zod schemas in `shared/adapters/http/schemas`) by `npm run docs:api`; do not edit by hand.',
+    '',
+  );
   lines.push('### Credentials', '', '| name | what |', '| --- | --- |');
   for (const [name, scheme] of Object.entries(document.components?.securitySchemes ?? {})) {
     lines.push(`| \`${name}\` | ${cell(String(scheme.description ?? ''))} |`);
@@ -76,12 +85,16 @@ function renderOperation(method: string, path: string, operation: Operation): st
   for (const parameter of operation.parameters ?? []) {
     const notes = [parameter.required ? 'required' : 'optional', ...constraints(parameter.schema ?? {})];
     const description = parameter.description ?? parameter.schema?.description;
-    lines.push(`- ${parameter.in} \`${parameter.name}\`: ${typeOf(parameter.schema ?? {})} (${notes.join('; ')})${description ? `. ${description}` : ''}`);
+    lines.push(
+      `- ${parameter.in} \`${parameter.name}\`: ${typeOf(parameter.schema ?? {})} (${notes.join('; ')})${description ? `. ${description}` : ''}`,
+    );
   }
   const body = operation.requestBody;
   if (body) {
     const [mediaType, content] = Object.entries(body.content ?? {})[0] ?? [];
-    lines.push(`- Body (${body.required ? 'required' : 'optional'}, \`${mediaType}\`): ${content?.schema ? typeOf(content.schema) : 'any'}`);
+    lines.push(
+      `- Body (${body.required ? 'required' : 'optional'}, \`${mediaType}\`): ${content?.schema ? typeOf(content.schema) : 'any'}`,
+    );
   }
   lines.push('- Responses:');
   for (const [status, response] of Object.entries(operation.responses ?? {})) {
@@ -95,7 +108,14 @@ function renderOperation(method: string, path: string, operation: Operation): st
 
 function credentials(security: Operation['security']): string {
   if (!security || security.length === 0) return 'none';
-  return security.map((requirement) => Object.keys(requirement).map((name) => `\`${name}\``).join(' + ') || 'anonymous').join(' or ');
+  return security
+    .map(
+      (requirement) =>
+        Object.keys(requirement)
+          .map((name) => `\`${name}\``)
+          .join(' + ') || 'anonymous',
+    )
+    .join(' or ');
 }
 
 function renderSchema(name: string, schema: Schema): string[] {

@@ -3,7 +3,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../shared/adapters/logging/logger';
 import type { FunctionInvoker, InputBindingProvider } from '../host/types';
-import { DurableApiError, handleDurableHttp, type DurableOperations, type ListFilter, type StatusOptions, type StatusPayload } from './http-api';
+import {
+  DurableApiError,
+  handleDurableHttp,
+  type DurableOperations,
+  type ListFilter,
+  type StatusOptions,
+  type StatusPayload,
+} from './http-api';
 import { EventType, parseJson, type HistoryEvent } from './protocol';
 import { DurableScheduler } from './scheduler';
 import { DurableStore, isStatus, newInboxKey, TERMINAL_STATUSES, type InboxMessage, type InstanceRecord, type WorkItem } from './store';
@@ -55,7 +62,10 @@ export function createDurableBackend(options: DurableBackendOptions): DurableBac
 
 /** Instance ids become partition keys: no / \\ # ? or control characters, at most 256 characters. */
 const validInstanceId = (id: string) =>
-  id.length > 0 && id.length <= 256 && !/[/\\#?]/.test(id) && ![...id].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
+  id.length > 0 &&
+  id.length <= 256 &&
+  !/[/\\#?]/.test(id) &&
+  ![...id].some((c) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
 const isTerminal = (instance: InstanceRecord) => TERMINAL_STATUSES.includes(instance.runtimeStatus);
 const eventNames = Object.fromEntries(Object.entries(EventType).map(([name, value]) => [value, name]));
 
@@ -77,10 +87,16 @@ class LocalDurableBackend implements DurableBackend, DurableOperations {
   };
 
   constructor(private readonly options: DurableBackendOptions) {
-    if (!/^[A-Za-z][A-Za-z0-9]{0,55}$/.test(options.tablePrefix)) throw new Error(`tablePrefix must be letters and digits (got "${options.tablePrefix}")`);
+    if (!/^[A-Za-z][A-Za-z0-9]{0,55}$/.test(options.tablePrefix))
+      throw new Error(`tablePrefix must be letters and digits (got "${options.tablePrefix}")`);
     this.store = DurableStore.fromConnectionString(options.connectionString, `${options.tablePrefix}Durable`);
     this.hub = options.taskHubName ?? 'TestHubName';
-    this.scheduler = new DurableScheduler(this.store, { invoker: options.invoker, clock: options.clock, log: options.log, ...(options.timerPollMs ? { timerPollMs: options.timerPollMs } : {}) });
+    this.scheduler = new DurableScheduler(this.store, {
+      invoker: options.invoker,
+      clock: options.clock,
+      log: options.log,
+      ...(options.timerPollMs ? { timerPollMs: options.timerPollMs } : {}),
+    });
   }
 
   get rpcBaseUrl(): string {
@@ -134,12 +150,20 @@ class LocalDurableBackend implements DurableBackend, DurableOperations {
   // ---- operations behind the HTTP API -------------------------------------------------------
 
   async startInstance(name: string, requestedId: string | undefined, input: string | null): Promise<string> {
-    const registered = this.options.invoker.registrations().some((r) => r.name === name && Object.values(r.bindings).some((b) => b.type === 'orchestrationTrigger'));
-    if (!registered) throw new DurableApiError(400, `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
+    const registered = this.options.invoker
+      .registrations()
+      .some((r) => r.name === name && Object.values(r.bindings).some((b) => b.type === 'orchestrationTrigger'));
+    if (!registered)
+      throw new DurableApiError(400, `The function '${name}' doesn't exist, is disabled, or is not an orchestrator function.`);
     const instanceId = requestedId ?? randomUUID().replace(/-/g, '');
-    if (!validInstanceId(instanceId) || instanceId.startsWith('@')) throw new DurableApiError(400, `Invalid instance id "${instanceId}": 1-256 characters, no / \\ # ? or control characters, not starting with @`);
+    if (!validInstanceId(instanceId) || instanceId.startsWith('@'))
+      throw new DurableApiError(
+        400,
+        `Invalid instance id "${instanceId}": 1-256 characters, no / \\ # ? or control characters, not starting with @`,
+      );
     const existing = await this.store.getInstance(instanceId);
-    if (existing && !isTerminal(existing)) throw new DurableApiError(409, `An Orchestration instance with the status ${existing.runtimeStatus} already exists.`);
+    if (existing && !isTerminal(existing))
+      throw new DurableApiError(409, `An Orchestration instance with the status ${existing.runtimeStatus} already exists.`);
     const now = this.options.clock.now();
     const instance: InstanceRecord = {
       instanceId,
@@ -162,7 +186,8 @@ class LocalDurableBackend implements DurableBackend, DurableOperations {
         { op: 'addMessage', key: newInboxKey(), message: { kind: 'start', executionId: instance.executionId } },
       ]);
     } catch (error) {
-      if (isStatus(error, 409, 412)) throw new DurableApiError(409, `An Orchestration instance with the id ${instanceId} was created concurrently.`);
+      if (isStatus(error, 409, 412))
+        throw new DurableApiError(409, `An Orchestration instance with the id ${instanceId} was created concurrently.`);
       throw error;
     }
     if (existing) this.scheduler.collectStaleHistoryLater(instance);
@@ -182,7 +207,11 @@ class LocalDurableBackend implements DurableBackend, DurableOperations {
   async purge(instanceId: string): Promise<void> {
     const instance = await this.store.getInstance(instanceId);
     if (!instance) throw new DurableApiError(404, `No instance with ID '${instanceId}' found.`);
-    if (!isTerminal(instance)) throw new DurableApiError(412, `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${instanceId} has status ${instance.runtimeStatus}`);
+    if (!isTerminal(instance))
+      throw new DurableApiError(
+        412,
+        `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${instanceId} has status ${instance.runtimeStatus}`,
+      );
     await this.store.deleteRows(instanceId, await this.store.partitionKeys(instanceId));
   }
 

@@ -76,7 +76,13 @@ export async function planEpisode(input: EpisodeInput, invoke: InvokeOrchestrato
 
   const next: InstanceRecord = { ...instance, lastUpdatedTime: now, actionIds: [...instance.actionIds] };
   const stamp = new Date(now).toISOString();
-  const event = (type: number, fields: Record<string, unknown> = {}, eventId = -1): HistoryEvent => ({ EventType: type, EventId: eventId, IsPlayed: false, Timestamp: stamp, ...fields });
+  const event = (type: number, fields: Record<string, unknown> = {}, eventId = -1): HistoryEvent => ({
+    EventType: type,
+    EventId: eventId,
+    IsPlayed: false,
+    Timestamp: stamp,
+    ...fields,
+  });
   const events: StoredHistoryEvent[] = [];
   const work: Array<{ rowKey: string; item: WorkItem }> = [];
   const dropAllWork = () => input.work.map((row) => ({ op: 'delete', rowKey: row.rowKey }) as const);
@@ -100,7 +106,9 @@ export async function planEpisode(input: EpisodeInput, invoke: InvokeOrchestrato
       events.push({ event: event(EventType.TaskCompleted, { TaskScheduledId: message.taskId, Result: message.result }) });
       break;
     case 'taskFailed': {
-      events.push({ event: event(EventType.TaskFailed, { TaskScheduledId: message.taskId, Reason: message.reason, Details: message.details }) });
+      events.push({
+        event: event(EventType.TaskFailed, { TaskScheduledId: message.taskId, Reason: message.reason, Details: message.details }),
+      });
       if (message.retry) {
         const retry = message.retry;
         const delay = nextRetryDelay(retry, now);
@@ -108,10 +116,15 @@ export async function planEpisode(input: EpisodeInput, invoke: InvokeOrchestrato
           const timerId = next.nextEventId++;
           const fireAt = now + delay;
           events.push({ event: event(EventType.TimerCreated, { FireAt: new Date(fireAt).toISOString() }, timerId) });
-          work.push({ rowKey: workKey(next.executionId, timerId), item: { kind: 'timer', executionId: next.executionId, timerId, fireAt, retry } });
+          work.push({
+            rowKey: workKey(next.executionId, timerId),
+            item: { kind: 'timer', executionId: next.executionId, timerId, fireAt, retry },
+          });
         } else {
           // Same as Azure: durable-functions 3.x then waits forever (azure-functions-durable-js#629).
-          plan.warnings.push(`retry timeout of "${retry.name}" has passed: no further attempt, and the orchestrator keeps waiting (as in Azure)`);
+          plan.warnings.push(
+            `retry timeout of "${retry.name}" has passed: no further attempt, and the orchestrator keeps waiting (as in Azure)`,
+          );
         }
       }
       break;
@@ -124,13 +137,19 @@ export async function planEpisode(input: EpisodeInput, invoke: InvokeOrchestrato
         const timerId = next.nextEventId++;
         const fireAt = subTimerFireAt(long.finalFireAt, now);
         events.push({ event: event(EventType.TimerCreated, { FireAt: new Date(fireAt).toISOString() }, timerId) });
-        work.push({ rowKey: workKey(next.executionId, timerId), item: { kind: 'timer', executionId: next.executionId, timerId, fireAt, longTimer: long } });
+        work.push({
+          rowKey: workKey(next.executionId, timerId),
+          item: { kind: 'timer', executionId: next.executionId, timerId, fireAt, longTimer: long },
+        });
       }
       const retry = message.retry;
       if (retry && mayRetry(retry)) {
         const taskId = next.nextEventId++;
         events.push({ event: event(EventType.TaskScheduled, { Name: retry.name, Input: retry.input }, taskId) });
-        work.push({ rowKey: workKey(next.executionId, taskId), item: { kind: 'activity', executionId: next.executionId, taskId, name: retry.name, input: retry.input, retry } });
+        work.push({
+          rowKey: workKey(next.executionId, taskId),
+          item: { kind: 'activity', executionId: next.executionId, taskId, name: retry.name, input: retry.input, retry },
+        });
       }
       break;
     }
@@ -153,7 +172,8 @@ export async function planEpisode(input: EpisodeInput, invoke: InvokeOrchestrato
   let failure: string | undefined;
   try {
     state = (await invoke(trigger)) as OrchestratorState;
-    if (state?.schemaVersion !== REPLAY_SCHEMA) failure = `the orchestrator answered with replay schema ${String(state?.schemaVersion)}, expected ${REPLAY_SCHEMA}: durable-functions changed its protocol`;
+    if (state?.schemaVersion !== REPLAY_SCHEMA)
+      failure = `the orchestrator answered with replay schema ${String(state?.schemaVersion)}, expected ${REPLAY_SCHEMA}: durable-functions changed its protocol`;
   } catch (error) {
     const parsed = parseOrchestratorFailure(error);
     failure = parsed.message;
@@ -176,7 +196,8 @@ export async function planEpisode(input: EpisodeInput, invoke: InvokeOrchestrato
           // A long timer's current sub-timer has its own id; the action carries the first one's.
           for (const row of input.work) {
             const item = row.item;
-            if (item.kind === 'timer' && (item.timerId === taskId || item.longTimer?.firstTimerId === taskId)) deletes.push({ op: 'delete', rowKey: row.rowKey });
+            if (item.kind === 'timer' && (item.timerId === taskId || item.longTimer?.firstTimerId === taskId))
+              deletes.push({ op: 'delete', rowKey: row.rowKey });
           }
         }
         continue;
@@ -231,7 +252,10 @@ function schedule(
   if (action.actionType === ActionType.CallActivity || action.actionType === ActionType.CallActivityWithRetry) {
     const name = action.functionName ?? '';
     const input = actionInputToJson(action.input);
-    const retry = action.actionType === ActionType.CallActivityWithRetry && action.retryOptions ? { name, input, options: action.retryOptions, failures: 0, firstAttemptAt: now } : undefined;
+    const retry =
+      action.actionType === ActionType.CallActivityWithRetry && action.retryOptions
+        ? { name, input, options: action.retryOptions, failures: 0, firstAttemptAt: now }
+        : undefined;
     events.push({ event: event(EventType.TaskScheduled, { Name: name, Input: input }, taskId) });
     work.push({ rowKey, item: { kind: 'activity', executionId: next.executionId, taskId, name, input, retry } });
   } else if (action.actionType === ActionType.CreateTimer) {
@@ -240,7 +264,11 @@ function schedule(
     const long = finalFireAt - now > MAXIMUM_TIMER_MS ? { firstTimerId: taskId, finalFireAt } : undefined;
     const fireAt = long ? subTimerFireAt(finalFireAt, now) : finalFireAt;
     events.push({ event: event(EventType.TimerCreated, { FireAt: new Date(fireAt).toISOString() }, taskId) });
-    if (!action.isCanceled) work.push({ rowKey, item: { kind: 'timer', executionId: next.executionId, timerId: taskId, fireAt, ...(long ? { longTimer: long } : {}) } });
+    if (!action.isCanceled)
+      work.push({
+        rowKey,
+        item: { kind: 'timer', executionId: next.executionId, timerId: taskId, fireAt, ...(long ? { longTimer: long } : {}) },
+      });
   }
 }
 
@@ -257,13 +285,23 @@ function subTimerFireAt(finalFireAt: number, now: number): number {
 function nonDeterminism(action: Action, taskId: number, history: StoredHistoryEvent[]): string | undefined {
   const wanted = takesTaskId(action);
   if (!wanted && taskId < 0) return undefined;
-  const recorded = taskId < 0 ? undefined : history.find((stored) => stored.event.EventId === taskId && (stored.event.EventType === EventType.TaskScheduled || stored.event.EventType === EventType.TimerCreated))?.event;
+  const recorded =
+    taskId < 0
+      ? undefined
+      : history.find(
+          (stored) =>
+            stored.event.EventId === taskId &&
+            (stored.event.EventType === EventType.TaskScheduled || stored.event.EventType === EventType.TimerCreated),
+        )?.event;
   const describe = (a: Action) => (a.functionName ? `${a.actionType}:${a.functionName}` : String(a.actionType));
-  const fail = (what: string) => `Non-Deterministic workflow detected: ${what} (action ${describe(action)} at task id ${taskId}); a change to the orchestrator's steps breaks instances that already ran them`;
+  const fail = (what: string) =>
+    `Non-Deterministic workflow detected: ${what} (action ${describe(action)} at task id ${taskId}); a change to the orchestrator's steps breaks instances that already ran them`;
   if (!wanted || !recorded) return fail('history has no matching scheduled task');
   const isActivity = action.actionType === ActionType.CallActivity || action.actionType === ActionType.CallActivityWithRetry;
-  if (isActivity && (recorded.EventType !== EventType.TaskScheduled || recorded.Name !== action.functionName)) return fail(`history recorded ${recorded.EventType === EventType.TaskScheduled ? `activity ${String(recorded.Name)}` : 'a timer'}`);
-  if (action.actionType === ActionType.CreateTimer && recorded.EventType !== EventType.TimerCreated) return fail(`history recorded activity ${String(recorded.Name)}`);
+  if (isActivity && (recorded.EventType !== EventType.TaskScheduled || recorded.Name !== action.functionName))
+    return fail(`history recorded ${recorded.EventType === EventType.TaskScheduled ? `activity ${String(recorded.Name)}` : 'a timer'}`);
+  if (action.actionType === ActionType.CreateTimer && recorded.EventType !== EventType.TimerCreated)
+    return fail(`history recorded activity ${String(recorded.Name)}`);
   return undefined;
 }
 
@@ -293,8 +331,18 @@ function continueAsNewPlan(
     actionIds: [],
   };
   const dropped = unconsumedEvents(history, actions);
-  const warnings = dropped.length > 0 ? [`continueAsNew dropped ${dropped.length} external event(s) the orchestrator never consumed (${[...new Set(dropped.map((e) => String(e.event.Name)))].join(', ')}), as the extension does`] : [];
-  const writes: Write[] = [plan.writes[0]!, { op: 'updateInstance', instance: renewed }, ...dropWork, { op: 'addMessage', key: newInboxKey(), message: { kind: 'start', executionId } }];
+  const warnings =
+    dropped.length > 0
+      ? [
+          `continueAsNew dropped ${dropped.length} external event(s) the orchestrator never consumed (${[...new Set(dropped.map((e) => String(e.event.Name)))].join(', ')}), as the extension does`,
+        ]
+      : [];
+  const writes: Write[] = [
+    plan.writes[0]!,
+    { op: 'updateInstance', instance: renewed },
+    ...dropWork,
+    { op: 'addMessage', key: newInboxKey(), message: { kind: 'start', executionId } },
+  ];
   return { ...plan, writes, instance: renewed, continuedAsNew: true, warnings: [...plan.warnings, ...warnings] };
 }
 
@@ -302,17 +350,34 @@ function continueAsNewPlan(
 function unconsumedEvents(history: StoredHistoryEvent[], actions: Action[]): StoredHistoryEvent[] {
   const waiters = new Map<string, number>();
   for (const action of actions) {
-    if (action.actionType === ActionType.WaitForExternalEvent) waiters.set(action.externalEventName ?? '', (waiters.get(action.externalEventName ?? '') ?? 0) + 1);
+    if (action.actionType === ActionType.WaitForExternalEvent)
+      waiters.set(action.externalEventName ?? '', (waiters.get(action.externalEventName ?? '') ?? 0) + 1);
   }
   const byName = new Map<string, StoredHistoryEvent[]>();
-  for (const stored of history.filter((e) => e.event.EventType === EventType.EventRaised)) byName.set(String(stored.event.Name), [...(byName.get(String(stored.event.Name)) ?? []), stored]);
+  for (const stored of history.filter((e) => e.event.EventType === EventType.EventRaised))
+    byName.set(String(stored.event.Name), [...(byName.get(String(stored.event.Name)) ?? []), stored]);
   return [...byName].flatMap(([name, list]) => list.slice(Math.min(list.length, waiters.get(name) ?? 0)));
 }
 
-function finish(plan: EpisodePlan, next: InstanceRecord, events: StoredHistoryEvent[], work: Array<{ rowKey: string; item: WorkItem }>, deletes: Write[]): EpisodePlan {
+function finish(
+  plan: EpisodePlan,
+  next: InstanceRecord,
+  events: StoredHistoryEvent[],
+  work: Array<{ rowKey: string; item: WorkItem }>,
+  deletes: Write[],
+): EpisodePlan {
   const writes: Write[] = [
     ...plan.writes,
-    ...events.map((stored, i) => ({ op: 'addHistory', executionId: next.executionId, index: next.historyLength + i, event: stored.event, inboxKey: stored.inboxKey }) as const),
+    ...events.map(
+      (stored, i) =>
+        ({
+          op: 'addHistory',
+          executionId: next.executionId,
+          index: next.historyLength + i,
+          event: stored.event,
+          inboxKey: stored.inboxKey,
+        }) as const,
+    ),
     ...work.map(({ rowKey, item }) => ({ op: 'addWork', rowKey, item }) as const),
     ...deletes,
   ];

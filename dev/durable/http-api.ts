@@ -70,7 +70,10 @@ export async function handleDurableHttp(ops: DurableOperations, request: Incomin
     const body = await readBody(request);
     reply = await route(ops, request.method ?? 'GET', url, body, String(request.headers['content-type'] ?? ''));
   } catch (error) {
-    reply = error instanceof DurableApiError ? { status: error.status, body: { Message: error.message } } : { status: 500, body: { Message: 'Something went wrong while processing your request' } };
+    reply =
+      error instanceof DurableApiError
+        ? { status: error.status, body: { Message: error.message } }
+        : { status: 500, body: { Message: 'Something went wrong while processing your request' } };
   }
   const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
   response.writeHead(reply.status, { ...(text ? { 'Content-Type': 'application/json; charset=utf-8' } : {}), ...reply.headers });
@@ -112,7 +115,11 @@ async function route(ops: DurableOperations, method: string, url: URL, body: str
       if (!status) return { status: 404 };
       const running = RUNNING.has(status.runtimeStatus);
       const failedAs500 = status.runtimeStatus === 'Failed' && boolParam(query.get('returnInternalServerErrorOnFailure')) === true;
-      return { status: running ? 202 : failedAs500 ? 500 : 200, body: status, headers: running ? { Location: url.href, 'Retry-After': '5' } : {} };
+      return {
+        status: running ? 202 : failedAs500 ? 500 : 200,
+        body: status,
+        headers: running ? { Location: url.href, 'Retry-After': '5' } : {},
+      };
     }
     if (method === 'DELETE') {
       await ops.purge(first);
@@ -164,7 +171,9 @@ function readBody(request: IncomingMessage): Promise<string> {
       size += chunk.length;
       if (size <= BODY_LIMIT) chunks.push(chunk);
     });
-    request.on('end', () => (size > BODY_LIMIT ? reject(new DurableApiError(413, 'Request body too large')) : resolve(Buffer.concat(chunks).toString('utf8'))));
+    request.on('end', () =>
+      size > BODY_LIMIT ? reject(new DurableApiError(413, 'Request body too large')) : resolve(Buffer.concat(chunks).toString('utf8')),
+    );
     request.on('error', reject);
   });
 }

@@ -6,7 +6,11 @@ import { createDurableBackend, type DurableBackend } from './backend';
  * Runs the local durable backend inside the function host: it fills the `durableClient` binding and,
  * with the virtual clock, fires due durable timers on each advance (the advance waits for their work).
  */
-export function durableBackendPlugin(options: { connectionString: string; tablePrefix: string; logLevel?: 'debug' | 'info' | 'warn' | 'error' }): HostPlugin {
+export function durableBackendPlugin(options: {
+  connectionString: string;
+  tablePrefix: string;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}): HostPlugin {
   let backend: DurableBackend | undefined;
   let retry: NodeJS.Timeout | undefined;
   return {

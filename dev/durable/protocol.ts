@@ -120,7 +120,9 @@ export function parseOrchestratorFailure(error: unknown): { message: string; sta
 /** Depth-first, in the order the SDK assigns task ids to the atomic tasks behind them. */
 export function flattenActions(actions: Action[]): Action[] {
   return actions.flatMap((action) =>
-    action.actionType === ActionType.WhenAll || action.actionType === ActionType.WhenAny ? flattenActions(action.compoundActions ?? []) : [action],
+    action.actionType === ActionType.WhenAll || action.actionType === ActionType.WhenAny
+      ? flattenActions(action.compoundActions ?? [])
+      : [action],
   );
 }
 

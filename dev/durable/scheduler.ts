@@ -2,7 +2,15 @@ import type { Logger } from '../../shared/adapters/logging/logger';
 import type { FunctionInvoker } from '../host/types';
 import { planEpisode, type EpisodePlan } from './episode';
 import { parseJson, type OrchestrationTriggerValue } from './protocol';
-import { isStatus, newInboxKey, type DurableStore, type InboxMessage, type InstanceRecord, type StoredMessage, type WorkItem } from './store';
+import {
+  isStatus,
+  newInboxKey,
+  type DurableStore,
+  type InboxMessage,
+  type InstanceRecord,
+  type StoredMessage,
+  type WorkItem,
+} from './store';
 
 export interface SchedulerOptions {
   invoker: FunctionInvoker;
@@ -133,13 +141,17 @@ export class DurableScheduler {
       if (inbox.length === 0) return;
       if (!instance) {
         // Purged while messages were in flight: nothing can receive them.
-        await this.store.deleteRows(instanceId, inbox.map((m) => m.key));
+        await this.store.deleteRows(
+          instanceId,
+          inbox.map((m) => m.key),
+        );
         return;
       }
       const message = pickMessage(instance, inbox);
       const [history, work] = await Promise.all([this.store.history(instance), this.store.work(instanceId)]);
-      const plan = await planEpisode({ instance, history, message, work, now: this.options.clock.now() }, (trigger: OrchestrationTriggerValue) =>
-        this.options.invoker.invoke(instance.name, { trigger }),
+      const plan = await planEpisode(
+        { instance, history, message, work, now: this.options.clock.now() },
+        (trigger: OrchestrationTriggerValue) => this.options.invoker.invoke(instance.name, { trigger }),
       );
       if (this.stopped) return;
       try {
@@ -158,7 +170,12 @@ export class DurableScheduler {
     for (const warning of plan.warnings) this.options.log.warn('durable.instance.warning', { instanceId, warning });
     if (after.runtimeStatus !== before.runtimeStatus) {
       const level = after.runtimeStatus === 'Failed' ? 'warn' : 'info';
-      this.options.log[level]('durable.instance.status', { instanceId, orchestrator: after.name, from: before.runtimeStatus, to: after.runtimeStatus });
+      this.options.log[level]('durable.instance.status', {
+        instanceId,
+        orchestrator: after.name,
+        from: before.runtimeStatus,
+        to: after.runtimeStatus,
+      });
     }
     for (const write of plan.writes) if (write.op === 'delete') this.timers.delete(`${instanceId}/${write.rowKey}`);
     if (plan.continuedAsNew) this.collectStaleHistoryLater(after);
@@ -192,7 +209,18 @@ export class DurableScheduler {
       try {
         await this.store.commit(timer.instanceId, [
           { op: 'delete', rowKey: timer.rowKey },
-          { op: 'addMessage', key: newInboxKey(), message: { kind: 'timerFired', executionId: item.executionId, timerId: item.timerId, fireAt: item.fireAt, retry: item.retry, longTimer: item.longTimer } },
+          {
+            op: 'addMessage',
+            key: newInboxKey(),
+            message: {
+              kind: 'timerFired',
+              executionId: item.executionId,
+              timerId: item.timerId,
+              fireAt: item.fireAt,
+              retry: item.retry,
+              longTimer: item.longTimer,
+            },
+          },
         ]);
       } catch (error) {
         if (isStatus(error, 404)) continue; // cancelled, or the instance ended meanwhile

@@ -89,7 +89,8 @@ function packText(name: string, text: string | null): Record<string, string> {
   if (text === null) return {};
   if (text.length <= CHUNK) return { [name]: text };
   const packed: Record<string, string> = {};
-  for (let i = 0, part = 0; i < text.length; i += CHUNK, part += 1) packed[part === 0 ? name : `${name}_${part}`] = text.slice(i, i + CHUNK);
+  for (let i = 0, part = 0; i < text.length; i += CHUNK, part += 1)
+    packed[part === 0 ? name : `${name}_${part}`] = text.slice(i, i + CHUNK);
   return packed;
 }
 function unpackText(row: Record<string, unknown>, name: string): string | null {
@@ -137,7 +138,8 @@ export class DurableStore {
 
   async listInstances(): Promise<InstanceRecord[]> {
     const instances: InstanceRecord[] = [];
-    for await (const row of this.table.listEntities<Row>({ queryOptions: { filter: `RowKey eq '${INSTANCE}'` } })) instances.push(toInstance(row));
+    for await (const row of this.table.listEntities<Row>({ queryOptions: { filter: `RowKey eq '${INSTANCE}'` } }))
+      instances.push(toInstance(row));
     return instances;
   }
 
@@ -156,8 +158,13 @@ export class DurableStore {
   }
 
   async work(instanceId?: string): Promise<StoredWork[]> {
-    const rows = instanceId === undefined ? await this.query(`RowKey ge 'work-' and RowKey lt 'work.'`) : await this.range(instanceId, 'work-');
-    return rows.map((row) => ({ instanceId: row.partitionKey, rowKey: row.rowKey, item: JSON.parse(unpackText(row, 'body') ?? 'null') as WorkItem }));
+    const rows =
+      instanceId === undefined ? await this.query(`RowKey ge 'work-' and RowKey lt 'work.'`) : await this.range(instanceId, 'work-');
+    return rows.map((row) => ({
+      instanceId: row.partitionKey,
+      rowKey: row.rowKey,
+      item: JSON.parse(unpackText(row, 'body') ?? 'null') as WorkItem,
+    }));
   }
 
   /** Partitions that have undelivered messages (used once at start-up). */
@@ -186,11 +193,26 @@ export class DurableStore {
         case 'updateInstance':
           return ['update', fromInstance(write.instance), 'Replace', { etag: write.instance.etag ?? '*' }];
         case 'addHistory':
-          return ['upsert', { partitionKey: instanceId, rowKey: historyKey(write.executionId, write.index), ...packText('event', JSON.stringify(write.event)), ...(write.inboxKey ? { inboxKey: write.inboxKey } : {}) }, 'Replace'];
+          return [
+            'upsert',
+            {
+              partitionKey: instanceId,
+              rowKey: historyKey(write.executionId, write.index),
+              ...packText('event', JSON.stringify(write.event)),
+              ...(write.inboxKey ? { inboxKey: write.inboxKey } : {}),
+            },
+            'Replace',
+          ];
         case 'addMessage':
-          return ['create', { partitionKey: instanceId, rowKey: write.key, kind: write.message.kind, ...packText('body', JSON.stringify(write.message)) }];
+          return [
+            'create',
+            { partitionKey: instanceId, rowKey: write.key, kind: write.message.kind, ...packText('body', JSON.stringify(write.message)) },
+          ];
         case 'addWork':
-          return ['create', { partitionKey: instanceId, rowKey: write.rowKey, kind: write.item.kind, ...packText('body', JSON.stringify(write.item)) }];
+          return [
+            'create',
+            { partitionKey: instanceId, rowKey: write.rowKey, kind: write.item.kind, ...packText('body', JSON.stringify(write.item)) },
+          ];
         case 'delete':
           return ['delete', { partitionKey: instanceId, rowKey: write.rowKey }];
       }
@@ -201,7 +223,10 @@ export class DurableStore {
   /** Deletes rows in batches (not atomic: for garbage only). */
   async deleteRows(instanceId: string, rowKeys: string[]): Promise<void> {
     for (let i = 0; i < rowKeys.length; i += MAX_TRANSACTION_OPERATIONS) {
-      await this.commit(instanceId, rowKeys.slice(i, i + MAX_TRANSACTION_OPERATIONS).map((rowKey) => ({ op: 'delete', rowKey }) as const));
+      await this.commit(
+        instanceId,
+        rowKeys.slice(i, i + MAX_TRANSACTION_OPERATIONS).map((rowKey) => ({ op: 'delete', rowKey }) as const),
+      );
     }
   }
 

@@ -10,7 +10,11 @@ const TOKEN_LIFETIME_SECONDS = 3600;
 const b64 = (value: string | Buffer) => Buffer.from(value).toString('base64url');
 
 /** An app-only access token for Graph, as Entra issues one to a managed identity (HS256 here, RS256 there). */
-export function issueAppToken(state: GraphState, now: number, roles: string[] = [CALENDARS_PERMISSION]): { token: string; expiresOn: number } {
+export function issueAppToken(
+  state: GraphState,
+  now: number,
+  roles: string[] = [CALENDARS_PERMISSION],
+): { token: string; expiresOn: number } {
   const iat = Math.floor(now / 1000);
   const exp = iat + TOKEN_LIFETIME_SECONDS;
   const header = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));

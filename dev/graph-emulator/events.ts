@@ -15,8 +15,23 @@ export interface EventsRequest {
 
 /** Properties of microsoft.graph.event the emulator stores or accepts; any other is Graph's 400 RequestBodyRead. */
 const KNOWN_PROPERTIES = new Set([
-  '@odata.type', 'subject', 'body', 'start', 'end', 'location', 'isOnlineMeeting', 'onlineMeetingProvider', 'transactionId',
-  'showAs', 'categories', 'isReminderOn', 'reminderMinutesBeforeStart', 'importance', 'sensitivity', 'attendees', 'allowNewTimeProposals',
+  '@odata.type',
+  'subject',
+  'body',
+  'start',
+  'end',
+  'location',
+  'isOnlineMeeting',
+  'onlineMeetingProvider',
+  'transactionId',
+  'showAs',
+  'categories',
+  'isReminderOn',
+  'reminderMinutesBeforeStart',
+  'importance',
+  'sensitivity',
+  'attendees',
+  'allowNewTimeProposals',
 ]);
 const ONLINE_MEETING_PROVIDERS = new Set(['teamsForBusiness', 'skypeForBusiness', 'skypeForConsumer', 'unknown']);
 
@@ -26,7 +41,17 @@ export function serveEvents(state: GraphState, request: EventsRequest): GraphRes
   const { method, eventId, action } = request;
   if (eventId === undefined) {
     if (method === 'POST') return createEvent(state, mailbox, request);
-    if (method === 'GET') return { status: 200, body: { '@odata.context': `${request.origin}/v1.0/$metadata#users('${mailbox.id}')/events`, value: state.liveEvents(mailbox.id).sort((a, b) => a.start - b.start).map((e) => eventView(e, request.origin)) } };
+    if (method === 'GET')
+      return {
+        status: 200,
+        body: {
+          '@odata.context': `${request.origin}/v1.0/$metadata#users('${mailbox.id}')/events`,
+          value: state
+            .liveEvents(mailbox.id)
+            .sort((a, b) => a.start - b.start)
+            .map((e) => eventView(e, request.origin)),
+        },
+      };
     throw methodNotAllowed();
   }
   const event = findLive(state, mailbox, eventId);
@@ -56,11 +81,15 @@ export function serveEvents(state: GraphState, request: EventsRequest): GraphRes
 function createEvent(state: GraphState, mailbox: MailboxRecord, request: EventsRequest): GraphResponse {
   const body = objectBody(request.body);
   const transactionId = body.transactionId;
-  if (transactionId !== undefined && (typeof transactionId !== 'string' || transactionId.length === 0)) throw bodyRead('transactionId must be a non-empty string.');
+  if (transactionId !== undefined && (typeof transactionId !== 'string' || transactionId.length === 0))
+    throw bodyRead('transactionId must be a non-empty string.');
   if (typeof transactionId === 'string') {
     // A retried create (same transactionId in the same mailbox) makes no second event: the first is answered.
-    const existing = [...state.events.values()].find((e) => e.mailbox === mailbox.id && e.transactionId === transactionId && e.deletedAt === undefined);
-    if (existing) return { status: 201, body: eventView(existing, request.origin), headers: { location: eventUrl(request.origin, existing) } };
+    const existing = [...state.events.values()].find(
+      (e) => e.mailbox === mailbox.id && e.transactionId === transactionId && e.deletedAt === undefined,
+    );
+    if (existing)
+      return { status: 201, body: eventView(existing, request.origin), headers: { location: eventUrl(request.origin, existing) } };
   }
   if (body.start === undefined || body.end === undefined) throw invalidRequest('The start and end of the event must be given.');
   const event: EventRecord = {
@@ -85,7 +114,10 @@ function createEvent(state: GraphState, mailbox: MailboxRecord, request: EventsR
 
 function applyChanges(event: EventRecord, body: Record<string, unknown>, creating: boolean): void {
   for (const key of Object.keys(body)) {
-    if (!KNOWN_PROPERTIES.has(key)) throw bodyRead(`The property '${key}' does not exist on type 'microsoft.graph.event'. Make sure to only use property names that are defined by the type or mark the type as open type.`);
+    if (!KNOWN_PROPERTIES.has(key))
+      throw bodyRead(
+        `The property '${key}' does not exist on type 'microsoft.graph.event'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+      );
   }
   if (!creating && body.transactionId !== undefined && body.transactionId !== event.transactionId) {
     throw invalidRequest('The transactionId of an event cannot be changed after it was created.');
@@ -97,17 +129,20 @@ function applyChanges(event: EventRecord, body: Record<string, unknown>, creatin
   if (body.body !== undefined) {
     const content = objectBody(body.body);
     const type = String(content.contentType ?? 'text').toLowerCase();
-    if ((type !== 'text' && type !== 'html') || typeof content.content !== 'string') throw bodyRead('body needs contentType text or html and a string content.');
+    if ((type !== 'text' && type !== 'html') || typeof content.content !== 'string')
+      throw bodyRead('body needs contentType text or html and a string content.');
     event.body = { contentType: type, content: content.content };
   }
   if (body.location !== undefined) {
     const location = objectBody(body.location);
-    if (location.displayName !== undefined && typeof location.displayName !== 'string') throw bodyRead('location.displayName must be a string.');
+    if (location.displayName !== undefined && typeof location.displayName !== 'string')
+      throw bodyRead('location.displayName must be a string.');
     if (typeof location.displayName === 'string') event.location = location.displayName;
   }
   if (body.isOnlineMeeting !== undefined) {
     if (typeof body.isOnlineMeeting !== 'boolean') throw bodyRead('isOnlineMeeting must be a boolean.');
-    if (!creating && body.isOnlineMeeting !== event.isOnlineMeeting) throw invalidRequest('The emulator sets up an online meeting only when the event is created.');
+    if (!creating && body.isOnlineMeeting !== event.isOnlineMeeting)
+      throw invalidRequest('The emulator sets up an online meeting only when the event is created.');
     event.isOnlineMeeting = body.isOnlineMeeting;
   }
   if (body.onlineMeetingProvider !== undefined) {
@@ -137,7 +172,11 @@ function resolveMailbox(state: GraphState, userId: string): MailboxRecord {
   const mailbox = state.mailboxes.get(userId.toLowerCase());
   if (!mailbox) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${userId}' is invalid.`);
   if (!mailbox.inAccessPolicy) {
-    throw new GraphError(403, 'ErrorAccessDenied', 'Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.');
+    throw new GraphError(
+      403,
+      'ErrorAccessDenied',
+      'Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.',
+    );
   }
   return mailbox;
 }

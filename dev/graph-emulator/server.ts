@@ -45,7 +45,13 @@ interface Incoming {
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EVENTS_PATH = /^\/v1\.0\/users\/([^/]+)\/events(?:\/([^/]+)(?:\/(cancel))?)?\/?$/;
-const DEFAULT_FAULT_CODES: Record<number, string> = { 429: 'ApplicationThrottled', 500: 'UnknownError', 502: 'BadGateway', 503: 'ServiceNotAvailable', 504: 'GatewayTimeout' };
+const DEFAULT_FAULT_CODES: Record<number, string> = {
+  429: 'ApplicationThrottled',
+  500: 'UnknownError',
+  502: 'BadGateway',
+  503: 'ServiceNotAvailable',
+  504: 'GatewayTimeout',
+};
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function firstHeader(headers: IncomingMessage['headers'], name: string): string | undefined {
@@ -85,7 +91,12 @@ export async function startGraphEmulatorServer(options: GraphEmulatorOptions = {
     const injected = fault && faultResponse(fault);
     if (injected) throw injected;
     const match = EVENTS_PATH.exec(request.url.pathname);
-    if (!match) throw new GraphError(400, 'BadRequest', `Resource not found for the segment '${request.url.pathname.split('/').filter(Boolean).pop() ?? ''}'.`);
+    if (!match)
+      throw new GraphError(
+        400,
+        'BadRequest',
+        `Resource not found for the segment '${request.url.pathname.split('/').filter(Boolean).pop() ?? ''}'.`,
+      );
     verifyBearer(state, firstHeader(request.headers, 'authorization'), Date.now());
     return serveEvents(state, {
       method: request.method,
@@ -138,17 +149,33 @@ export async function startGraphEmulatorServer(options: GraphEmulatorOptions = {
 
   /** App Service's managed identity endpoint (api-version 2019-08-01), as @azure/identity calls it. */
   function managedIdentityToken(request: Incoming): GraphResponse {
-    if (firstHeader(request.headers, 'x-identity-header') !== state.identityHeader) return { status: 401, body: { statusCode: 401, message: 'X-IDENTITY-HEADER is missing or wrong.' } };
+    if (firstHeader(request.headers, 'x-identity-header') !== state.identityHeader)
+      return { status: 401, body: { statusCode: 401, message: 'X-IDENTITY-HEADER is missing or wrong.' } };
     const resource = (request.url.searchParams.get('resource') ?? '').replace(/\/(\.default)?$/, '');
-    if (resource !== GRAPH_RESOURCE) return { status: 400, body: { statusCode: 400, message: `The emulator issues tokens for ${GRAPH_RESOURCE} only.` } };
+    if (resource !== GRAPH_RESOURCE)
+      return { status: 400, body: { statusCode: 400, message: `The emulator issues tokens for ${GRAPH_RESOURCE} only.` } };
     const { token, expiresOn } = issueAppToken(state, Date.now());
-    return { status: 200, body: { access_token: token, expires_on: String(expiresOn), resource: GRAPH_RESOURCE, token_type: 'Bearer', client_id: state.appObjectId } };
+    return {
+      status: 200,
+      body: {
+        access_token: token,
+        expires_on: String(expiresOn),
+        resource: GRAPH_RESOURCE,
+        token_type: 'Bearer',
+        client_id: state.appObjectId,
+      },
+    };
   }
 
   function listener(handler: (request: Incoming) => GraphResponse | Promise<GraphResponse>, base: () => string, log: boolean) {
     return (req: IncomingMessage, res: ServerResponse) => {
       void (async () => {
-        const request: Incoming = { method: (req.method ?? 'GET').toUpperCase(), url: new URL(req.url ?? '/', base()), headers: req.headers, rawBody: await readBody(req) };
+        const request: Incoming = {
+          method: (req.method ?? 'GET').toUpperCase(),
+          url: new URL(req.url ?? '/', base()),
+          headers: req.headers,
+          rawBody: await readBody(req),
+        };
         let response: GraphResponse;
         try {
           response = await handler(request);
@@ -160,7 +187,14 @@ export async function startGraphEmulatorServer(options: GraphEmulatorOptions = {
             response = new GraphError(500, 'UnknownError', 'The emulator failed unexpectedly.').response(undefined);
           }
         }
-        if (log) state.requests.push({ method: request.method, path: request.url.pathname, status: response.status, at: Date.now(), sdkVersion: firstHeader(request.headers, 'sdkversion') ?? null });
+        if (log)
+          state.requests.push({
+            method: request.method,
+            path: request.url.pathname,
+            status: response.status,
+            at: Date.now(),
+            sdkVersion: firstHeader(request.headers, 'sdkversion') ?? null,
+          });
         const headers: Record<string, string> = { ...(response.headers ?? {}) };
         const payload = response.body === undefined ? '' : JSON.stringify(response.body);
         if (response.body !== undefined) headers['content-type'] = 'application/json; odata.metadata=minimal; charset=utf-8';
@@ -171,7 +205,10 @@ export async function startGraphEmulatorServer(options: GraphEmulatorOptions = {
     };
   }
 
-  const service = https.createServer({ key: certificate.key, cert: certificate.cert }, listener(serveGraph, () => origin, true));
+  const service = https.createServer(
+    { key: certificate.key, cert: certificate.cert },
+    listener(serveGraph, () => origin, true),
+  );
   const admin = http.createServer(listener(serveAdmin, () => 'http://127.0.0.1', false));
   await Promise.all([listen(service, options.port ?? 0), listen(admin, options.adminPort ?? 0)]);
   origin = `https://127.0.0.1:${(service.address() as AddressInfo).port}`;

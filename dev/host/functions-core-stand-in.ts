@@ -81,7 +81,13 @@ export class FunctionsCoreStandIn {
         throw new Error(`A function named "${metadata.name}" is already registered`);
       }
       this.registrations.push({ name: metadata.name, bindings: metadata.bindings, retryOptions: metadata.retryOptions, handler });
-      return { dispose: () => this.registrations.splice(this.registrations.findIndex((r) => r.name === metadata.name), 1) };
+      return {
+        dispose: () =>
+          this.registrations.splice(
+            this.registrations.findIndex((r) => r.name === metadata.name),
+            1,
+          ),
+      };
     },
     registerHook: (hookName: string, callback: HookCallback) => {
       const list = this.hooks.get(hookName) ?? [];

@@ -70,7 +70,14 @@ export function consoleLogger(level: LogLevel = 'info', base: Record<string, unk
   return createLogger({ log: console.log, warn: console.warn, error: console.error }, level, base);
 }
 
-const logLevels: Record<string, LogLevel> = { trace: 'debug', debug: 'debug', information: 'info', warning: 'warn', error: 'error', critical: 'error' };
+const logLevels: Record<string, LogLevel> = {
+  trace: 'debug',
+  debug: 'debug',
+  information: 'info',
+  warning: 'warn',
+  error: 'error',
+  critical: 'error',
+};
 
 /**
  * Starts the local function host in this process: captures the app's registrations through the
@@ -82,7 +89,9 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
   const log = options.log ?? consoleLogger('info', { component: 'host' });
   const clock = createHostClock(options.clockMode ?? 'real');
 
-  const core = installFunctionsCoreStandIn((level, category, message) => log[logLevels[level.toLowerCase()] ?? 'info']('worker.log', { category, message }));
+  const core = installFunctionsCoreStandIn((level, category, message) =>
+    log[logLevels[level.toLowerCase()] ?? 'info']('worker.log', { category, message }),
+  );
   const invoker = new RegistryInvoker(
     core,
     (level, _category, message, functionName, invocationId) => functionLog(log, level, message, functionName, invocationId),
@@ -158,7 +167,15 @@ export async function startHost(options: StartHostOptions): Promise<RunningHost>
     return stopping;
   };
 
-  return { url, apiUrl: routePrefix ? `${url}/${routePrefix}` : url, invoker, clock, functions: summarize(invoker.registrations(), routePrefix), advance, stop };
+  return {
+    url,
+    apiUrl: routePrefix ? `${url}/${routePrefix}` : url,
+    invoker,
+    clock,
+    functions: summarize(invoker.registrations(), routePrefix),
+    advance,
+    stop,
+  };
 }
 
 function closeServer(server: http.Server): Promise<void> {

@@ -46,7 +46,9 @@ export class HttpDispatcher {
       if (error instanceof BodyTooLarge) {
         // Stop reading at the limit: answer and close the connection instead of reading the rest.
         lingerOnClose(request);
-        sendProblem(response, 'payload-too-large', `The body may be at most ${this.options.maxRequestBytes} bytes.`, { Connection: 'close' });
+        sendProblem(response, 'payload-too-large', `The body may be at most ${this.options.maxRequestBytes} bytes.`, {
+          Connection: 'close',
+        });
         return;
       }
       if (error instanceof AppError) {
@@ -95,7 +97,13 @@ export class HttpDispatcher {
     writeRpcResponse(response, method, result);
   }
 
-  private async serveDevRoute(route: DevRoute, request: IncomingMessage, response: ServerResponse, url: URL, params: Record<string, string>): Promise<void> {
+  private async serveDevRoute(
+    route: DevRoute,
+    request: IncomingMessage,
+    response: ServerResponse,
+    url: URL,
+    params: Record<string, string>,
+  ): Promise<void> {
     const raw = await readBody(request, this.options.maxRequestBytes);
     let body: unknown;
     if (raw.length > 0) {
@@ -207,7 +215,8 @@ function serializeCookie(cookie: RpcCookie): string {
   const parts = [`${cookie.name ?? ''}=${cookie.value ?? ''}`];
   if (cookie.domain?.value) parts.push(`Domain=${cookie.domain.value}`);
   if (cookie.path?.value) parts.push(`Path=${cookie.path.value}`);
-  if (cookie.expires?.value?.seconds !== undefined) parts.push(`Expires=${new Date(Number(cookie.expires.value.seconds) * 1000).toUTCString()}`);
+  if (cookie.expires?.value?.seconds !== undefined)
+    parts.push(`Expires=${new Date(Number(cookie.expires.value.seconds) * 1000).toUTCString()}`);
   if (cookie.maxAge?.value !== undefined) parts.push(`Max-Age=${cookie.maxAge.value}`);
   if (cookie.secure?.value) parts.push('Secure');
   if (cookie.httpOnly?.value) parts.push('HttpOnly');

@@ -91,7 +91,14 @@ export class RegistryInvoker implements FunctionInvoker {
 
     const started = performance.now();
     const record = (outcome: InvocationRecord['outcome'], extra: Partial<InvocationRecord> = {}) =>
-      this.onInvocation({ function: functionName, invocationId, trigger: triggerBinding.type, durationMs: Math.round(performance.now() - started), outcome, ...extra });
+      this.onInvocation({
+        function: functionName,
+        invocationId,
+        trigger: triggerBinding.type,
+        durationMs: Math.round(performance.now() - started),
+        outcome,
+        ...extra,
+      });
     try {
       const result = await this.run(registration, invocationId, inputData, options, isHttp);
       // An HTTP function that returns nothing answers 204 (see http-server.ts).

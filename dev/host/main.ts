@@ -20,7 +20,8 @@ export function printBanner(host: RunningHost, write: (line: string) => void = c
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { app: { type: 'string' }, port: { type: 'string' } } });
   const port = Number(values.port ?? process.env.PORT ?? 7071);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a TCP port, not "${values.port ?? process.env.PORT}"`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port must be a TCP port, not "${values.port ?? process.env.PORT}"`);
   const host = await startHost({
     appDir: path.resolve(values.app ?? REPO_ROOT),
     port,

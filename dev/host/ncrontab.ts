@@ -26,12 +26,16 @@ export class NcrontabSchedule {
 
   /** The first occurrence strictly after `after` (epoch ms). */
   next(after: number): number {
-    return parseExpression(this.expression, { currentDate: new Date(after), tz: this.timeZone }).next().getTime();
+    return parseExpression(this.expression, { currentDate: new Date(after), tz: this.timeZone })
+      .next()
+      .getTime();
   }
 
   /** The last occurrence at or before `atOrBefore` (epoch ms). */
   previous(atOrBefore: number): number {
-    return parseExpression(this.expression, { currentDate: new Date(atOrBefore + 1), tz: this.timeZone }).prev().getTime();
+    return parseExpression(this.expression, { currentDate: new Date(atOrBefore + 1), tz: this.timeZone })
+      .prev()
+      .getTime();
   }
 
   /** How many occurrences fall in (from, to], counting at most `limit`. */

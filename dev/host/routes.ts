@@ -135,7 +135,8 @@ function parseSegment(text: string, template: string): Segment {
       i = end + 1;
     } else {
       const start = i;
-      while (i < text.length && !(text[i] === '{' && text[i + 1] !== '{')) i += (text[i] === '{' || text[i] === '}') && text[i + 1] === text[i] ? 2 : 1;
+      while (i < text.length && !(text[i] === '{' && text[i + 1] !== '{'))
+        i += (text[i] === '{' || text[i] === '}') && text[i + 1] === text[i] ? 2 : 1;
       parts.push({ kind: 'literal', text: text.slice(start, i).replace(/\{\{/g, '{').replace(/\}\}/g, '}') });
     }
   }
@@ -220,7 +221,12 @@ export function matchRoute(route: CompiledRoute, path: string): Record<string, s
     if (text === undefined || text === '') {
       // Missing trailing segments are fine only when every remaining one is optional or has a default.
       const remaining = route.segments.slice(i);
-      const fillable = remaining.every((s) => s.parts.length === 1 && s.parts[0]!.kind === 'param' && (s.parts[0]!.optional || s.parts[0]!.defaultValue !== undefined || s.parts[0]!.catchAll));
+      const fillable = remaining.every(
+        (s) =>
+          s.parts.length === 1 &&
+          s.parts[0]!.kind === 'param' &&
+          (s.parts[0]!.optional || s.parts[0]!.defaultValue !== undefined || s.parts[0]!.catchAll),
+      );
       if (!fillable || text === '') return undefined;
       for (const s of remaining) {
         const part = s.parts[0] as ParamPart;

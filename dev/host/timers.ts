@@ -37,22 +37,27 @@ export class TimerScheduler {
   private readonly timers: TimerState[];
   private readonly abort = new AbortController();
 
-  constructor(registrations: FunctionRegistration[], private readonly options: TimerSchedulerOptions) {
+  constructor(
+    registrations: FunctionRegistration[],
+    private readonly options: TimerSchedulerOptions,
+  ) {
     const timeZone = options.env.WEBSITE_TIME_ZONE || 'UTC';
     const now = options.clock.now();
     this.timers = registrations.flatMap((registration) => {
       const trigger = Object.values(registration.bindings).find((b) => b.type.toLowerCase() === 'timertrigger');
       if (!trigger) return [];
       const schedule = NcrontabSchedule.parse(resolveSchedule(String(trigger.schedule ?? ''), options.env), timeZone);
-      return [{
-        name: registration.name,
-        schedule,
-        runOnStartup: trigger.runOnStartup === true,
-        retry: retryPolicyFrom(registration.retryOptions),
-        next: schedule.next(now),
-        last: schedule.previous(now),
-        lastUpdated: now,
-      }];
+      return [
+        {
+          name: registration.name,
+          schedule,
+          runOnStartup: trigger.runOnStartup === true,
+          retry: retryPolicyFrom(registration.retryOptions),
+          next: schedule.next(now),
+          last: schedule.previous(now),
+          lastUpdated: now,
+        },
+      ];
     });
   }
 

@@ -49,7 +49,12 @@ export interface DevRoute {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path below /api, e.g. `dev/clock/advance`. */
   path: string;
-  handle(request: { query: URLSearchParams; body: unknown; headers: Record<string, string>; /** Values of `{name}` segments of `path`. */ params?: Record<string, string> }): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
+  handle(request: {
+    query: URLSearchParams;
+    body: unknown;
+    headers: Record<string, string>;
+    /** Values of `{name}` segments of `path`. */ params?: Record<string, string>;
+  }): Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
 }
 
 /** Called when the virtual clock advances; the advance answers only after every hook has resolved. */

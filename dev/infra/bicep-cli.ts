@@ -37,7 +37,10 @@ export function pinnedBicepVersion(): string {
 /** Restores the Bicep CLI if it is not cached yet and says where it is, or why it cannot be had here. */
 export function ensureBicepCli(env: NodeJS.ProcessEnv = process.env): BicepCli {
   if (process.platform !== 'linux' || process.arch !== 'x64') {
-    return { available: false, reason: `the pinned ${packageId} binary runs on linux-x64 only (this is ${process.platform}-${process.arch})` };
+    return {
+      available: false,
+      reason: `the pinned ${packageId} binary runs on linux-x64 only (this is ${process.platform}-${process.arch})`,
+    };
   }
   const version = pinnedBicepVersion();
   // BICEP_TOOLS_DIR moves the cache (tests use it to see what happens on a machine without one).
@@ -48,7 +51,11 @@ export function ensureBicepCli(env: NodeJS.ProcessEnv = process.env): BicepCli {
     if (dotnet.error || dotnet.status !== 0) {
       return { available: false, reason: `the .NET SDK (dotnet) is not on PATH, so ${packageId} ${version} cannot be restored from NuGet` };
     }
-    const restore = spawnSync('dotnet', ['restore', toolsProject, '--nologo', '--verbosity', 'quiet', `-p:RestorePackagesPath=${packagesDir}`], { encoding: 'utf8', env });
+    const restore = spawnSync(
+      'dotnet',
+      ['restore', toolsProject, '--nologo', '--verbosity', 'quiet', `-p:RestorePackagesPath=${packagesDir}`],
+      { encoding: 'utf8', env },
+    );
     if (restore.status !== 0 || !fs.existsSync(binary)) {
       return { available: false, reason: `dotnet restore of ${packageId} ${version} failed: ${(restore.stdout + restore.stderr).trim()}` };
     }
@@ -66,7 +73,11 @@ export interface BicepRun {
 }
 
 function run(binary: string, args: string[]): BicepRun {
-  const result = spawnSync(binary, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' } });
+  const result = spawnSync(binary, args, {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
+  });
   const diagnostics = `${result.stderr ?? ''}`
     .split('\n')
     .map((line) => line.trim())
@@ -83,6 +94,9 @@ export function bicepBuild(binary: string, file: string): BicepRun {
 export function bicepLint(binary: string, file: string): BicepRun {
   const result = run(binary, ['lint', file]);
   // lint writes diagnostics to stdout in some versions; gather both.
-  const fromStdout = result.output.split('\n').map((line) => line.trim()).filter((line) => /: (Warning|Error|Info) /.test(line));
+  const fromStdout = result.output
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => /: (Warning|Error|Info) /.test(line));
   return { ...result, diagnostics: [...result.diagnostics, ...fromStdout] };
 }

@@ -20,11 +20,16 @@ export function runInfraCheck(mainBicep: string, env: NodeJS.ProcessEnv = proces
   // The compiler repeats linter warnings in build; list each once.
   const diagnostics = [...new Set([...build.diagnostics, ...lint.diagnostics])];
   if (!build.ok || diagnostics.length > 0) {
-    return { status: 'failed', problems: diagnostics.length > 0 ? diagnostics : [`bicep build failed without diagnostics: ${build.output.slice(0, 500)}`] };
+    return {
+      status: 'failed',
+      problems: diagnostics.length > 0 ? diagnostics : [`bicep build failed without diagnostics: ${build.output.slice(0, 500)}`],
+    };
   }
   const template = JSON.parse(build.output) as Record<string, unknown>;
   const parametersFile = path.join(path.dirname(mainBicep), `${path.basename(mainBicep, '.bicep')}.parameters.json`);
-  const parameters = fs.existsSync(parametersFile) ? (JSON.parse(fs.readFileSync(parametersFile, 'utf8')) as Record<string, unknown>) : undefined;
+  const parameters = fs.existsSync(parametersFile)
+    ? (JSON.parse(fs.readFileSync(parametersFile, 'utf8')) as Record<string, unknown>)
+    : undefined;
   const problems = [...checkCompiledTemplate(template), ...(parameters ? checkParametersFile(template, parameters) : [])];
   return problems.length > 0 ? { status: 'failed', problems } : { status: 'passed', bicepVersion: cli.version, template };
 }
@@ -38,14 +43,19 @@ export function infraCheckCommand(env: NodeJS.ProcessEnv = process.env): { exitC
       : { exitCode: 0, lines: [`infra:check SKIPPED (bicep build, bicep lint and the template checks did not run): ${result.reason}`] };
   }
   if (result.status === 'failed') {
-    return { exitCode: 1, lines: [`infra:check FAILED (${result.problems.length} problem(s)):`, ...result.problems.map((problem) => `  - ${problem}`)] };
+    return {
+      exitCode: 1,
+      lines: [`infra:check FAILED (${result.problems.length} problem(s)):`, ...result.problems.map((problem) => `  - ${problem}`)],
+    };
   }
   const out = path.join(repoRoot, 'dist', 'infra', 'main.json');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(out, `${JSON.stringify(result.template, null, 2)}\n`);
   return {
     exitCode: 0,
-    lines: [`infra:check passed: bicep ${result.bicepVersion} built and linted infra/main.bicep with no warnings; template checks passed (${path.relative(repoRoot, out)})`],
+    lines: [
+      `infra:check passed: bicep ${result.bicepVersion} built and linted infra/main.bicep with no warnings; template checks passed (${path.relative(repoRoot, out)})`,
+    ],
   };
 }
 

@@ -55,7 +55,13 @@ export const ALLOWED_CUSTOM_ROLE_ACTIONS = new Set([
 ]);
 
 /** Settings of the app's schema that only the local stack uses (connection strings, dev certificates). */
-export const LOCAL_ONLY_SETTINGS = new Set(['TABLE_STORAGE_CONNECTION_STRING', 'ACS_CONNECTION_STRING', 'ACS_CA_CERT_PATH', 'SERVICEBUS_CONNECTION_STRING', 'GRAPH_CA_CERT_PATH']);
+export const LOCAL_ONLY_SETTINGS = new Set([
+  'TABLE_STORAGE_CONNECTION_STRING',
+  'ACS_CONNECTION_STRING',
+  'ACS_CA_CERT_PATH',
+  'SERVICEBUS_CONNECTION_STRING',
+  'GRAPH_CA_CERT_PATH',
+]);
 
 /** What the Functions host itself needs to run keyless on Flex Consumption. */
 export const RUNTIME_SETTINGS = [
@@ -105,7 +111,12 @@ const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 /** The role ids an expression names: literal GUIDs, or GUIDs held by the variables it reads (all items of an array). */
 function roleIdsIn(expression: string, template: Json, depth = 0): string[] {
   const variables = (template.variables ?? {}) as Record<string, unknown>;
-  const fromVariables = depth > 5 ? [] : [...expression.matchAll(/variables\('([^']+)'\)/g)].flatMap((m) => roleIdsIn(JSON.stringify(variables[m[1]!] ?? ''), template, depth + 1));
+  const fromVariables =
+    depth > 5
+      ? []
+      : [...expression.matchAll(/variables\('([^']+)'\)/g)].flatMap((m) =>
+          roleIdsIn(JSON.stringify(variables[m[1]!] ?? ''), template, depth + 1),
+        );
   return [...(expression.match(GUID) ?? []).map((id) => id.toLowerCase()), ...fromVariables];
 }
 
@@ -134,14 +145,16 @@ function checkRoleAssignments(all: Located[]): string[] {
     const properties = (located.resource.properties ?? {}) as Json;
     const principalType = properties.principalType;
     if (principalType === undefined) {
-      problems.push(`${label(located)}: role assignment without principalType (a new identity may not have replicated yet; set ServicePrincipal or the deployer's type)`);
+      problems.push(
+        `${label(located)}: role assignment without principalType (a new identity may not have replicated yet; set ServicePrincipal or the deployer's type)`,
+      );
       continue;
     }
     const principal = principalType === 'ServicePrincipal' ? 'app' : 'deployer';
     const roleId = String(properties.roleDefinitionId);
     const custom = customRoles.find(({ resource }) => roleId.includes(String(resource.name).replace(/^\[|\]$/g, '')));
     if (custom) {
-      const permissions = (((custom.resource.properties as Json).permissions ?? []) as Array<{ actions?: string[]; dataActions?: string[] }>);
+      const permissions = ((custom.resource.properties as Json).permissions ?? []) as Array<{ actions?: string[]; dataActions?: string[] }>;
       const granted = permissions.flatMap((p) => [...(p.actions ?? []), ...(p.dataActions ?? [])]);
       const extra = granted.filter((action) => !ALLOWED_CUSTOM_ROLE_ACTIONS.has(action));
       if (extra.length > 0) problems.push(`${label(located)}: custom role grants actions outside the allowed list: ${extra.join(', ')}`);
@@ -166,10 +179,14 @@ function appSettingsOf(all: Located[]): { located: Located; settings: Record<str
 
 function checkAppSettings(all: Located[]): string[] {
   const found = appSettingsOf(all);
-  if (!found) return ['no Microsoft.Web/sites/config appsettings resource whose settings can be read (write them as one object the module receives)'];
+  if (!found)
+    return ['no Microsoft.Web/sites/config appsettings resource whose settings can be read (write them as one object the module receives)'];
   const problems: string[] = [];
   const missing = requiredAppSettings().filter((name) => !(name in found.settings));
-  for (const name of missing) problems.push(`app setting ${name} is required by the app (shared/config/settings.ts or the keyless runtime) but the template does not set it`);
+  for (const name of missing)
+    problems.push(
+      `app setting ${name} is required by the app (shared/config/settings.ts or the keyless runtime) but the template does not set it`,
+    );
   const keyLike = /listKeys|AccountKey=|SharedAccessKey|accesskey=|InstrumentationKey=/i;
   for (const [name, value] of Object.entries(found.settings)) {
     if (name === 'APPLICATIONINSIGHTS_CONNECTION_STRING') continue; // not a credential once local auth is disabled (checked below)
@@ -184,16 +201,19 @@ function checkResources(all: Located[]): string[] {
   const problems: string[] = [];
   for (const located of ofType(all, 'Microsoft.Storage/storageAccounts')) {
     if (located.resource.existing) continue;
-    if ((located.resource.properties as Json | undefined)?.allowSharedKeyAccess !== false) problems.push(`${label(located)}: storage must deny shared key access (allowSharedKeyAccess: false)`);
+    if ((located.resource.properties as Json | undefined)?.allowSharedKeyAccess !== false)
+      problems.push(`${label(located)}: storage must deny shared key access (allowSharedKeyAccess: false)`);
   }
   for (const located of ofType(all, 'Microsoft.Insights/components')) {
-    if ((located.resource.properties as Json | undefined)?.DisableLocalAuth !== true) problems.push(`${label(located)}: Application Insights must disable local (instrumentation key) auth`);
+    if ((located.resource.properties as Json | undefined)?.DisableLocalAuth !== true)
+      problems.push(`${label(located)}: Application Insights must disable local (instrumentation key) auth`);
   }
   const sites = ofType(all, 'Microsoft.Web/sites').filter(({ resource }) => !resource.existing);
   if (sites.length === 0) problems.push('no function app (Microsoft.Web/sites) in the template');
   for (const located of sites) {
     const runtime = (((located.resource.properties as Json | undefined)?.functionAppConfig as Json | undefined)?.runtime ?? {}) as Json;
-    if (runtime.name !== 'node' || runtime.version !== '22') problems.push(`${label(located)}: the function app must run Node 22 (functionAppConfig.runtime is ${JSON.stringify(runtime)})`);
+    if (runtime.name !== 'node' || runtime.version !== '22')
+      problems.push(`${label(located)}: the function app must run Node 22 (functionAppConfig.runtime is ${JSON.stringify(runtime)})`);
     // The app's roles must exist before the host starts and before the first package upload.
     const roleModules = ofType(all, 'Microsoft.Authorization/roleAssignments')
       .filter(({ resource }) => (resource.properties as Json | undefined)?.principalType === 'ServicePrincipal')
@@ -202,7 +222,8 @@ function checkResources(all: Located[]): string[] {
     for (const roleModule of new Set(roleModules)) {
       if (!roleModule || roleModule === located.deployment) continue;
       const name = String(roleModule.name);
-      if (!dependsOn.includes(`'${name}'`)) problems.push(`${label(located)}: the function app's module does not depend on module '${name}' that grants its roles`);
+      if (!dependsOn.includes(`'${name}'`))
+        problems.push(`${label(located)}: the function app's module does not depend on module '${name}' that grants its roles`);
     }
   }
   return problems;
@@ -218,7 +239,9 @@ export function checkCompiledTemplate(template: Json): string[] {
 export function checkParametersFile(template: Json, parametersFile: Json): string[] {
   const declared = (template.parameters ?? {}) as Record<string, Json>;
   const given = Object.keys((parametersFile.parameters ?? {}) as Json);
-  const unknown = given.filter((name) => !(name in declared)).map((name) => `main.parameters.json sets '${name}', which main.bicep does not declare`);
+  const unknown = given
+    .filter((name) => !(name in declared))
+    .map((name) => `main.parameters.json sets '${name}', which main.bicep does not declare`);
   const missing = Object.entries(declared)
     .filter(([name, p]) => !('defaultValue' in p) && !given.includes(name))
     .map(([name]) => `main.bicep requires parameter '${name}' but main.parameters.json does not set it (azd up --no-prompt would stop)`);

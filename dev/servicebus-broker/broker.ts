@@ -1,6 +1,16 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { create_container, message as amqpMessage, types, type Connection, type Delivery, type EventContext, type Message, type Receiver, type Sender } from 'rhea';
+import {
+  create_container,
+  message as amqpMessage,
+  types,
+  type Connection,
+  type Delivery,
+  type EventContext,
+  type Message,
+  type Receiver,
+  type Sender,
+} from 'rhea';
 import { Topic, type PeekLockQueue } from './entities';
 
 /**
@@ -134,21 +144,36 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
     delivery.update(true, outcome.described());
   };
   container.on('accepted', (context: EventContext) => settle(context, (queue, token) => queue.complete(token), outcomes.accepted()));
-  container.on('released', (context: EventContext) => settle(context, (queue, token) => queue.abandon(token, propertiesToModify(context.delivery!)), outcomes.released()));
+  container.on('released', (context: EventContext) =>
+    settle(context, (queue, token) => queue.abandon(token, propertiesToModify(context.delivery!)), outcomes.released()),
+  );
   container.on('rejected', (context: EventContext) =>
-    settle(context, (queue, token) => {
-      const error = (context.delivery!.remote_state as { error?: { condition?: string; description?: string; info?: Record<string, unknown> } } | undefined)?.error;
-      queue.deadLetter(token, {
-        DeadLetterReason: error?.info?.DeadLetterReason ?? error?.condition ?? 'Rejected',
-        DeadLetterErrorDescription: error?.info?.DeadLetterErrorDescription ?? error?.description ?? '',
-      });
-    }, outcomes.rejected()),
+    settle(
+      context,
+      (queue, token) => {
+        const error = (
+          context.delivery!.remote_state as
+            { error?: { condition?: string; description?: string; info?: Record<string, unknown> } } | undefined
+        )?.error;
+        queue.deadLetter(token, {
+          DeadLetterReason: error?.info?.DeadLetterReason ?? error?.condition ?? 'Rejected',
+          DeadLetterErrorDescription: error?.info?.DeadLetterErrorDescription ?? error?.description ?? '',
+        });
+      },
+      outcomes.rejected(),
+    ),
   );
 
   container.on('message', (context: EventContext) => {
     const receiver = context.receiver!;
     const address = entityPath(receiver.target?.address);
-    if (isRequestNode(address)) return answer(context.connection, context.message!, (token) => authorize(token, localAuth), () => authorized.add(context.connection));
+    if (isRequestNode(address))
+      return answer(
+        context.connection,
+        context.message!,
+        (token) => authorize(token, localAuth),
+        () => authorized.add(context.connection),
+      );
     const topic = topics.get(address)!;
     const now = Date.now();
     const batched = (context as EventContext & { format?: number }).format === BATCH_FORMAT;
@@ -200,7 +225,10 @@ export async function startBroker(options: BrokerOptions = {}): Promise<RunningB
 
 /** `sb://host/topic/Subscriptions/x` or `topic/Subscriptions/x` -> `topic/subscriptions/x` (names are case-insensitive). */
 function entityPath(address: string | undefined): string {
-  return (address ?? '').replace(/^[a-z]+:\/\/[^/]+\//i, '').replace(/\/+$/, '').toLowerCase();
+  return (address ?? '')
+    .replace(/^[a-z]+:\/\/[^/]+\//i, '')
+    .replace(/\/+$/, '')
+    .toLowerCase();
 }
 
 function isRequestNode(address: string): boolean {
@@ -215,16 +243,24 @@ function findQueue(topics: Map<string, Topic>, address: string): PeekLockQueue |
 }
 
 function unauthorized(link: Sender | Receiver): void {
-  link.close({ condition: 'amqp:unauthorized-access', description: 'Unauthorized access. The connection has not presented a valid token on $cbs.' });
+  link.close({
+    condition: 'amqp:unauthorized-access',
+    description: 'Unauthorized access. The connection has not presented a valid token on $cbs.',
+  });
 }
 
 /** The status put-token answers for a token: 202, or 401 with why. */
 function authorize(request: Message, localAuth: boolean): [number, string] {
   const type = String(request.application_properties?.type ?? '');
   const token = typeof request.body === 'string' ? request.body : '';
-  if (type === 'jwt') return entraToken(token) ? [202, 'Accepted'] : [401, `The token is not a Microsoft Entra token for ${ENTRA_AUDIENCE}, or it has expired.`];
+  if (type === 'jwt')
+    return entraToken(token)
+      ? [202, 'Accepted']
+      : [401, `The token is not a Microsoft Entra token for ${ENTRA_AUDIENCE}, or it has expired.`];
   if (!localAuth) return [401, 'Local authentication (SAS) is disabled for this namespace: use a Microsoft Entra token.'];
-  return sasValid(token) ? [202, 'Accepted'] : [401, 'InvalidSignature: the SAS token is not signed with the namespace key, or it has expired.'];
+  return sasValid(token)
+    ? [202, 'Accepted']
+    : [401, 'InvalidSignature: the SAS token is not signed with the namespace key, or it has expired.'];
 }
 
 /** `SharedAccessSignature sr=<uri>&sig=<base64>&se=<expiry>&skn=<key name>`, signed over `sr\nse` with the key. */
@@ -234,7 +270,9 @@ function sasValid(token: string): boolean {
   const se = fields.get('se');
   const sig = fields.get('sig');
   if (!sr || !se || !sig || Number(se) * 1000 <= Date.now()) return false;
-  const expected = createHmac('sha256', EMULATOR_KEY).update(`${encodeURIComponent(sr)}\n${se}`).digest();
+  const expected = createHmac('sha256', EMULATOR_KEY)
+    .update(`${encodeURIComponent(sr)}\n${se}`)
+    .digest();
   const given = Buffer.from(sig, 'base64');
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
@@ -263,13 +301,21 @@ function propertiesToModify(delivery: Delivery): Record<string, unknown> {
 /** CBS put-token is checked (and authorizes the connection); other management operations are not part of this broker. */
 function answer(connection: Connection, request: Message, check: (request: Message) => [number, string], onAuthorized: () => void): void {
   const operation = String(request.application_properties?.operation ?? '');
-  const [status, description] = operation === 'put-token' ? check(request) : [501, `The operation '${operation}' is not implemented by the local broker.`];
+  const [status, description] =
+    operation === 'put-token' ? check(request) : [501, `The operation '${operation}' is not implemented by the local broker.`];
   if (operation === 'put-token' && status === 202) onAuthorized();
-  const replyLink = connection.find_sender((sender: Sender) => sender.name === request.reply_to || sender.target?.address === request.reply_to);
+  const replyLink = connection.find_sender(
+    (sender: Sender) => sender.name === request.reply_to || sender.target?.address === request.reply_to,
+  );
   replyLink?.send({
     to: request.reply_to,
     correlation_id: request.message_id,
-    application_properties: { 'status-code': status, 'status-description': description, statusCode: status, statusDescription: description },
+    application_properties: {
+      'status-code': status,
+      'status-description': description,
+      statusCode: status,
+      statusDescription: description,
+    },
     body: undefined,
   });
 }

@@ -127,7 +127,10 @@ export class Topic {
 
   addSubscription(name: string): PeekLockQueue {
     const path = `${this.name}/subscriptions/${name}`.toLowerCase();
-    const deadLetter = new PeekLockQueue(`${path}/$deadletterqueue`, { lockDurationMs: this.options.lockDurationMs, maxDeliveryCount: Number.MAX_SAFE_INTEGER });
+    const deadLetter = new PeekLockQueue(`${path}/$deadletterqueue`, {
+      lockDurationMs: this.options.lockDurationMs,
+      maxDeliveryCount: Number.MAX_SAFE_INTEGER,
+    });
     const queue = new PeekLockQueue(path, { ...this.options, deadLetter });
     this.subscriptions.set(name.toLowerCase(), queue);
     return queue;
@@ -145,7 +148,12 @@ export class Topic {
       this.seenIds.set(messageId, now);
     }
     this.sequence += 1;
-    this.accepted.push({ ...(messageId !== undefined ? { messageId } : {}), ...(message.content_type ? { contentType: String(message.content_type) } : {}), body, enqueuedAt: now });
+    this.accepted.push({
+      ...(messageId !== undefined ? { messageId } : {}),
+      ...(message.content_type ? { contentType: String(message.content_type) } : {}),
+      body,
+      enqueuedAt: now,
+    });
     for (const queue of this.subscriptions.values()) {
       queue.enqueue({ message, sequenceNumber: this.sequence, enqueuedAt: now, deliveryCount: 0 });
     }

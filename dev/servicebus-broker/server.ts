@@ -22,7 +22,9 @@ export async function startBrokerServer(options: BrokerServerOptions = {}): Prom
     const url = new URL(request.url ?? '/', 'http://localhost');
     const match = /^\/admin\/topics\/([^/]+)\/messages$/.exec(url.pathname);
     const topic = match && request.method === 'GET' ? broker.topics.get(decodeURIComponent(match[1]!).toLowerCase()) : undefined;
-    const [status, body] = topic ? [200, { messages: topic.accepted }] : [404, { error: { code: 'NotFound', message: `no such topic or route: ${url.pathname}` } }];
+    const [status, body] = topic
+      ? [200, { messages: topic.accepted }]
+      : [404, { error: { code: 'NotFound', message: `no such topic or route: ${url.pathname}` } }];
     response.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   });
   await new Promise<void>((resolve, reject) => {

@@ -18,6 +18,12 @@ interface ReadyMessage {
 
 /** Starts the Service Bus broker as its own process (what it delivered outlives app restarts) and waits until it listens. */
 export async function startServiceBusBroker(options: BrokerServerOptions = {}, timeoutMs = 15_000): Promise<RunningServiceBusBroker> {
-  const { ready, pid, stop } = await startChildService<ReadyMessage>({ name: 'Service Bus broker', dir: __dirname, optionsVariable: 'SERVICEBUS_BROKER_OPTIONS', options, timeoutMs });
+  const { ready, pid, stop } = await startChildService<ReadyMessage>({
+    name: 'Service Bus broker',
+    dir: __dirname,
+    optionsVariable: 'SERVICEBUS_BROKER_OPTIONS',
+    options,
+    timeoutMs,
+  });
   return { connectionString: ready.connectionString, adminUrl: ready.adminUrl, pid, stop };
 }

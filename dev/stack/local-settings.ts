@@ -9,7 +9,9 @@ import type { StackEnv } from './services';
 export function localSettings(repoRoot: string, processEnv: Record<string, string | undefined>): StackEnv {
   const own = path.join(repoRoot, 'local.settings.json');
   const file = fs.existsSync(own) ? own : path.join(repoRoot, 'local.settings.example.json');
-  const values = fs.existsSync(file) ? ((JSON.parse(fs.readFileSync(file, 'utf8')) as { Values?: Record<string, unknown> }).Values ?? {}) : {};
+  const values = fs.existsSync(file)
+    ? ((JSON.parse(fs.readFileSync(file, 'utf8')) as { Values?: Record<string, unknown> }).Values ?? {})
+    : {};
   const env: StackEnv = {};
   for (const [key, value] of Object.entries(values)) env[key] = String(value);
   for (const [key, value] of Object.entries(processEnv)) if (value !== undefined) env[key] = value;

@@ -16,7 +16,13 @@ export function localStackPlugins(env: Record<string, string | undefined>): Host
   if (storage) {
     // The clock first: the durable backend fires what is due at the restored time.
     plugins.push(virtualClockStorePlugin({ connectionString: storage, tablePrefix: env.TABLE_NAME_PREFIX ?? '' }));
-    plugins.push(durableBackendPlugin({ connectionString: storage, tablePrefix: `${env.TABLE_NAME_PREFIX ?? ''}Hub`, logLevel: logLevel(env.LOG_LEVEL) }));
+    plugins.push(
+      durableBackendPlugin({
+        connectionString: storage,
+        tablePrefix: `${env.TABLE_NAME_PREFIX ?? ''}Hub`,
+        logLevel: logLevel(env.LOG_LEVEL),
+      }),
+    );
   }
   plugins.push(devIssuerPlugin(devIssuerKeyFile(env)));
   const acsAdmin = env.ACS_EMULATOR_ADMIN_URL;

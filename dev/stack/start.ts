@@ -42,7 +42,9 @@ export function azuriteService(location: string): StackService {
       process.once('exit', killOnExit);
       return {
         env: { TABLE_STORAGE_CONNECTION_STRING: azurite.connectionString, AzureWebJobsStorage: azurite.connectionString },
-        banner: [`Azurite:  blob ${AZURITE_PORTS.blob}, queue ${AZURITE_PORTS.queue}, table ${AZURITE_PORTS.table} (data in ${path.relative(REPO_ROOT, location)})`],
+        banner: [
+          `Azurite:  blob ${AZURITE_PORTS.blob}, queue ${AZURITE_PORTS.queue}, table ${AZURITE_PORTS.table} (data in ${path.relative(REPO_ROOT, location)})`,
+        ],
         stop: async () => {
           await azurite.stop();
           process.off('exit', killOnExit);
@@ -136,7 +138,12 @@ export function functionHostService(options: { appDir: string; port: number; plu
       printBanner(host);
       const api = host.apiUrl.replace('127.0.0.1', 'localhost');
       return {
-        banner: [`API:      ${api}`, `Health:   ${api}/health`, `OpenAPI:  ${api}/openapi.json`, `Clock:    ${host.clock.mode} (${api}/dev/clock)`],
+        banner: [
+          `API:      ${api}`,
+          `Health:   ${api}/health`,
+          `OpenAPI:  ${api}/openapi.json`,
+          `Clock:    ${host.clock.mode} (${api}/dev/clock)`,
+        ],
         stop: () => host.stop(),
       };
     },
@@ -147,10 +154,20 @@ async function main(): Promise<void> {
   const startedAt = Date.now();
   const env = localSettings(REPO_ROOT, process.env);
   const stack = await startStack(
-    [azuriteService(path.join(REPO_ROOT, '.data', 'azurite')), acsEmulatorService(path.join(REPO_ROOT, '.data', 'acs-emulator', 'resource.json')), serviceBusBrokerService(), graphEmulatorService(), functionHostService({ appDir: REPO_ROOT, port: HOST_PORT })],
+    [
+      azuriteService(path.join(REPO_ROOT, '.data', 'azurite')),
+      acsEmulatorService(path.join(REPO_ROOT, '.data', 'acs-emulator', 'resource.json')),
+      serviceBusBrokerService(),
+      graphEmulatorService(),
+      functionHostService({ appDir: REPO_ROOT, port: HOST_PORT }),
+    ],
     env,
   );
-  console.log(['', `Local stack ready in ${Date.now() - startedAt} ms:`, ...stack.banner.map((line) => `  ${line}`), '  Ctrl+C stops it.', ''].join('\n'));
+  console.log(
+    ['', `Local stack ready in ${Date.now() - startedAt} ms:`, ...stack.banner.map((line) => `  ${line}`), '  Ctrl+C stops it.', ''].join(
+      '\n',
+    ),
+  );
 
   let signals = 0;
   const shutdown = (signal: NodeJS.Signals) => {

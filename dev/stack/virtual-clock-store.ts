@@ -14,7 +14,9 @@ const ROW = 'virtual';
  */
 export function virtualClockStorePlugin(options: { connectionString: string; tablePrefix: string }): HostPlugin {
   const insecure = isHttpConnectionString(options.connectionString);
-  const table = TableClient.fromConnectionString(options.connectionString, `${options.tablePrefix}DevClock`, { allowInsecureConnection: insecure });
+  const table = TableClient.fromConnectionString(options.connectionString, `${options.tablePrefix}DevClock`, {
+    allowInsecureConnection: insecure,
+  });
   const log = createLogger(console, 'info', { component: 'clock' });
   return {
     name: 'virtual-clock-store',
@@ -28,7 +30,9 @@ export function virtualClockStorePlugin(options: { connectionString: string; tab
         clock.advance(stored - clock.now());
         log.info('clock.restored', { now: new Date(clock.now()).toISOString() });
         // Said plainly at start-up: times in the API are this far from the wall clock until the data goes.
-        console.log(`Clock:    virtual clock resumed at ${new Date(clock.now()).toISOString()} (stored in ${options.tablePrefix}DevClock); \`npm run dev:reset\` removes the local data to start afresh`);
+        console.log(
+          `Clock:    virtual clock resumed at ${new Date(clock.now()).toISOString()} (stored in ${options.tablePrefix}DevClock); \`npm run dev:reset\` removes the local data to start afresh`,
+        );
       }
       host.onAdvance((now) => table.upsertEntity({ partitionKey: PARTITION, rowKey: ROW, nowMs: now }, 'Replace').then(() => undefined));
     },

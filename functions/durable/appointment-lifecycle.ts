@@ -1,7 +1,14 @@
 import * as df from 'durable-functions';
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { LIFECYCLE_ORCHESTRATION } from '../../shared/adapters/durable/durable-lifecycle';
-import { afterExecution, isLifecycleInputV1, nextLifecycleStep, upgradeLifecycleInputV1, type LifecycleInput, type LifecycleInputV1 } from '../../shared/app/lifecycle/lifecycle-input';
+import {
+  afterExecution,
+  isLifecycleInputV1,
+  nextLifecycleStep,
+  upgradeLifecycleInputV1,
+  type LifecycleInput,
+  type LifecycleInputV1,
+} from '../../shared/app/lifecycle/lifecycle-input';
 import type { SendReport } from '../../shared/app/lifecycle/channels';
 import type { Notice } from '../../shared/app/lifecycle/send-notice';
 import { PLAN_VERSION, type Moment } from '../../shared/domain/lifecycle/plan';
@@ -38,7 +45,8 @@ const lifecycle: OrchestrationHandler = function* (context: OrchestrationContext
   const input = context.df.getInput<LifecycleInput | LifecycleInputV1>();
   if (isLifecycleInputV1(input) && input.stage === 'wait') return yield* waitAsVersion1(context, input);
   const { resumeAt, ...state } = isLifecycleInputV1(input) ? upgradeLifecycleInputV1(input) : input;
-  if (state.planVersion !== PLAN_VERSION) throw new Error(`lifecycle plan version ${String(state.planVersion)} is not supported by this code (expects ${PLAN_VERSION})`);
+  if (state.planVersion !== PLAN_VERSION)
+    throw new Error(`lifecycle plan version ${String(state.planVersion)} is not supported by this code (expects ${PLAN_VERSION})`);
   if (resumeAt !== undefined && resumeAt > context.df.currentUtcDateTime.getTime()) {
     // Throttled by ACS: this execution's one wait is the service's Retry-After (a change still wakes it).
     yield* waitUntil(context, resumeAt);
@@ -111,7 +119,11 @@ function* waitAsVersion1(context: OrchestrationContext, old: LifecycleInputV1): 
   if (winner === timer) {
     const report = yield* runMoment(context, state, old.version, moment);
     const throttled = throttledFor(report);
-    if (throttled) context.df.continueAsNew({ ...afterExecution(state, state.announced, old.version, undefined), resumeAt: context.df.currentUtcDateTime.getTime() + throttled });
+    if (throttled)
+      context.df.continueAsNew({
+        ...afterExecution(state, state.announced, old.version, undefined),
+        resumeAt: context.df.currentUtcDateTime.getTime() + throttled,
+      });
     else context.df.continueAsNew(afterExecution(state, state.announced, old.version, moment));
     return undefined;
   }
@@ -124,7 +136,12 @@ function* waitAsVersion1(context: OrchestrationContext, old: LifecycleInputV1): 
   return undefined;
 }
 
-function* notify(context: OrchestrationContext, state: LifecycleInput, notice: Notice, version: number): Generator<Task, SendReport, unknown> {
+function* notify(
+  context: OrchestrationContext,
+  state: LifecycleInput,
+  notice: Notice,
+  version: number,
+): Generator<Task, SendReport, unknown> {
   const input = { appointmentId: state.appointmentId, version, notice };
   try {
     return yield* callLifecycleActivity(context, 'notice', input, retryOptions());
@@ -135,7 +152,12 @@ function* notify(context: OrchestrationContext, state: LifecycleInput, notice: N
 }
 
 /** Runs one moment; a reminder answers what it sent (throttled channels included). */
-function* runMoment(context: OrchestrationContext, state: LifecycleInput, version: number, moment: Moment): Generator<Task, SendReport | undefined, unknown> {
+function* runMoment(
+  context: OrchestrationContext,
+  state: LifecycleInput,
+  version: number,
+  moment: Moment,
+): Generator<Task, SendReport | undefined, unknown> {
   const target = { appointmentId: state.appointmentId, version };
   switch (moment.kind) {
     case 'reminder':

@@ -108,7 +108,11 @@ app.http('appointmentCalendar', {
     const text = await appointmentCalendar(booking, appointmentId, credentials, joinUrl);
     return {
       status: 200,
-      headers: { 'Content-Type': 'text/calendar; charset=utf-8', 'Content-Disposition': `attachment; filename="appointment-${appointmentId}.ics"`, 'Cache-Control': 'no-store' },
+      headers: {
+        'Content-Type': 'text/calendar; charset=utf-8',
+        'Content-Disposition': `attachment; filename="appointment-${appointmentId}.ics"`,
+        'Cache-Control': 'no-store',
+      },
       body: text,
     };
   }),

@@ -11,7 +11,10 @@ app.http('asyncApi', {
   authLevel: 'anonymous',
   handler: endpoint(async () => {
     const settings = loadSettings();
-    document ??= asyncApiDocument({ topic: settings.SERVICEBUS_TOPIC, ...(settings.SERVICEBUS_FULLY_QUALIFIED_NAMESPACE ? { namespace: settings.SERVICEBUS_FULLY_QUALIFIED_NAMESPACE } : {}) });
+    document ??= asyncApiDocument({
+      topic: settings.SERVICEBUS_TOPIC,
+      ...(settings.SERVICEBUS_FULLY_QUALIFIED_NAMESPACE ? { namespace: settings.SERVICEBUS_FULLY_QUALIFIED_NAMESPACE } : {}),
+    });
     return json(200, document, { 'Cache-Control': 'max-age=300' });
   }),
 });

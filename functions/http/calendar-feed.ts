@@ -16,7 +16,9 @@ app.http('providerCalendarFeed', {
     const caller = await callerOf(staffAuth, request);
     const { feedToken } = parseWith(FeedQuery, searchParamsObject(request.query));
     const ids = parseWith(ProviderParams, request.params);
-    const text = await providerCalendarFeed(workspace, { caller, ...(feedToken !== undefined ? { feedToken } : {}) }, ids, (id) => links.providerJoin(id));
+    const text = await providerCalendarFeed(workspace, { caller, ...(feedToken !== undefined ? { feedToken } : {}) }, ids, (id) =>
+      links.providerJoin(id),
+    );
     return {
       status: 200,
       // Calendar apps poll and read the current appointments each time; consumer names: never stored.

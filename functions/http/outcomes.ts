@@ -11,7 +11,9 @@ function outcomeEndpoint(outcome: Outcome) {
     const credentials = await appointmentCredentialsOf(getServices().staffAuth, request);
     const { appointmentId } = parseWith(AppointmentParams, request.params);
     await readOptionalJsonBody(request, OutcomeBody);
-    const changed = await recordOutcome(getServices().workspace, appointmentId, credentials, outcome, { ifMatch: request.headers.get('if-match') });
+    const changed = await recordOutcome(getServices().workspace, appointmentId, credentials, outcome, {
+      ifMatch: request.headers.get('if-match'),
+    });
     return json(200, appointmentView(changed), { ETag: `"${changed.version}"` });
   });
 }

@@ -22,7 +22,8 @@ export function appointmentAcceptsToken(
   presented: string,
 ): boolean {
   let accepted = manageTokenMatches(presented, appointment.manageTokenHash);
-  if (appointment.status === 'booked') for (const hash of appointment.messageTokenHashes ?? []) accepted = manageTokenMatches(presented, hash) || accepted;
+  if (appointment.status === 'booked')
+    for (const hash of appointment.messageTokenHashes ?? []) accepted = manageTokenMatches(presented, hash) || accepted;
   return accepted;
 }
 

@@ -54,22 +54,35 @@ export async function requestPhoneVerification(
   const now = deps.clock.now();
   // Client first: a client cycling through numbers is stopped without using up those numbers' quota.
   if (!(await deps.quotas.take(`code-client|${input.clientAddress}`, deps.caps.perClientPerHour, HOUR_MS, now))) {
-    throw new AppError('rate-limited', 'Too many verification codes requested from this address; try again later.', { retryAfterSeconds: secondsLeft(now, HOUR_MS) });
+    throw new AppError('rate-limited', 'Too many verification codes requested from this address; try again later.', {
+      retryAfterSeconds: secondsLeft(now, HOUR_MS),
+    });
   }
   if (!(await deps.quotas.take(phoneCodeCounter(input.phone), deps.caps.perNumberPerDay, DAY_MS, now))) {
-    throw new AppError('rate-limited', 'Too many verification codes were sent to this number today; try again tomorrow.', { retryAfterSeconds: secondsLeft(now, DAY_MS) });
+    throw new AppError('rate-limited', 'Too many verification codes were sent to this number today; try again tomorrow.', {
+      retryAfterSeconds: secondsLeft(now, DAY_MS),
+    });
   }
   const id = randomBytes(16).toString('hex');
   const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
   const expiresAt = now + CODE_TTL_MS;
-  await deps.verifications.create({ id, businessId: input.businessId, phoneHash: sha256(input.phone), codeHash: codeHashOf(id, code), createdAt: now, expiresAt, failedAttempts: 0 });
+  await deps.verifications.create({
+    id,
+    businessId: input.businessId,
+    phoneHash: sha256(input.phone),
+    codeHash: codeHashOf(id, code),
+    createdAt: now,
+    expiresAt,
+    failedAttempts: 0,
+  });
   const message = `${code} is your ${business.value.name} verification code. It expires in 10 minutes. If you did not ask for it, ignore this message.`;
   let accepted: boolean;
   try {
     const [result] = await deps.sms.send({ to: [input.phone], message });
     accepted = result?.successful === true;
   } catch (error) {
-    if (error instanceof AcsError && error.transient) throw new AppError('unavailable', 'The code could not be sent right now; retry.', { retryAfterSeconds: 5 });
+    if (error instanceof AcsError && error.transient)
+      throw new AppError('unavailable', 'The code could not be sent right now; retry.', { retryAfterSeconds: 5 });
     accepted = false;
   }
   if (!accepted) throw AppError.validation([{ path: 'phone', message: 'cannot receive SMS' }]);
@@ -88,14 +101,21 @@ export async function verifiedConsumer(
   const { phoneVerification, ...rest } = consumer;
   if (!phoneVerification) return { ...rest, phoneVerified: false };
   if (!rest.phone) throw AppError.validation([{ path: 'consumer.phone', message: 'is required with phoneVerification' }]);
-  const wrong = () => AppError.validation([{ path: 'consumer.phoneVerification.code', message: 'is wrong or expired; request a new code' }]);
+  const wrong = () =>
+    AppError.validation([{ path: 'consumer.phoneVerification.code', message: 'is wrong or expired; request a new code' }]);
   const phone = rest.phone;
   return retryOnConflict(
     5,
     async () => {
       const found = await deps.verifications.find(businessId, phoneVerification.id);
       const now = deps.clock.now();
-      if (!found || found.value.phoneHash !== sha256(phone) || found.value.expiresAt <= now || found.value.failedAttempts >= MAX_WRONG_CODES) throw wrong();
+      if (
+        !found ||
+        found.value.phoneHash !== sha256(phone) ||
+        found.value.expiresAt <= now ||
+        found.value.failedAttempts >= MAX_WRONG_CODES
+      )
+        throw wrong();
       if (sameHash(found.value.codeHash, codeHashOf(found.value.id, phoneVerification.code))) return { ...rest, phoneVerified: true };
       // The wrong try is counted before it is answered.
       await deps.verifications.update({ value: { ...found.value, failedAttempts: found.value.failedAttempts + 1 }, etag: found.etag });

@@ -19,7 +19,11 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-async function runClients(count: number, total: number, request: (i: number) => Promise<number>): Promise<{ latencies: Array<{ ms: number; status: number }>; elapsedMs: number }> {
+async function runClients(
+  count: number,
+  total: number,
+  request: (i: number) => Promise<number>,
+): Promise<{ latencies: Array<{ ms: number; status: number }>; elapsedMs: number }> {
   const latencies: Array<{ ms: number; status: number }> = [];
   let next = 0;
   const started = performance.now();
@@ -56,9 +60,11 @@ export async function runBookingBench(): Promise<void> {
     });
     // 10 days x 8 hours x 2 starts: 160 start times, 1 600 provider-slots, so clients collide often.
     const starts: string[] = [];
-    for (let day = 2; day < 12; day++) for (let half = 0; half < 16; half++) starts.push(await localTime(stack, ZONE, day, `${String(9 + Math.floor(half / 2)).padStart(2, '0')}:${half % 2 ? '30' : '00'}`));
+    for (let day = 2; day < 12; day++)
+      for (let half = 0; half < 16; half++)
+        starts.push(await localTime(stack, ZONE, day, `${String(9 + Math.floor(half / 2)).padStart(2, '0')}:${half % 2 ? '30' : '00'}`));
     let seed = 42;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 
     const s = stack;
     await runClients(CLIENTS, 100, async () => (await fetch(`${s.baseUrl}/health`)).status); // warm-up
@@ -67,7 +73,11 @@ export async function runBookingBench(): Promise<void> {
       const response = await fetch(`${s.baseUrl}/businesses/bench/appointments`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ serviceId: 'consult', start: starts[Math.floor(random() * starts.length)], consumer: { name: `Client ${i}`, email: `c${i}@example.com` } }),
+        body: JSON.stringify({
+          serviceId: 'consult',
+          start: starts[Math.floor(random() * starts.length)],
+          consumer: { name: `Client ${i}`, email: `c${i}@example.com` },
+        }),
       });
       await response.arrayBuffer();
       return response.status;
@@ -81,7 +91,11 @@ export async function runBookingBench(): Promise<void> {
       let token: string | undefined;
       do {
         const query = `from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}&status=booked&limit=500${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`;
-        const page = await stack.call<{ appointments: Appointment[]; nextContinuationToken?: string }>('GET', `/businesses/bench/providers/${providerId}/appointments?${query}`, { token: managerToken });
+        const page = await stack.call<{ appointments: Appointment[]; nextContinuationToken?: string }>(
+          'GET',
+          `/businesses/bench/providers/${providerId}/appointments?${query}`,
+          { token: managerToken },
+        );
         if (page.status !== 200) throw new Error(`listing failed: ${page.status} ${page.text}`);
         stored.push(...page.body.appointments);
         token = page.body.nextContinuationToken;
@@ -91,19 +105,36 @@ export async function runBookingBench(): Promise<void> {
     let doubleBookings = 0;
     for (const a of stored) {
       for (const b of stored) {
-        if (a.id < b.id && a.providerId === b.providerId && Date.parse(a.start) - pad < Date.parse(b.end) + pad && Date.parse(b.start) - pad < Date.parse(a.end) + pad) doubleBookings++;
+        if (
+          a.id < b.id &&
+          a.providerId === b.providerId &&
+          Date.parse(a.start) - pad < Date.parse(b.end) + pad &&
+          Date.parse(b.start) - pad < Date.parse(a.end) + pad
+        )
+          doubleBookings++;
       }
     }
 
-    const ok = booking.latencies.filter((l) => l.status === 201).map((l) => l.ms).sort((x, y) => x - y);
+    const ok = booking.latencies
+      .filter((l) => l.status === 201)
+      .map((l) => l.ms)
+      .sort((x, y) => x - y);
     const all = booking.latencies.map((l) => l.ms).sort((x, y) => x - y);
     const base = baseline.latencies.map((l) => l.ms).sort((x, y) => x - y);
     const other = booking.latencies.filter((l) => l.status !== 201 && l.status !== 409).length;
     console.log('\nBooking (20 concurrent clients, 600 requests, 10 providers, 160 start times, local stack)');
-    console.log(`  baseline GET /health: p50 ${percentile(base, 50).toFixed(1)} ms, p95 ${percentile(base, 95).toFixed(1)} ms, ${(REQUESTS / (baseline.elapsedMs / 1000)).toFixed(0)} req/s`);
-    console.log(`  booking 201: ${ok.length}, 409 slot-unavailable: ${booking.latencies.filter((l) => l.status === 409).length}, other: ${other}`);
-    console.log(`  booking latency (201): p50 ${percentile(ok, 50).toFixed(1)} ms, p95 ${percentile(ok, 95).toFixed(1)} ms; all requests p50 ${percentile(all, 50).toFixed(1)} ms, p95 ${percentile(all, 95).toFixed(1)} ms`);
-    console.log(`  throughput: ${(ok.length / (booking.elapsedMs / 1000)).toFixed(1)} bookings/s, ${(REQUESTS / (booking.elapsedMs / 1000)).toFixed(1)} requests/s`);
+    console.log(
+      `  baseline GET /health: p50 ${percentile(base, 50).toFixed(1)} ms, p95 ${percentile(base, 95).toFixed(1)} ms, ${(REQUESTS / (baseline.elapsedMs / 1000)).toFixed(0)} req/s`,
+    );
+    console.log(
+      `  booking 201: ${ok.length}, 409 slot-unavailable: ${booking.latencies.filter((l) => l.status === 409).length}, other: ${other}`,
+    );
+    console.log(
+      `  booking latency (201): p50 ${percentile(ok, 50).toFixed(1)} ms, p95 ${percentile(ok, 95).toFixed(1)} ms; all requests p50 ${percentile(all, 50).toFixed(1)} ms, p95 ${percentile(all, 95).toFixed(1)} ms`,
+    );
+    console.log(
+      `  throughput: ${(ok.length / (booking.elapsedMs / 1000)).toFixed(1)} bookings/s, ${(REQUESTS / (booking.elapsedMs / 1000)).toFixed(1)} requests/s`,
+    );
     console.log(`  ratio to baseline (p50 booking 201 / p50 health): ${(percentile(ok, 50) / percentile(base, 50)).toFixed(1)}x`);
     console.log(`  stored appointments: ${stored.length} (answered 201: ${ok.length}); double bookings: ${doubleBookings}`);
     if (doubleBookings > 0 || stored.length !== ok.length || other > 0) {

@@ -114,7 +114,8 @@ function time(iterations: number, run: () => unknown): Timing {
   }
   samples.sort((a, b) => a - b);
   const middle = Math.floor(samples.length / 2);
-  const median = samples.length % 2 === 1 ? (samples[middle] as number) : ((samples[middle - 1] as number) + (samples[middle] as number)) / 2;
+  const median =
+    samples.length % 2 === 1 ? (samples[middle] as number) : ((samples[middle - 1] as number) + (samples[middle] as number)) / 2;
   return { min: samples[0] as number, median, max: samples[samples.length - 1] as number };
 }
 
@@ -133,7 +134,9 @@ export async function runSlotsBench(): Promise<void> {
     const expected = reference();
     if (!isDeepStrictEqual(slots, expected)) {
       const at = slots.findIndex((slot, i) => !isDeepStrictEqual(slot, expected[i]));
-      throw new Error(`${s.name}: findSlots differs from the brute force (at slot ${at}: ${JSON.stringify(slots[at])} vs ${JSON.stringify(expected[at])})`);
+      throw new Error(
+        `${s.name}: findSlots differs from the brute force (at slot ${at}: ${JSON.stringify(slots[at])} vs ${JSON.stringify(expected[at])})`,
+      );
     }
 
     time(20, search); // warm-up

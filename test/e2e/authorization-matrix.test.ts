@@ -36,11 +36,29 @@ const ANYONE = (status: number): Expected => Object.fromEntries(CALLERS.map((c) 
 /** Public operations: no credentials needed, but a broken bearer token is a 401 (never silently anonymous). */
 const PUBLIC_OPTIONAL_STAFF = (status: number): Expected => ({ ...ANYONE(status), ...BAD, anonymous: status });
 /** Configuration of one business: its managers and admins. */
-const MANAGERS = (status: number): Expected => ({ ...BAD, otherManager: 403, otherProvider: 403, thisProvider: 403, manager: status, admin: status, consumer: 401, otherConsumer: 401 });
+const MANAGERS = (status: number): Expected => ({
+  ...BAD,
+  otherManager: 403,
+  otherProvider: 403,
+  thisProvider: 403,
+  manager: status,
+  admin: status,
+  consumer: 401,
+  otherConsumer: 401,
+});
 /** A provider's own calendar data: the provider, its managers, admins. */
 const PROVIDER_AND_MANAGERS = (status: number): Expected => ({ ...MANAGERS(status), thisProvider: status });
 /** One appointment: its consumer, its provider, its business's managers, admins. */
-const APPOINTMENT_PARTIES = (status: number): Expected => ({ ...BAD, otherManager: 403, otherProvider: 403, thisProvider: status, manager: status, admin: status, consumer: status, otherConsumer: 401 });
+const APPOINTMENT_PARTIES = (status: number): Expected => ({
+  ...BAD,
+  otherManager: 403,
+  otherProvider: 403,
+  thisProvider: status,
+  manager: status,
+  admin: status,
+  consumer: status,
+  otherConsumer: 401,
+});
 
 /** The table: `METHOD /path` as in the OpenAPI document -> expected status per caller kind. */
 const MATRIX: Record<string, Expected> = {
@@ -110,7 +128,12 @@ describe('authorization matrix', () => {
 
   const book = async (start: DateTime, providerId: string): Promise<Booking> => {
     const result = await stack.call<Booking>('POST', `/businesses/${B}/appointments`, {
-      body: { serviceId: 'consult', providerId, start: start.toUTC().toISO(), consumer: { name: 'Matrix Consumer', email: `matrix-${process.pid}@example.com` } },
+      body: {
+        serviceId: 'consult',
+        providerId,
+        start: start.toUTC().toISO(),
+        consumer: { name: 'Matrix Consumer', email: `matrix-${process.pid}@example.com` },
+      },
     });
     if (result.status !== 201) throw new Error(`booking failed: ${result.status} ${result.text}`);
     return result.body;
@@ -118,7 +141,10 @@ describe('authorization matrix', () => {
   /** A free future start of amy's on day 2, never used twice. */
   const freeStart = () => {
     const n = nextFreeSlot++;
-    return day1.plus({ days: 1 + Math.floor(n / 48) }).set({ hour: 9, minute: 0 }).plus({ minutes: 10 * (n % 48) });
+    return day1
+      .plus({ days: 1 + Math.floor(n / 48) })
+      .set({ hour: 9, minute: 0 })
+      .plus({ minutes: 10 * (n % 48) });
   };
   let phones = 0;
 
@@ -126,9 +152,23 @@ describe('authorization matrix', () => {
     prefix = uniqueTablePrefix();
     stack = await startAppStack({
       clockMode: 'virtual',
-      env: { TABLE_NAME_PREFIX: prefix, RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000', PHONE_CODES_PER_CLIENT_PER_HOUR: '100000', LOOKUPS_PER_CLIENT_PER_HOUR: '100000' },
+      env: {
+        TABLE_NAME_PREFIX: prefix,
+        RATE_LIMIT_PER_SECOND: '100000',
+        RATE_LIMIT_BURST: '100000',
+        PHONE_CODES_PER_CLIENT_PER_HOUR: '100000',
+        LOOKUPS_PER_CLIENT_PER_HOUR: '100000',
+      },
     });
-    const service = { durationMinutes: 10, slotIntervalMinutes: 10, minimumNoticeMinutes: 0, cancellationCutoffMinutes: 0, rescheduleCutoffMinutes: 0, joinWindowMinutes: 60, reminders: [] };
+    const service = {
+      durationMinutes: 10,
+      slotIntervalMinutes: 10,
+      minimumNoticeMinutes: 0,
+      cancellationCutoffMinutes: 0,
+      rescheduleCutoffMinutes: 0,
+      joinWindowMinutes: 60,
+      reminders: [],
+    };
     await configureClinic(stack, { businessId: B, providers: ['amy', 'bob'], service });
     await configureClinic(stack, { businessId: 'rival', providers: ['zed'], service });
     const now0 = await stack.now();
@@ -152,10 +192,16 @@ describe('authorization matrix', () => {
     appointmentB = await book(day1.set({ hour: 13 }), 'bob');
     // An override that the PUT case replaces (200) and the DELETE case removes.
     const overrideDate = day1.plus({ days: 20 }).toISODate()!;
-    const seeded = await stack.call('PUT', `/businesses/${B}/providers/amy/overrides/${overrideDate}`, { token: await stack.staffToken(`manager-${B}`), body: { intervals: [] } });
+    const seeded = await stack.call('PUT', `/businesses/${B}/providers/amy/overrides/${overrideDate}`, {
+      token: await stack.staffToken(`manager-${B}`),
+      body: { intervals: [] },
+    });
     expect(seeded.status).toBe(201);
     // A closure (on a day without appointments) that the PUT case replaces, the bulk cancel uses and the DELETE case removes.
-    const closure = await stack.call('PUT', `/businesses/${B}/closures/matrix-closure`, { token: await stack.staffToken(`manager-${B}`), body: { from: day1.plus({ days: 25 }).toISODate(), to: day1.plus({ days: 25 }).toISODate() } });
+    const closure = await stack.call('PUT', `/businesses/${B}/closures/matrix-closure`, {
+      token: await stack.staffToken(`manager-${B}`),
+      body: { from: day1.plus({ days: 25 }).toISODate(), to: day1.plus({ days: 25 }).toISODate() },
+    });
     expect(closure.status).toBe(201);
     // To 12:29: the started ones have begun (not yet auto-completed), A's join window (60 min) is open.
     const target = day1.set({ hour: 12, minute: 29 }).toMillis();
@@ -221,7 +267,11 @@ describe('authorization matrix', () => {
   }
 
   /** The request of one operation for one caller; `consumer` is the target appointment's own token. */
-  async function requestFor(operation: string, caller: CallerKind, allowed: boolean): Promise<{ method: string; path: string; body?: unknown; token?: string; manageToken?: string }> {
+  async function requestFor(
+    operation: string,
+    caller: CallerKind,
+    allowed: boolean,
+  ): Promise<{ method: string; path: string; body?: unknown; token?: string; manageToken?: string }> {
     const [method, template] = operation.split(' ') as [string, string];
     let appointment: Booking | undefined;
     if (template.startsWith('/appointments/')) {
@@ -240,35 +290,72 @@ describe('authorization matrix', () => {
     const hours = [{ start: '09:00', end: '17:00' }];
     const bodies: Record<string, () => unknown> = {
       'PUT /businesses/{businessId}': () => ({ name: `Clinic ${B}`, timeZone: ZONE, managers: [`manager-${B}`] }),
-      'PUT /businesses/{businessId}/providers/{providerId}': () => ({ displayName: 'Dr amy', email: 'amy@clinic.example', timeZone: ZONE, staffObjectId: `oid-${B}-amy` }),
-      'PUT /businesses/{businessId}/providers/{providerId}/schedule': () => ({ weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours, sat: hours, sun: hours } }),
+      'PUT /businesses/{businessId}/providers/{providerId}': () => ({
+        displayName: 'Dr amy',
+        email: 'amy@clinic.example',
+        timeZone: ZONE,
+        staffObjectId: `oid-${B}-amy`,
+      }),
+      'PUT /businesses/{businessId}/providers/{providerId}/schedule': () => ({
+        weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours, sat: hours, sun: hours },
+      }),
       'PUT /businesses/{businessId}/providers/{providerId}/overrides/{date}': () => ({ intervals: [] }),
-      'PUT /businesses/{businessId}/services/{serviceId}': () => ({ name: 'Consultation', durationMinutes: 10, slotIntervalMinutes: 10, providerIds: ['amy', 'bob'], minimumNoticeMinutes: 0, cancellationCutoffMinutes: 0, rescheduleCutoffMinutes: 0, joinWindowMinutes: 60, reminders: [] }),
-      'POST /businesses/{businessId}/phone-verifications': () => ({ phone: `+1415${String(200 + (process.pid % 800))}${String((phones += 1)).padStart(4, '0')}` }),
-      'POST /businesses/{businessId}/appointments': () => ({ serviceId: 'consult', providerId: 'amy', start: freeStart().toUTC().toISO(), consumer: { name: 'Matrix', email: 'm@example.com' } }),
+      'PUT /businesses/{businessId}/services/{serviceId}': () => ({
+        name: 'Consultation',
+        durationMinutes: 10,
+        slotIntervalMinutes: 10,
+        providerIds: ['amy', 'bob'],
+        minimumNoticeMinutes: 0,
+        cancellationCutoffMinutes: 0,
+        rescheduleCutoffMinutes: 0,
+        joinWindowMinutes: 60,
+        reminders: [],
+      }),
+      'POST /businesses/{businessId}/phone-verifications': () => ({
+        phone: `+1415${String(200 + (process.pid % 800))}${String((phones += 1)).padStart(4, '0')}`,
+      }),
+      'POST /businesses/{businessId}/appointments': () => ({
+        serviceId: 'consult',
+        providerId: 'amy',
+        start: freeStart().toUTC().toISO(),
+        consumer: { name: 'Matrix', email: 'm@example.com' },
+      }),
       'POST /appointments/{appointmentId}/reschedule': () => ({ start: freeStart().toUTC().toISO() }),
       'POST /appointments/{appointmentId}/cancel': () => ({ reason: 'matrix' }),
-      'PUT /businesses/{businessId}/closures/{closureId}': () => ({ from: day1.plus({ days: 25 }).toISODate(), to: day1.plus({ days: 25 }).toISODate(), reason: 'matrix' }),
+      'PUT /businesses/{businessId}/closures/{closureId}': () => ({
+        from: day1.plus({ days: 25 }).toISODate(),
+        to: day1.plus({ days: 25 }).toISODate(),
+        reason: 'matrix',
+      }),
       'POST /businesses/{businessId}/closures/{closureId}/cancel-appointments': () => ({ reason: 'matrix' }),
       'POST /businesses/{businessId}/appointments/lookup': () => ({ email: `matrix-${process.pid}@example.com` }),
       'POST /appointments/{appointmentId}/sms-consent': () => ({ consent: false }),
     };
-    const query =
-      template.endsWith('/slots') ? `?from=${encodeURIComponent(day1.plus({ days: 2 }).toUTC().toISO()!)}&to=${encodeURIComponent(day1.plus({ days: 3 }).toUTC().toISO()!)}`
-        : template.endsWith('/overrides') || template.endsWith('/closures') ? `?from=${day1.toISODate()}&to=${day1.plus({ days: 30 }).toISODate()}`
-          : template.endsWith('/appointments') && method === 'GET' ? `?from=${encodeURIComponent(day1.toUTC().toISO()!)}&to=${encodeURIComponent(day1.plus({ days: 5 }).toUTC().toISO()!)}`
-            : '';
+    const query = template.endsWith('/slots')
+      ? `?from=${encodeURIComponent(day1.plus({ days: 2 }).toUTC().toISO()!)}&to=${encodeURIComponent(day1.plus({ days: 3 }).toUTC().toISO()!)}`
+      : template.endsWith('/overrides') || template.endsWith('/closures')
+        ? `?from=${day1.toISODate()}&to=${day1.plus({ days: 30 }).toISODate()}`
+        : template.endsWith('/appointments') && method === 'GET'
+          ? `?from=${encodeURIComponent(day1.toUTC().toISO()!)}&to=${encodeURIComponent(day1.plus({ days: 5 }).toUTC().toISO()!)}`
+          : '';
     const credentials =
-      caller === 'anonymous' ? {}
-        : caller === 'consumer' ? (appointment ? { manageToken: appointment.manageToken } : { manageToken: appointmentA.manageToken })
-          : caller === 'otherConsumer' ? { manageToken: appointmentB.manageToken }
+      caller === 'anonymous'
+        ? {}
+        : caller === 'consumer'
+          ? appointment
+            ? { manageToken: appointment.manageToken }
+            : { manageToken: appointmentA.manageToken }
+          : caller === 'otherConsumer'
+            ? { manageToken: appointmentB.manageToken }
             : { token: tokens[caller] };
     return { method, path: path + query, ...(operation in bodies ? { body: bodies[operation]!() } : {}), ...credentials };
   }
 
   it('lists every operation of the OpenAPI document, and nothing else', async () => {
     const doc = (await stack.call<{ paths: Record<string, Record<string, unknown>> }>('GET', '/openapi.json')).body;
-    const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`));
+    const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+    );
     expect(documented.length).toBeGreaterThan(25);
     expect(Object.keys(MATRIX).sort()).toEqual(documented.sort());
   });
@@ -293,12 +380,20 @@ describe('authorization matrix', () => {
         // Fixtures an allowed call needs (a fresh appointment) are made first; then the state must settle.
         if (!refused) stable = '';
         const before = refused ? stable || (stable = await stableSnapshot()) : '';
-        const answer = await stack.call(method, path, { ...(body !== undefined ? { body } : {}), ...(token ? { token } : {}), ...(manageToken ? { manageToken } : {}) });
-        if (answer.status !== want) mismatches.push(`${operation} as ${caller}: ${answer.status}, expected ${want} ${answer.status >= 400 ? answer.text.slice(0, 160) : ''}`);
+        const answer = await stack.call(method, path, {
+          ...(body !== undefined ? { body } : {}),
+          ...(token ? { token } : {}),
+          ...(manageToken ? { manageToken } : {}),
+        });
+        if (answer.status !== want)
+          mismatches.push(
+            `${operation} as ${caller}: ${answer.status}, expected ${want} ${answer.status >= 400 ? answer.text.slice(0, 160) : ''}`,
+          );
         if (refused && (await snapshot()) !== before) mismatches.push(`${operation} as ${caller}: refused, but the stored state changed`);
         // Issue 12 defect 9, over the wire on every operation: nosniff always; nothing stored by caches but the API documents.
         if (answer.headers.get('x-content-type-options') !== 'nosniff') mismatches.push(`${operation} as ${caller}: no nosniff`);
-        if (operation !== 'GET /openapi.json' && operation !== 'GET /asyncapi.json' && answer.headers.get('cache-control') !== 'no-store') mismatches.push(`${operation} as ${caller}: Cache-Control ${answer.headers.get('cache-control')}`);
+        if (operation !== 'GET /openapi.json' && operation !== 'GET /asyncapi.json' && answer.headers.get('cache-control') !== 'no-store')
+          mismatches.push(`${operation} as ${caller}: Cache-Control ${answer.headers.get('cache-control')}`);
       }
     }
     expect(mismatches).toEqual([]);

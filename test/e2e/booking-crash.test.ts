@@ -40,15 +40,25 @@ describe('booking survives a crash before the room is created', () => {
     const first = await start();
     await configureClinic(first, { businessId: 'crashclinic', providers: ['amy'] });
     // Every room creation fails while the first process lives (the SDK's retries included).
-    await admin('/admin/faults', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ path: '/rooms$', method: 'POST', status: 500, count: 10_000 }) });
+    await admin('/admin/faults', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ path: '/rooms$', method: 'POST', status: 500, count: 10_000 }),
+    });
 
     const booking = await first.call<{ appointment: Appointment; manageToken: string }>('POST', '/businesses/crashclinic/appointments', {
-      body: { serviceId: 'consult', start: await localTime(first, 'Europe/Berlin', 2, '10:00'), consumer: { name: 'Jane', email: 'jane@example.com' } },
+      body: {
+        serviceId: 'consult',
+        start: await localTime(first, 'Europe/Berlin', 2, '10:00'),
+        consumer: { name: 'Jane', email: 'jane@example.com' },
+      },
     });
     expect(booking.status).toBe(201);
     const { id } = booking.body.appointment;
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    expect((await first.call<Appointment>('GET', `/appointments/${id}`, { manageToken: booking.body.manageToken })).body.roomId).toBeUndefined();
+    expect(
+      (await first.call<Appointment>('GET', `/appointments/${id}`, { manageToken: booking.body.manageToken })).body.roomId,
+    ).toBeUndefined();
     await first.host.kill();
     stacks.splice(stacks.indexOf(first), 1);
     expect(await rooms()).toEqual([]);

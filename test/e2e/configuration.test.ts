@@ -56,7 +56,11 @@ describe('configuration API and slot search on the local host', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function call<T = Json>(method: string, url: string, options: { token?: string; body?: unknown; raw?: string; contentType?: string } = {}) {
+  async function call<T = Json>(
+    method: string,
+    url: string,
+    options: { token?: string; body?: unknown; raw?: string; contentType?: string } = {},
+  ) {
     const headers: Record<string, string> = {};
     if (options.token) headers.Authorization = `Bearer ${options.token}`;
     let body: string | undefined;
@@ -95,7 +99,9 @@ describe('configuration API and slot search on the local host', () => {
     const replaced = await call('PUT', '/businesses/clinic', { token: tokens.manager, body: business });
     expect(replaced.status).toBe(200);
     expect(replaced.body).toMatchObject({ id: 'clinic', ...business });
-    expect((await call('PUT', '/businesses/other-clinic', { token: tokens.admin, body: { ...business, managers: ['manager-2'] } })).status).toBe(201);
+    expect(
+      (await call('PUT', '/businesses/other-clinic', { token: tokens.admin, body: { ...business, managers: ['manager-2'] } })).status,
+    ).toBe(201);
 
     const provider = await call('PUT', '/businesses/clinic/providers/dr-a', { token: tokens.manager, body: drA });
     expect(provider).toMatchObject({ status: 201, body: { id: 'dr-a', phone: '+49301234567', active: true } });
@@ -105,12 +111,20 @@ describe('configuration API and slot search on the local host', () => {
     const schedule = await call('PUT', '/businesses/clinic/providers/dr-a/schedule', { token: tokens.manager, body: { weekly } });
     expect(schedule).toMatchObject({ status: 201, body: { providerId: 'dr-a', timeZone: 'Europe/Berlin', weekly } });
     expect((await call('PUT', '/businesses/clinic/providers/dr-a/schedule', { token: tokens.manager, body: { weekly } })).status).toBe(200);
-    const dayOff = await call('PUT', `/businesses/clinic/providers/dr-a/overrides/${date(1)}`, { token: tokens.manager, body: { intervals: [] } });
+    const dayOff = await call('PUT', `/businesses/clinic/providers/dr-a/overrides/${date(1)}`, {
+      token: tokens.manager,
+      body: { intervals: [] },
+    });
     expect(dayOff).toMatchObject({ status: 201, body: { date: date(1), intervals: [] } });
 
     const service = await call('PUT', '/businesses/clinic/services/consult', {
       token: tokens.manager,
-      body: { name: 'Consultation', durationMinutes: 30, providerIds: ['dr-a', 'dr-b'], reminders: [{ offsetMinutes: 1440, channels: ['email'] }] },
+      body: {
+        name: 'Consultation',
+        durationMinutes: 30,
+        providerIds: ['dr-a', 'dr-b'],
+        reminders: [{ offsetMinutes: 1440, channels: ['email'] }],
+      },
     });
     expect(service.status).toBe(201);
     expect(service.body).toMatchObject({
@@ -136,7 +150,10 @@ describe('configuration API and slot search on the local host', () => {
         providerIds: ['dr-a'],
       })),
     });
-    const inZone = await call<SlotList>('GET', `/businesses/clinic/services/consult/slots?from=${date(0)}&to=${date(1)}&timeZone=Europe/Berlin&providerId=dr-a`);
+    const inZone = await call<SlotList>(
+      'GET',
+      `/businesses/clinic/services/consult/slots?from=${date(0)}&to=${date(1)}&timeZone=Europe/Berlin&providerId=dr-a`,
+    );
     expect(inZone.body.slots[0]!.start).toBe(local(0, '09:00').toISO({ suppressMilliseconds: true }));
     expect(inZone.body.slots[0]!.start).toMatch(/T09:00:00\+0[12]:00$/);
   });
@@ -205,12 +222,27 @@ describe('configuration API and slot search on the local host', () => {
     const before = await storedState();
     const m = { token: tokens.manager };
     const cases: Array<[string, string, { body?: unknown; raw?: string }, string[]]> = [
-      ['PUT', '/businesses/clinic', { body: { name: '', timeZone: 'Mars/Olympus', managers: 'manager-1' } }, ['managers', 'name', 'timeZone']],
+      [
+        'PUT',
+        '/businesses/clinic',
+        { body: { name: '', timeZone: 'Mars/Olympus', managers: 'manager-1' } },
+        ['managers', 'name', 'timeZone'],
+      ],
       ['PUT', '/businesses/clinic/providers/dr-a', { body: { ...drA, email: 'not-mail', phone: '123' } }, ['email', 'phone']],
       [
         'PUT',
         '/businesses/clinic/providers/dr-a/schedule',
-        { body: { weekly: { mon: [{ start: '09:00', end: '12:00' }, { start: '11:00', end: '13:00' }], tue: [{ start: '10:00', end: '09:00' }] } } },
+        {
+          body: {
+            weekly: {
+              mon: [
+                { start: '09:00', end: '12:00' },
+                { start: '11:00', end: '13:00' },
+              ],
+              tue: [{ start: '10:00', end: '09:00' }],
+            },
+          },
+        },
         ['weekly.mon.1', 'weekly.tue.0.end'],
       ],
       ['PUT', '/businesses/clinic/providers/dr-a/schedule', { body: { timeZone: '+02:00', weekly: {} } }, ['timeZone']],
@@ -232,13 +264,23 @@ describe('configuration API and slot search on the local host', () => {
         },
         ['bookingWindowDays', 'joinWindowMinutes', 'maxPerDayPerProvider', 'reminders'],
       ],
-      ['PUT', '/businesses/clinic/services/consult', { body: { name: 'C', durationMinutes: 30, providerIds: ['ghost'] } }, ['providerIds.0']],
+      [
+        'PUT',
+        '/businesses/clinic/services/consult',
+        { body: { name: 'C', durationMinutes: 30, providerIds: ['ghost'] } },
+        ['providerIds.0'],
+      ],
       ['PUT', '/businesses/-clinic', { body: business }, ['businessId']],
       ['PUT', `/businesses/clinic/providers/${'x'.repeat(65)}`, { body: drA }, ['providerId']],
       ['PUT', '/businesses/clinic', { raw: '{"name": ' }, ['']],
       ['GET', '/businesses/clinic/services/consult/slots?to=2030-01-01', {}, ['from']],
       ['GET', `/businesses/clinic/services/consult/slots?from=${date(0)}&to=${date(63)}`, {}, ['to']],
-      ['GET', `/businesses/clinic/services/consult/slots?from=${date(0)}T09:00:00&to=${date(1)}&timeZone=Nowhere`, {}, ['from', 'timeZone']],
+      [
+        'GET',
+        `/businesses/clinic/services/consult/slots?from=${date(0)}T09:00:00&to=${date(1)}&timeZone=Nowhere`,
+        {},
+        ['from', 'timeZone'],
+      ],
       ['GET', `/businesses/clinic/providers/dr-a/overrides?from=${date(0)}&to=${date(100)}`, {}, ['to']],
     ];
     for (const [method, url, options, fields] of cases) {
@@ -259,7 +301,9 @@ describe('configuration API and slot search on the local host', () => {
 
   it('answers 404 after authorization for unknown businesses, providers and services', async () => {
     expect((await call('GET', '/businesses/nope', { token: tokens.admin })).status).toBe(404);
-    expect((await call('PUT', '/businesses/clinic/providers/nope/schedule', { token: tokens.manager, body: { weekly: {} } })).status).toBe(404);
+    expect((await call('PUT', '/businesses/clinic/providers/nope/schedule', { token: tokens.manager, body: { weekly: {} } })).status).toBe(
+      404,
+    );
     expect((await call('DELETE', '/businesses/clinic/services/nope', { token: tokens.manager })).status).toBe(404);
     expect((await call('GET', `/businesses/clinic/services/nope/slots?from=${date(0)}&to=${date(1)}`)).status).toBe(404);
     expect((await call('DELETE', '/businesses/clinic/services/consult', { token: tokens.manager })).status).toBe(204);

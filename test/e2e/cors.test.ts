@@ -15,7 +15,11 @@ describe('CORS on the local host', () => {
   const preflight = (path: string, origin: string, method: string) =>
     fetch(`${host.baseUrl}${path}`, {
       method: 'OPTIONS',
-      headers: { Origin: origin, 'Access-Control-Request-Method': method, 'Access-Control-Request-Headers': 'x-appointment-token, idempotency-key' },
+      headers: {
+        Origin: origin,
+        'Access-Control-Request-Method': method,
+        'Access-Control-Request-Headers': 'x-appointment-token, idempotency-key',
+      },
     });
 
   it('answers a preflight from an allowed origin with the methods and headers the API uses', async () => {

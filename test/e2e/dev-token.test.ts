@@ -25,7 +25,11 @@ describe('dev:token and the virtual clock', () => {
 
   it('mints at the running stack’s time: a token made after advancing 3 days is accepted (one at system time is not)', async () => {
     await stack.advance(3 * 24 * 60);
-    const { stdout } = await run(process.execPath, [path.join(REPO, 'dist/dev/auth/dev-token.js'), '--oid', 'admin-cli', '--role', 'Scheduling.Admin', '--api', stack.baseUrl], { cwd: REPO });
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(REPO, 'dist/dev/auth/dev-token.js'), '--oid', 'admin-cli', '--role', 'Scheduling.Admin', '--api', stack.baseUrl],
+      { cwd: REPO },
+    );
     const token = stdout.trim();
     expect(token.split('.')).toHaveLength(3);
     const body = { name: 'Token clinic', timeZone: 'Europe/Berlin', managers: ['m1'] };
@@ -46,7 +50,11 @@ describe('dev:token and the virtual clock', () => {
   });
 
   it('falls back to the system time when no stack answers', async () => {
-    const { stdout } = await run(process.execPath, [path.join(REPO, 'dist/dev/auth/dev-token.js'), '--oid', 'someone', '--api', 'http://127.0.0.1:9/api'], { cwd: REPO });
+    const { stdout } = await run(
+      process.execPath,
+      [path.join(REPO, 'dist/dev/auth/dev-token.js'), '--oid', 'someone', '--api', 'http://127.0.0.1:9/api'],
+      { cwd: REPO },
+    );
     const payload = JSON.parse(Buffer.from(stdout.trim().split('.')[1]!, 'base64url').toString()) as { iat: number };
     expect(Math.abs(payload.iat * 1000 - Date.now())).toBeLessThan(60_000);
   });

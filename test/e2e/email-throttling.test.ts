@@ -23,9 +23,18 @@ describe('email throttling on the Azure-managed domain', () => {
     acs = await startAcsEmulator({ resource: { emailProfile: 'azure-managed' } });
     stack = await startAppStack({
       clockMode: 'virtual',
-      env: { TABLE_NAME_PREFIX: uniqueTablePrefix(), ACS_CONNECTION_STRING: acs.connectionString, ACS_CA_CERT_PATH: acs.caCertPath, ACS_EMULATOR_ADMIN_URL: acs.adminUrl },
+      env: {
+        TABLE_NAME_PREFIX: uniqueTablePrefix(),
+        ACS_CONNECTION_STRING: acs.connectionString,
+        ACS_CA_CERT_PATH: acs.caCertPath,
+        ACS_EMULATOR_ADMIN_URL: acs.adminUrl,
+      },
     });
-    await configureClinic(stack, { businessId: 'quota', providers: PROVIDERS, service: { reminders: [{ offsetMinutes: 1440, channels: ['email'] }] } });
+    await configureClinic(stack, {
+      businessId: 'quota',
+      providers: PROVIDERS,
+      service: { reminders: [{ offsetMinutes: 1440, channels: ['email'] }] },
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -49,12 +58,21 @@ describe('email throttling on the Azure-managed domain', () => {
         const time = `${String(9 + Math.floor(slot / 2)).padStart(2, '0')}:${slot % 2 ? '30' : '00'}`;
         const email = `quota-${n}@example.com`;
         consumers.push(email);
-        const body = { serviceId: 'consult', providerId: provider, start: await localTime(stack, ZONE, 3, time), consumer: { name: `Q ${n}`, email } };
+        const body = {
+          serviceId: 'consult',
+          providerId: provider,
+          start: await localTime(stack, ZONE, 3, time),
+          consumer: { name: `Q ${n}`, email },
+        };
         // Ten bookings race for each provider's day: a 409 `conflict` (busy calendar) says to retry after a moment, as a front end does.
         for (let attempt = 1; ; attempt += 1) {
-          const result = await stack.call<{ type?: string; retryAfterSeconds?: number }>('POST', '/businesses/quota/appointments', { body, headers: { 'Idempotency-Key': `quota-${n}` } });
+          const result = await stack.call<{ type?: string; retryAfterSeconds?: number }>('POST', '/businesses/quota/appointments', {
+            body,
+            headers: { 'Idempotency-Key': `quota-${n}` },
+          });
           if (result.status === 201) break;
-          if (result.status !== 409 || !result.body.type?.endsWith('/conflict') || attempt === 5) throw new Error(`booking ${n} failed: ${result.status} ${result.text}`);
+          if (result.status !== 409 || !result.body.type?.endsWith('/conflict') || attempt === 5)
+            throw new Error(`booking ${n} failed: ${result.status} ${result.text}`);
           await new Promise((resolve) => setTimeout(resolve, (result.body.retryAfterSeconds ?? 1) * 1000));
         }
       }),
@@ -69,7 +87,11 @@ describe('email throttling on the Azure-managed domain', () => {
     let steps = 0;
     // Four virtual days at most: the reminders fall due two days ahead, the quotas pass 10 an hour.
     while (!(await complete()) && steps < (4 * 24 * 60) / STEP_MINUTES) {
-      await fetch(`${acs.adminUrl}/admin/clock`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ advanceMinutes: STEP_MINUTES }) });
+      await fetch(`${acs.adminUrl}/admin/clock`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ advanceMinutes: STEP_MINUTES }),
+      });
       const began = Date.now();
       await stack.advance(STEP_MINUTES);
       slowestAdvanceMs = Math.max(slowestAdvanceMs, Date.now() - began);
@@ -82,6 +104,8 @@ describe('email throttling on the Azure-managed domain', () => {
     expect(providerMail).toHaveLength(BOOKINGS); // providers get no reminders
     // An activity that slept through a Retry-After (minutes to an hour of the emulator's time) would have
     // held an advance for that long and timed the test out; the timings are printed, not asserted.
-    console.log(`azure-managed email: ${BOOKINGS} bookings in ${bookingMs} ms, ${BOOKINGS * 3} emails in ${steps} steps of ${STEP_MINUTES} virtual minutes; slowest advance ${slowestAdvanceMs} ms`);
+    console.log(
+      `azure-managed email: ${BOOKINGS} bookings in ${bookingMs} ms, ${BOOKINGS * 3} emails in ${steps} steps of ${STEP_MINUTES} virtual minutes; slowest advance ${slowestAdvanceMs} ms`,
+    );
   }, 600_000);
 });

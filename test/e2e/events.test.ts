@@ -13,7 +13,10 @@ type Event = { id: string; type: string; source: string; subject: string; specve
 const ZONE = 'Europe/Berlin';
 const MIN = 60_000;
 let counter = 0;
-const contact = () => ({ email: `events-${process.pid}-${(counter += 1)}@example.com`, phone: `+49152${String(process.pid % 10_000).padStart(4, '0')}${String((counter += 1)).padStart(4, '0')}` });
+const contact = () => ({
+  email: `events-${process.pid}-${(counter += 1)}@example.com`,
+  phone: `+49152${String(process.pid % 10_000).padStart(4, '0')}${String((counter += 1)).padStart(4, '0')}`,
+});
 
 describe('appointment events on Service Bus', () => {
   let stack: AppStack;
@@ -23,7 +26,12 @@ describe('appointment events on Service Bus', () => {
     await configureClinic(stack, {
       businessId: 'eventclinic',
       providers: ['amy'],
-      service: { minimumNoticeMinutes: 0, cancellationCutoffMinutes: 0, rescheduleCutoffMinutes: 0, reminders: [{ offsetMinutes: 60, channels: ['email'] }] },
+      service: {
+        minimumNoticeMinutes: 0,
+        cancellationCutoffMinutes: 0,
+        rescheduleCutoffMinutes: 0,
+        reminders: [{ offsetMinutes: 60, channels: ['email'] }],
+      },
     });
   });
 
@@ -32,7 +40,9 @@ describe('appointment events on Service Bus', () => {
   });
 
   const book = async (start: string, who: { email: string; phone: string }): Promise<Booking> => {
-    const result = await stack.call<Booking>('POST', '/businesses/eventclinic/appointments', { body: { serviceId: 'consult', start, consumer: { name: 'Jane Events', ...who, smsConsent: true } } });
+    const result = await stack.call<Booking>('POST', '/businesses/eventclinic/appointments', {
+      body: { serviceId: 'consult', start, consumer: { name: 'Jane Events', ...who, smsConsent: true } },
+    });
     if (result.status !== 201) throw new Error(`booking failed: ${result.status} ${result.text}`);
     return result.body;
   };
@@ -55,9 +65,15 @@ describe('appointment events on Service Bus', () => {
     const id = booking.appointment.id;
     expect((await eventsOf(id, 1)).map((e) => e.type)).toEqual(['appointment.booked']);
 
-    const moved = await stack.call('POST', `/appointments/${id}/reschedule`, { manageToken: booking.manageToken, body: { start: await localTime(stack, ZONE, 3, '11:00') } });
+    const moved = await stack.call('POST', `/appointments/${id}/reschedule`, {
+      manageToken: booking.manageToken,
+      body: { start: await localTime(stack, ZONE, 3, '11:00') },
+    });
     expect(moved.status).toBe(200);
-    const cancelled = await stack.call('POST', `/appointments/${id}/cancel`, { manageToken: booking.manageToken, body: { reason: 'travelling' } });
+    const cancelled = await stack.call('POST', `/appointments/${id}/cancel`, {
+      manageToken: booking.manageToken,
+      body: { reason: 'travelling' },
+    });
     expect(cancelled.status).toBe(200);
 
     const events = await eventsOf(id, 3);
@@ -68,8 +84,16 @@ describe('appointment events on Service Bus', () => {
       const text = JSON.stringify(event);
       for (const secret of [who.email, who.phone, 'Jane Events', booking.manageToken, 'travelling']) expect(text).not.toContain(secret);
     }
-    expect(events.map((e) => e.id)).toEqual([`${id}:1:appointment.booked`, `${id}:2:appointment.rescheduled`, `${id}:3:appointment.cancelled`]);
-    expect(events[1]!.data).toMatchObject({ appointmentId: id, version: 2, start: new Date(Date.parse(await localTime(stack, ZONE, 3, '11:00'))).toISOString() });
+    expect(events.map((e) => e.id)).toEqual([
+      `${id}:1:appointment.booked`,
+      `${id}:2:appointment.rescheduled`,
+      `${id}:3:appointment.cancelled`,
+    ]);
+    expect(events[1]!.data).toMatchObject({
+      appointmentId: id,
+      version: 2,
+      start: new Date(Date.parse(await localTime(stack, ZONE, 3, '11:00'))).toISOString(),
+    });
   });
 
   it('a reminder sent on the virtual clock publishes appointment.reminder.sent', async () => {
@@ -83,6 +107,9 @@ describe('appointment events on Service Bus', () => {
     await stack.advance(1);
     const events = await eventsOf(id, 2);
     expect(events.map((e) => e.type)).toEqual(['appointment.booked', 'appointment.reminder.sent']);
-    expect(events[1]).toMatchObject({ id: `${id}:1:appointment.reminder.sent:reminder-0`, data: { reminderIndex: 0, deliveries: [{ channel: 'email', status: 'sent' }] } });
+    expect(events[1]).toMatchObject({
+      id: `${id}:1:appointment.reminder.sent:reminder-0`,
+      data: { reminderIndex: 0, deliveries: [{ channel: 'email', status: 'sent' }] },
+    });
   });
 });

@@ -114,7 +114,9 @@ let validBodies: Record<string, unknown>;
 async function storedRows(): Promise<string[]> {
   const service = TableServiceClient.fromConnectionString(testStorageConnectionString(), { allowInsecureConnection: true });
   const rows: string[] = [];
-  for await (const table of service.listTables({ queryOptions: { filter: odata`TableName ge ${PREFIX} and TableName lt ${`${PREFIX}~`}` } })) {
+  for await (const table of service.listTables({
+    queryOptions: { filter: odata`TableName ge ${PREFIX} and TableName lt ${`${PREFIX}~`}` },
+  })) {
     const client = TableClient.fromConnectionString(testStorageConnectionString(), table.name!, { allowInsecureConnection: true });
     for await (const entity of client.listEntities()) {
       if (entity.partitionKey === 'outbox-dirty') continue;
@@ -141,19 +143,47 @@ beforeAll(async () => {
   ({ managerToken } = await configureClinic(stack, { businessId: 'clinic', providers: ['amy', 'bob'] }));
   const start = await localTime(stack, 'Europe/Berlin', 20, '10:00');
   const booking = await stack.call<{ appointment: { id: string }; manageToken: string }>('POST', '/businesses/clinic/appointments', {
-    body: { serviceId: 'consult', start, providerId: 'amy', consumer: { name: 'Jane Roe', email: 'jane@example.com', phone: '+4930123456', smsConsent: true } },
+    body: {
+      serviceId: 'consult',
+      start,
+      providerId: 'amy',
+      consumer: { name: 'Jane Roe', email: 'jane@example.com', phone: '+4930123456', smsConsent: true },
+    },
   });
   if (booking.status !== 201) throw new Error(`booking failed: ${booking.status} ${booking.text}`);
-  const feed = await stack.call<{ feedToken: string }>('POST', '/businesses/clinic/providers/amy/calendar-feed-token', { token: managerToken });
+  const feed = await stack.call<{ feedToken: string }>('POST', '/businesses/clinic/providers/amy/calendar-feed-token', {
+    token: managerToken,
+  });
   if (feed.status >= 300) throw new Error(`feed token failed: ${feed.status} ${feed.text}`);
-  Object.assign(valid, { businessId: 'clinic', providerId: 'amy', serviceId: 'consult', appointmentId: booking.body.appointment.id, date: start.slice(0, 10), closureId: 'fuzz-closure' });
+  Object.assign(valid, {
+    businessId: 'clinic',
+    providerId: 'amy',
+    serviceId: 'consult',
+    appointmentId: booking.body.appointment.id,
+    date: start.slice(0, 10),
+    closureId: 'fuzz-closure',
+  });
   const accessKey = /accesskey=([^;]+)/i.exec(process.env.TEST_ACS_CONNECTION_STRING ?? '')?.[1];
   secrets.push(managerToken, booking.body.manageToken, feed.body.feedToken, ...(accessKey ? [accessKey] : []));
   const later = await localTime(stack, 'Europe/Berlin', 21, '11:00');
   validBodies = {
-    'PUT /businesses/{businessId}': { name: 'Clinic clinic', timeZone: 'Europe/Berlin', managers: ['manager-clinic'], contactEmail: 'desk@clinic.example' },
-    'PUT /businesses/{businessId}/providers/{providerId}': { displayName: 'Dr amy', email: 'amy@clinic.example', phone: '+4930123456', timeZone: 'Europe/Berlin', staffObjectId: 'oid-clinic-amy' },
-    'PUT /businesses/{businessId}/providers/{providerId}/schedule': { timeZone: 'Europe/Berlin', weekly: { mon: [{ start: '09:00', end: '17:00' }], tue: [] } },
+    'PUT /businesses/{businessId}': {
+      name: 'Clinic clinic',
+      timeZone: 'Europe/Berlin',
+      managers: ['manager-clinic'],
+      contactEmail: 'desk@clinic.example',
+    },
+    'PUT /businesses/{businessId}/providers/{providerId}': {
+      displayName: 'Dr amy',
+      email: 'amy@clinic.example',
+      phone: '+4930123456',
+      timeZone: 'Europe/Berlin',
+      staffObjectId: 'oid-clinic-amy',
+    },
+    'PUT /businesses/{businessId}/providers/{providerId}/schedule': {
+      timeZone: 'Europe/Berlin',
+      weekly: { mon: [{ start: '09:00', end: '17:00' }], tue: [] },
+    },
     'PUT /businesses/{businessId}/providers/{providerId}/overrides/{date}': { intervals: [{ start: '09:00', end: '12:00' }] },
     'PUT /businesses/{businessId}/services/{serviceId}': {
       name: 'Consultation',
@@ -171,7 +201,15 @@ beforeAll(async () => {
       serviceId: 'consult',
       start: later,
       providerId: 'bob',
-      consumer: { name: 'Max Muster', email: 'max@example.com', phone: '+4930123457', timeZone: 'Europe/Berlin', locale: 'de-DE', smsConsent: true, phoneVerification: { id: 'verification-1', code: '123456' } },
+      consumer: {
+        name: 'Max Muster',
+        email: 'max@example.com',
+        phone: '+4930123457',
+        timeZone: 'Europe/Berlin',
+        locale: 'de-DE',
+        smsConsent: true,
+        phoneVerification: { id: 'verification-1', code: '123456' },
+      },
       notes: 'first visit',
     },
     'POST /appointments/{appointmentId}/cancel': { reason: 'sick' },
@@ -206,7 +244,12 @@ function parameterBreakage(parameter: Parameter): fc.Arbitrary<Breakage> {
     case 'date':
     case 'from':
     case 'to':
-      return value(fc.oneof(impossibleDate.filter((d) => d !== '' || part === 'query'), brokenText));
+      return value(
+        fc.oneof(
+          impossibleDate.filter((d) => d !== '' || part === 'query'),
+          brokenText,
+        ),
+      );
     case 'timeZone':
       return value(fc.oneof(badZone, brokenText));
     case 'status':
@@ -214,7 +257,12 @@ function parameterBreakage(parameter: Parameter): fc.Arbitrary<Breakage> {
     case 'limit':
       return value(badLimit);
     case 'continuationToken':
-      return value(fc.oneof(brokenText, fc.constantFrom('x'.repeat(600), 'eyJhIjoxfQ', 'e30', '!!!', Buffer.from('{"after":{"start":"x"}}').toString('base64url'))));
+      return value(
+        fc.oneof(
+          brokenText,
+          fc.constantFrom('x'.repeat(600), 'eyJhIjoxfQ', 'e30', '!!!', Buffer.from('{"after":{"start":"x"}}').toString('base64url')),
+        ),
+      );
     case 'feedToken':
       return value(fc.oneof(brokenText, fc.constantFrom('x'.repeat(300), 'AAAA')));
     default:
@@ -225,13 +273,28 @@ function parameterBreakage(parameter: Parameter): fc.Arbitrary<Breakage> {
 /** `required`: an optional body may be empty, so an empty text breaks nothing there. */
 function bodyBreakage(body: unknown, required: boolean): fc.Arbitrary<Breakage> {
   const paths = leafPaths(body);
-  const field = fc.constantFrom(...paths).chain((path) => wrongValueFor(path[path.length - 1]!, pathValue(body, path)).map((v): Breakage => ({ part: 'field', path, value: v })));
+  const field = fc
+    .constantFrom(...paths)
+    .chain((path) =>
+      wrongValueFor(path[path.length - 1]!, pathValue(body, path)).map((v): Breakage => ({ part: 'field', path, value: v })),
+    );
   const json = JSON.stringify(body);
   const raw = fc.oneof(
-    fc.jsonValue().filter((v) => v === null || typeof v !== 'object' || Array.isArray(v)).map((v): Breakage => ({ part: 'raw-body', text: JSON.stringify(v), contentType: 'application/json' })),
-    fc.integer({ min: required ? 0 : 1, max: json.length - 1 }).map((n): Breakage => ({ part: 'raw-body', text: json.slice(0, n), contentType: 'application/json' })),
-    fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml').map((type): Breakage => ({ part: 'raw-body', text: json, contentType: type })),
-    fc.constant<Breakage>({ part: 'raw-body', text: JSON.stringify({ ...(body as object), padding: 'x'.repeat(70 * 1024) }), contentType: 'application/json' }),
+    fc
+      .jsonValue()
+      .filter((v) => v === null || typeof v !== 'object' || Array.isArray(v))
+      .map((v): Breakage => ({ part: 'raw-body', text: JSON.stringify(v), contentType: 'application/json' })),
+    fc
+      .integer({ min: required ? 0 : 1, max: json.length - 1 })
+      .map((n): Breakage => ({ part: 'raw-body', text: json.slice(0, n), contentType: 'application/json' })),
+    fc
+      .constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml')
+      .map((type): Breakage => ({ part: 'raw-body', text: json, contentType: type })),
+    fc.constant<Breakage>({
+      part: 'raw-body',
+      text: JSON.stringify({ ...(body as object), padding: 'x'.repeat(70 * 1024) }),
+      contentType: 'application/json',
+    }),
   );
   return fc.oneof({ weight: 3, arbitrary: field }, { weight: 1, arbitrary: raw });
 }
@@ -245,7 +308,10 @@ function requestFor(route: string, operation: Operation, breakage: Breakage, bod
   const parameters = operation.parameters ?? [];
   const path = route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(value(parameters.find((p) => p.name === name)!) ?? ''));
   const query = new URLSearchParams();
-  const validQuery: Record<string, string> = { from: valid.date!, to: new Date(Date.parse(valid.date!) + 7 * 86_400_000).toISOString().slice(0, 10) };
+  const validQuery: Record<string, string> = {
+    from: valid.date!,
+    to: new Date(Date.parse(valid.date!) + 7 * 86_400_000).toISOString().slice(0, 10),
+  };
   for (const p of parameters.filter((q) => q.in === 'query')) {
     const broken = breakage.part === 'query' && breakage.name === p.name;
     if (broken) query.set(p.name, breakage.value);
@@ -262,7 +328,10 @@ function requestFor(route: string, operation: Operation, breakage: Breakage, bod
     headers['Content-Type'] = 'application/json';
   }
   const search = query.toString();
-  return { url: `${stack.baseUrl}${path}${search ? `?${search}` : ''}`, init: { method: '', headers, ...(payload !== undefined ? { body: payload } : {}) } };
+  return {
+    url: `${stack.baseUrl}${path}${search ? `?${search}` : ''}`,
+    init: { method: '', headers, ...(payload !== undefined ? { body: payload } : {}) },
+  };
 }
 
 describe('fuzzing every operation of the OpenAPI document', () => {
@@ -282,7 +351,10 @@ describe('fuzzing every operation of the OpenAPI document', () => {
         }
         const body = hasBody ? validBodies[name] : undefined;
         if (hasBody && body === undefined) throw new Error(`${name} takes a body but the fuzzer has no valid example of it: add one`);
-        const breakages = [...inputs.map(parameterBreakage), ...(body !== undefined ? [bodyBreakage(body, operation.requestBody?.required === true)] : [])];
+        const breakages = [
+          ...inputs.map(parameterBreakage),
+          ...(body !== undefined ? [bodyBreakage(body, operation.requestBody?.required === true)] : []),
+        ];
         await fc.assert(
           fc.asyncProperty(fc.oneof(...breakages), async (breakage) => {
             const { url, init } = requestFor(route, operation, breakage, body);

@@ -85,11 +85,17 @@ describe('local function host (virtual clock)', () => {
     });
 
     it('delivers non-JSON bodies untouched, text and binary', async () => {
-      const text = await (await fetch(`${api}/echo/1`, { method: 'PUT', headers: { 'Content-Type': 'text/plain' }, body: 'line one\nline two' })).json();
+      const text = await (
+        await fetch(`${api}/echo/1`, { method: 'PUT', headers: { 'Content-Type': 'text/plain' }, body: 'line one\nline two' })
+      ).json();
       expect(text).toMatchObject({ method: 'PUT', contentType: 'text/plain', body: 'line one\nline two' });
 
       const bytes = Buffer.from([0, 1, 2, 250, 255]);
-      const response = await fetch(`${api}/binary`, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body: bytes });
+      const response = await fetch(`${api}/binary`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body: bytes,
+      });
       expect(response.headers.get('content-type')).toBe('application/octet-stream');
       expect(Buffer.from(await response.arrayBuffer())).toEqual(Buffer.from([255, 250, 2, 1, 0]));
     });
@@ -130,19 +136,30 @@ describe('local function host (virtual clock)', () => {
     // node:http rather than fetch: the host answers 413 at its limit and closes the connection while
     // the client is still sending, and only a client that reads early answers sees the 413.
     it('refuses a body above the host cap with 413 before invoking anything', async () => {
-      const answer = await sendRaw(`${api}/echo/1`, { method: 'POST', headers: { 'Content-Type': 'text/plain', 'Content-Length': String(5 * 1024 * 1024) }, chunks: chunksOf(5 * 1024 * 1024, 64 * 1024, 0x78) });
+      const answer = await sendRaw(`${api}/echo/1`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain', 'Content-Length': String(5 * 1024 * 1024) },
+        chunks: chunksOf(5 * 1024 * 1024, 64 * 1024, 0x78),
+      });
       expectRawProblem(answer, 413, 'payload-too-large');
     });
 
     it('refuses a streamed body without a length once it passes the host cap, and stops reading there', async () => {
-      const answer = await sendRaw(`${api}/echo/1`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, chunks: chunksOf(64 * 1024 * 1024, 64 * 1024, 0x61), untilRefused: true });
+      const answer = await sendRaw(`${api}/echo/1`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain' },
+        chunks: chunksOf(64 * 1024 * 1024, 64 * 1024, 0x61),
+        untilRefused: true,
+      });
       expectRawProblem(answer, 413, 'payload-too-large');
       // What got in beyond the cap is socket buffering (a few MiB), not a read of all 64 MiB.
       expect(answer.sent).toBeLessThan(16 * 1024 * 1024);
     });
 
     it('logs one JSON line per invocation without query strings or headers', async () => {
-      const response = await fetch(`${api}/echo/logcheck?token=super-secret-value`, { headers: { Authorization: 'Bearer header-secret-value' } });
+      const response = await fetch(`${api}/echo/logcheck?token=super-secret-value`, {
+        headers: { Authorization: 'Bearer header-secret-value' },
+      });
       expect(response.status).toBe(200);
       const lines = host
         .output()
@@ -151,7 +168,13 @@ describe('local function host (virtual clock)', () => {
         .map((line) => JSON.parse(line) as Record<string, unknown>);
       const invocations = lines.filter((line) => line.event === 'invocation' && line.function === 'echo');
       expect(invocations.length).toBeGreaterThan(0);
-      expect(invocations.at(-1)).toMatchObject({ trigger: 'httpTrigger', outcome: 'succeeded', status: 200, durationMs: expect.any(Number), invocationId: expect.any(String) });
+      expect(invocations.at(-1)).toMatchObject({
+        trigger: 'httpTrigger',
+        outcome: 'succeeded',
+        status: 200,
+        durationMs: expect.any(Number),
+        invocationId: expect.any(String),
+      });
       const failed = lines.find((line) => line.event === 'invocation' && line.function === 'explode');
       expect(failed).toMatchObject({ outcome: 'failed', status: 500 });
       expect(host.output()).not.toMatch(/super-secret-value|header-secret-value/);
@@ -161,9 +184,14 @@ describe('local function host (virtual clock)', () => {
   describe('timers and the virtual clock', () => {
     type Runs = Record<'everyHour' | 'flakyDaily' | 'onStartup', Array<Record<string, unknown>>>;
     const runs = async (): Promise<Runs> => (await fetch(`${api}/timer-runs`)).json() as Promise<Runs>;
-    const clock = async (): Promise<{ now: string; mode: string }> => (await fetch(`${api}/dev/clock`)).json() as Promise<{ now: string; mode: string }>;
+    const clock = async (): Promise<{ now: string; mode: string }> =>
+      (await fetch(`${api}/dev/clock`)).json() as Promise<{ now: string; mode: string }>;
     const advance = async (minutes: number) => {
-      const response = await fetch(`${api}/dev/clock/advance`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ minutes }) });
+      const response = await fetch(`${api}/dev/clock/advance`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ minutes }),
+      });
       expect(response.status).toBe(200);
       return (await response.json()) as { now: string; mode: string };
     };
@@ -222,7 +250,8 @@ describe('local function host (virtual clock)', () => {
     });
 
     it('answers bad advance requests with 400 problems', async () => {
-      const post = (body: string) => fetch(`${api}/dev/clock/advance`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      const post = (body: string) =>
+        fetch(`${api}/dev/clock/advance`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
       await expectProblem(await post(JSON.stringify({ minutes: -5 })), 400, 'validation');
       await expectProblem(await post(JSON.stringify({ minutes: 'ten' })), 400, 'validation');
       await expectProblem(await post(JSON.stringify({})), 400, 'validation');
@@ -247,7 +276,11 @@ describe('local function host (real clock)', () => {
     const state = (await (await fetch(`${host.baseUrl}/dev/clock`)).json()) as { now: string; mode: string };
     expect(state.mode).toBe('real');
     expect(Date.parse(state.now)).toBeGreaterThanOrEqual(before);
-    const response = await fetch(`${host.baseUrl}/dev/clock/advance`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ minutes: 10 }) });
+    const response = await fetch(`${host.baseUrl}/dev/clock/advance`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ minutes: 10 }),
+    });
     await expectProblem(response, 409, 'conflict');
   });
 

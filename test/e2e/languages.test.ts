@@ -30,7 +30,10 @@ describe('languages over HTTP', () => {
       service: { minimumNoticeMinutes: 0, reminders: [{ offsetMinutes: 60, channels: ['email', 'sms'] }] },
     }));
     // The business writes German to consumers who name no language; Dr amy reads French.
-    const business = await stack.call('PUT', '/businesses/langclinic', { token: managerToken, body: { name: 'Praxis Lang', timeZone: ZONE, managers: ['manager-langclinic'], defaultLocale: 'de' } });
+    const business = await stack.call('PUT', '/businesses/langclinic', {
+      token: managerToken,
+      body: { name: 'Praxis Lang', timeZone: ZONE, managers: ['manager-langclinic'], defaultLocale: 'de' },
+    });
     expect(business.status).toBe(200);
     expect(business.body).toMatchObject({ defaultLocale: 'de' });
     const provider = await stack.call('PUT', '/businesses/langclinic/providers/amy', {
@@ -56,7 +59,11 @@ describe('languages over HTTP', () => {
   const book = async (start: string, consumer: Record<string, unknown>): Promise<Booking> => {
     const phoneVerification = typeof consumer.phone === 'string' ? await verifyPhone(stack, 'langclinic', consumer.phone) : undefined;
     const result = await stack.call<Booking>('POST', '/businesses/langclinic/appointments', {
-      body: { serviceId: 'consult', start, consumer: { name: 'Jana', smsConsent: true, ...consumer, ...(phoneVerification ? { phoneVerification } : {}) } },
+      body: {
+        serviceId: 'consult',
+        start,
+        consumer: { name: 'Jana', smsConsent: true, ...consumer, ...(phoneVerification ? { phoneVerification } : {}) },
+      },
     });
     if (result.status !== 201) throw new Error(`booking failed: ${result.status} ${result.text}`);
     return result.body;
@@ -64,7 +71,10 @@ describe('languages over HTTP', () => {
   const calendarOf = async (booking: Booking) => {
     const answer = await stack.call('GET', `/appointments/${booking.appointment.id}/calendar.ics`, { manageToken: booking.manageToken });
     expect(answer.status).toBe(200);
-    return Object.values(ical.sync.parseICS(answer.text)).find((c) => c?.type === 'VEVENT') as unknown as { summary: string; description: string };
+    return Object.values(ical.sync.parseICS(answer.text)).find((c) => c?.type === 'VEVENT') as unknown as {
+      summary: string;
+      description: string;
+    };
   };
 
   it("writes to a consumer without a locale in the business's default language: email, SMS, reminder and calendar file", async () => {
@@ -100,7 +110,9 @@ describe('languages over HTTP', () => {
     expect(mail).toMatchObject({ kind: 'confirmation', subject: 'Confirmada: Consultation con Dr amy' });
     // In the consumer's zone (16:00 in Berlin is 09:00 in Mexico City, no DST there) and es-MX's 12-hour clock.
     expect(mail!.body).toMatch(/^Hola, Jana:/);
-    expect(mail!.body).toMatch(/está reservada para el \S+, \d{1,2} de \S+ de \d{4}, 9:00\sa\.\s?m\.-9:30\sa\.\s?m\. \(America\/Mexico_City\)\./u);
+    expect(mail!.body).toMatch(
+      /está reservada para el \S+, \d{1,2} de \S+ de \d{4}, 9:00\sa\.\s?m\.-9:30\sa\.\s?m\. \(America\/Mexico_City\)\./u,
+    );
     expect((await calendarOf(booking)).summary).toBe('Consultation con Dr amy');
 
     const providerMail = (await messagesTo('amy@langclinic.example', 2)).filter((m) => m.appointmentId === booking.appointment.id);
@@ -112,12 +124,21 @@ describe('languages over HTTP', () => {
   it('refuses a defaultLocale or provider locale the app does not speak, changing nothing', async () => {
     // A token valid at the host's virtual now (earlier tests moved the clock on).
     managerToken = await stack.staffToken('manager-langclinic');
-    const refused = await stack.call('PUT', '/businesses/langclinic', { token: managerToken, body: { name: 'Praxis Lang', timeZone: ZONE, managers: ['manager-langclinic'], defaultLocale: 'it' } });
+    const refused = await stack.call('PUT', '/businesses/langclinic', {
+      token: managerToken,
+      body: { name: 'Praxis Lang', timeZone: ZONE, managers: ['manager-langclinic'], defaultLocale: 'it' },
+    });
     expect(refused.status).toBe(400);
     expect(refused.headers.get('content-type')).toMatch(/problem\+json/);
     const provider = await stack.call('PUT', '/businesses/langclinic/providers/amy', {
       token: managerToken,
-      body: { displayName: 'Dr amy', email: 'amy@langclinic.example', timeZone: ZONE, staffObjectId: 'oid-langclinic-amy', locale: 'de-DE' },
+      body: {
+        displayName: 'Dr amy',
+        email: 'amy@langclinic.example',
+        timeZone: ZONE,
+        staffObjectId: 'oid-langclinic-amy',
+        locale: 'de-DE',
+      },
     });
     expect(provider.status).toBe(400);
     expect((await stack.call('GET', '/businesses/langclinic', { token: managerToken })).body).toMatchObject({ defaultLocale: 'de' });

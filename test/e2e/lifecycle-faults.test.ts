@@ -20,7 +20,12 @@ const REMINDERS = [
   { offsetMinutes: 1440, channels: ['email', 'sms'] },
   { offsetMinutes: 60, channels: ['email', 'sms'] },
 ];
-const contact = (n: number) => ({ name: 'Kim', email: `kim-${n}@example.com`, phone: `+1206200${String(n).padStart(4, '0')}`, smsConsent: true });
+const contact = (n: number) => ({
+  name: 'Kim',
+  email: `kim-${n}@example.com`,
+  phone: `+1206200${String(n).padStart(4, '0')}`,
+  smsConsent: true,
+});
 const summary = (messages: SentMessage[]) => messages.map((m) => `${m.channel}:${m.kind}`);
 
 describe('appointment lifecycle under faults', () => {
@@ -56,11 +61,15 @@ describe('appointment lifecycle under faults', () => {
   };
 
   const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${acs.adminUrl}${path}`, { method, ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }) });
+    const response = await fetch(`${acs.adminUrl}${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+    });
     return (response.status === 204 ? undefined : await response.json()) as T;
   };
   /** What the emulator accepted for one recipient, from its admin API. */
-  const acceptedAll = async (to: string) => (await admin<{ messages: SentMessage[] }>('GET', `/admin/messages?to=${encodeURIComponent(to)}`)).messages;
+  const acceptedAll = async (to: string) =>
+    (await admin<{ messages: SentMessage[] }>('GET', `/admin/messages?to=${encodeURIComponent(to)}`)).messages;
   /** Appointment messages only (the phone's verification code left out). */
   const accepted = async (to: string) => appointmentMessages(await acceptedAll(to));
   const waitFor = async (to: string, count: number) => {
@@ -80,7 +89,8 @@ describe('appointment lifecycle under faults', () => {
     await Promise.all([waitFor(consumer.email, 1), waitFor(consumer.phone, 1)]);
     return result.body;
   };
-  const read = async (stack: AppStack, booking: Booking) => (await stack.call<Appointment>('GET', `/appointments/${booking.appointment.id}`, { manageToken: booking.manageToken })).body;
+  const read = async (stack: AppStack, booking: Booking) =>
+    (await stack.call<Appointment>('GET', `/appointments/${booking.appointment.id}`, { manageToken: booking.manageToken })).body;
   const clinic = (stack: AppStack) =>
     configureClinic(stack, { businessId: 'faultclinic', providers: ['amy'], service: { minimumNoticeMinutes: 0, reminders: REMINDERS } });
 
@@ -142,7 +152,13 @@ describe('appointment lifecycle under faults', () => {
     expect(await admin<{ faults: unknown[] }>('GET', '/admin/faults')).toEqual({ faults: [] }); // every fault was met
     expect(summary(await accepted(kim.email))).toEqual(['email:confirmation', 'email:reminder']);
     expect(summary(await accepted(kim.phone))).toEqual(['sms:confirmation', 'sms:reminder']);
-    expect((await read(stack, booking)).reminders[0]).toMatchObject({ status: 'sent', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'sent' }] });
+    expect((await read(stack, booking)).reminders[0]).toMatchObject({
+      status: 'sent',
+      deliveries: [
+        { channel: 'email', status: 'sent' },
+        { channel: 'sms', status: 'sent' },
+      ],
+    });
 
     for (let step = 0; step < 3; step += 1) await stack.advance(30);
     expect(await accepted(kim.email)).toHaveLength(2);

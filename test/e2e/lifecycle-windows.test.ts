@@ -68,10 +68,14 @@ describe('lifecycle: a reschedule or cancel in any window is never lost', () => 
   });
 
   const admin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${acs.adminUrl}${path}`, { method, ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }) });
+    const response = await fetch(`${acs.adminUrl}${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+    });
     return (response.status === 204 ? undefined : await response.json()) as T;
   };
-  const accepted = async (to: string) => (await admin<{ messages: SentMessage[] }>('GET', `/admin/messages?to=${encodeURIComponent(to)}`)).messages;
+  const accepted = async (to: string) =>
+    (await admin<{ messages: SentMessage[] }>('GET', `/admin/messages?to=${encodeURIComponent(to)}`)).messages;
   const kinds = async (to: string) => (await accepted(to)).map((m) => m.kind);
   const until = async (what: string, check: () => Promise<boolean>, withinMs = 8000) => {
     const deadline = Date.now() + withinMs;
@@ -82,12 +86,14 @@ describe('lifecycle: a reschedule or cancel in any window is never lost', () => 
   };
   /** A latency rule that holds the next matching request(s) open. */
   const hold = (path: string, count = 1) => admin('POST', '/admin/faults', { path, method: 'POST', latencyMs: HOLD_MS, count });
-  const remainingHolds = async () => (await admin<{ faults: Array<{ remaining: number }> }>('GET', '/admin/faults')).faults.reduce((sum, f) => sum + f.remaining, 0);
+  const remainingHolds = async () =>
+    (await admin<{ faults: Array<{ remaining: number }> }>('GET', '/admin/faults')).faults.reduce((sum, f) => sum + f.remaining, 0);
   const advanceTo = async (instant: number) => {
     const minutes = Math.floor((instant - (await stack.now())) / MIN);
     if (minutes > 0) await stack.advance(minutes);
   };
-  const read = async (booking: Booking) => (await stack.call<Appointment>('GET', `/appointments/${booking.appointment.id}`, { manageToken: booking.manageToken })).body;
+  const read = async (booking: Booking) =>
+    (await stack.call<Appointment>('GET', `/appointments/${booking.appointment.id}`, { manageToken: booking.manageToken })).body;
 
   const newConsumer = () => {
     const email = `window-${process.pid}-${(counter += 1)}@example.com`;
@@ -108,7 +114,10 @@ describe('lifecycle: a reschedule or cancel in any window is never lost', () => 
     const { id, start } = booking.appointment;
     const result =
       kind === 'reschedule'
-        ? await stack.call<Appointment>('POST', `/appointments/${id}/reschedule`, { manageToken: booking.manageToken, body: { start: new Date(Date.parse(start) + 2 * DAY).toISOString() } })
+        ? await stack.call<Appointment>('POST', `/appointments/${id}/reschedule`, {
+            manageToken: booking.manageToken,
+            body: { start: new Date(Date.parse(start) + 2 * DAY).toISOString() },
+          })
         : await stack.call<Appointment>('POST', `/appointments/${id}/cancel`, { manageToken: booking.manageToken, body: {} });
     if (result.status !== 200) throw new Error(`${kind} failed: ${result.status} ${result.text}`);
     return result.body;
@@ -248,7 +257,8 @@ describe('lifecycle: a reschedule or cancel in any window is never lost', () => 
     const blobs = BlobServiceClient.fromConnectionString(connection);
     for await (const container of blobs.listContainers()) {
       const client = blobs.getContainerClient(container.name);
-      for await (const blob of client.listBlobsFlat()) check(`blob ${container.name}/${blob.name}`, (await client.getBlobClient(blob.name).downloadToBuffer()).toString('utf8'));
+      for await (const blob of client.listBlobsFlat())
+        check(`blob ${container.name}/${blob.name}`, (await client.getBlobClient(blob.name).downloadToBuffer()).toString('utf8'));
     }
     expect(findings).toEqual([]);
     expect(youngIdempotencyRecords).toBe(1); // the fresh booking's; the older ones were purged after 24 h

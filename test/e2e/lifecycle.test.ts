@@ -47,12 +47,18 @@ describe('appointment lifecycle over HTTP', () => {
   const messagesTo = async (to: string) => appointmentMessages(await stack.messages(to));
   /** A consumer who wants SMS verifies the phone first, as a front end does (issue 12). */
   const book = async (start: string, consumer: Record<string, unknown>): Promise<Booking> => {
-    const phoneVerification = consumer.smsConsent && typeof consumer.phone === 'string' && !consumer.phoneVerification ? await verifyPhone(stack, 'lifeclinic', consumer.phone) : undefined;
-    const result = await stack.call<Booking>('POST', '/businesses/lifeclinic/appointments', { body: { serviceId: 'consult', start, consumer: { name: 'Jane', ...consumer, ...(phoneVerification ? { phoneVerification } : {}) } } });
+    const phoneVerification =
+      consumer.smsConsent && typeof consumer.phone === 'string' && !consumer.phoneVerification
+        ? await verifyPhone(stack, 'lifeclinic', consumer.phone)
+        : undefined;
+    const result = await stack.call<Booking>('POST', '/businesses/lifeclinic/appointments', {
+      body: { serviceId: 'consult', start, consumer: { name: 'Jane', ...consumer, ...(phoneVerification ? { phoneVerification } : {}) } },
+    });
     if (result.status !== 201) throw new Error(`booking failed: ${result.status} ${result.text}`);
     return result.body;
   };
-  const read = async (booking: Booking) => (await stack.call<Appointment>('GET', `/appointments/${booking.appointment.id}`, { manageToken: booking.manageToken })).body;
+  const read = async (booking: Booking) =>
+    (await stack.call<Appointment>('GET', `/appointments/${booking.appointment.id}`, { manageToken: booking.manageToken })).body;
   const statuses = async (booking: Booking) => (await read(booking)).reminders.map((r) => r.status);
   /** Moves the virtual clock in whole minutes to less than a minute before `instant` (never back) and waits for the work that became due. */
   const advanceTo = async (instant: number) => {
@@ -86,7 +92,9 @@ describe('appointment lifecycle over HTTP', () => {
     expect(elapsed).toBeLessThan(2000);
     expect(email[0]!.appointmentId).toBe(first.appointment.id);
     // The link carries a fresh token (only its hash is stored), not the booking's manage token; it works the same.
-    const linkToken = decodeURIComponent(new RegExp(`/appointments/${first.appointment.id}/join\\?token=([^\\s&"<]+)`).exec(email[0]!.body)![1]!);
+    const linkToken = decodeURIComponent(
+      new RegExp(`/appointments/${first.appointment.id}/join\\?token=([^\\s&"<]+)`).exec(email[0]!.body)![1]!,
+    );
     expect(linkToken).not.toBe(first.manageToken);
     expect(await stack.call('GET', `/appointments/${first.appointment.id}`, { manageToken: linkToken })).toMatchObject({ status: 200 });
 
@@ -114,7 +122,13 @@ describe('appointment lifecycle over HTTP', () => {
     expect(summary(await messagesTo(contact.email))).toEqual(['email:confirmation', 'email:reminder']);
     expect(summary(await messagesTo(contact.phone))).toEqual(['sms:confirmation', 'sms:reminder']);
     expect((await read(booking)).reminders).toEqual([
-      expect.objectContaining({ status: 'sent', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'sent' }] }),
+      expect.objectContaining({
+        status: 'sent',
+        deliveries: [
+          { channel: 'email', status: 'sent' },
+          { channel: 'sms', status: 'sent' },
+        ],
+      }),
       expect.objectContaining({ status: 'pending', deliveries: [{ channel: 'sms', status: 'pending' }] }),
     ]);
 
@@ -137,7 +151,10 @@ describe('appointment lifecycle over HTTP', () => {
     // Within the next day: the day-before reminder is already past.
     const now = await stack.now();
     const start = new Date(Math.ceil((now + 3 * 60 * MIN) / (30 * MIN)) * 30 * MIN).toISOString();
-    const slots = await stack.call<{ slots: Array<{ start: string }> }>('GET', `/businesses/lifeclinic/services/consult/slots?from=${encodeURIComponent(start)}&to=${encodeURIComponent(new Date(Date.parse(start) + 2 * 86_400_000).toISOString())}`);
+    const slots = await stack.call<{ slots: Array<{ start: string }> }>(
+      'GET',
+      `/businesses/lifeclinic/services/consult/slots?from=${encodeURIComponent(start)}&to=${encodeURIComponent(new Date(Date.parse(start) + 2 * 86_400_000).toISOString())}`,
+    );
     const booking = await book(slots.body.slots[0]!.start, { ...contact, smsConsent: true });
     expect(await statuses(booking)).toEqual(['skipped', 'pending']);
     await advanceTo(Date.parse(booking.appointment.reminders[1]!.dueAt) + MIN);
@@ -153,7 +170,10 @@ describe('appointment lifecycle over HTTP', () => {
     await advanceTo(dayBefore! + MIN);
     expect(summary(await messagesTo(contact.email))).toEqual(['email:confirmation', 'email:reminder']);
 
-    const cancelled = await stack.call<Appointment>('POST', `/appointments/${booking.appointment.id}/cancel`, { manageToken: booking.manageToken, body: { reason: 'travelling' } });
+    const cancelled = await stack.call<Appointment>('POST', `/appointments/${booking.appointment.id}/cancel`, {
+      manageToken: booking.manageToken,
+      body: { reason: 'travelling' },
+    });
     expect(cancelled.status).toBe(200);
     // The change reaches the orchestration through the outbox, right after the answer.
     await Promise.all([waitForMessages(contact.email, 3, NOTICE_MS), waitForMessages(contact.phone, 3, NOTICE_MS)]);
@@ -175,7 +195,10 @@ describe('appointment lifecycle over HTTP', () => {
     // As a person would: the change comes after the confirmation (a change before it only gets the newer message).
     await Promise.all([waitForMessages(contact.email, 1, NOTICE_MS), waitForMessages(contact.phone, 1, NOTICE_MS)]);
     const later = await localTime(stack, ZONE, 4, '15:00');
-    const moved = await stack.call<Appointment>('POST', `/appointments/${booking.appointment.id}/reschedule`, { manageToken: booking.manageToken, body: { start: later } });
+    const moved = await stack.call<Appointment>('POST', `/appointments/${booking.appointment.id}/reschedule`, {
+      manageToken: booking.manageToken,
+      body: { start: later },
+    });
     expect(moved.status).toBe(200);
     const newDue = moved.body.reminders.map((r) => Date.parse(r.dueAt));
     expect(newDue).toEqual([Date.parse(later) - 1440 * MIN, Date.parse(later) - 60 * MIN]);
@@ -206,15 +229,25 @@ describe('appointment lifecycle over HTTP', () => {
       expect.objectContaining({ channels: [], status: 'skipped' }),
     ]);
     await waitForMessages(contact.email, 1, NOTICE_MS);
-    const moved = await stack.call<Appointment>('POST', `/appointments/${booking.appointment.id}/reschedule`, { manageToken: booking.manageToken, body: { start: await localTime(stack, ZONE, 2, '15:00') } });
+    const moved = await stack.call<Appointment>('POST', `/appointments/${booking.appointment.id}/reschedule`, {
+      manageToken: booking.manageToken,
+      body: { start: await localTime(stack, ZONE, 2, '15:00') },
+    });
     expect(moved.status).toBe(200);
     await waitForMessages(contact.email, 2, NOTICE_MS);
     await advanceTo(Date.parse(moved.body.reminders[0]!.dueAt) + MIN);
     await advanceTo(Date.parse(moved.body.reminders[1]!.dueAt) + MIN);
-    expect(await stack.call('POST', `/appointments/${booking.appointment.id}/cancel`, { manageToken: booking.manageToken })).toMatchObject({ status: 200 });
+    expect(await stack.call('POST', `/appointments/${booking.appointment.id}/cancel`, { manageToken: booking.manageToken })).toMatchObject({
+      status: 200,
+    });
     await waitForMessages(contact.email, 4, NOTICE_MS);
     await stack.advance(1); // waits for every activity still running: an SMS would be there now
-    expect(summary(await messagesTo(contact.email))).toEqual(['email:confirmation', 'email:reschedule', 'email:reminder', 'email:cancellation']);
+    expect(summary(await messagesTo(contact.email))).toEqual([
+      'email:confirmation',
+      'email:reschedule',
+      'email:reminder',
+      'email:cancellation',
+    ]);
     expect(await messagesTo(contact.phone)).toEqual([]);
     expect(await statuses(booking)).toEqual(['sent', 'skipped']);
   });

@@ -19,13 +19,22 @@ describe('log output of the app', () => {
   });
 
   it('prints no token, key, email address or phone number while the riskiest paths run', async () => {
-    const { managerToken, providerTokens } = await configureClinic(stack, { businessId: 'logclinic', providers: ['amy'], service: { minimumNoticeMinutes: 0 } });
+    const { managerToken, providerTokens } = await configureClinic(stack, {
+      businessId: 'logclinic',
+      providers: ['amy'],
+      service: { minimumNoticeMinutes: 0 },
+    });
     const phone = `+1415${String(200 + (process.pid % 800))}9999`; // the toll-free sender reaches US numbers only
     const email = `logs-${process.pid}@example.com`;
     const phoneVerification = await verifyPhone(stack, 'logclinic', phone);
     const start = await localTime(stack, 'Europe/Berlin', 3, '10:00');
     const booked = await stack.call<{ manageToken: string; appointment: { id: string } }>('POST', '/businesses/logclinic/appointments', {
-      body: { serviceId: 'consult', start, consumer: { name: 'Jane Logs', email, phone, smsConsent: true, phoneVerification }, notes: `call me at ${phone} or ${email}` },
+      body: {
+        serviceId: 'consult',
+        start,
+        consumer: { name: 'Jane Logs', email, phone, smsConsent: true, phoneVerification },
+        notes: `call me at ${phone} or ${email}`,
+      },
     });
     expect(booked.status).toBe(201);
     const { id } = booked.body.appointment;
@@ -35,11 +44,15 @@ describe('log output of the app', () => {
     expect((await stack.call('GET', `/appointments/${id}`, { headers: { Authorization: `Bearer ${managerToken}x` } })).status).toBe(401);
     expect((await stack.call('GET', `/appointments/${id}`, { token: providerTokens.amy })).status).toBe(200);
     // Validation errors about contact data.
-    const invalid = await stack.call('POST', '/businesses/logclinic/appointments', { body: { serviceId: 'consult', start, consumer: { name: 'X', email: `bad@@${email}`, phone: '+999123' } } });
+    const invalid = await stack.call('POST', '/businesses/logclinic/appointments', {
+      body: { serviceId: 'consult', start, consumer: { name: 'X', email: `bad@@${email}`, phone: '+999123' } },
+    });
     expect(invalid.status).toBe(400);
     expect((await stack.call('POST', '/businesses/logclinic/phone-verifications', { body: { phone: 'not-a-phone' } })).status).toBe(400);
     // The calendar feed and its token.
-    const feed = await stack.call<{ feedToken: string }>('POST', '/businesses/logclinic/providers/amy/calendar-feed-token', { token: providerTokens.amy });
+    const feed = await stack.call<{ feedToken: string }>('POST', '/businesses/logclinic/providers/amy/calendar-feed-token', {
+      token: providerTokens.amy,
+    });
     expect(feed.status).toBe(200);
     expect((await stack.call('GET', `/businesses/logclinic/providers/amy/calendar.ics?feedToken=${feed.body.feedToken}`)).status).toBe(200);
     // The lifecycle's notices run after the answer: wait until they logged.
@@ -62,6 +75,10 @@ describe('the leak scanner', () => {
     expect(findLeaks('GET /api/appointments/a?token=abcdefghijklmnop')).toHaveLength(1);
     expect(findLeaks('{"to":"jane.doe@example.com"}')).toHaveLength(1);
     expect(findLeaks('{"to":"+4915112345678"}')).toHaveLength(1);
-    expect(findLeaks('{"to":"***@example.com","phone":"+***78","token":"[redacted]","auth":"Bearer [redacted]","url":"?token=[redacted]","key":"AccountKey=[redacted]"}')).toEqual([]);
+    expect(
+      findLeaks(
+        '{"to":"***@example.com","phone":"+***78","token":"[redacted]","auth":"Bearer [redacted]","url":"?token=[redacted]","key":"AccountKey=[redacted]"}',
+      ),
+    ).toEqual([]);
   });
 });

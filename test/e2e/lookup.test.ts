@@ -23,7 +23,10 @@ describe('lost link over HTTP', () => {
   let stack: AppStack;
 
   beforeAll(async () => {
-    stack = await startAppStack({ clockMode: 'virtual', env: { TABLE_NAME_PREFIX: uniqueTablePrefix(), LOOKUPS_PER_CLIENT_PER_HOUR: '6' } });
+    stack = await startAppStack({
+      clockMode: 'virtual',
+      env: { TABLE_NAME_PREFIX: uniqueTablePrefix(), LOOKUPS_PER_CLIENT_PER_HOUR: '6' },
+    });
     await configureClinic(stack, { businessId: B, providers: ['amy', 'bob'], service: { minimumNoticeMinutes: 0, reminders: [] } });
   });
 
@@ -47,17 +50,31 @@ describe('lost link over HTTP', () => {
   it('answers a known and an unknown address identically, and emails working links to the known one only', async () => {
     const known = unique('known');
     const unknown = unique('unknown');
-    const day = DateTime.fromMillis(await stack.now(), { zone: ZONE }).plus({ days: 3 }).startOf('day');
+    const day = DateTime.fromMillis(await stack.now(), { zone: ZONE })
+      .plus({ days: 3 })
+      .startOf('day');
     const bookings: Booking[] = [];
-    for (const [hour, providerId] of [[10, 'amy'], [11, 'bob']] as const) {
+    for (const [hour, providerId] of [
+      [10, 'amy'],
+      [11, 'bob'],
+    ] as const) {
       const booked = await stack.call<Booking>('POST', `/businesses/${B}/appointments`, {
-        body: { serviceId: 'consult', providerId, start: day.set({ hour }).toUTC().toISO(), consumer: { name: 'Lou', email: known, locale: 'fr-FR' } },
+        body: {
+          serviceId: 'consult',
+          providerId,
+          start: day.set({ hour }).toUTC().toISO(),
+          consumer: { name: 'Lou', email: known, locale: 'fr-FR' },
+        },
       });
       expect(booked.status).toBe(201);
       bookings.push(booked.body);
     }
 
-    const answers = [await lookup(known, '198.51.100.1'), await lookup(unknown, '198.51.100.1'), await lookup(known.toUpperCase(), '198.51.100.2')];
+    const answers = [
+      await lookup(known, '198.51.100.1'),
+      await lookup(unknown, '198.51.100.1'),
+      await lookup(known.toUpperCase(), '198.51.100.2'),
+    ];
     for (const answer of answers) expect(visible(answer)).toEqual(visible(answers[1]!));
     expect(answers[0]!.status).toBe(202);
     expect(answers[0]!.body).toEqual({ status: 'accepted', detail: expect.any(String) });
@@ -71,7 +88,10 @@ describe('lost link over HTTP', () => {
     for (const booking of bookings) {
       const token = decodeURIComponent(new RegExp(`/appointments/${booking.appointment.id}\\?token=([^\\s&"<]+)`).exec(email!.body)![1]!);
       expect(token).not.toBe(booking.manageToken);
-      const read = await stack.call<{ id: string; status: string }>('GET', `/appointments/${booking.appointment.id}?token=${encodeURIComponent(token)}`);
+      const read = await stack.call<{ id: string; status: string }>(
+        'GET',
+        `/appointments/${booking.appointment.id}?token=${encodeURIComponent(token)}`,
+      );
       expect(read.status).toBe(200);
       expect(read.body.status).toBe('booked');
     }
@@ -94,7 +114,10 @@ describe('lost link over HTTP', () => {
 
   it('refuses a malformed address with a 400 and an unknown business with a 404', async () => {
     expect((await lookup('not-an-address', '192.0.2.1')).status).toBe(400);
-    const unknownBusiness = await stack.call('POST', '/businesses/nowhere/appointments/lookup', { body: { email: unique('x') }, headers: { 'X-Forwarded-For': '192.0.2.1' } });
+    const unknownBusiness = await stack.call('POST', '/businesses/nowhere/appointments/lookup', {
+      body: { email: unique('x') },
+      headers: { 'X-Forwarded-For': '192.0.2.1' },
+    });
     expect(unknownBusiness.status).toBe(404);
   });
 });

@@ -15,7 +15,18 @@ import { testStorageConnectionString, uniqueTablePrefix } from '../support/env';
 
 type Delivery = { channel: string; status: string; reason?: string };
 type Reminder = { dueAt: string; channels: string[]; status: string; deliveries: Delivery[] };
-type Appointment = { id: string; start: string; end: string; status: string; version: number; consumer: Record<string, unknown>; notes?: string; erasedAt?: string; reminders: Reminder[]; chatThreadId?: string };
+type Appointment = {
+  id: string;
+  start: string;
+  end: string;
+  status: string;
+  version: number;
+  consumer: Record<string, unknown>;
+  notes?: string;
+  erasedAt?: string;
+  reminders: Reminder[];
+  chatThreadId?: string;
+};
 type Booking = { appointment: Appointment; manageToken: string };
 
 const B = 'privacyclinic';
@@ -64,7 +75,8 @@ async function scanLocalStorage(traces: string[]): Promise<string[]> {
   const tables = TableServiceClient.fromConnectionString(connection, { allowInsecureConnection: true });
   for await (const table of tables.listTables()) {
     const client = TableClient.fromConnectionString(connection, table.name!, { allowInsecureConnection: true });
-    for await (const entity of client.listEntities()) look(`table ${table.name} row ${String(entity.partitionKey)}/${String(entity.rowKey)}`, JSON.stringify(entity));
+    for await (const entity of client.listEntities())
+      look(`table ${table.name} row ${String(entity.partitionKey)}/${String(entity.rowKey)}`, JSON.stringify(entity));
   }
   const queues = QueueServiceClient.fromConnectionString(connection);
   for await (const queue of queues.listQueues()) {
@@ -77,7 +89,8 @@ async function scanLocalStorage(traces: string[]): Promise<string[]> {
   const blobs = BlobServiceClient.fromConnectionString(connection);
   for await (const container of blobs.listContainers()) {
     const client = blobs.getContainerClient(container.name);
-    for await (const blob of client.listBlobsFlat()) look(`blob ${container.name}/${blob.name}`, (await client.getBlobClient(blob.name).downloadToBuffer()).toString('utf8'));
+    for await (const blob of client.listBlobsFlat())
+      look(`blob ${container.name}/${blob.name}`, (await client.getBlobClient(blob.name).downloadToBuffer()).toString('utf8'));
   }
   return hits;
 }
@@ -88,7 +101,10 @@ describe('consent, opt-out, erasure and retention over HTTP', () => {
   const manager = () => stack.staffToken(`manager-${B}`);
   const adminUrl = process.env.TEST_ACS_ADMIN_URL!;
   const acsAdmin = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const response = await fetch(`${adminUrl}${path}`, { method, ...(body !== undefined ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } : {}) });
+    const response = await fetch(`${adminUrl}${path}`, {
+      method,
+      ...(body !== undefined ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } : {}),
+    });
     if (response.status >= 300) throw new Error(`emulator ${method} ${path}: ${response.status} ${await response.text()}`);
     return (response.status === 204 ? undefined : await response.json()) as T;
   };
@@ -98,7 +114,13 @@ describe('consent, opt-out, erasure and retention over HTTP', () => {
     await configureClinic(stack, {
       businessId: B,
       providers: ['amy'],
-      service: { minimumNoticeMinutes: 0, cancellationCutoffMinutes: 0, rescheduleCutoffMinutes: 0, joinWindowMinutes: 60, reminders: REMINDERS },
+      service: {
+        minimumNoticeMinutes: 0,
+        cancellationCutoffMinutes: 0,
+        rescheduleCutoffMinutes: 0,
+        joinWindowMinutes: 60,
+        reminders: REMINDERS,
+      },
     });
   });
 
@@ -107,16 +129,28 @@ describe('consent, opt-out, erasure and retention over HTTP', () => {
   });
 
   const messagesTo = async (to: string) => appointmentMessages(await stack.messages(to));
-  const book = async (start: string, consumer: Record<string, unknown>, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<Booking> => {
-    const phoneVerification = consumer.smsConsent && typeof consumer.phone === 'string' ? await verifyPhone(stack, B, consumer.phone) : undefined;
+  const book = async (
+    start: string,
+    consumer: Record<string, unknown>,
+    extra: Record<string, unknown> = {},
+    headers: Record<string, string> = {},
+  ): Promise<Booking> => {
+    const phoneVerification =
+      consumer.smsConsent && typeof consumer.phone === 'string' ? await verifyPhone(stack, B, consumer.phone) : undefined;
     const result = await stack.call<Booking>('POST', `/businesses/${B}/appointments`, {
       headers,
-      body: { serviceId: 'consult', start, consumer: { name: 'Erin Private', ...consumer, ...(phoneVerification ? { phoneVerification } : {}) }, ...extra },
+      body: {
+        serviceId: 'consult',
+        start,
+        consumer: { name: 'Erin Private', ...consumer, ...(phoneVerification ? { phoneVerification } : {}) },
+        ...extra,
+      },
     });
     if (result.status !== 201) throw new Error(`booking failed: ${result.status} ${result.text}`);
     return result.body;
   };
-  const read = async (booking: Booking) => (await stack.call<Appointment>('GET', `/appointments/${booking.appointment.id}`, { token: await manager() })).body;
+  const read = async (booking: Booking) =>
+    (await stack.call<Appointment>('GET', `/appointments/${booking.appointment.id}`, { token: await manager() })).body;
   const waitFor = async <T>(probe: () => Promise<T>, done: (value: T) => boolean, withinMs = 5000): Promise<T> => {
     const deadline = Date.now() + withinMs;
     let value = await probe();
@@ -135,27 +169,56 @@ describe('consent, opt-out, erasure and retention over HTTP', () => {
   it('withdrawn SMS consent: reminders go by email only, the deliveries say why, consent cannot be given back', async () => {
     const contact = { email: uniqueEmail(), phone: uniquePhone() };
     const booking = await book(await localTime(stack, ZONE, 3, '10:00'), { ...contact, smsConsent: true });
-    expect(summary(await waitFor(() => messagesTo(contact.phone), (m) => m.length >= 1))).toEqual(['sms:confirmation']);
+    expect(
+      summary(
+        await waitFor(
+          () => messagesTo(contact.phone),
+          (m) => m.length >= 1,
+        ),
+      ),
+    ).toEqual(['sms:confirmation']);
 
-    const again = await stack.call('POST', `/appointments/${booking.appointment.id}/sms-consent`, { manageToken: booking.manageToken, body: { consent: true } });
+    const again = await stack.call('POST', `/appointments/${booking.appointment.id}/sms-consent`, {
+      manageToken: booking.manageToken,
+      body: { consent: true },
+    });
     expect(again.status).toBe(400);
-    const withdrawn = await stack.call<Appointment>('POST', `/appointments/${booking.appointment.id}/sms-consent`, { manageToken: booking.manageToken, body: { consent: false } });
+    const withdrawn = await stack.call<Appointment>('POST', `/appointments/${booking.appointment.id}/sms-consent`, {
+      manageToken: booking.manageToken,
+      body: { consent: false },
+    });
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body.consumer).toMatchObject({ smsConsent: false });
     expect(withdrawn.body.version).toBe(booking.appointment.version);
     expect(withdrawn.body.reminders.map((r) => r.deliveries)).toEqual([
-      [{ channel: 'email', status: 'pending' }, { channel: 'sms', status: 'skipped', reason: 'sms-consent-withdrawn' }],
+      [
+        { channel: 'email', status: 'pending' },
+        { channel: 'sms', status: 'skipped', reason: 'sms-consent-withdrawn' },
+      ],
       [{ channel: 'sms', status: 'skipped', reason: 'sms-consent-withdrawn' }],
     ]);
     // Idempotent.
-    expect((await stack.call<Appointment>('POST', `/appointments/${booking.appointment.id}/sms-consent`, { manageToken: booking.manageToken, body: { consent: false } })).body).toEqual(withdrawn.body);
+    expect(
+      (
+        await stack.call<Appointment>('POST', `/appointments/${booking.appointment.id}/sms-consent`, {
+          manageToken: booking.manageToken,
+          body: { consent: false },
+        })
+      ).body,
+    ).toEqual(withdrawn.body);
 
     await advancePast(Date.parse(booking.appointment.start) - 30 * MIN);
     expect(summary(await messagesTo(contact.email))).toEqual(['email:confirmation', 'email:reminder']);
     expect(summary(await messagesTo(contact.phone))).toEqual(['sms:confirmation']);
     const after = await read(booking);
     expect(after.reminders).toEqual([
-      expect.objectContaining({ status: 'sent', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'skipped', reason: 'sms-consent-withdrawn' }] }),
+      expect.objectContaining({
+        status: 'sent',
+        deliveries: [
+          { channel: 'email', status: 'sent' },
+          { channel: 'sms', status: 'skipped', reason: 'sms-consent-withdrawn' },
+        ],
+      }),
       expect.objectContaining({ status: 'skipped', deliveries: [{ channel: 'sms', status: 'skipped', reason: 'sms-consent-withdrawn' }] }),
     ]);
   });
@@ -163,17 +226,34 @@ describe('consent, opt-out, erasure and retention over HTTP', () => {
   it('a number that texted STOP gets no further SMS from the business; the emulator sent none and the deliveries say why', async () => {
     const contact = { email: uniqueEmail(), phone: uniquePhone() };
     const booking = await book(await localTime(stack, ZONE, 3, '11:00'), { ...contact, smsConsent: true });
-    expect(summary(await waitFor(() => messagesTo(contact.phone), (m) => m.length >= 1))).toEqual(['sms:confirmation']);
+    expect(
+      summary(
+        await waitFor(
+          () => messagesTo(contact.phone),
+          (m) => m.length >= 1,
+        ),
+      ),
+    ).toEqual(['sms:confirmation']);
     await acsAdmin('POST', '/admin/sms/inbound', { from: contact.phone, to: SENDER, message: 'Stop' });
-    const sentBefore = (await acsAdmin<{ sms: Array<{ to: string }> }>('GET', '/admin/sms')).sms.filter((s) => s.to === contact.phone).length;
+    const sentBefore = (await acsAdmin<{ sms: Array<{ to: string }> }>('GET', '/admin/sms')).sms.filter(
+      (s) => s.to === contact.phone,
+    ).length;
 
     await advancePast(Date.parse(booking.appointment.start) - 30 * MIN);
     expect(summary(await messagesTo(contact.email))).toEqual(['email:confirmation', 'email:reminder']);
     expect(summary(await messagesTo(contact.phone))).toEqual(['sms:confirmation']);
     // Not even handed to ACS (which would accept it and fail its delivery).
-    expect((await acsAdmin<{ sms: Array<{ to: string }> }>('GET', '/admin/sms')).sms.filter((s) => s.to === contact.phone)).toHaveLength(sentBefore);
+    expect((await acsAdmin<{ sms: Array<{ to: string }> }>('GET', '/admin/sms')).sms.filter((s) => s.to === contact.phone)).toHaveLength(
+      sentBefore,
+    );
     expect((await read(booking)).reminders).toEqual([
-      expect.objectContaining({ status: 'sent', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'skipped', reason: 'sms-opted-out' }] }),
+      expect.objectContaining({
+        status: 'sent',
+        deliveries: [
+          { channel: 'email', status: 'sent' },
+          { channel: 'sms', status: 'skipped', reason: 'sms-opted-out' },
+        ],
+      }),
       expect.objectContaining({ status: 'skipped', deliveries: [{ channel: 'sms', status: 'skipped', reason: 'sms-opted-out' }] }),
     ]);
   });
@@ -184,28 +264,60 @@ describe('consent, opt-out, erasure and retention over HTTP', () => {
     // Soon, so the consumer can join (ACS identity, chat thread) before the erasure.
     const now = await stack.now();
     const start = new Date(Math.ceil((now + 45 * MIN) / (30 * MIN)) * 30 * MIN);
-    const slot = (await stack.call<{ slots: Array<{ start: string }> }>('GET', `/businesses/${B}/services/consult/slots?from=${encodeURIComponent(start.toISOString())}&to=${encodeURIComponent(new Date(start.getTime() + 86_400_000).toISOString())}`)).body.slots[0]!.start;
-    const booking = await book(slot, { ...contact, smsConsent: true }, { notes: `Call me at ${contact.phone} or ${contact.email}` }, { 'Idempotency-Key': `privacy-${process.pid}-${counter}` });
-    await waitFor(() => messagesTo(contact.email), (m) => m.length >= 1);
-    const joined = await stack.call<{ acsUserId: string; chatThreadId: string }>('POST', `/appointments/${booking.appointment.id}/join`, { manageToken: booking.manageToken });
+    const slot = (
+      await stack.call<{ slots: Array<{ start: string }> }>(
+        'GET',
+        `/businesses/${B}/services/consult/slots?from=${encodeURIComponent(start.toISOString())}&to=${encodeURIComponent(new Date(start.getTime() + 86_400_000).toISOString())}`,
+      )
+    ).body.slots[0]!.start;
+    const booking = await book(
+      slot,
+      { ...contact, smsConsent: true },
+      { notes: `Call me at ${contact.phone} or ${contact.email}` },
+      { 'Idempotency-Key': `privacy-${process.pid}-${counter}` },
+    );
+    await waitFor(
+      () => messagesTo(contact.email),
+      (m) => m.length >= 1,
+    );
+    const joined = await stack.call<{ acsUserId: string; chatThreadId: string }>('POST', `/appointments/${booking.appointment.id}/join`, {
+      manageToken: booking.manageToken,
+    });
     expect(joined.status).toBe(200);
     expect((await scanLocalStorage(traces)).length).toBeGreaterThan(0); // the scan does find what is there
 
     // Only the business's managers erase.
-    expect((await stack.call('POST', `/appointments/${booking.appointment.id}/erase`, { manageToken: booking.manageToken })).status).toBe(403);
-    expect((await stack.call('POST', `/appointments/${booking.appointment.id}/erase`, { token: await stack.staffToken(`oid-${B}-amy`) })).status).toBe(403);
+    expect((await stack.call('POST', `/appointments/${booking.appointment.id}/erase`, { manageToken: booking.manageToken })).status).toBe(
+      403,
+    );
+    expect(
+      (await stack.call('POST', `/appointments/${booking.appointment.id}/erase`, { token: await stack.staffToken(`oid-${B}-amy`) })).status,
+    ).toBe(403);
     const erased = await stack.call<Appointment>('POST', `/appointments/${booking.appointment.id}/erase`, { token: await manager() });
     expect(erased.status).toBe(200);
     expect(erased.body.consumer).toEqual({ name: '[erased]', email: '[erased]', smsConsent: false });
-    expect(erased.body).toMatchObject({ notes: '[erased]', status: 'booked', start: booking.appointment.start, erasedAt: expect.any(String) });
+    expect(erased.body).toMatchObject({
+      notes: '[erased]',
+      status: 'booked',
+      start: booking.appointment.start,
+      erasedAt: expect.any(String),
+    });
     expect(erased.body.reminders.every((r) => r.status !== 'pending')).toBe(true);
     // Idempotent; the consumer's link stops working.
-    expect((await stack.call<Appointment>('POST', `/appointments/${booking.appointment.id}/erase`, { token: await manager() })).body).toEqual(erased.body);
+    expect(
+      (await stack.call<Appointment>('POST', `/appointments/${booking.appointment.id}/erase`, { token: await manager() })).body,
+    ).toEqual(erased.body);
     expect((await stack.call('GET', `/appointments/${booking.appointment.id}`, { manageToken: booking.manageToken })).status).toBe(401);
 
     // The outbox deletes the chat thread and the consumer's ACS identity.
-    const acsState = () => acsAdmin<{ identities: Array<{ id: string; deleted: boolean }>; chatThreads: Array<{ id: string }> }>('GET', '/admin/state');
-    const state = await waitFor(acsState, (s) => !s.chatThreads.some((t) => t.id === joined.body.chatThreadId) && s.identities.some((i) => i.id === joined.body.acsUserId && i.deleted));
+    const acsState = () =>
+      acsAdmin<{ identities: Array<{ id: string; deleted: boolean }>; chatThreads: Array<{ id: string }> }>('GET', '/admin/state');
+    const state = await waitFor(
+      acsState,
+      (s) =>
+        !s.chatThreads.some((t) => t.id === joined.body.chatThreadId) &&
+        s.identities.some((i) => i.id === joined.body.acsUserId && i.deleted),
+    );
     expect(state.chatThreads.map((t) => t.id)).not.toContain(joined.body.chatThreadId);
     expect(state.identities.find((i) => i.id === joined.body.acsUserId)).toMatchObject({ deleted: true });
     expect(await scanLocalStorage(traces)).toEqual([]);
@@ -225,28 +337,50 @@ describe('consent, opt-out, erasure and retention over HTTP', () => {
 
   it('a retry of an erased booking with its Idempotency-Key books nothing again and replays no personal data', async () => {
     const email = uniqueEmail();
-    const body = { serviceId: 'consult', start: await localTime(stack, ZONE, 4, '09:00'), consumer: { name: 'Retry Rita', email, smsConsent: false } };
+    const body = {
+      serviceId: 'consult',
+      start: await localTime(stack, ZONE, 4, '09:00'),
+      consumer: { name: 'Retry Rita', email, smsConsent: false },
+    };
     const key = `privacy-retry-${process.pid}-${(counter += 1)}`;
     const first = await stack.call<Booking>('POST', `/businesses/${B}/appointments`, { headers: { 'Idempotency-Key': key }, body });
     expect(first.status).toBe(201);
-    expect((await stack.call<Booking>('POST', `/businesses/${B}/appointments`, { headers: { 'Idempotency-Key': key }, body })).body.appointment.id).toBe(first.body.appointment.id);
+    expect(
+      (await stack.call<Booking>('POST', `/businesses/${B}/appointments`, { headers: { 'Idempotency-Key': key }, body })).body.appointment
+        .id,
+    ).toBe(first.body.appointment.id);
     expect((await stack.call('POST', `/appointments/${first.body.appointment.id}/erase`, { token: await manager() })).status).toBe(200);
 
-    const retry = await stack.call<{ type: string; detail: string }>('POST', `/businesses/${B}/appointments`, { headers: { 'Idempotency-Key': key }, body });
+    const retry = await stack.call<{ type: string; detail: string }>('POST', `/businesses/${B}/appointments`, {
+      headers: { 'Idempotency-Key': key },
+      body,
+    });
     expect(retry.status).toBe(409);
     expect(retry.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(retry.text).not.toContain(email);
     expect(await scanLocalStorage(tracesOf(email, '+10000000000'))).toEqual([]);
     // The slot was not taken a second time: the same start is still booked once, by the erased appointment.
-    const listed = await stack.call<{ appointments: Array<{ id: string; start: string }> }>('GET', `/businesses/${B}/appointments?from=${encodeURIComponent(body.start)}&to=${encodeURIComponent(new Date(Date.parse(body.start) + MIN).toISOString())}`, { token: await manager() });
+    const listed = await stack.call<{ appointments: Array<{ id: string; start: string }> }>(
+      'GET',
+      `/businesses/${B}/appointments?from=${encodeURIComponent(body.start)}&to=${encodeURIComponent(new Date(Date.parse(body.start) + MIN).toISOString())}`,
+      { token: await manager() },
+    );
     expect(listed.body.appointments.map((a) => a.id)).toEqual([first.body.appointment.id]);
   });
 
   it('retention purges an ended appointment that was never erased, with everything that carried its consumer', async () => {
     const contact = { email: uniqueEmail(), phone: uniquePhone() };
     const traces = tracesOf(contact.email, contact.phone);
-    const booking = await book(await localTime(stack, ZONE, 1, '12:00'), { ...contact, smsConsent: true }, { notes: 'bring the letter' }, { 'Idempotency-Key': `privacy-purge-${process.pid}-${counter}` });
-    await waitFor(() => messagesTo(contact.phone), (m) => m.length >= 1);
+    const booking = await book(
+      await localTime(stack, ZONE, 1, '12:00'),
+      { ...contact, smsConsent: true },
+      { notes: 'bring the letter' },
+      { 'Idempotency-Key': `privacy-purge-${process.pid}-${counter}` },
+    );
+    await waitFor(
+      () => messagesTo(contact.phone),
+      (m) => m.length >= 1,
+    );
     expect((await scanLocalStorage(traces)).length).toBeGreaterThan(0);
 
     // Ended, then kept for the retention period (2 days): still there one day after the end.

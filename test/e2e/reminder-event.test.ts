@@ -72,9 +72,18 @@ describe('the event reminder channel on the local stack', () => {
   });
 
   const admin = async (method: string, path: string, body?: unknown) =>
-    fetch(`${acs.adminUrl}${path}`, { method, ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }) });
+    fetch(`${acs.adminUrl}${path}`, {
+      method,
+      ...(body === undefined ? {} : { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+    });
   const emailsTo = async (to: string) =>
-    appointmentMessages(((await (await fetch(`${acs.adminUrl}/admin/messages?to=${encodeURIComponent(to)}`)).json()) as { messages: Array<{ channel: string; kind: string; body: string }> }).messages);
+    appointmentMessages(
+      (
+        (await (await fetch(`${acs.adminUrl}/admin/messages?to=${encodeURIComponent(to)}`)).json()) as {
+          messages: Array<{ channel: string; kind: string; body: string }>;
+        }
+      ).messages,
+    );
   /** Everything received so far, once `enough` holds (or after 10 s, for the assertion to show what came). */
   const drain = async (enough: (events: Received[]) => boolean): Promise<Received[]> => {
     const deadline = Date.now() + 10_000;
@@ -84,7 +93,8 @@ describe('the event reminder channel on the local stack', () => {
       if (batch.length === 0 && (enough(received) || Date.now() > deadline)) return received;
     }
   };
-  const read = async (booking: Booking) => (await stack.call<Booking['appointment']>('GET', `/appointments/${booking.appointment.id}`, { manageToken: booking.manageToken })).body;
+  const read = async (booking: Booking) =>
+    (await stack.call<Booking['appointment']>('GET', `/appointments/${booking.appointment.id}`, { manageToken: booking.manageToken })).body;
   const advanceTo = async (instant: number) => {
     const minutes = Math.floor((instant - (await stack.now())) / MIN);
     if (minutes > 0) await stack.advance(minutes);
@@ -101,12 +111,19 @@ describe('the event reminder channel on the local stack', () => {
     const [hourBefore, halfHourBefore] = booking.appointment.reminders.map((r) => Date.parse(r.dueAt));
     expect(booking.appointment.reminders.map((r) => r.channels)).toEqual([['event', 'email'], ['event']]);
     // The confirmation step is done once both its emails went out (the consumer's and Dr amy's).
-    for (let i = 0; i < 400 && ((await emailsTo(email)).length < 1 || (await emailsTo('amy@clinic.example')).length < 1); i += 1) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 400 && ((await emailsTo(email)).length < 1 || (await emailsTo('amy@clinic.example')).length < 1); i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 50));
 
     // The reminder's email fails: its activity is retried, the event channel was recorded with the first attempt.
     await admin('POST', '/admin/faults', { path: '^/emails:send$', method: 'POST', status: 500, count: 10_000 });
     await advanceTo(hourBefore! + MIN);
-    expect((await read(booking)).reminders[0]).toMatchObject({ status: 'pending', deliveries: [{ channel: 'event', status: 'sent' }, { channel: 'email', status: 'pending' }] });
+    expect((await read(booking)).reminders[0]).toMatchObject({
+      status: 'pending',
+      deliveries: [
+        { channel: 'event', status: 'sent' },
+        { channel: 'email', status: 'pending' },
+      ],
+    });
     await stack.advance(1); // the outbox sweep publishes the row written with that record
     const due = (events: Received[]) => events.filter((e) => e.type === 'appointment.reminder.due' && e.subject === `appointments/${id}`);
     expect(due(await drain((events) => due(events).length >= 1)).map((e) => e.id)).toEqual([`${id}:1:appointment.reminder.due:reminder-0`]);
@@ -115,7 +132,13 @@ describe('the event reminder channel on the local stack', () => {
     await admin('DELETE', '/admin/faults');
     for (let step = 0; step < 10 && (await emailsTo(email)).length < 2; step += 1) await stack.advance(1);
     expect((await emailsTo(email)).map((m: { kind: string }) => m.kind)).toEqual(['confirmation', 'reminder']);
-    expect((await read(booking)).reminders[0]).toMatchObject({ status: 'sent', deliveries: [{ channel: 'event', status: 'sent' }, { channel: 'email', status: 'sent' }] });
+    expect((await read(booking)).reminders[0]).toMatchObject({
+      status: 'sent',
+      deliveries: [
+        { channel: 'event', status: 'sent' },
+        { channel: 'email', status: 'sent' },
+      ],
+    });
 
     // The event-only reminder: no message at all, one due event; then on past the end.
     await advanceTo(halfHourBefore! + MIN);
@@ -124,16 +147,35 @@ describe('the event reminder channel on the local stack', () => {
     const mine = (events: Received[]) => events.filter((e) => e.subject === `appointments/${id}`);
     // Past the end: nothing is still to come, so waiting for all seven also shows any extra one.
     const events = mine(await drain((events) => mine(events).length >= 7));
-    expect(due(events).map((e) => e.id)).toEqual([`${id}:1:appointment.reminder.due:reminder-0`, `${id}:1:appointment.reminder.due:reminder-1`]);
-    expect(due(events)[1]!.data).toMatchObject({ appointmentId: id, reminderIndex: 1, dueAt: new Date(halfHourBefore!).toISOString(), channels: ['event'] });
+    expect(due(events).map((e) => e.id)).toEqual([
+      `${id}:1:appointment.reminder.due:reminder-0`,
+      `${id}:1:appointment.reminder.due:reminder-1`,
+    ]);
+    expect(due(events)[1]!.data).toMatchObject({
+      appointmentId: id,
+      reminderIndex: 1,
+      dueAt: new Date(halfHourBefore!).toISOString(),
+      channels: ['event'],
+    });
     // Once each (a reminder's due and sent events share a commit, in no fixed order).
-    expect(events.map((e) => e.type).sort()).toEqual(
-      ['appointment.booked', 'appointment.completed', 'appointment.join-window.opened', 'appointment.reminder.due', 'appointment.reminder.due', 'appointment.reminder.sent', 'appointment.reminder.sent'],
-    );
+    expect(events.map((e) => e.type).sort()).toEqual([
+      'appointment.booked',
+      'appointment.completed',
+      'appointment.join-window.opened',
+      'appointment.reminder.due',
+      'appointment.reminder.due',
+      'appointment.reminder.sent',
+      'appointment.reminder.sent',
+    ]);
     expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
 
     // Each event fits its message in the served AsyncAPI document.
-    const document = (await stack.call<{ asyncapi: string; components: { messages: Record<string, { name: string; payload: object }> } }>('GET', '/asyncapi.json')).body;
+    const document = (
+      await stack.call<{ asyncapi: string; components: { messages: Record<string, { name: string; payload: object }> } }>(
+        'GET',
+        '/asyncapi.json',
+      )
+    ).body;
     expect(document.asyncapi).toBe('3.1.0');
     const ajv = new Ajv({ strict: false, validateFormats: false });
     for (const event of events) {

@@ -65,9 +65,15 @@ describe('@azure/functions contract used by the local host', () => {
     expect(Object.values(timer.bindings)).toContainEqual(expect.objectContaining({ type: 'timerTrigger', schedule: '0 */5 * * * *' }));
     expect(timer.retryOptions).toMatchObject({ retryStrategy: 'fixedDelay', maxRetryCount: 2, delayInterval: { seconds: 1 } });
 
-    expect(Object.values(byName.contractOrchestrator!.bindings)).toContainEqual(expect.objectContaining({ type: 'orchestrationTrigger', direction: 'in' }));
-    expect(Object.values(byName.contractActivity!.bindings)).toContainEqual(expect.objectContaining({ type: 'activityTrigger', direction: 'in' }));
-    expect(Object.values(byName.contractClient!.bindings)).toContainEqual(expect.objectContaining({ type: 'durableClient', direction: 'in' }));
+    expect(Object.values(byName.contractOrchestrator!.bindings)).toContainEqual(
+      expect.objectContaining({ type: 'orchestrationTrigger', direction: 'in' }),
+    );
+    expect(Object.values(byName.contractActivity!.bindings)).toContainEqual(
+      expect.objectContaining({ type: 'activityTrigger', direction: 'in' }),
+    );
+    expect(Object.values(byName.contractClient!.bindings)).toContainEqual(
+      expect.objectContaining({ type: 'durableClient', direction: 'in' }),
+    );
   });
 
   it('builds an HttpRequest from worker http data and returns the response as worker http data', async () => {

@@ -94,7 +94,10 @@ export interface ClinicSpec {
 }
 
 /** Creates a business, its providers with schedules, and one service `consult`, as an admin and manager would. */
-export async function configureClinic(stack: AppStack, spec: ClinicSpec): Promise<{ managerToken: string; providerTokens: Record<string, string> }> {
+export async function configureClinic(
+  stack: AppStack,
+  spec: ClinicSpec,
+): Promise<{ managerToken: string; providerTokens: Record<string, string> }> {
   const timeZone = spec.timeZone ?? 'Europe/Berlin';
   const managerOid = spec.managerOid ?? `manager-${spec.businessId}`;
   const admin = await stack.staffToken('admin', ['Scheduling.Admin']);
@@ -102,7 +105,13 @@ export async function configureClinic(stack: AppStack, spec: ClinicSpec): Promis
   const expectOk = (result: CallResult<unknown>, what: string) => {
     if (result.status >= 300) throw new Error(`${what}: ${result.status} ${result.text}`);
   };
-  expectOk(await stack.call('PUT', `/businesses/${spec.businessId}`, { token: admin, body: { name: `Clinic ${spec.businessId}`, timeZone, managers: [managerOid] } }), 'business');
+  expectOk(
+    await stack.call('PUT', `/businesses/${spec.businessId}`, {
+      token: admin,
+      body: { name: `Clinic ${spec.businessId}`, timeZone, managers: [managerOid] },
+    }),
+    'business',
+  );
   const hours = [{ start: '09:00', end: '17:00' }];
   const providerTokens: Record<string, string> = {};
   for (const id of spec.providers) {
@@ -152,7 +161,9 @@ export async function verifyPhone(
   phone: string,
   messagesOf: (to: string) => Promise<Array<{ channel: string; kind: string; body: string }>> = stack.messages,
 ): Promise<{ id: string; code: string }> {
-  const result = await stack.call<{ verificationId: string }>('POST', `/businesses/${encodeURIComponent(businessId)}/phone-verifications`, { body: { phone } });
+  const result = await stack.call<{ verificationId: string }>('POST', `/businesses/${encodeURIComponent(businessId)}/phone-verifications`, {
+    body: { phone },
+  });
   if (result.status !== 202) throw new Error(`phone verification failed: ${result.status} ${result.text}`);
   const deadline = Date.now() + 5000;
   for (;;) {

@@ -8,7 +8,9 @@ import { testStorageConnectionString, uniqueTablePrefix } from './env';
 import { assertNoLeaks } from './log-leaks';
 
 // From test/support (jest) or dist/test/support (benches): the repository root holds package.json.
-const REPO_ROOT = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..', '..', '..')].find((dir) => fs.existsSync(path.join(dir, 'package.json')))!;
+const REPO_ROOT = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..', '..', '..')].find((dir) =>
+  fs.existsSync(path.join(dir, 'package.json')),
+)!;
 const HOST_MAIN = path.join(REPO_ROOT, 'dist', 'dev', 'host', 'main.js');
 
 export interface HostProcessOptions {
@@ -113,8 +115,16 @@ function serviceBusSettings(): Record<string, string> {
 
 /** The run's Graph emulator (global-setup): base URL, TLS trust, and its identity endpoint as the app's managed identity. */
 function graphEmulatorSettings(): Record<string, string> {
-  const { TEST_GRAPH_BASE_URL, TEST_GRAPH_CA_CERT_PATH, TEST_GRAPH_ADMIN_URL, TEST_GRAPH_IDENTITY_ENDPOINT, TEST_GRAPH_IDENTITY_HEADER } = process.env;
-  if (!TEST_GRAPH_BASE_URL || !TEST_GRAPH_CA_CERT_PATH || !TEST_GRAPH_ADMIN_URL || !TEST_GRAPH_IDENTITY_ENDPOINT || !TEST_GRAPH_IDENTITY_HEADER) return {};
+  const { TEST_GRAPH_BASE_URL, TEST_GRAPH_CA_CERT_PATH, TEST_GRAPH_ADMIN_URL, TEST_GRAPH_IDENTITY_ENDPOINT, TEST_GRAPH_IDENTITY_HEADER } =
+    process.env;
+  if (
+    !TEST_GRAPH_BASE_URL ||
+    !TEST_GRAPH_CA_CERT_PATH ||
+    !TEST_GRAPH_ADMIN_URL ||
+    !TEST_GRAPH_IDENTITY_ENDPOINT ||
+    !TEST_GRAPH_IDENTITY_HEADER
+  )
+    return {};
   return {
     GRAPH_BASE_URL: TEST_GRAPH_BASE_URL,
     GRAPH_CA_CERT_PATH: TEST_GRAPH_CA_CERT_PATH,

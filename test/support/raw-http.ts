@@ -14,7 +14,10 @@ export interface RawAnswer {
  * With `untilRefused`, it keeps sending after the answer until the server stops taking bytes and closes
  * (so `sent` shows how much the server let in), else it stops at the answer.
  */
-export function sendRaw(url: string, options: { method: string; headers: Record<string, string>; chunks: Iterable<Buffer>; untilRefused?: boolean }): Promise<RawAnswer> {
+export function sendRaw(
+  url: string,
+  options: { method: string; headers: Record<string, string>; chunks: Iterable<Buffer>; untilRefused?: boolean },
+): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     let sent = 0;
     let answer: Omit<RawAnswer, 'sent'> | undefined;

@@ -43,7 +43,8 @@ withCompiler('infra/main.bicep with the real Bicep compiler', () => {
 
   beforeAll(() => {
     const result = runInfraCheck(path.join(infraDir, 'main.bicep'));
-    if (result.status !== 'passed') throw new Error(`infra check did not pass:\n${result.status === 'failed' ? result.problems.join('\n') : result.reason}`);
+    if (result.status !== 'passed')
+      throw new Error(`infra check did not pass:\n${result.status === 'failed' ? result.problems.join('\n') : result.reason}`);
     template = result.template;
   });
 
@@ -67,7 +68,9 @@ withCompiler('infra/main.bicep with the real Bicep compiler', () => {
     it('a role assignment without principalType', () => {
       const result = checkWithEdit('modules/roles.bicep', /(resource appTopicSender[\s\S]*?)\n\s*principalType: 'ServicePrincipal'/, '$1');
       expect(result.status).toBe('failed');
-      expect(problemsOf(result)).toMatch(/module 'roles': Microsoft\.Authorization\/roleAssignments on Microsoft\.ServiceBus\/namespaces\/topics for appPrincipalId: role assignment without principalType/);
+      expect(problemsOf(result)).toMatch(
+        /module 'roles': Microsoft\.Authorization\/roleAssignments on Microsoft\.ServiceBus\/namespaces\/topics for appPrincipalId: role assignment without principalType/,
+      );
     });
 
     it('a setting the app needs but the template does not set', () => {
@@ -86,10 +89,14 @@ withCompiler('infra/main.bicep with the real Bicep compiler', () => {
     };
     const resourcesOf = (t: Json): Json[] => {
       const list = Array.isArray(t.resources) ? (t.resources as Json[]) : Object.values(t.resources as Record<string, Json>);
-      return list.flatMap((r) => [r, ...(((r.properties as Json | undefined)?.template as Json | undefined) ? resourcesOf((r.properties as Json).template as Json) : [])]);
+      return list.flatMap((r) => [
+        r,
+        ...(((r.properties as Json | undefined)?.template as Json | undefined) ? resourcesOf((r.properties as Json).template as Json) : []),
+      ]);
     };
     const find = (t: Json, type: string) => resourcesOf(t).filter((r) => r.type === type);
-    const moduleNamed = (t: Json, name: string) => resourcesOf(t).find((r) => r.type === 'Microsoft.Resources/deployments' && r.name === name)!;
+    const moduleNamed = (t: Json, name: string) =>
+      resourcesOf(t).find((r) => r.type === 'Microsoft.Resources/deployments' && r.name === name)!;
 
     it('refuses a role outside the allowed list (the app receiving from Service Bus)', () => {
       expect(
@@ -97,14 +104,18 @@ withCompiler('infra/main.bicep with the real Bicep compiler', () => {
           const vars = (moduleNamed(t, 'roles').properties as Json).template as Json;
           (vars.variables as Json).serviceBusDataSender = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0';
         }),
-      ).toMatch(/roleAssignments on Microsoft\.ServiceBus\/namespaces\/topics for appPrincipalId: role Azure Service Bus Data Receiver is not in the allowed list for the app's identity/);
+      ).toMatch(
+        /roleAssignments on Microsoft\.ServiceBus\/namespaces\/topics for appPrincipalId: role Azure Service Bus Data Receiver is not in the allowed list for the app's identity/,
+      );
     });
 
     it('refuses a custom role that can read the ACS keys', () => {
       expect(
         mutated((t) => {
           const role = find(t, 'Microsoft.Authorization/roleDefinitions')[0]!;
-          ((role.properties as Json).permissions as Array<{ actions: string[] }>)[0]!.actions.push('Microsoft.Communication/CommunicationServices/ListKeys/action');
+          ((role.properties as Json).permissions as Array<{ actions: string[] }>)[0]!.actions.push(
+            'Microsoft.Communication/CommunicationServices/ListKeys/action',
+          );
         }),
       ).toMatch(/custom role grants actions outside the allowed list: Microsoft\.Communication\/CommunicationServices\/ListKeys\/action/);
     });
@@ -112,8 +123,10 @@ withCompiler('infra/main.bicep with the real Bicep compiler', () => {
     it('refuses a connection string in an app setting', () => {
       expect(
         mutated((t) => {
-          const settings = ((moduleNamed(t, 'functionapp').properties as Json).parameters as Record<string, { value: Json }>).appSettings!.value;
-          settings.SERVICEBUS_CONNECTION_STRING = "[listKeys(resourceId('Microsoft.ServiceBus/namespaces/authorizationRules', 'x', 'RootManageSharedAccessKey'), '2024-01-01').primaryConnectionString]";
+          const settings = ((moduleNamed(t, 'functionapp').properties as Json).parameters as Record<string, { value: Json }>).appSettings!
+            .value;
+          settings.SERVICEBUS_CONNECTION_STRING =
+            "[listKeys(resourceId('Microsoft.ServiceBus/namespaces/authorizationRules', 'x', 'RootManageSharedAccessKey'), '2024-01-01').primaryConnectionString]";
         }),
       ).toMatch(/app setting SERVICEBUS_CONNECTION_STRING holds a key or connection string/);
     });
@@ -153,7 +166,9 @@ describe('npm run infra:check on a machine without .NET', () => {
     const { CI: _ci, INFRA_CHECK_REQUIRED: _required, ...env } = noDotnet();
     const { exitCode, lines } = infraCheckCommand(env);
     expect(exitCode).toBe(0);
-    expect(lines.join('\n')).toMatch(/infra:check SKIPPED \(bicep build, bicep lint and the template checks did not run\): the \.NET SDK \(dotnet\) is not on PATH/);
+    expect(lines.join('\n')).toMatch(
+      /infra:check SKIPPED \(bicep build, bicep lint and the template checks did not run\): the \.NET SDK \(dotnet\) is not on PATH/,
+    );
   });
 
   it('fails in CI instead of skipping', () => {

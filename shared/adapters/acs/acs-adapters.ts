@@ -56,21 +56,36 @@ export function createAcsAdapters(
 ): AcsAdapters {
   let config: AcsClientConfig | undefined;
   const built = new Map<keyof AcsAdapters, unknown>();
-  const lazy = <K extends keyof AcsAdapters>(name: K, build: () => AcsAdapters[K]) => (): AcsAdapters[K] => {
-    if (!built.has(name)) built.set(name, build());
-    return built.get(name) as AcsAdapters[K];
-  };
+  const lazy =
+    <K extends keyof AcsAdapters>(name: K, build: () => AcsAdapters[K]) =>
+    (): AcsAdapters[K] => {
+      if (!built.has(name)) built.set(name, build());
+      return built.get(name) as AcsAdapters[K];
+    };
   const shared = () => (config ??= acsClientConfig(settings, credential));
   const identity = lazy('identity', () => new AcsIdentityAdapter(shared()));
   const rooms = lazy('rooms', () => new AcsRoomsAdapter(shared()));
   const sms = lazy('sms', () => new AcsSmsAdapter(shared(), required(settings.ACS_SMS_FROM, 'ACS_SMS_FROM', 'send SMS')));
-  const smsOptOuts = lazy('smsOptOuts', () => new AcsSmsOptOutCheck(shared(), required(settings.ACS_SMS_FROM, 'ACS_SMS_FROM', 'check SMS opt-outs')));
-  const email = lazy('email', () =>
-    new AcsEmailAdapter(shared(), required(settings.ACS_EMAIL_SENDER, 'ACS_EMAIL_SENDER', 'send email'), settings.ACS_EMAIL_POLL_INTERVAL_MS, settings.EMAIL_SEND_TIMEOUT_MS, observers.emailThrottled),
+  const smsOptOuts = lazy(
+    'smsOptOuts',
+    () => new AcsSmsOptOutCheck(shared(), required(settings.ACS_SMS_FROM, 'ACS_SMS_FROM', 'check SMS opt-outs')),
+  );
+  const email = lazy(
+    'email',
+    () =>
+      new AcsEmailAdapter(
+        shared(),
+        required(settings.ACS_EMAIL_SENDER, 'ACS_EMAIL_SENDER', 'send email'),
+        settings.ACS_EMAIL_POLL_INTERVAL_MS,
+        settings.EMAIL_SEND_TIMEOUT_MS,
+        observers.emailThrottled,
+      ),
   );
   const chat = lazy('chat', () => {
     const configured = settings.ACS_CHAT_SERVICE_USER_ID;
-    const resolve = configured ? () => Promise.resolve(configured) : () => resolveChatServiceIdentity({ identity: identity(), store: chatIdentities });
+    const resolve = configured
+      ? () => Promise.resolve(configured)
+      : () => resolveChatServiceIdentity({ identity: identity(), store: chatIdentities });
     return new AcsChatAdapter(shared(), identity(), resolve);
   });
   return {

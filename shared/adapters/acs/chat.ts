@@ -7,7 +7,10 @@ import { callAcs } from './errors';
 // Chat notices are posted by the app's identity with a day-long token.
 const SERVICE_TOKEN_MINUTES = 1440;
 
-const participant = (p: ChatParticipant) => ({ id: { communicationUserId: p.userId }, ...(p.displayName ? { displayName: p.displayName } : {}) });
+const participant = (p: ChatParticipant) => ({
+  id: { communicationUserId: p.userId },
+  ...(p.displayName ? { displayName: p.displayName } : {}),
+});
 
 /**
  * ACS Chat as the app's own identity, which `resolveUserId` finds once per process (ACS_CHAT_SERVICE_USER_ID,
@@ -55,23 +58,41 @@ export class AcsChatAdapter implements ChatPort {
     );
     const invalid = result.invalidParticipants ?? [];
     if (!result.chatThread || invalid.length > 0) {
-      throw new AcsError('chat', 'createThread', undefined, 'InvalidParticipants', `ACS chat createThread rejected ${invalid.length} participant(s): ${invalid.map((e) => e.message).join('; ')}`, false);
+      throw new AcsError(
+        'chat',
+        'createThread',
+        undefined,
+        'InvalidParticipants',
+        `ACS chat createThread rejected ${invalid.length} participant(s): ${invalid.map((e) => e.message).join('; ')}`,
+        false,
+      );
     }
     return { threadId: result.chatThread.id };
   }
 
   async addParticipants(threadId: string, participants: ChatParticipant[]): Promise<void> {
     const result = await callAcs('chat', 'addParticipants', this.config.retry, () =>
-      this.chat().getChatThreadClient(threadId).addParticipants({ participants: participants.map(participant) }),
+      this.chat()
+        .getChatThreadClient(threadId)
+        .addParticipants({ participants: participants.map(participant) }),
     );
     if (result.invalidParticipants?.length) {
       const messages = result.invalidParticipants.map((e) => e.message).join('; ');
-      throw new AcsError('chat', 'addParticipants', undefined, 'InvalidParticipants', `ACS chat addParticipants rejected: ${messages}`, false);
+      throw new AcsError(
+        'chat',
+        'addParticipants',
+        undefined,
+        'InvalidParticipants',
+        `ACS chat addParticipants rejected: ${messages}`,
+        false,
+      );
     }
   }
 
   async removeParticipant(threadId: string, userId: string): Promise<void> {
-    await callAcs('chat', 'removeParticipant', this.config.retry, () => this.chat().getChatThreadClient(threadId).removeParticipant({ communicationUserId: userId }));
+    await callAcs('chat', 'removeParticipant', this.config.retry, () =>
+      this.chat().getChatThreadClient(threadId).removeParticipant({ communicationUserId: userId }),
+    );
   }
 
   async sendMessage(threadId: string, input: { content: string; senderDisplayName?: string }): Promise<{ messageId: string }> {

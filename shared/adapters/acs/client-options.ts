@@ -55,7 +55,11 @@ export function acsClientConfig(settings: AcsConnectionSettings, credential: () 
     // Each HTTP try has a deadline; the pipeline retries a try that timed out like a dropped connection.
     ...withDeadline(settings.OUTBOUND_TIMEOUT_MS),
   };
-  const retry = { maxAttempts: settings.ACS_MAX_RETRIES + 1, baseDelayMs: settings.ACS_RETRY_DELAY_MS, maxDelayMs: settings.ACS_MAX_RETRY_DELAY_MS };
+  const retry = {
+    maxAttempts: settings.ACS_MAX_RETRIES + 1,
+    baseDelayMs: settings.ACS_RETRY_DELAY_MS,
+    maxDelayMs: settings.ACS_MAX_RETRY_DELAY_MS,
+  };
   if (settings.ACS_CONNECTION_STRING) {
     const { endpoint } = parseConnectionString(settings.ACS_CONNECTION_STRING);
     return { endpoint, connectionString: settings.ACS_CONNECTION_STRING, clientOptions, retry };

@@ -30,31 +30,53 @@ export class AcsEmailAdapter implements EmailPort {
   }
 
   async send(input: EmailMessage): Promise<{ operationId: string }> {
-    const result = await this.counted(callAcs('email', 'send', this.config.retry, async () => {
-      const poller = await this.client.beginSend(
-        {
-          senderAddress: this.sender,
-          content: { subject: input.subject, plainText: input.plainText, ...(input.html ? { html: input.html } : {}) },
-          recipients: { to: input.to },
-          ...(input.label ? { headers: labelHeaders(input.label) } : {}),
-          ...(input.attachments?.length
-            ? { attachments: input.attachments.map((a) => ({ name: a.name, contentType: a.contentType, contentInBase64: a.content.toString('base64') })) }
-            : {}),
-        },
-        { updateIntervalInMs: this.pollIntervalMs, ...(input.idempotencyKey ? { operationId: guidFromKey(input.idempotencyKey) } : {}) },
-      );
-      try {
-        return await poller.pollUntilDone({ abortSignal: AbortSignal.timeout(this.sendTimeoutMs) });
-      } catch (error) {
-        // Still running at the deadline: transient, so the activity retries (same operation id, no second email).
-        if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
-          throw new AcsError('email', 'send', undefined, 'Timeout', `ACS email send did not finish within ${this.sendTimeoutMs} ms`, true);
+    const result = await this.counted(
+      callAcs('email', 'send', this.config.retry, async () => {
+        const poller = await this.client.beginSend(
+          {
+            senderAddress: this.sender,
+            content: { subject: input.subject, plainText: input.plainText, ...(input.html ? { html: input.html } : {}) },
+            recipients: { to: input.to },
+            ...(input.label ? { headers: labelHeaders(input.label) } : {}),
+            ...(input.attachments?.length
+              ? {
+                  attachments: input.attachments.map((a) => ({
+                    name: a.name,
+                    contentType: a.contentType,
+                    contentInBase64: a.content.toString('base64'),
+                  })),
+                }
+              : {}),
+          },
+          { updateIntervalInMs: this.pollIntervalMs, ...(input.idempotencyKey ? { operationId: guidFromKey(input.idempotencyKey) } : {}) },
+        );
+        try {
+          return await poller.pollUntilDone({ abortSignal: AbortSignal.timeout(this.sendTimeoutMs) });
+        } catch (error) {
+          // Still running at the deadline: transient, so the activity retries (same operation id, no second email).
+          if (error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError')) {
+            throw new AcsError(
+              'email',
+              'send',
+              undefined,
+              'Timeout',
+              `ACS email send did not finish within ${this.sendTimeoutMs} ms`,
+              true,
+            );
+          }
+          throw operationFailure(error) ?? error;
         }
-        throw operationFailure(error) ?? error;
-      }
-    }));
+      }),
+    );
     if (result.status !== 'Succeeded') {
-      throw new AcsError('email', 'send', undefined, result.error?.code ?? result.status, `ACS email send ended ${result.status}: ${result.error?.message ?? ''}`.trim(), false);
+      throw new AcsError(
+        'email',
+        'send',
+        undefined,
+        result.error?.code ?? result.status,
+        `ACS email send ended ${result.status}: ${result.error?.message ?? ''}`.trim(),
+        false,
+      );
     }
     return { operationId: result.id };
   }

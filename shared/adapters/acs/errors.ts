@@ -61,7 +61,10 @@ class ThrottledResponse extends Error {
 export const surfaceThrottling = {
   name: 'surfaceThrottling',
   // Typed by shape: core-rest-pipeline is the SDKs' dependency, not the app's.
-  async sendRequest<R, T extends { status: number; headers: { get(name: string): string | undefined } }>(request: R, next: (request: R) => Promise<T>): Promise<T> {
+  async sendRequest<R, T extends { status: number; headers: { get(name: string): string | undefined } }>(
+    request: R,
+    next: (request: R) => Promise<T>,
+  ): Promise<T> {
     const response = await next(request);
     if (response.status === 429) throw new ThrottledResponse(retryAfterMs(response.headers) ?? DEFAULT_THROTTLE_RETRY_MS);
     return response;
@@ -74,7 +77,8 @@ export function toAcsError(service: AcsService, operation: string, error: unknow
   if (isRestError(error)) {
     const status = error.statusCode;
     // Still throttled after the SDK's own retries: say when the service wants to be asked again.
-    if (status === 429) return new AcsThrottledError(service, operation, retryAfterMs(error.response?.headers) ?? DEFAULT_THROTTLE_RETRY_MS);
+    if (status === 429)
+      return new AcsThrottledError(service, operation, retryAfterMs(error.response?.headers) ?? DEFAULT_THROTTLE_RETRY_MS);
     const code = serviceCode(error) ?? error.code ?? (status ? `Http${status}` : 'RequestFailed');
     // No status = no answer (connection refused, reset, TLS): worth trying again later.
     const transient = status === undefined || TRANSIENT_STATUS.has(status);

@@ -63,7 +63,10 @@ export class AcsRoomsAdapter implements RoomsPort {
 
   async upsertParticipants(roomId: string, participants: RoomParticipant[]): Promise<void> {
     await callAcs('rooms', 'upsertParticipants', this.config.retry, () =>
-      this.client.addOrUpdateParticipants(roomId, participants.map((p) => ({ id: user(p.userId), role: p.role }))),
+      this.client.addOrUpdateParticipants(
+        roomId,
+        participants.map((p) => ({ id: user(p.userId), role: p.role })),
+      ),
     );
   }
 

@@ -1,5 +1,13 @@
 import { createCommunicationAuthPolicy, parseClientArguments } from '@azure/communication-common';
-import { createDefaultHttpClient, createHttpHeaders, createPipelineFromOptions, createPipelineRequest, RestError, type HttpClient, type Pipeline } from '@azure/core-rest-pipeline';
+import {
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  RestError,
+  type HttpClient,
+  type Pipeline,
+} from '@azure/core-rest-pipeline';
 import type { SmsOptOutCheck } from '../../app/ports/privacy';
 import type { AcsClientConfig } from './client-options';
 import { AcsError } from '../../app/ports/acs';
@@ -27,7 +35,8 @@ export class AcsSmsOptOutCheck implements SmsOptOutCheck {
     const { tlsOptions, retryOptions, additionalPolicies } = config.clientOptions;
     this.pipeline = createPipelineFromOptions({ retryOptions, ...(tlsOptions ? { tlsOptions } : {}) });
     this.pipeline.addPolicy(createCommunicationAuthPolicy(credential));
-    for (const { policy, position } of additionalPolicies) this.pipeline.addPolicy(policy, { phase: position === 'perRetry' ? 'Retry' : undefined });
+    for (const { policy, position } of additionalPolicies)
+      this.pipeline.addPolicy(policy, { phase: position === 'perRetry' ? 'Retry' : undefined });
   }
 
   /**
@@ -55,9 +64,18 @@ export class AcsSmsOptOutCheck implements SmsOptOutCheck {
         ...(this.config.clientOptions.tlsOptions ? { tlsSettings: this.config.clientOptions.tlsOptions } : {}),
       });
       const response = await this.pipeline.sendRequest(this.httpClient, request);
-      const body = response.bodyAsText ? (JSON.parse(response.bodyAsText) as { value?: Array<{ to?: string; httpStatusCode?: number; isOptedOut?: boolean }>; error?: { code?: string; message?: string } }) : {};
+      const body = response.bodyAsText
+        ? (JSON.parse(response.bodyAsText) as {
+            value?: Array<{ to?: string; httpStatusCode?: number; isOptedOut?: boolean }>;
+            error?: { code?: string; message?: string };
+          })
+        : {};
       if (response.status !== 200) {
-        throw new RestError(body.error?.message ?? `opt-out check answered ${response.status}`, { statusCode: response.status, code: body.error?.code ?? 'UnexpectedStatus', response });
+        throw new RestError(body.error?.message ?? `opt-out check answered ${response.status}`, {
+          statusCode: response.status,
+          code: body.error?.code ?? 'UnexpectedStatus',
+          response,
+        });
       }
       const item = body.value?.find((v) => v.to === phone) ?? body.value?.[0];
       return item?.isOptedOut === true;

@@ -49,5 +49,8 @@ export function withDeadline(timeoutMs: number): { additionalPolicies: Array<{ p
 
 /** True when an error is a missed deadline of an outbound call (no answer in time). */
 export function isOutboundTimeout(error: unknown): boolean {
-  return error instanceof OutboundTimeoutError || (error instanceof Error && (error.name === 'TimeoutError' || (error as { code?: unknown }).code === 'ETIMEDOUT'));
+  return (
+    error instanceof OutboundTimeoutError ||
+    (error instanceof Error && (error.name === 'TimeoutError' || (error as { code?: unknown }).code === 'ETIMEDOUT'))
+  );
 }

@@ -39,7 +39,9 @@ export function createGraphClient(settings: GraphCalendarSettings, credential: T
     defaultVersion: version,
     ...(url.hostname !== PUBLIC_GRAPH_HOST ? { customHosts: new Set([url.hostname]) } : {}),
     // Replaces the public CA list for this client only: the local emulator's certificate, never in Azure.
-    ...(settings.GRAPH_CA_CERT_PATH ? { fetchOptions: { dispatcher: new Agent({ connect: { ca: fs.readFileSync(settings.GRAPH_CA_CERT_PATH) } }) } as object } : {}),
+    ...(settings.GRAPH_CA_CERT_PATH
+      ? { fetchOptions: { dispatcher: new Agent({ connect: { ca: fs.readFileSync(settings.GRAPH_CA_CERT_PATH) } }) } as object }
+      : {}),
   });
 }
 
@@ -105,7 +107,13 @@ async function call<T>(operation: string, run: () => Promise<T>): Promise<T> {
       const status = error.statusCode > 0 ? error.statusCode : undefined;
       const retryAfter = Number(error.headers?.get('retry-after'));
       const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined;
-      throw new StaffCalendarError(operation, status, error.code ?? 'Unknown', `Graph ${operation} failed: ${status ?? 'no answer'} ${error.code ?? ''}`.trim(), retryAfterMs);
+      throw new StaffCalendarError(
+        operation,
+        status,
+        error.code ?? 'Unknown',
+        `Graph ${operation} failed: ${status ?? 'no answer'} ${error.code ?? ''}`.trim(),
+        retryAfterMs,
+      );
     }
     const name = error instanceof Error ? error.name : 'Error';
     throw new StaffCalendarError(operation, undefined, name, `Graph ${operation} failed without an answer: ${name}`);

@@ -117,7 +117,12 @@ function errorResponse(error: unknown, log: Logger): HttpResponseInit {
   }
   if (isOutboundTimeout(error)) {
     log.warn('request.dependency.timeout', { error });
-    return problemResponse('unavailable', 'A service this request needs did not answer in time; retry.', { retryAfterSeconds: 1 }, { 'Retry-After': '1' });
+    return problemResponse(
+      'unavailable',
+      'A service this request needs did not answer in time; retry.',
+      { retryAfterSeconds: 1 },
+      { 'Retry-After': '1' },
+    );
   }
   if (error instanceof InvalidSettingsError) {
     // Names and reasons only: the messages never repeat a setting's value.

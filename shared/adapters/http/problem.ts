@@ -32,11 +32,7 @@ export interface ProblemBody {
   [extension: string]: unknown;
 }
 
-export function problemBody(
-  code: ProblemCode,
-  detail: string,
-  extensions: Record<string, unknown> = {},
-): ProblemBody {
+export function problemBody(code: ProblemCode, detail: string, extensions: Record<string, unknown> = {}): ProblemBody {
   return {
     ...extensions,
     type: PROBLEM_TYPE_BASE + code,

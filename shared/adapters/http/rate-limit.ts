@@ -23,7 +23,9 @@ export class RateLimiter {
   /** Takes one token for `address` at `now` (ms); answers 0 when allowed, else the seconds to wait. */
   take(address: string, now: number): number {
     const previous = this.buckets.get(address);
-    const refilled = previous ? Math.min(this.limit.burst, previous.tokens + ((now - previous.at) / 1000) * this.limit.perSecond) : this.limit.burst;
+    const refilled = previous
+      ? Math.min(this.limit.burst, previous.tokens + ((now - previous.at) / 1000) * this.limit.perSecond)
+      : this.limit.burst;
     this.buckets.delete(address); // re-inserted below: Map order becomes least-recently-seen first
     if (refilled < 1) {
       this.buckets.set(address, { tokens: refilled, at: now });

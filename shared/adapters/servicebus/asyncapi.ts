@@ -21,7 +21,10 @@ export function messageName(type: AppointmentEventType): string {
 
 /** JSON Schema (draft 07, which AsyncAPI schemas extend) of what a consumer receives. */
 function payloadSchema(type: AppointmentEventType): Record<string, unknown> {
-  const { $schema: _dialect, ...schema } = z.toJSONSchema(CLOUD_EVENT_SCHEMAS[type], { target: 'draft-7', io: 'output' }) as Record<string, unknown>;
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(CLOUD_EVENT_SCHEMAS[type], { target: 'draft-7', io: 'output' }) as Record<
+    string,
+    unknown
+  >;
   return schema;
 }
 
@@ -55,21 +58,34 @@ export function asyncApiDocument(settings: AsyncApiSettings): Record<string, unk
     },
     defaultContentType: CLOUDEVENTS_JSON,
     ...(settings.namespace
-      ? { servers: { serviceBus: { host: settings.namespace, protocol: 'amqps', protocolVersion: '1.0', description: 'Azure Service Bus namespace (Microsoft Entra ID or SAS); subscribe with a subscription on the topic.' } } }
+      ? {
+          servers: {
+            serviceBus: {
+              host: settings.namespace,
+              protocol: 'amqps',
+              protocolVersion: '1.0',
+              description: 'Azure Service Bus namespace (Microsoft Entra ID or SAS); subscribe with a subscription on the topic.',
+            },
+          },
+        }
       : {}),
     channels: {
       appointmentEvents: {
         address: settings.topic,
         title: 'Appointment events',
-        description: 'The Service Bus topic (duplicate detection on): every event type on one topic; filter a subscription on the message `subject` to get some types only.',
-        messages: Object.fromEntries(APPOINTMENT_EVENT_TYPES.map((type) => [messageName(type), { $ref: `#/components/messages/${messageName(type)}` }])),
+        description:
+          'The Service Bus topic (duplicate detection on): every event type on one topic; filter a subscription on the message `subject` to get some types only.',
+        messages: Object.fromEntries(
+          APPOINTMENT_EVENT_TYPES.map((type) => [messageName(type), { $ref: `#/components/messages/${messageName(type)}` }]),
+        ),
       },
     },
     operations: {
       publishAppointmentEvents: {
         action: 'send',
         title: 'Publish appointment events',
-        summary: 'The app sends each event once what it reports is committed: changes and reminders through its transactional outbox, the join-window opening from the lifecycle directly. At least once; the id is stable.',
+        summary:
+          'The app sends each event once what it reports is committed: changes and reminders through its transactional outbox, the join-window opening from the lifecycle directly. At least once; the id is stable.',
         channel: { $ref: '#/channels/appointmentEvents' },
         messages: refs('#/channels/appointmentEvents/messages'),
       },

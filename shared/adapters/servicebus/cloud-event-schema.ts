@@ -12,11 +12,18 @@ export function cloudEventSchema<T extends AppointmentEventType>(type: T) {
     .object({
       specversion: z.literal('1.0'),
       id: z.string().meta({
-        description: 'Deterministic (`<appointmentId>:<version>:<type>[:<detail>]`) and also the Service Bus message id: a retried publish is dropped by the topic\'s duplicate detection, and consumers can deduplicate on it.',
+        description:
+          "Deterministic (`<appointmentId>:<version>:<type>[:<detail>]`) and also the Service Bus message id: a retried publish is dropped by the topic's duplicate detection, and consumers can deduplicate on it.",
       }),
       type: z.literal(type),
-      source: z.string().regex(/^\/businesses\/[^/]+$/).meta({ description: '`/businesses/<businessId>`' }),
-      subject: z.string().regex(/^appointments\/[^/]+$/).meta({ description: '`appointments/<appointmentId>`' }),
+      source: z
+        .string()
+        .regex(/^\/businesses\/[^/]+$/)
+        .meta({ description: '`/businesses/<businessId>`' }),
+      subject: z
+        .string()
+        .regex(/^appointments\/[^/]+$/)
+        .meta({ description: '`appointments/<appointmentId>`' }),
       time: z.iso.datetime().meta({ description: 'When it happened (UTC).' }),
       datacontenttype: z.literal('application/json'),
       data: EVENT_DATA_SCHEMAS[type],

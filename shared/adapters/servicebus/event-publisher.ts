@@ -5,7 +5,10 @@ import type { AppointmentEvent, EventPublisher } from '../../app/ports/events';
 import { CLOUD_EVENT_SCHEMAS } from './cloud-event-schema';
 import { defaultSettings, InvalidSettingsError, type Settings } from '../../config/settings';
 
-export type ServiceBusSettings = Pick<Settings, 'SERVICEBUS_CONNECTION_STRING' | 'SERVICEBUS_FULLY_QUALIFIED_NAMESPACE' | 'SERVICEBUS_TOPIC'> &
+export type ServiceBusSettings = Pick<
+  Settings,
+  'SERVICEBUS_CONNECTION_STRING' | 'SERVICEBUS_FULLY_QUALIFIED_NAMESPACE' | 'SERVICEBUS_TOPIC'
+> &
   Partial<Pick<Settings, 'OUTBOUND_TIMEOUT_MS'>>;
 
 export const CLOUDEVENTS_JSON = 'application/cloudevents+json';
@@ -43,7 +46,9 @@ export function serviceBusEventPublisher(settings: ServiceBusSettings): EventPub
     if (sender) return sender;
     const { SERVICEBUS_CONNECTION_STRING: connection, SERVICEBUS_FULLY_QUALIFIED_NAMESPACE: namespace } = settings;
     if (!connection && !namespace) {
-      throw new InvalidSettingsError(['SERVICEBUS_CONNECTION_STRING: set it (local) or SERVICEBUS_FULLY_QUALIFIED_NAMESPACE (Azure) to publish appointment events']);
+      throw new InvalidSettingsError([
+        'SERVICEBUS_CONNECTION_STRING: set it (local) or SERVICEBUS_FULLY_QUALIFIED_NAMESPACE (Azure) to publish appointment events',
+      ]);
     }
     client = connection ? new ServiceBusClient(connection) : new ServiceBusClient(namespace!, new DefaultAzureCredential());
     sender = client.createSender(settings.SERVICEBUS_TOPIC);
@@ -53,7 +58,10 @@ export function serviceBusEventPublisher(settings: ServiceBusSettings): EventPub
     publish: async (event) => {
       // A deadline on the publish (connecting included): a hung broker fails this row, which is retried later.
       const abortSignal = AbortSignal.timeout(settings.OUTBOUND_TIMEOUT_MS ?? defaultSettings.OUTBOUND_TIMEOUT_MS);
-      await senderFor().sendMessages({ messageId: event.id, contentType: CLOUDEVENTS_JSON, subject: event.type, body: toCloudEvent(event) }, { abortSignal });
+      await senderFor().sendMessages(
+        { messageId: event.id, contentType: CLOUDEVENTS_JSON, subject: event.type, body: toCloudEvent(event) },
+        { abortSignal },
+      );
     },
     close: async () => {
       await client?.close();

@@ -80,11 +80,18 @@ export class TableAppointmentStore implements AppointmentStore {
       // A batch lost to a booking that created one of its rows meanwhile is read and written again.
       await retryOnConflict(8, async () => {
         const existing = new Set(
-          (await listRows(client, odata`PartitionKey eq ${partitionKey} and RowKey ge ${dayRow(batch[0]!)} and RowKey le ${dayRow(batch[batch.length - 1]!)}`)).map((row) => row.rowKey),
+          (
+            await listRows(
+              client,
+              odata`PartitionKey eq ${partitionKey} and RowKey ge ${dayRow(batch[0]!)} and RowKey le ${dayRow(batch[batch.length - 1]!)}`,
+            )
+          ).map((row) => row.rowKey),
         );
         // Merge without an ETag keeps `busy` and still gives the row a new ETag; a missing row is created empty (insert-only).
         const actions: TransactionAction[] = batch.map((date) =>
-          existing.has(dayRow(date)) ? ['update', { partitionKey, rowKey: dayRow(date), touched: true }, 'Merge'] : ['create', { partitionKey, rowKey: dayRow(date), busy: '[]', touched: true }],
+          existing.has(dayRow(date))
+            ? ['update', { partitionKey, rowKey: dayRow(date), touched: true }, 'Merge']
+            : ['create', { partitionKey, rowKey: dayRow(date), busy: '[]', touched: true }],
         );
         await this.submit(providerId, actions);
       });
@@ -106,35 +113,61 @@ export class TableAppointmentStore implements AppointmentStore {
     }
     const client = await this.client();
     if (commit.outbox.length > 0) {
-      await client.upsertEntity({ partitionKey: DIRTY_PARTITION, rowKey: dirtyRow(commit), businessId: commit.businessId, providerId: commit.providerId }, 'Replace');
+      await client.upsertEntity(
+        { partitionKey: DIRTY_PARTITION, rowKey: dirtyRow(commit), businessId: commit.businessId, providerId: commit.providerId },
+        'Replace',
+      );
     }
     await this.submit(commit.providerId, actions);
   }
 
   async findAt(location: AppointmentLocation, appointmentId: string): Promise<Versioned<Appointment> | undefined> {
-    const row = await getRow(await this.client(), providerPartition(location.businessId, location.providerId), appointmentRow(appointmentId));
+    const row = await getRow(
+      await this.client(),
+      providerPartition(location.businessId, location.providerId),
+      appointmentRow(appointmentId),
+    );
     return row && !row.movedToProviderId ? { value: appointmentFromRow(row), etag: row.etag } : undefined;
   }
 
-  async retireMovedAppointment(retired: { businessId: string; providerId: string; days: DayRow[]; appointment: Versioned<Appointment>; movedToProviderId: string; outbox: OutboxMessage[] }): Promise<void> {
+  async retireMovedAppointment(retired: {
+    businessId: string;
+    providerId: string;
+    days: DayRow[];
+    appointment: Versioned<Appointment>;
+    movedToProviderId: string;
+    outbox: OutboxMessage[];
+  }): Promise<void> {
     const partitionKey = providerPartition(retired.businessId, retired.providerId);
     const { value, etag } = retired.appointment;
     const actions: TransactionAction[] = retired.days.map((day) => dayAction(partitionKey, day));
     // A transaction cannot delete with an ETag, so the row becomes a tombstone under the ETag instead.
-    actions.push(['update', { ...appointmentEntity(partitionKey, appointmentRow(value.id), value), movedToProviderId: retired.movedToProviderId }, 'Replace', { etag }]);
+    actions.push([
+      'update',
+      { ...appointmentEntity(partitionKey, appointmentRow(value.id), value), movedToProviderId: retired.movedToProviderId },
+      'Replace',
+      { etag },
+    ]);
     actions.push(['delete', { partitionKey, rowKey: byStartRow(value.start, value.id) }]);
     for (const message of retired.outbox) {
       actions.push(['create', { partitionKey, rowKey: outboxRow(message.id), message: JSON.stringify(message) }]);
     }
     if (retired.outbox.length > 0) {
       const client = await this.client();
-      await client.upsertEntity({ partitionKey: DIRTY_PARTITION, rowKey: dirtyRow(retired), businessId: retired.businessId, providerId: retired.providerId }, 'Replace');
+      await client.upsertEntity(
+        { partitionKey: DIRTY_PARTITION, rowKey: dirtyRow(retired), businessId: retired.businessId, providerId: retired.providerId },
+        'Replace',
+      );
     }
     await this.submit(retired.providerId, actions);
   }
 
   async retiredAt(location: AppointmentLocation, appointmentId: string): Promise<{ etag: string } | undefined> {
-    const row = await getRow(await this.client(), providerPartition(location.businessId, location.providerId), appointmentRow(appointmentId));
+    const row = await getRow(
+      await this.client(),
+      providerPartition(location.businessId, location.providerId),
+      appointmentRow(appointmentId),
+    );
     return row?.movedToProviderId ? { etag: row.etag } : undefined;
   }
 
@@ -169,11 +202,16 @@ export class TableAppointmentStore implements AppointmentStore {
     return rows.map(appointmentFromRow);
   }
 
-  async pageByProvider(businessId: string, providerId: string, query: AppointmentPageQuery): Promise<{ appointments: Appointment[]; more: boolean }> {
+  async pageByProvider(
+    businessId: string,
+    providerId: string,
+    query: AppointmentPageQuery,
+  ): Promise<{ appointments: Appointment[]; more: boolean }> {
     const partition = providerPartition(businessId, providerId);
-    const lower = query.after && query.after.start >= query.from
-      ? odata`RowKey gt ${byStartRow(query.after.start, query.after.id)}`
-      : odata`RowKey ge ${byStartRow(query.from, '')}`;
+    const lower =
+      query.after && query.after.start >= query.from
+        ? odata`RowKey gt ${byStartRow(query.after.start, query.after.id)}`
+        : odata`RowKey ge ${byStartRow(query.from, '')}`;
     const status = query.status ? odata` and status eq ${query.status}` : '';
     const filter = odata`PartitionKey eq ${partition} and RowKey lt ${byStartRow(query.to, '')}` + ` and ${lower}${status}`;
     const client = await this.client();
@@ -207,7 +245,15 @@ export class TableAppointmentStore implements AppointmentStore {
     const client = await this.client();
     try {
       // Merge with ETag "*": updates an existing row only, so a row another dispatcher finished is not revived.
-      await client.updateEntity({ partitionKey: providerPartition(message.businessId, message.providerId), rowKey: outboxRow(message.id), message: JSON.stringify(message) }, 'Merge', { etag: '*' });
+      await client.updateEntity(
+        {
+          partitionKey: providerPartition(message.businessId, message.providerId),
+          rowKey: outboxRow(message.id),
+          message: JSON.stringify(message),
+        },
+        'Merge',
+        { etag: '*' },
+      );
     } catch (error) {
       if (!(error instanceof RestError && error.statusCode === 404)) throw error;
     }
@@ -262,4 +308,3 @@ export function appointmentFromRow(row: Row): Appointment {
     updatedAt: Number(row.updatedAt),
   };
 }
-

@@ -1,12 +1,6 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import { isLocale } from '../../domain/messages/texts';
-import type {
-  BusinessRecord,
-  ClosureRecord,
-  BusinessRepository,
-  ProviderRecord,
-  ServiceRecord,
-} from '../../app/ports/business-repository';
+import type { BusinessRecord, ClosureRecord, BusinessRepository, ProviderRecord, ServiceRecord } from '../../app/ports/business-repository';
 import { getVersioned, jsonField, listRows, optionalString, saveConditional, type Row } from './conditional-writes';
 import {
   BUSINESS_ROW,

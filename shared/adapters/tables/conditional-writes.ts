@@ -63,7 +63,9 @@ export function optionalString(row: Row, name: string): string | undefined {
 /** Deletes the rows whose `field` is at or before `now`, each with its listed ETag (a row changed since stays). */
 export async function purgeRowsBefore(client: TableClient, field: string, now: number): Promise<number> {
   let purged = 0;
-  for await (const row of client.listEntities({ queryOptions: { filter: `${field} le ${Math.floor(now)}`, select: ['PartitionKey', 'RowKey'] } })) {
+  for await (const row of client.listEntities({
+    queryOptions: { filter: `${field} le ${Math.floor(now)}`, select: ['PartitionKey', 'RowKey'] },
+  })) {
     try {
       await client.deleteEntity(row.partitionKey!, row.rowKey!, { etag: row.etag });
       purged += 1;

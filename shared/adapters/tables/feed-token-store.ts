@@ -21,6 +21,9 @@ export class TableFeedTokenStore implements FeedTokenStore {
 
   async saveHash(businessId: string, providerId: string, hash: string, now: number): Promise<void> {
     const client = await this.client();
-    await client.upsertEntity({ partitionKey: providerPartition(businessId, providerId), rowKey: FEED_TOKEN_ROW, hash, rotatedAt: now }, 'Replace');
+    await client.upsertEntity(
+      { partitionKey: providerPartition(businessId, providerId), rowKey: FEED_TOKEN_ROW, hash, rotatedAt: now },
+      'Replace',
+    );
   }
 }

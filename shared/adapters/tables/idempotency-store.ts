@@ -15,7 +15,15 @@ export class TableIdempotencyStore implements IdempotencyStore {
     const keys = rowKeys(claim);
     for (;;) {
       const claimId = randomUUID();
-      const fresh = (operationId: string) => ({ ...keys, state: 'pending', claimId, operationId, requestHash: claim.requestHash, leaseUntil: now + leaseMs, expiresAt: now + ttlMs });
+      const fresh = (operationId: string) => ({
+        ...keys,
+        state: 'pending',
+        claimId,
+        operationId,
+        requestHash: claim.requestHash,
+        leaseUntil: now + leaseMs,
+        expiresAt: now + ttlMs,
+      });
       const newOperation = fresh(newOperationId());
       try {
         await client.createEntity(newOperation);
@@ -45,7 +53,16 @@ export class TableIdempotencyStore implements IdempotencyStore {
     const row = await getRow(client, keys.partitionKey, keys.rowKey);
     if (!row || row.claimId !== claimId) return;
     await client.updateEntity(
-      { ...keys, state: 'done', claimId, operationId: row.operationId, requestHash: claim.requestHash, leaseUntil: now, expiresAt: now + ttlMs, response: JSON.stringify(response) },
+      {
+        ...keys,
+        state: 'done',
+        claimId,
+        operationId: row.operationId,
+        requestHash: claim.requestHash,
+        leaseUntil: now,
+        expiresAt: now + ttlMs,
+        response: JSON.stringify(response),
+      },
       'Replace',
       { etag: row.etag },
     );
@@ -58,7 +75,19 @@ export class TableIdempotencyStore implements IdempotencyStore {
     if (!row || row.claimId !== claimId || row.state !== 'pending') return;
     try {
       // Kept (not deleted) so an equal retry carries on with the same operation: a failure may have come after the work committed.
-      await client.updateEntity({ ...keys, state: 'released', claimId, operationId: row.operationId, requestHash: row.requestHash, leaseUntil: 0, expiresAt: row.expiresAt }, 'Replace', { etag: row.etag });
+      await client.updateEntity(
+        {
+          ...keys,
+          state: 'released',
+          claimId,
+          operationId: row.operationId,
+          requestHash: row.requestHash,
+          leaseUntil: 0,
+          expiresAt: row.expiresAt,
+        },
+        'Replace',
+        { etag: row.etag },
+      );
     } catch (error) {
       if (!isStatus(error, 412) && !isStatus(error, 404)) throw error;
     }
@@ -95,7 +124,6 @@ function takeOver(row: Row, requestHash: string, now: number): ClaimOutcome | { 
 function rowKeys(claim: IdempotencyClaim): { partitionKey: string; rowKey: string } {
   return { partitionKey: claim.scope, rowKey: createHash('sha256').update(claim.key, 'utf8').digest('hex') };
 }
-
 
 function isStatus(error: unknown, status: number): boolean {
   return error instanceof RestError && error.statusCode === status;

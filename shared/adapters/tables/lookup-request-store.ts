@@ -21,7 +21,9 @@ export class TableLookupRequestStore implements LookupRequestStore {
 
   async listPending(limit: number): Promise<Array<Versioned<LookupRequest>>> {
     const found: Array<Versioned<LookupRequest>> = [];
-    const rows = (await this.client()).listEntities<Record<string, unknown>>({ queryOptions: { filter: odata`PartitionKey eq ${PENDING}` } });
+    const rows = (await this.client()).listEntities<Record<string, unknown>>({
+      queryOptions: { filter: odata`PartitionKey eq ${PENDING}` },
+    });
     for await (const row of rows) {
       if (found.length === limit) break;
       found.push({ value: requestFromRow(row), etag: row.etag });
@@ -33,7 +35,8 @@ export class TableLookupRequestStore implements LookupRequestStore {
     try {
       await (await this.client()).updateEntity(entityOf(request.value), 'Replace', { etag: request.etag });
     } catch (error) {
-      if (error instanceof RestError && (error.statusCode === 412 || error.statusCode === 404)) throw new WriteConflictError(`lookup ${request.value.id}`);
+      if (error instanceof RestError && (error.statusCode === 412 || error.statusCode === 404))
+        throw new WriteConflictError(`lookup ${request.value.id}`);
       throw error;
     }
   }

@@ -42,7 +42,9 @@ export class TableNotificationStore implements NotificationStore {
       const earlier = recordOf(row);
       if (earlier.state !== 'sending') return earlier;
       try {
-        await client.updateEntity({ ...keys, state: 'sending', attempts: earlier.attempts + 1, updatedAt: now }, 'Replace', { etag: row.etag });
+        await client.updateEntity({ ...keys, state: 'sending', attempts: earlier.attempts + 1, updatedAt: now }, 'Replace', {
+          etag: row.etag,
+        });
         return earlier;
       } catch (error) {
         if (!isStatus(error, 412) && !isStatus(error, 404)) throw error;
@@ -50,7 +52,11 @@ export class TableNotificationStore implements NotificationStore {
     }
   }
 
-  async finish(key: NotificationKey, outcome: { state: 'sent' } | { state: 'failed' | 'skipped'; failure: string }, now: number): Promise<void> {
+  async finish(
+    key: NotificationKey,
+    outcome: { state: 'sent' } | { state: 'failed' | 'skipped'; failure: string },
+    now: number,
+  ): Promise<void> {
     const client = await this.client();
     const row = await this.read(client, key);
     await client.upsertEntity({ ...keysOf(key), ...outcome, attempts: row ? Number(row.attempts) : 1, updatedAt: now }, 'Replace');

@@ -43,8 +43,14 @@ export class TablePersonalDataStore implements PersonalDataStore {
   /** Every provider of every business (deactivated ones too: their past appointments stay until purged). */
   async listProviderLocations(): Promise<AppointmentLocation[]> {
     const client = await this.tables.table(SCHEDULING_TABLE);
-    const rows = await listRows(client, odata`PartitionKey ge ${'b|'} and PartitionKey lt ${prefixEnd('b|')} and RowKey ge ${PROVIDER_ROW_PREFIX} and RowKey lt ${prefixEnd(PROVIDER_ROW_PREFIX)}`);
-    return rows.map((row) => ({ businessId: row.partitionKey!.slice('b|'.length), providerId: row.rowKey!.slice(PROVIDER_ROW_PREFIX.length) }));
+    const rows = await listRows(
+      client,
+      odata`PartitionKey ge ${'b|'} and PartitionKey lt ${prefixEnd('b|')} and RowKey ge ${PROVIDER_ROW_PREFIX} and RowKey lt ${prefixEnd(PROVIDER_ROW_PREFIX)}`,
+    );
+    return rows.map((row) => ({
+      businessId: row.partitionKey!.slice('b|'.length),
+      providerId: row.rowKey!.slice(PROVIDER_ROW_PREFIX.length),
+    }));
   }
 
   async forgetIdempotentAnswers(businessId: string, appointmentId: string, replacement?: StoredResponse): Promise<number> {
@@ -54,7 +60,8 @@ export class TablePersonalDataStore implements PersonalDataStore {
     const mentioning = rows.filter((row) => typeof row.response === 'string' && row.response.includes(`"${appointmentId}"`));
     for (const row of mentioning) {
       if (!replacement) await deleteRow(client, row.partitionKey!, row.rowKey!);
-      else await client.updateEntity({ partitionKey: row.partitionKey!, rowKey: row.rowKey!, response: JSON.stringify(replacement) }, 'Merge');
+      else
+        await client.updateEntity({ partitionKey: row.partitionKey!, rowKey: row.rowKey!, response: JSON.stringify(replacement) }, 'Merge');
     }
     return mentioning.length;
   }
@@ -70,7 +77,8 @@ export class TablePersonalDataStore implements PersonalDataStore {
     const client = await this.tables.table(QUOTAS_TABLE);
     // The quota store's partition is the counter's SHA-256.
     for (const counter of counters) {
-      for (const row of await listRows(client, odata`PartitionKey eq ${sha256(counter)}`)) await deleteRow(client, row.partitionKey!, row.rowKey!);
+      for (const row of await listRows(client, odata`PartitionKey eq ${sha256(counter)}`))
+        await deleteRow(client, row.partitionKey!, row.rowKey!);
     }
   }
 
@@ -81,7 +89,11 @@ export class TablePersonalDataStore implements PersonalDataStore {
       const row = await getRow(client, partitionKey, appointmentRow(erased.id));
       if (!row?.movedToProviderId) continue;
       try {
-        await client.updateEntity({ ...appointmentEntity(partitionKey, appointmentRow(erased.id), erased), movedToProviderId: row.movedToProviderId }, 'Replace', { etag: row.etag });
+        await client.updateEntity(
+          { ...appointmentEntity(partitionKey, appointmentRow(erased.id), erased), movedToProviderId: row.movedToProviderId },
+          'Replace',
+          { etag: row.etag },
+        );
       } catch (error) {
         // Replaced meanwhile (a move back makes it live again, and that write carried the erased copy).
         if (!(error instanceof RestError && [404, 412].includes(error.statusCode ?? 0))) throw error;
@@ -116,14 +128,18 @@ export class TablePersonalDataStore implements PersonalDataStore {
 
   async deleteNotifications(appointmentId: string): Promise<void> {
     const client = await this.tables.table(NOTIFICATIONS_TABLE);
-    for (const row of await listRows(client, odata`PartitionKey eq ${appointmentId}`)) await deleteRow(client, row.partitionKey!, row.rowKey!);
+    for (const row of await listRows(client, odata`PartitionKey eq ${appointmentId}`))
+      await deleteRow(client, row.partitionKey!, row.rowKey!);
   }
 
   async deleteOutboxRows(location: AppointmentLocation, appointmentId: string): Promise<void> {
     const client = await this.tables.table(SCHEDULING_TABLE);
     const partitionKey = providerPartition(location.businessId, location.providerId);
     const prefix = `${OUTBOX_ROW_PREFIX}${appointmentId}|`;
-    for (const row of await listRows(client, odata`PartitionKey eq ${partitionKey} and RowKey ge ${prefix} and RowKey lt ${prefixEnd(prefix)}`)) {
+    for (const row of await listRows(
+      client,
+      odata`PartitionKey eq ${partitionKey} and RowKey ge ${prefix} and RowKey lt ${prefixEnd(prefix)}`,
+    )) {
       await deleteRow(client, partitionKey, row.rowKey!);
     }
   }
@@ -132,7 +148,10 @@ export class TablePersonalDataStore implements PersonalDataStore {
   private async releaseBusyTime(client: TableClient, partitionKey: string, appointment: Appointment): Promise<void> {
     const { start, end } = occupiedInterval(appointment);
     const utcDate = (at: number) => new Date(at).toISOString().slice(0, 10);
-    const rows = await listRows(client, odata`PartitionKey eq ${partitionKey} and RowKey ge ${dayRow(utcDate(start))} and RowKey le ${dayRow(utcDate(end))}`);
+    const rows = await listRows(
+      client,
+      odata`PartitionKey eq ${partitionKey} and RowKey ge ${dayRow(utcDate(start))} and RowKey le ${dayRow(utcDate(end))}`,
+    );
     for (const row of rows) {
       const busy = jsonField<BusyAppointment[]>(row, 'busy');
       const kept = busy.filter((b) => b.appointmentId !== appointment.id);
@@ -142,7 +161,8 @@ export class TablePersonalDataStore implements PersonalDataStore {
         else await client.updateEntity({ partitionKey, rowKey: row.rowKey!, busy: JSON.stringify(kept) }, 'Replace', { etag: row.etag });
       } catch (error) {
         // Changed meanwhile: the next run (which still finds the appointment row) tries again.
-        if (error instanceof RestError && [404, 412].includes(error.statusCode ?? 0)) throw new Error(`busy time of ${appointment.id} changed during its purge; retried next run`);
+        if (error instanceof RestError && [404, 412].includes(error.statusCode ?? 0))
+          throw new Error(`busy time of ${appointment.id} changed during its purge; retried next run`);
         throw error;
       }
     }
@@ -156,7 +176,8 @@ export class TablePersonalDataStore implements PersonalDataStore {
       await this.releaseBusyTime(client, partitionKey, appointment);
       await deleteRow(client, partitionKey, byStartRow(appointment.start, appointment.id));
       const pointer = await getRow(client, pointerPartition(appointment.id), POINTER_ROW);
-      if (pointer && pointer.providerId === location.providerId && pointer.businessId === location.businessId) await deleteRow(client, pointerPartition(appointment.id), POINTER_ROW);
+      if (pointer && pointer.providerId === location.providerId && pointer.businessId === location.businessId)
+        await deleteRow(client, pointerPartition(appointment.id), POINTER_ROW);
     }
     // The appointment row last: while it exists, a run that stopped half-way finds the appointment again.
     await deleteRow(client, partitionKey, appointmentRow(appointment.id));

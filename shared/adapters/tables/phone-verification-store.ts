@@ -20,7 +20,15 @@ function fromRow(row: Row): PhoneVerification {
 }
 
 function toRow(v: PhoneVerification) {
-  return { partitionKey: v.businessId, rowKey: v.id, phoneHash: v.phoneHash, codeHash: v.codeHash, createdAt: v.createdAt, expiresAt: v.expiresAt, failedAttempts: v.failedAttempts };
+  return {
+    partitionKey: v.businessId,
+    rowKey: v.id,
+    phoneHash: v.phoneHash,
+    codeHash: v.codeHash,
+    createdAt: v.createdAt,
+    expiresAt: v.expiresAt,
+    failedAttempts: v.failedAttempts,
+  };
 }
 
 /** One row per verification in the business's partition. */

@@ -7,7 +7,10 @@ import type { TableClients } from './table-clients';
 export const SMS_OPT_OUTS_TABLE = 'smsoptouts';
 
 /** Partition = business, row = SHA-256 of business and number: the number itself is never stored. */
-const keysOf = (businessId: string, phone: string) => ({ partitionKey: businessId, rowKey: createHash('sha256').update(`sms-opt-out|${businessId}|${phone}`, 'utf8').digest('hex') });
+const keysOf = (businessId: string, phone: string) => ({
+  partitionKey: businessId,
+  rowKey: createHash('sha256').update(`sms-opt-out|${businessId}|${phone}`, 'utf8').digest('hex'),
+});
 
 export class TableSmsOptOutStore implements SmsOptOutStore {
   constructor(private readonly tables: TableClients) {}

@@ -9,5 +9,8 @@ import type { TableClients } from './table-clients';
  */
 export async function probeTableStorage(tables: TableClients): Promise<void> {
   const client = await tables.table(SCHEDULING_TABLE);
-  await client.listEntities({ queryOptions: { select: ['PartitionKey'] } }).byPage({ maxPageSize: 1 }).next();
+  await client
+    .listEntities({ queryOptions: { select: ['PartitionKey'] } })
+    .byPage({ maxPageSize: 1 })
+    .next();
 }

@@ -31,7 +31,10 @@ export class TableClients {
   private build(name: string): TableClient {
     const connection = this.settings.TABLE_STORAGE_CONNECTION_STRING;
     if (connection) {
-      return TableClient.fromConnectionString(connection, name, { allowInsecureConnection: isHttpConnectionString(connection), ...this.deadline() });
+      return TableClient.fromConnectionString(connection, name, {
+        allowInsecureConnection: isHttpConnectionString(connection),
+        ...this.deadline(),
+      });
     }
     return new TableClient(this.endpoint(), name, this.credential!, this.deadline());
   }

@@ -42,7 +42,10 @@ export async function authorizeAppointment(
   }
   if (!appointment) throw new AppError('not-found', 'There is no such appointment.');
   const { businessId, providerId } = appointment.value;
-  const [business, provider] = await Promise.all([deps.businesses.getBusiness(businessId), deps.businesses.getProvider(businessId, providerId)]);
+  const [business, provider] = await Promise.all([
+    deps.businesses.getBusiness(businessId),
+    deps.businesses.getProvider(businessId, providerId),
+  ]);
   if (business && canManage(caller, business.value)) return { appointment, role: 'manager' };
   if (provider && provider.value.staffObjectId === caller.oid) return { appointment, role: 'provider' };
   throw new AppError('forbidden', 'This appointment belongs to another provider or business.');
@@ -51,8 +54,13 @@ export async function authorizeAppointment(
 /** Optional `If-Match: "<version>"` (docs/api.md): 412 when the appointment changed meanwhile. */
 export function checkIfMatch(appointment: Appointment, ifMatch: string | null | undefined): void {
   if (!ifMatch) return;
-  const wanted = ifMatch.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  const wanted = ifMatch
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
   if (wanted !== '*' && wanted !== String(appointment.version)) {
-    throw new AppError('version-mismatch', `The appointment is at version ${appointment.version}.`, { currentVersion: appointment.version });
+    throw new AppError('version-mismatch', `The appointment is at version ${appointment.version}.`, {
+      currentVersion: appointment.version,
+    });
   }
 }

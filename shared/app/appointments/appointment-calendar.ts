@@ -24,6 +24,12 @@ export async function appointmentCalendar(
   const language = languageOf(locale, businessLanguage(business?.value));
   const serviceName = service?.value.name;
   const providerName = provider?.value.displayName;
-  const title = serviceName && providerName ? TRANSLATIONS[language].with(serviceName, providerName) : (serviceName || providerName || CALENDAR_TEXTS[language].untitled);
-  return buildCalendar([{ appointment: appointment.value, title, timeZone, joinUrl, language, ...(locale ? { locale } : {}) }], { timeZone, calendarName: business?.value.name });
+  const title =
+    serviceName && providerName
+      ? TRANSLATIONS[language].with(serviceName, providerName)
+      : serviceName || providerName || CALENDAR_TEXTS[language].untitled;
+  return buildCalendar([{ appointment: appointment.value, title, timeZone, joinUrl, language, ...(locale ? { locale } : {}) }], {
+    timeZone,
+    calendarName: business?.value.name,
+  });
 }

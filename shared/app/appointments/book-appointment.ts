@@ -50,9 +50,14 @@ export async function bookAppointment(
     return { status: 201, body: present(appointment, manageToken) };
   };
   if (idempotencyKey === undefined) return book();
-  const answer = await runIdempotent({ store: deps.idempotency, clock: deps.clock }, { scope: businessId, key: idempotencyKey, request: { ...request, consumer: { ...request.consumer } } }, book);
+  const answer = await runIdempotent(
+    { store: deps.idempotency, clock: deps.clock },
+    { scope: businessId, key: idempotencyKey, request: { ...request, consumer: { ...request.consumer } } },
+    book,
+  );
   // docs/privacy.md: the booking this key made was erased; a retry neither books again nor shows it.
-  if (isErasedBookingAnswer(answer)) throw new AppError('conflict', 'The booking made with this Idempotency-Key was erased; it is not made again.');
+  if (isErasedBookingAnswer(answer))
+    throw new AppError('conflict', 'The booking made with this Idempotency-Key was erased; it is not made again.');
   return answer;
 }
 
@@ -82,11 +87,19 @@ async function bookOnce(
     MAX_ATTEMPTS,
     async () => {
       const now = deps.clock.now();
-      const times = await Promise.all(candidates.map(async (p) => ({ provider: p, time: await readProviderTime(deps.appointments, p, [paddedInterval(service.value, request.start)]) })));
+      const times = await Promise.all(
+        candidates.map(async (p) => ({
+          provider: p,
+          time: await readProviderTime(deps.appointments, p, [paddedInterval(service.value, request.start)]),
+        })),
+      );
       const chosen = chooseProvider(times, service.value, request.start, now);
       if (!chosen) throw new AppError('slot-unavailable', 'This time is not available.');
       // Closures are read after the day rows (docs/decisions.md): a closure saved since touches those rows, so the commit below fails and the retry sees it.
-      await refuseClosedTime(deps.businesses, businessId, { start: request.start, end: request.start + service.value.durationMinutes * 60_000 });
+      await refuseClosedTime(deps.businesses, businessId, {
+        start: request.start,
+        end: request.start + service.value.durationMinutes * 60_000,
+      });
       const manage = newManageToken();
       const appointment = newAppointment(appointmentId, business, service.value, chosen.provider, request, manage.hash, now);
       await deps.appointments.savePointer(appointment.id, { businessId, providerId: chosen.provider.id });
@@ -136,7 +149,12 @@ function chooseProvider(
 
 /** The interval a booking of `service` at `start` would occupy, buffers included. */
 function paddedInterval(service: ServiceRecord, start: number) {
-  return occupiedInterval({ start, end: start + service.durationMinutes * 60_000, bufferBeforeMinutes: service.bufferBeforeMinutes, bufferAfterMinutes: service.bufferAfterMinutes });
+  return occupiedInterval({
+    start,
+    end: start + service.durationMinutes * 60_000,
+    bufferBeforeMinutes: service.bufferBeforeMinutes,
+    bufferAfterMinutes: service.bufferAfterMinutes,
+  });
 }
 
 function newAppointment(

@@ -16,7 +16,9 @@ export function cancelAppointment(
     const current = appointment.value;
     if (current.status === 'cancelled') return { answer: current };
     const service = await deps.businesses.getService(current.businessId, current.serviceId);
-    refuse(cancelRefusal(current, service?.value ?? { cancellationCutoffMinutes: 0, rescheduleCutoffMinutes: 0 }, now, role !== 'consumer'));
+    refuse(
+      cancelRefusal(current, service?.value ?? { cancellationCutoffMinutes: 0, rescheduleCutoffMinutes: 0 }, now, role !== 'consumer'),
+    );
     const time = await readProviderTime(deps.appointments, await requireProvider(deps, current), [current]);
     const cancelled: Appointment = {
       ...current,

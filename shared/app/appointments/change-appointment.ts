@@ -60,7 +60,6 @@ export async function changeAppointment(
   );
 }
 
-
 /** The provider record of the appointment's current provider (it must exist). */
 export async function requireProvider(deps: Pick<BookingDeps, 'businesses'>, appointment: Appointment) {
   const provider = await deps.businesses.getProvider(appointment.businessId, appointment.providerId);

@@ -33,20 +33,46 @@ export function effectsOf(change: AppointmentChange, now: number): OutboxMessage
       if (syncsStaffCalendar(appointment)) {
         // A move copies the appointment as first read; the event the old copy held by the time the move completed rides along.
         const previousEvent = change.kind === 'rescheduled' ? change.previous.staffCalendarEvent : undefined;
-        effects.push(outboxMessage(appointment, change.kind === 'booked' ? 'calendar.create' : 'calendar.update', now, previousEvent ? { previousEvent } : undefined));
+        effects.push(
+          outboxMessage(
+            appointment,
+            change.kind === 'booked' ? 'calendar.create' : 'calendar.update',
+            now,
+            previousEvent ? { previousEvent } : undefined,
+          ),
+        );
       }
       // No token rides along: messages carry fresh tokens of their own (shared/app/lifecycle/messages.ts), so none is stored in clear.
-      effects.push(change.kind === 'booked' ? outboxMessage(appointment, 'lifecycle.start', now) : outboxMessage(appointment, 'lifecycle.event', now, { event: 'rescheduled' }));
+      effects.push(
+        change.kind === 'booked'
+          ? outboxMessage(appointment, 'lifecycle.start', now)
+          : outboxMessage(appointment, 'lifecycle.event', now, { event: 'rescheduled' }),
+      );
       if (change.kind === 'rescheduled' && change.previous.chatThreadId) {
-        effects.push(outboxMessage(appointment, 'chat.notice', now, { threadId: change.previous.chatThreadId, notice: 'rescheduled', start: appointment.start, end: appointment.end }));
+        effects.push(
+          outboxMessage(appointment, 'chat.notice', now, {
+            threadId: change.previous.chatThreadId,
+            notice: 'rescheduled',
+            start: appointment.start,
+            end: appointment.end,
+          }),
+        );
       }
       break;
     case 'cancelled':
       effects.push(outboxMessage(appointment, 'lifecycle.event', now, { event: 'cancelled' }));
       if (change.previous.roomId) effects.push(outboxMessage(appointment, 'room.delete', now, { roomId: change.previous.roomId }));
-      if (change.previous.chatThreadId) effects.push(outboxMessage(appointment, 'chat.notice', now, { threadId: change.previous.chatThreadId, notice: 'cancelled' }));
+      if (change.previous.chatThreadId)
+        effects.push(outboxMessage(appointment, 'chat.notice', now, { threadId: change.previous.chatThreadId, notice: 'cancelled' }));
       if (syncsStaffCalendar(appointment)) {
-        effects.push(outboxMessage(appointment, 'calendar.cancel', now, change.previous.staffCalendarEvent ? { event: change.previous.staffCalendarEvent } : undefined));
+        effects.push(
+          outboxMessage(
+            appointment,
+            'calendar.cancel',
+            now,
+            change.previous.staffCalendarEvent ? { event: change.previous.staffCalendarEvent } : undefined,
+          ),
+        );
       }
       effects.push(...revokeConsumerAccess(appointment, change.previous, now));
       break;
@@ -56,7 +82,11 @@ export function effectsOf(change: AppointmentChange, now: number): OutboxMessage
     case 'completed':
       break;
   }
-  effects.push(outboxMessage(appointment, 'event.publish', now, { event: appointmentEvent(EVENT_TYPE[change.kind], appointment, now, eventData(change)) }));
+  effects.push(
+    outboxMessage(appointment, 'event.publish', now, {
+      event: appointmentEvent(EVENT_TYPE[change.kind], appointment, now, eventData(change)),
+    }),
+  );
   return effects;
 }
 
@@ -72,7 +102,13 @@ const EVENT_TYPE: Record<AppointmentChange['kind'], AppointmentEventType> = {
 function eventData(change: AppointmentChange): { data?: Record<string, unknown> } {
   if (change.kind !== 'rescheduled') return {};
   const { previous } = change;
-  return { data: { previousProviderId: previous.providerId, previousStart: new Date(previous.start).toISOString(), previousEnd: new Date(previous.end).toISOString() } };
+  return {
+    data: {
+      previousProviderId: previous.providerId,
+      previousStart: new Date(previous.start).toISOString(),
+      previousEnd: new Date(previous.end).toISOString(),
+    },
+  };
 }
 
 /** The consumer loses the visit's room seat, chat membership and tokens (only if they ever joined). */
@@ -87,7 +123,12 @@ function revokeConsumerAccess(appointment: Appointment, previous: Appointment, n
   ];
 }
 
-export function outboxMessage(appointment: Appointment, kind: OutboxMessage['kind'], now: number, payload?: Record<string, unknown>): OutboxMessage {
+export function outboxMessage(
+  appointment: Appointment,
+  kind: OutboxMessage['kind'],
+  now: number,
+  payload?: Record<string, unknown>,
+): OutboxMessage {
   return {
     id: `${appointment.id}|${appointment.version}|${kind}`,
     kind,

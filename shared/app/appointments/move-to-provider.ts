@@ -31,7 +31,10 @@ export async function moveToProvider(
   const time = await readProviderTime(deps.appointments, target.value, [occupiedInterval(moved)]);
   if (!isOffered(time, service, moved.start, now)) throw new AppError('slot-unavailable', 'This time is not available.');
   await refuseClosedTime(deps.businesses, moved.businessId, moved);
-  const release = outboxMessage(moved, 'appointment.release', now, { fromProviderId: current.value.providerId, previousVersion: current.value.version });
+  const release = outboxMessage(moved, 'appointment.release', now, {
+    fromProviderId: current.value.providerId,
+    previousVersion: current.value.version,
+  });
   const from = { businessId: moved.businessId, providerId: current.value.providerId };
   const earlierStay = await deps.appointments.retiredAt(moved, moved.id);
   try {
@@ -78,7 +81,10 @@ export async function releaseMovedAppointment(
   const copy = await deps.appointments.findAt(to, message.appointmentId);
   if (old.value.version === previousVersion && copy) {
     // Read before the pointer moves: until then nothing but this release writes the new copy.
-    const effects = moveEffects(old.value, { ...copy.value, version: message.version }, message.createdAt).map((effect) => ({ ...effect, providerId: fromProviderId }));
+    const effects = moveEffects(old.value, { ...copy.value, version: message.version }, message.createdAt).map((effect) => ({
+      ...effect,
+      providerId: fromProviderId,
+    }));
     await deps.appointments.savePointer(message.appointmentId, to);
     await retire(deps, old, from, message.providerId, effects);
     return 'released';
@@ -90,7 +96,10 @@ export async function releaseMovedAppointment(
 
 /** What a completed move announces and does next: the rescheduled effects of its new version, and the handover of room and chat. */
 function moveEffects(previous: Appointment, moved: Appointment, now: number): OutboxMessage[] {
-  return [...effectsOf({ kind: 'rescheduled', appointment: moved, previous }, now), outboxMessage(moved, 'provider.handover', now, { fromProviderId: previous.providerId })];
+  return [
+    ...effectsOf({ kind: 'rescheduled', appointment: moved, previous }, now),
+    outboxMessage(moved, 'provider.handover', now, { fromProviderId: previous.providerId }),
+  ];
 }
 
 async function retire(
@@ -103,7 +112,13 @@ async function retire(
   const provider = await deps.businesses.getProvider(location.businessId, location.providerId);
   if (!provider) throw new Error(`provider ${location.providerId} is missing`);
   const time = await readProviderTime(deps.appointments, provider.value, [occupiedInterval(appointment.value)]);
-  await deps.appointments.retireMovedAppointment({ ...location, days: dayRowChanges(time, { remove: appointment.value }), appointment, movedToProviderId, outbox });
+  await deps.appointments.retireMovedAppointment({
+    ...location,
+    days: dayRowChanges(time, { remove: appointment.value }),
+    appointment,
+    movedToProviderId,
+    outbox,
+  });
 }
 
 /** Outbox handler of `appointment.release`. */

@@ -30,7 +30,8 @@ export async function syncStaffCalendar(deps: StaffCalendarDeps, message: Outbox
   const appointment = found.value;
   const existing = appointment.staffCalendarEvent;
   if (appointment.status !== 'booked') {
-    const scrub = appointment.erasedAt !== undefined && appointment.status !== 'cancelled' && existing?.providerId === appointment.providerId;
+    const scrub =
+      appointment.erasedAt !== undefined && appointment.status !== 'cancelled' && existing?.providerId === appointment.providerId;
     if (scrub) await deps.calendar.updateEvent(existing.mailbox, existing.eventId, (await eventContent(deps, appointment)).content);
     return;
   }
@@ -38,7 +39,9 @@ export async function syncStaffCalendar(deps: StaffCalendarDeps, message: Outbox
   // Events in another provider's calendar (a move): the one stored, and the one the old copy had when the
   // move completed (recorded after the move read the appointment, so the moved copy may lack it).
   const previous = message.payload?.previousEvent as StaffCalendarEventRef | undefined;
-  const elsewhere = [existing, previous].filter((e): e is StaffCalendarEventRef => e !== undefined && e.providerId !== appointment.providerId);
+  const elsewhere = [existing, previous].filter(
+    (e): e is StaffCalendarEventRef => e !== undefined && e.providerId !== appointment.providerId,
+  );
   for (const event of elsewhere.filter((e, i) => elsewhere.findIndex((other) => other.eventId === e.eventId) === i)) {
     await deps.calendar.cancelEvent(event.mailbox, event.eventId, texts.movedAway);
   }
@@ -51,13 +54,23 @@ export async function syncStaffCalendar(deps: StaffCalendarDeps, message: Outbox
   if (!provider) throw new Error(`provider ${appointment.providerId} of appointment ${appointment.id} is missing`);
   const mailbox = provider.value.staffObjectId;
   // One transactionId per outbox row: the row's retries (after a lost answer) find the event made first.
-  const created = await deps.calendar.createEvent(mailbox, { ...content, teamsMeeting: isTeamsMeeting(appointment), transactionId: `${appointment.id}.${message.version}` });
+  const created = await deps.calendar.createEvent(mailbox, {
+    ...content,
+    teamsMeeting: isTeamsMeeting(appointment),
+    transactionId: `${appointment.id}.${message.version}`,
+  });
   const made: StaffCalendarEventRef = { providerId: provider.value.id, mailbox, eventId: created.id };
   await recordEvent(deps, message.appointmentId, made, created.joinUrl, texts);
 }
 
 /** Stores the event on the appointment; if the appointment moved on meanwhile (or another delivery won), the event is withdrawn. */
-async function recordEvent(deps: StaffCalendarDeps, appointmentId: string, made: StaffCalendarEventRef, joinUrl: string | undefined, texts: OutlookEventTexts): Promise<void> {
+async function recordEvent(
+  deps: StaffCalendarDeps,
+  appointmentId: string,
+  made: StaffCalendarEventRef,
+  joinUrl: string | undefined,
+  texts: OutlookEventTexts,
+): Promise<void> {
   const outcome = await retryOnConflict(
     MAX_ATTEMPTS,
     async () => {
@@ -67,7 +80,9 @@ async function recordEvent(deps: StaffCalendarDeps, appointmentId: string, made:
       const stored = current.staffCalendarEvent;
       if (stored?.eventId === made.eventId) return 'recorded';
       if (stored && stored.providerId === made.providerId) return 'superseded';
-      await deps.appointments.commit(appointmentUpdate(found, { ...current, staffCalendarEvent: made, ...(joinUrl ? { teamsMeetingLink: joinUrl } : {}) }));
+      await deps.appointments.commit(
+        appointmentUpdate(found, { ...current, staffCalendarEvent: made, ...(joinUrl ? { teamsMeetingLink: joinUrl } : {}) }),
+      );
       return 'recorded';
     },
     {
@@ -84,7 +99,10 @@ async function eventContent(
   deps: StaffCalendarDeps,
   appointment: Appointment,
 ): Promise<{ content: Omit<StaffCalendarEventInput, 'teamsMeeting' | 'transactionId'>; texts: OutlookEventTexts }> {
-  const [service, texts] = await Promise.all([deps.businesses.getService(appointment.businessId, appointment.serviceId), eventTexts(deps, appointment)]);
+  const [service, texts] = await Promise.all([
+    deps.businesses.getService(appointment.businessId, appointment.serviceId),
+    eventTexts(deps, appointment),
+  ]);
   const teams = isTeamsMeeting(appointment);
   const link = deps.providerJoinLink(appointment.id);
   const content = {

@@ -60,7 +60,9 @@ export async function ensureChatThreadForJoin(
     } catch (error) {
       if (!(error instanceof AcsThrottledError)) throw error;
       if (attempt >= JOIN_THROTTLE_ATTEMPTS) {
-        throw new AppError('unavailable', 'The visit chat cannot be set up right now; retry shortly.', { retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000) });
+        throw new AppError('unavailable', 'The visit chat cannot be set up right now; retry shortly.', {
+          retryAfterSeconds: Math.ceil(error.retryAfterMs / 1000),
+        });
       }
       await sleep(Math.min(JOIN_THROTTLE_MAX_WAIT_MS, error.retryAfterMs) + Math.random() * 1000);
     }

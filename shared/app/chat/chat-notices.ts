@@ -7,8 +7,7 @@ import { businessLanguage, type BusinessRepository } from '../ports/business-rep
 
 /** What the app tells both participants in the appointment's chat thread (payload of a `chat.notice`). */
 export type ChatNotice =
-  | { threadId: string; notice: 'rescheduled'; start: number; end: number }
-  | { threadId: string; notice: 'cancelled' };
+  { threadId: string; notice: 'rescheduled'; start: number; end: number } | { threadId: string; notice: 'cancelled' };
 
 export interface ChatNoticeDeps {
   chat: ChatPort;

@@ -30,7 +30,12 @@ export function isEntraObjectId(value: string): boolean {
 function assertProvidersAddressable(providers: readonly ProviderRecord[], path: string): void {
   const unaddressable = providers.filter((p) => p.active && !isEntraObjectId(p.staffObjectId)).map((p) => p.id);
   if (unaddressable.length > 0) {
-    throw AppError.validation([{ path, message: `needs every active provider's staffObjectId to be an Entra object id (a GUID); not so for: ${unaddressable.join(', ')}` }]);
+    throw AppError.validation([
+      {
+        path,
+        message: `needs every active provider's staffObjectId to be an Entra object id (a GUID); not so for: ${unaddressable.join(', ')}`,
+      },
+    ]);
   }
 }
 
@@ -50,7 +55,10 @@ export async function putBusiness(
       const now = deps.clock.now();
       const microsoft365 = { meetingMode: input.meetingMode ?? 'acsRooms', outlookCalendarSync: input.outlookCalendarSync ?? false };
       if (existing && usesMicrosoft365(microsoft365)) {
-        assertProvidersAddressable(await deps.businesses.listProviders(businessId), input.meetingMode === 'teams' ? 'meetingMode' : 'outlookCalendarSync');
+        assertProvidersAddressable(
+          await deps.businesses.listProviders(businessId),
+          input.meetingMode === 'teams' ? 'meetingMode' : 'outlookCalendarSync',
+        );
       }
       return {
         id: businessId,

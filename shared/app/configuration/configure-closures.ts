@@ -74,10 +74,16 @@ export async function deleteClosure(deps: ClosureDeps, caller: Caller, ids: { bu
 }
 
 /** Closures that share a day with [from, to) (local dates; `to` exclusive), by first day. */
-export async function listClosures(deps: ClosureDeps, caller: Caller, businessId: string, window: { from: string; to: string }): Promise<ClosureRecord[]> {
+export async function listClosures(
+  deps: ClosureDeps,
+  caller: Caller,
+  businessId: string,
+  window: { from: string; to: string },
+): Promise<ClosureRecord[]> {
   await authorizeManager(deps, caller, businessId);
   if (window.to <= window.from) throw AppError.validation([{ path: 'to', message: 'must be after from' }]);
-  if (window.to > addDays(window.from, MAX_CLOSURE_LIST_DAYS)) throw AppError.validation([{ path: 'to', message: `must be at most ${MAX_CLOSURE_LIST_DAYS} days after from` }]);
+  if (window.to > addDays(window.from, MAX_CLOSURE_LIST_DAYS))
+    throw AppError.validation([{ path: 'to', message: `must be at most ${MAX_CLOSURE_LIST_DAYS} days after from` }]);
   return (await deps.businesses.listClosures(businessId))
     .filter((c) => c.from < window.to && c.to >= window.from)
     .sort((a, b) => (a.from < b.from ? -1 : a.from > b.from ? 1 : a.id < b.id ? -1 : 1));
@@ -122,7 +128,16 @@ export async function cancelClosureAppointments(
     return { status: 200, body: present(result) };
   };
   if (idempotencyKey === undefined) return work();
-  return runIdempotent({ store: deps.idempotency, clock: deps.clock }, { scope: ids.businessId, key: idempotencyKey, request: { operation: 'closure.cancel-appointments', closureId: ids.closureId, ...input } }, work, 200);
+  return runIdempotent(
+    { store: deps.idempotency, clock: deps.clock },
+    {
+      scope: ids.businessId,
+      key: idempotencyKey,
+      request: { operation: 'closure.cancel-appointments', closureId: ids.closureId, ...input },
+    },
+    work,
+    200,
+  );
 }
 
 /** The business's closed days as instants (its zone), for slot search and the booking check. */
@@ -137,7 +152,8 @@ export async function closedIntervals(businesses: BusinessRepository, businessId
  * after reading the provider's day rows (see putClosure), never before.
  */
 export async function refuseClosedTime(businesses: BusinessRepository, businessId: string, interval: Interval): Promise<void> {
-  if (overlapsClosed(interval, await closedIntervals(businesses, businessId))) throw new AppError('slot-unavailable', 'The business is closed at this time.');
+  if (overlapsClosed(interval, await closedIntervals(businesses, businessId)))
+    throw new AppError('slot-unavailable', 'The business is closed at this time.');
 }
 
 /** Rewrites every provider's day rows on the closed days still to come (past days take no bookings). */
@@ -154,7 +170,9 @@ async function touchClosedDays(deps: ClosureDeps, business: BusinessRecord, clos
 async function bookedOnClosedDays(deps: ClosureDeps, business: BusinessRecord, closure: ClosureRecord): Promise<Appointment[]> {
   const closed = closedInterval(closure, business.timeZone);
   const providers = await deps.businesses.listProviders(business.id);
-  const lists = await Promise.all(providers.map((p) => deps.appointments.listByProvider(business.id, p.id, closed.start - LONGEST_APPOINTMENT_MS, closed.end)));
+  const lists = await Promise.all(
+    providers.map((p) => deps.appointments.listByProvider(business.id, p.id, closed.start - LONGEST_APPOINTMENT_MS, closed.end)),
+  );
   // A move to another provider keeps a copy in two partitions for a moment: one entry per id.
   const byId = new Map<string, Appointment>();
   for (const appointment of lists.flat()) {

@@ -1,7 +1,14 @@
 import type { WallInterval } from '../../domain/availability/types';
 import { type Caller } from '../auth';
 import { AppError } from '../errors';
-import { authorizeManager, authorizeCalendarRead, putResource, requireProvider, type ConfigurationDeps, type PutResult } from './put-resource';
+import {
+  authorizeManager,
+  authorizeCalendarRead,
+  putResource,
+  requireProvider,
+  type ConfigurationDeps,
+  type PutResult,
+} from './put-resource';
 import type { OverrideRecord } from '../ports/provider-calendar-repository';
 import { localDateOf } from '../../domain/availability/local-time';
 import { addDays, boundToInstant, resolveWindow, type WindowBound } from '../time-window';

@@ -30,7 +30,12 @@ export async function putProvider(
     build: (input, existing) => {
       if (usesMicrosoft365(business) && !isEntraObjectId(input.staffObjectId)) {
         // Graph finds the provider's calendar (and Teams meetings) by this id.
-        throw AppError.validation([{ path: 'staffObjectId', message: 'must be an Entra object id (a GUID) in a business with Teams meetings or Outlook calendar sync' }]);
+        throw AppError.validation([
+          {
+            path: 'staffObjectId',
+            message: 'must be an Entra object id (a GUID) in a business with Teams meetings or Outlook calendar sync',
+          },
+        ]);
       }
       const now = deps.clock.now();
       return {
@@ -57,26 +62,16 @@ export type ProviderListing =
 
 /** Staff of the business see every provider and field; everyone else the public fields of active ones. */
 export async function listProviders(deps: ConfigurationDeps, caller: Caller, businessId: string): Promise<ProviderListing> {
-  const [business, providers] = await Promise.all([
-    requireBusiness(deps, businessId),
-    deps.businesses.listProviders(businessId),
-  ]);
+  const [business, providers] = await Promise.all([requireBusiness(deps, businessId), deps.businesses.listProviders(businessId)]);
   if (isStaffOf(caller, business, providers)) return { view: 'staff', providers };
   return {
     view: 'public',
-    providers: providers
-      .filter((provider) => provider.active)
-      .map(({ id, displayName, timeZone }) => ({ id, displayName, timeZone })),
+    providers: providers.filter((provider) => provider.active).map(({ id, displayName, timeZone }) => ({ id, displayName, timeZone })),
   };
 }
 
 /** DELETE deactivates: the provider's history stays, slot search stops offering them. */
-export async function deactivateProvider(
-  deps: ConfigurationDeps,
-  caller: Caller,
-  businessId: string,
-  providerId: string,
-): Promise<void> {
+export async function deactivateProvider(deps: ConfigurationDeps, caller: Caller, businessId: string, providerId: string): Promise<void> {
   await deactivateResource(deps, caller, businessId, {
     load: () => deps.businesses.getProvider(businessId, providerId),
     save: (record, etag) => deps.businesses.saveProvider(record, etag),

@@ -1,7 +1,14 @@
 import type { WeeklyHours } from '../../domain/availability/types';
 import { type Caller } from '../auth';
 import { AppError } from '../errors';
-import { authorizeManager, authorizeCalendarRead, putResource, requireProvider, type ConfigurationDeps, type PutResult } from './put-resource';
+import {
+  authorizeManager,
+  authorizeCalendarRead,
+  putResource,
+  requireProvider,
+  type ConfigurationDeps,
+  type PutResult,
+} from './put-resource';
 import type { ScheduleRecord } from '../ports/provider-calendar-repository';
 
 export interface ScheduleInput {

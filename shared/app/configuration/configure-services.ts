@@ -35,20 +35,12 @@ export async function putService(
 
 /** Public: consumers see the active services; managers see inactive ones too. */
 export async function listServices(deps: ConfigurationDeps, caller: Caller, businessId: string): Promise<ServiceRecord[]> {
-  const [business, services] = await Promise.all([
-    requireBusiness(deps, businessId),
-    deps.businesses.listServices(businessId),
-  ]);
+  const [business, services] = await Promise.all([requireBusiness(deps, businessId), deps.businesses.listServices(businessId)]);
   return canManage(caller, business) ? services : services.filter((service) => service.active);
 }
 
 /** DELETE deactivates: booked appointments keep their service, slot search stops offering it. */
-export async function deactivateService(
-  deps: ConfigurationDeps,
-  caller: Caller,
-  businessId: string,
-  serviceId: string,
-): Promise<void> {
+export async function deactivateService(deps: ConfigurationDeps, caller: Caller, businessId: string, serviceId: string): Promise<void> {
   await deactivateResource(deps, caller, businessId, {
     load: () => deps.businesses.getService(businessId, serviceId),
     save: (record, etag) => deps.businesses.saveService(record, etag),

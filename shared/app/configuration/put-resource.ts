@@ -60,7 +60,11 @@ export async function deactivateResource<R extends { active: boolean; updatedAt:
   deps: ConfigurationDeps,
   caller: Caller,
   businessId: string,
-  resource: { load: () => Promise<Versioned<R> | undefined>; save: (record: R, etag: string | undefined) => Promise<void>; notFound: string },
+  resource: {
+    load: () => Promise<Versioned<R> | undefined>;
+    save: (record: R, etag: string | undefined) => Promise<void>;
+    notFound: string;
+  },
 ): Promise<void> {
   await authorizeManager(deps, caller, businessId);
   await putResource({
@@ -75,7 +79,11 @@ export async function deactivateResource<R extends { active: boolean; updatedAt:
 }
 
 /** Staff who manage the business (its managers, admins); not-found for an unknown business. */
-export async function authorizeManager(deps: Pick<ConfigurationDeps, 'businesses'>, caller: Caller, businessId: string): Promise<BusinessRecord> {
+export async function authorizeManager(
+  deps: Pick<ConfigurationDeps, 'businesses'>,
+  caller: Caller,
+  businessId: string,
+): Promise<BusinessRecord> {
   const staff = requireStaff(caller);
   const business = await requireBusiness(deps, businessId);
   assertCanManage(staff, business);
@@ -101,7 +109,11 @@ export async function requireBusiness(deps: Pick<ConfigurationDeps, 'businesses'
   return business.value;
 }
 
-export async function requireProvider(deps: Pick<ConfigurationDeps, 'businesses'>, businessId: string, providerId: string): Promise<ProviderRecord> {
+export async function requireProvider(
+  deps: Pick<ConfigurationDeps, 'businesses'>,
+  businessId: string,
+  providerId: string,
+): Promise<ProviderRecord> {
   const provider = await deps.businesses.getProvider(businessId, providerId);
   if (!provider) throw new AppError('not-found', 'There is no such provider in this business.');
   return provider.value;

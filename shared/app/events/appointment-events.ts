@@ -9,7 +9,12 @@ import { EVENT_DATA_SCHEMAS, type EventExtraData } from './event-contracts';
  * phone). `detail` tells events of the same version apart (e.g. `reminder-0`). The data is built
  * through the type's contract (event-contracts.ts): a field the contract does not name throws here.
  */
-export function appointmentEvent<T extends AppointmentEventType>(type: T, appointment: Appointment, time: number, extra: { detail?: string; data?: EventExtraData<T> } = {}): AppointmentEvent {
+export function appointmentEvent<T extends AppointmentEventType>(
+  type: T,
+  appointment: Appointment,
+  time: number,
+  extra: { detail?: string; data?: EventExtraData<T> } = {},
+): AppointmentEvent {
   return {
     id: [appointment.id, appointment.version, type, ...(extra.detail ? [extra.detail] : [])].join(':'),
     type,

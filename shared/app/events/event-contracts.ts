@@ -10,7 +10,14 @@ import type { AppointmentEventType } from '../ports/events';
  */
 const STATUSES = ['booked', 'cancelled', 'completed', 'no-show'] as const satisfies readonly AppointmentStatus[];
 const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const satisfies ReadonlyArray<Delivery['status']>;
-const SKIP_REASONS = ['phone-not-verified', 'recipient-daily-cap', 'business-hourly-sms-cap', 'sms-consent-withdrawn', 'sms-opted-out', 'consumer-erased'] as const satisfies readonly SkipReason[];
+const SKIP_REASONS = [
+  'phone-not-verified',
+  'recipient-daily-cap',
+  'business-hourly-sms-cap',
+  'sms-consent-withdrawn',
+  'sms-opted-out',
+  'consumer-erased',
+] as const satisfies readonly SkipReason[];
 /** `true` only when the list names every member of the union: a value added in the domain fails the build here until the contract has it. */
 type Lists<Union, Listed> = [Exclude<Union, Listed>] extends [never] ? true : Exclude<Union, Listed>;
 const _everyStatus: Lists<AppointmentStatus, (typeof STATUSES)[number]> = true;
@@ -64,7 +71,9 @@ export const EVENT_DATA_SCHEMAS = {
   'appointment.reminder.failed': ReminderOutcomeData,
   'appointment.reminder.due': AppointmentEventData.extend({
     ...reminderFields,
-    channels: z.array(z.enum(REMINDER_CHANNELS)).meta({ description: "Every channel of the reminder; `event` is the one this event delivers, the others are the app's own messages." }),
+    channels: z.array(z.enum(REMINDER_CHANNELS)).meta({
+      description: "Every channel of the reminder; `event` is the one this event delivers, the others are the app's own messages.",
+    }),
   }),
   'appointment.join-window.opened': AppointmentEventData,
 } as const satisfies Record<AppointmentEventType, z.ZodType>;
@@ -76,11 +85,17 @@ export const EVENT_SUMMARIES: Record<AppointmentEventType, string> = {
   'appointment.cancelled': 'An appointment was cancelled (by the consumer or staff).',
   'appointment.completed': 'A still-booked appointment was completed, 60 minutes after its end or by staff.',
   'appointment.no-show': 'Staff marked the consumer as not having come.',
-  'appointment.reminder.sent': "A reminder went out on every channel it kept (an `event` channel counts as sent once its `appointment.reminder.due` is written).",
-  'appointment.reminder.failed': 'A reminder could not be delivered on some channel, after the last retry or because a sending cap refused it.',
-  'appointment.reminder.due': 'A reminder with the `event` channel came due: the app sends no message for that channel, so a scheduler can remind on channels of its own. Published once per reminder.',
+  'appointment.reminder.sent':
+    'A reminder went out on every channel it kept (an `event` channel counts as sent once its `appointment.reminder.due` is written).',
+  'appointment.reminder.failed':
+    'A reminder could not be delivered on some channel, after the last retry or because a sending cap refused it.',
+  'appointment.reminder.due':
+    'A reminder with the `event` channel came due: the app sends no message for that channel, so a scheduler can remind on channels of its own. Published once per reminder.',
   'appointment.join-window.opened': 'The join window opened: participants may join the video visit from now until the end.',
 };
 
 /** The data of an event of this type beyond the fields every event carries. */
-export type EventExtraData<T extends AppointmentEventType> = Omit<z.input<(typeof EVENT_DATA_SCHEMAS)[T]>, keyof z.input<typeof AppointmentEventData>>;
+export type EventExtraData<T extends AppointmentEventType> = Omit<
+  z.input<(typeof EVENT_DATA_SCHEMAS)[T]>,
+  keyof z.input<typeof AppointmentEventData>
+>;

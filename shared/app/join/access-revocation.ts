@@ -20,13 +20,15 @@ export function accessRevocationHandlers(deps: RevocationDeps) {
     'access.revoke': async (message: OutboxMessage) => {
       const { userId, roomId, chatThreadId } = message.payload ?? {};
       if (typeof userId !== 'string') throw new Error(`access.revoke ${message.id} names no user`);
-      if (typeof roomId === 'string') await deps.rooms.removeParticipants(roomId, [userId]).catch((error: unknown) => {
-        if (!gone(error)) throw error;
-      });
+      if (typeof roomId === 'string')
+        await deps.rooms.removeParticipants(roomId, [userId]).catch((error: unknown) => {
+          if (!gone(error)) throw error;
+        });
       // 403: the app's identity is no longer in the thread (it was replaced), so nobody can be removed by it.
-      if (typeof chatThreadId === 'string') await deps.chat.removeParticipant(chatThreadId, userId).catch((error: unknown) => {
-        if (!gone(error) && !(error instanceof AcsError && error.status === 403)) throw error;
-      });
+      if (typeof chatThreadId === 'string')
+        await deps.chat.removeParticipant(chatThreadId, userId).catch((error: unknown) => {
+          if (!gone(error) && !(error instanceof AcsError && error.status === 403)) throw error;
+        });
       await deps.identity.revokeTokens(userId);
     },
   };

@@ -73,7 +73,11 @@ export function assertJoinWindowOpen(appointment: Pick<Appointment, 'start' | 'e
  * identity, room membership with the participant's role, chat thread, and a token for calling and chat.
  * Managers who are not the appointment's provider have no seat in the visit.
  */
-export async function joinAppointment(deps: JoinDeps, appointmentId: string, credentials: AppointmentCredentials): Promise<JoinResult | TeamsConsumerJoin | TeamsProviderJoin> {
+export async function joinAppointment(
+  deps: JoinDeps,
+  appointmentId: string,
+  credentials: AppointmentCredentials,
+): Promise<JoinResult | TeamsConsumerJoin | TeamsProviderJoin> {
   const { appointment, role } = await authorizeAppointment(deps, appointmentId, credentials);
   const current = appointment.value;
   const [service, provider] = await Promise.all([
@@ -126,11 +130,18 @@ function participantOf(role: AppointmentRole, credentials: AppointmentCredential
  * ACS calling token for the business's app. Before the meeting exists (Graph was down at booking and the
  * outbox still retries) the answer is 503 with Retry-After, never a link that leads nowhere.
  */
-async function joinTeamsMeeting(deps: JoinDeps, appointment: Appointment, participant: 'consumer' | 'provider', now: number): Promise<TeamsConsumerJoin | TeamsProviderJoin> {
+async function joinTeamsMeeting(
+  deps: JoinDeps,
+  appointment: Appointment,
+  participant: 'consumer' | 'provider',
+  now: number,
+): Promise<TeamsConsumerJoin | TeamsProviderJoin> {
   // After a move the stored link is the old provider's meeting (being cancelled) until the new one is made.
   const teamsMeetingLink = appointment.staffCalendarEvent?.providerId === appointment.providerId ? appointment.teamsMeetingLink : undefined;
   if (!teamsMeetingLink) {
-    throw new AppError('unavailable', 'The Teams meeting of this appointment is not set up yet; retry shortly.', { retryAfterSeconds: TEAMS_LINK_RETRY_SECONDS });
+    throw new AppError('unavailable', 'The Teams meeting of this appointment is not set up yet; retry shortly.', {
+      retryAfterSeconds: TEAMS_LINK_RETRY_SECONDS,
+    });
   }
   if (participant === 'provider') return { meetingMode: 'teams', teamsMeetingLink };
   const acsUserId = await ensureConsumerIdentity(deps, appointment.id);
@@ -140,5 +151,12 @@ async function joinTeamsMeeting(deps: JoinDeps, appointment: Appointment, partic
     await deps.identity.revokeTokens(acsUserId);
     throw notBooked();
   }
-  return { meetingMode: 'teams', teamsMeetingLink, acsUserId, token: token.token, expiresOn: token.expiresOn, endpoint: deps.acsEndpoint() };
+  return {
+    meetingMode: 'teams',
+    teamsMeetingLink,
+    acsUserId,
+    token: token.token,
+    expiresOn: token.expiresOn,
+    endpoint: deps.acsEndpoint(),
+  };
 }

@@ -30,20 +30,24 @@ export async function ensureProviderIdentity(deps: IdentityDeps, businessId: str
  * access has been revoked and must not come back.
  */
 export async function ensureConsumerIdentity(deps: IdentityDeps, appointmentId: string): Promise<string> {
-  return retryOnConflict(MAX_ATTEMPTS, async () => {
-    const found = await deps.appointments.find(appointmentId);
-    if (!found || found.value.status !== 'booked') throw notBooked();
-    const appointment = found.value;
-    if (appointment.consumerAcsUserId) return appointment.consumerAcsUserId;
-    const created = await deps.identity.createUser();
-    try {
-      await deps.appointments.commit(appointmentUpdate(found, { ...appointment, consumerAcsUserId: created }));
-      return created;
-    } catch (error) {
-      await deps.identity.deleteUser(created);
-      throw error;
-    }
-  }, { whenExhausted: appointmentBusy });
+  return retryOnConflict(
+    MAX_ATTEMPTS,
+    async () => {
+      const found = await deps.appointments.find(appointmentId);
+      if (!found || found.value.status !== 'booked') throw notBooked();
+      const appointment = found.value;
+      if (appointment.consumerAcsUserId) return appointment.consumerAcsUserId;
+      const created = await deps.identity.createUser();
+      try {
+        await deps.appointments.commit(appointmentUpdate(found, { ...appointment, consumerAcsUserId: created }));
+        return created;
+      } catch (error) {
+        await deps.identity.deleteUser(created);
+        throw error;
+      }
+    },
+    { whenExhausted: appointmentBusy },
+  );
 }
 
 export function notBooked(): AppError {

@@ -37,7 +37,9 @@ export function providerHandoverHandlers(deps: HandoverDeps) {
       if (chatThreadId) {
         const provider = await deps.businesses.getProvider(businessId, providerId);
         const arriving = await ensureProviderIdentity(deps, businessId, providerId);
-        await deps.chat.addParticipants(chatThreadId, [{ userId: arriving, ...(provider ? { displayName: provider.value.displayName } : {}) }]);
+        await deps.chat.addParticipants(chatThreadId, [
+          { userId: arriving, ...(provider ? { displayName: provider.value.displayName } : {}) },
+        ]);
       }
     },
   };

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { Appointment, Channel, PlannedReminder, ReminderChannel, SkipReason } from '../../domain/appointments/appointment';
 import { noticeChannels } from '../../domain/lifecycle/plan';
-import { reminderMoment, settleReminder, type DeliveryResult, type NotificationChannel, type NotificationMoment } from '../../domain/lifecycle/notifications';
+import {
+  reminderMoment,
+  settleReminder,
+  type DeliveryResult,
+  type NotificationChannel,
+  type NotificationMoment,
+} from '../../domain/lifecycle/notifications';
 import type { Versioned } from '../ports/versioned';
 import { retryOnConflict } from '../retry-on-conflict';
 import { appointmentUpdate } from '../appointments/appointment-update';
@@ -25,7 +31,9 @@ export async function recordUndelivered(
   if (!found || found.value.version !== input.version) return;
   const index = /^reminder-(\d+)$/.exec(input.moment)?.[1];
   const reminder = index === undefined ? undefined : found.value.reminders[Number(index)];
-  const channels: Array<NotificationChannel | 'event'> = reminder ? reminder.channels : [...noticeChannels(found.value.consumer), 'provider-email'];
+  const channels: Array<NotificationChannel | 'event'> = reminder
+    ? reminder.channels
+    : [...noticeChannels(found.value.consumer), 'provider-email'];
   const results: Partial<Record<NotificationChannel | 'event', DeliveryResult>> = {};
   const reasons: Partial<Record<Channel, SkipReason>> = {};
   for (const channel of channels) {
@@ -47,9 +55,15 @@ export async function recordUndelivered(
       continue;
     }
     results[channel] = 'failed';
-    if (record?.state !== 'failed') await deps.notifications.finish(key, { state: 'failed', failure: 'retries-exhausted' }, deps.clock.now());
+    if (record?.state !== 'failed')
+      await deps.notifications.finish(key, { state: 'failed', failure: 'retries-exhausted' }, deps.clock.now());
   }
-  deps.log.warn('lifecycle.notification.failed', { appointmentId: input.appointmentId, version: input.version, moment: input.moment, channels: Object.keys(results).filter((c) => results[c as NotificationChannel] === 'failed') });
+  deps.log.warn('lifecycle.notification.failed', {
+    appointmentId: input.appointmentId,
+    version: input.version,
+    moment: input.moment,
+    channels: Object.keys(results).filter((c) => results[c as NotificationChannel] === 'failed'),
+  });
   if (reminder && index !== undefined) await recordReminder(deps, input.appointmentId, input.version, Number(index), results, reasons);
 }
 
@@ -99,7 +113,12 @@ function dueEvent(found: Versioned<Appointment>, index: number, before: PlannedR
     detail: moment,
     data: { reminderIndex: index, dueAt: new Date(before.dueAt).toISOString(), channels: before.channels },
   });
-  return [{ ...outboxMessage(appointment, 'event.publish', now, { event }), id: `${appointment.id}|${appointment.version}|event.publish|${moment}|due|${recordingOf(found)}` }];
+  return [
+    {
+      ...outboxMessage(appointment, 'event.publish', now, { event }),
+      id: `${appointment.id}|${appointment.version}|event.publish|${moment}|due|${recordingOf(found)}`,
+    },
+  ];
 }
 
 /** Names an outbox row by the ETag its commit replaces: unique per commit, stable across its retries. */
@@ -115,7 +134,9 @@ function recordingOf(found: Versioned<Appointment>): string {
 function reminderEvent(found: Versioned<Appointment>, index: number, reminder: PlannedReminder, now: number) {
   const appointment = found.value;
   // Only caps count as "not delivered": a number without consent, opted out or erased was never meant to get it.
-  const capped = reminder.status === 'skipped' && reminder.deliveries.some((d) => d.reason === 'recipient-daily-cap' || d.reason === 'business-hourly-sms-cap');
+  const capped =
+    reminder.status === 'skipped' &&
+    reminder.deliveries.some((d) => d.reason === 'recipient-daily-cap' || d.reason === 'business-hourly-sms-cap');
   if (reminder.status !== 'sent' && reminder.status !== 'failed' && !capped) return [];
   const outcome = reminder.status === 'sent' ? 'sent' : 'failed';
   const moment = reminderMoment(index);
@@ -126,5 +147,10 @@ function reminderEvent(found: Versioned<Appointment>, index: number, reminder: P
   // A row per recording (named by the ETag it replaces): a reminder settled again after a crash adds a
   // second row for the same event id, which the topic's duplicate detection drops; a fixed row id
   // would make that commit conflict for ever.
-  return [{ ...outboxMessage(appointment, 'event.publish', now, { event }), id: `${appointment.id}|${appointment.version}|event.publish|${moment}|${recordingOf(found)}` }];
+  return [
+    {
+      ...outboxMessage(appointment, 'event.publish', now, { event }),
+      id: `${appointment.id}|${appointment.version}|event.publish|${moment}|${recordingOf(found)}`,
+    },
+  ];
 }

@@ -14,7 +14,8 @@ import { CAPPED_PREFIX, sendOnce } from './send-once';
  * `throttledForMs`: ACS throttled every channel still to send and asked to wait that long; the lifecycle
  * sends them after a durable timer instead of sleeping inside the activity.
  */
-export type SendReport = { stale: true } | { stale: false; results: Partial<Record<NotificationChannel | 'event', DeliveryResult>>; throttledForMs?: number };
+export type SendReport =
+  { stale: true } | { stale: false; results: Partial<Record<NotificationChannel | 'event', DeliveryResult>>; throttledForMs?: number };
 
 export function cappedReason(failure: string | undefined): SkipReason | undefined {
   return failure?.startsWith(CAPPED_PREFIX) ? (failure.slice(CAPPED_PREFIX.length) as SkipReason) : undefined;
@@ -28,7 +29,12 @@ export interface Setting {
 }
 
 /** The appointment if it still has this version and status; otherwise the step is stale and does nothing. */
-export async function currentVersion(deps: LifecycleDeps, appointmentId: string, version: number, status: Appointment['status']): Promise<Versioned<Appointment> | undefined> {
+export async function currentVersion(
+  deps: LifecycleDeps,
+  appointmentId: string,
+  version: number,
+  status: Appointment['status'],
+): Promise<Versioned<Appointment> | undefined> {
   const found = await deps.appointments.find(appointmentId);
   if (found && found.value.version === version && found.value.status === status) return found;
   deps.log.info('lifecycle.step.stale', { appointmentId, version, currentVersion: found?.value.version, status: found?.value.status });
@@ -87,25 +93,53 @@ export async function sendChannels(
     const unavailable = channel === 'sms' ? deps.smsChannel?.unavailableFor(setting.appointment.consumer.phone ?? '') : undefined;
     if (unavailable) {
       results[channel] = await skipOnce(deps, key, unavailable);
-      deps.log.info('lifecycle.notification', { appointmentId: key.appointmentId, version: key.version, moment, channel, result: results[channel], reason: unavailable });
+      deps.log.info('lifecycle.notification', {
+        appointmentId: key.appointmentId,
+        version: key.version,
+        moment,
+        channel,
+        result: results[channel],
+        reason: unavailable,
+      });
       continue;
     }
     try {
       if (channel === 'sms' && optedOut && unwrap(await optedOut)) {
         results[channel] = await skipOnce(deps, key, 'sms-opted-out');
         reasons.sms = 'sms-opted-out';
-        deps.log.info('lifecycle.notification', { appointmentId: key.appointmentId, version: key.version, moment, channel, result: results[channel], reason: 'sms-opted-out' });
+        deps.log.info('lifecycle.notification', {
+          appointmentId: key.appointmentId,
+          version: key.version,
+          moment,
+          channel,
+          result: results[channel],
+          reason: 'sms-opted-out',
+        });
         continue;
       }
       results[channel] = await sendOnce(deps, key, (idempotencyKey) => send(channel, idempotencyKey));
       if (results[channel] === 'skipped' && channel !== 'provider-email') {
         reasons[channel] = cappedReason((await deps.notifications.get(key))?.failure);
       }
-      deps.log.info('lifecycle.notification', { appointmentId: key.appointmentId, version: key.version, moment, channel, result: results[channel], ...(channel !== 'provider-email' && reasons[channel] ? { reason: reasons[channel] } : {}) });
+      deps.log.info('lifecycle.notification', {
+        appointmentId: key.appointmentId,
+        version: key.version,
+        moment,
+        channel,
+        result: results[channel],
+        ...(channel !== 'provider-email' && reasons[channel] ? { reason: reasons[channel] } : {}),
+      });
     } catch (error) {
-      deps.log.warn('lifecycle.notification.retry', { appointmentId: key.appointmentId, version: key.version, moment, channel, error: error instanceof AcsError ? `${error.service}:${error.code}` : String(error) });
+      deps.log.warn('lifecycle.notification.retry', {
+        appointmentId: key.appointmentId,
+        version: key.version,
+        moment,
+        channel,
+        error: error instanceof AcsError ? `${error.service}:${error.code}` : String(error),
+      });
       retry ??= error;
-      throttledForMs = error instanceof AcsThrottledError && throttledForMs !== undefined ? Math.max(throttledForMs, error.retryAfterMs) : undefined;
+      throttledForMs =
+        error instanceof AcsThrottledError && throttledForMs !== undefined ? Math.max(throttledForMs, error.retryAfterMs) : undefined;
     }
   }
   if (retry !== undefined) throw new ChannelsToRetry(retry, results, throttledForMs);
@@ -114,7 +148,11 @@ export async function sendChannels(
 
 type Settled<T> = { value: T } | { error: unknown };
 /** A promise that never rejects (so one started early cannot go unhandled), and its value or error later. */
-const settle = <T>(promise: Promise<T>): Promise<Settled<T>> => promise.then((value) => ({ value }), (error: unknown) => ({ error }));
+const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
+  promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
 function unwrap<T>(settled: Settled<T>): T {
   if ('error' in settled) throw settled.error;
   return settled.value;

@@ -9,9 +9,7 @@ import type { LifecycleDeps } from './lifecycle-deps';
 
 /** Where the appointment stands when a plan is made: booked (with its moments), cancelled, or over. */
 export type PlanResult =
-  | { status: 'booked'; version: number; moments: Moment[] }
-  | { status: 'cancelled'; version: number }
-  | { status: 'over' };
+  { status: 'booked'; version: number; moments: Moment[] } | { status: 'cancelled'; version: number } | { status: 'over' };
 
 /** Reads the appointment as it is now and plans its remaining moments. */
 export async function planLifecycle(deps: LifecycleDeps, appointmentId: string): Promise<PlanResult> {
@@ -29,10 +27,14 @@ export async function planLifecycle(deps: LifecycleDeps, appointmentId: string):
  * Room 30 days ahead and again when the join window opens (idempotent); nothing for a moved or cancelled
  * appointment. The join window's event is published first (same id on a retry): it opens even without a room.
  */
-export async function prepareRoom(deps: LifecycleDeps, input: { appointmentId: string; version: number; moment?: 'room' | 'join-window' }): Promise<void> {
+export async function prepareRoom(
+  deps: LifecycleDeps,
+  input: { appointmentId: string; version: number; moment?: 'room' | 'join-window' },
+): Promise<void> {
   const found = await deps.appointments.find(input.appointmentId);
   if (!found || found.value.version !== input.version || found.value.status !== 'booked') return;
-  if (input.moment === 'join-window') await deps.events.publish(appointmentEvent('appointment.join-window.opened', found.value, deps.clock.now()));
+  if (input.moment === 'join-window')
+    await deps.events.publish(appointmentEvent('appointment.join-window.opened', found.value, deps.clock.now()));
   await ensureAppointmentRoom(deps.rooms, input.appointmentId);
 }
 
@@ -45,7 +47,9 @@ export async function completeIfStillBooked(deps: LifecycleDeps, input: { appoin
       if (!found || found.value.version !== input.version || found.value.status !== 'booked') return false;
       const now = deps.clock.now();
       const completed = { ...found.value, status: 'completed' as const, version: found.value.version + 1, updatedAt: now };
-      await deps.appointments.commit(appointmentUpdate(found, completed, effectsOf({ kind: 'completed', appointment: completed, previous: found.value }, now)));
+      await deps.appointments.commit(
+        appointmentUpdate(found, completed, effectsOf({ kind: 'completed', appointment: completed, previous: found.value }, now)),
+      );
       deps.log.info('lifecycle.completed', { appointmentId: input.appointmentId, version: completed.version });
       return true;
     },

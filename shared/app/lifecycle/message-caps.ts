@@ -27,7 +27,8 @@ export function messageCaps(quotas: QuotaStore, caps: MessageCapSettings): Messa
     async admit({ channel, recipient, businessId, now }) {
       const perRecipient = channel === 'email' ? caps.emailPerRecipientPerDay : caps.smsPerRecipientPerDay;
       if (!(await quotas.take(recipientCounter(channel, recipient), perRecipient, DAY_MS, now))) return 'recipient-daily-cap';
-      if (channel === 'sms' && !(await quotas.take(`sms-business|${businessId}`, caps.smsPerBusinessPerHour, HOUR_MS, now))) return 'business-hourly-sms-cap';
+      if (channel === 'sms' && !(await quotas.take(`sms-business|${businessId}`, caps.smsPerBusinessPerHour, HOUR_MS, now)))
+        return 'business-hourly-sms-cap';
       return undefined;
     },
   };

@@ -3,7 +3,13 @@ import { buildCalendar, type CalendarEntry } from '../../domain/appointments/cal
 import { PROVIDER_TEXTS } from '../../domain/messages/provider-texts';
 import { languageOf, TRANSLATIONS } from '../../domain/messages/texts';
 import { businessLanguage, providerLanguage } from '../ports/business-repository';
-import { composeConsumerMessage, composeProviderMessage, type ComposedMessage, type ConsumerMessageKind, type ProviderMessageKind } from '../../domain/messages/compose';
+import {
+  composeConsumerMessage,
+  composeProviderMessage,
+  type ComposedMessage,
+  type ConsumerMessageKind,
+  type ProviderMessageKind,
+} from '../../domain/messages/compose';
 import { AcsError } from '../ports/acs';
 import { retryOnConflict } from '../retry-on-conflict';
 import { appointmentUpdate } from '../appointments/appointment-update';
@@ -22,7 +28,12 @@ import type { NoticeKind as Notice } from '../../domain/messages/texts';
  * the appointment's message tokens: no token is kept in clear anywhere, and every message works even
  * when the manage token was re-issued since.
  */
-export function consumerMessageOnce(deps: LifecycleDeps, setting: Setting, kind: ConsumerMessageKind, withToken: boolean): () => Promise<{ message: ComposedMessage; join: string }> {
+export function consumerMessageOnce(
+  deps: LifecycleDeps,
+  setting: Setting,
+  kind: ConsumerMessageKind,
+  withToken: boolean,
+): () => Promise<{ message: ComposedMessage; join: string }> {
   let composed: Promise<{ message: ComposedMessage; join: string }> | undefined;
   return () =>
     (composed ??= (async () => {
@@ -90,9 +101,7 @@ export async function sendToConsumer(
       plainText: message.plainText,
       html: message.html,
       // Every notice carries the calendar file (a cancellation's removes the event); reminders do not.
-      ...(kind === 'reminder'
-        ? {}
-        : { attachments: [consumerCalendar(setting, join)] }),
+      ...(kind === 'reminder' ? {} : { attachments: [consumerCalendar(setting, join)] }),
       label,
       idempotencyKey,
     });
@@ -135,7 +144,15 @@ export async function sendProviderEmail(
     subject: message.subject,
     plainText: message.plainText,
     html: message.html,
-    attachments: [calendarAttachment({ appointment, title: PROVIDER_TEXTS[language].with(service.name, appointment.consumer.name), timeZone: provider.timeZone, joinUrl, language })],
+    attachments: [
+      calendarAttachment({
+        appointment,
+        title: PROVIDER_TEXTS[language].with(service.name, appointment.consumer.name),
+        timeZone: provider.timeZone,
+        joinUrl,
+        language,
+      }),
+    ],
     label: { kind: label, appointmentId: appointment.id },
     idempotencyKey,
   });

@@ -44,7 +44,8 @@ export async function sendNotice(deps: LifecycleDeps, input: NoticeInput): Promi
     );
     return { stale: false, results };
   } catch (error) {
-    if (error instanceof ChannelsToRetry && error.throttledForMs !== undefined) return { stale: false, results: error.results, throttledForMs: error.throttledForMs };
+    if (error instanceof ChannelsToRetry && error.throttledForMs !== undefined)
+      return { stale: false, results: error.results, throttledForMs: error.throttledForMs };
     throw error;
   }
 }

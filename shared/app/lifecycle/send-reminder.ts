@@ -35,17 +35,29 @@ export async function sendReminder(deps: LifecycleDeps, input: ReminderInput): P
   const reasons: Partial<Record<Channel, SkipReason>> = {};
   // A phone that was verified and had consent lost it since: the delivery says so.
   const consumer = current.value.consumer;
-  if (settled.sms === 'skipped' && consumer.phone && consumer.phoneVerified === true && !consumer.smsConsent) reasons.sms = 'sms-consent-withdrawn';
+  if (settled.sms === 'skipped' && consumer.phone && consumer.phoneVerified === true && !consumer.smsConsent)
+    reasons.sms = 'sms-consent-withdrawn';
   let retry: unknown;
   try {
-    results = { ...settled, ...(await sendChannels(deps, setting, reminderMoment(input.index), usable, (channel, key) => sendToConsumer(deps, setting, channel as Channel, message, 'reminder', key), reasons)) };
+    results = {
+      ...settled,
+      ...(await sendChannels(
+        deps,
+        setting,
+        reminderMoment(input.index),
+        usable,
+        (channel, key) => sendToConsumer(deps, setting, channel as Channel, message, 'reminder', key),
+        reasons,
+      )),
+    };
   } catch (error) {
     retry = error;
     results = { ...settled, ...partialResults(error) };
   }
   // Channels that finished are recorded even when another one is to be retried.
   await recordReminder(deps, input.appointmentId, input.version, input.index, results, reasons);
-  if (retry instanceof ChannelsToRetry && retry.throttledForMs !== undefined) return { stale: false, results, throttledForMs: retry.throttledForMs };
+  if (retry instanceof ChannelsToRetry && retry.throttledForMs !== undefined)
+    return { stale: false, results, throttledForMs: retry.throttledForMs };
   if (retry !== undefined) throw retry;
   return { stale: false, results };
 }

@@ -33,7 +33,8 @@ export function smsChannel(input: { from: string | undefined; countries: readonl
       refused = true;
       log.warn('configuration.error', {
         setting: 'ACS_SMS_FROM',
-        problem: 'ACS refused the SMS sender (401): it is not a phone number of this ACS resource. SMS is off until the setting names a number the resource owns.',
+        problem:
+          'ACS refused the SMS sender (401): it is not a phone number of this ACS resource. SMS is off until the setting names a number the resource owns.',
       });
     },
   };

@@ -60,7 +60,9 @@ export async function requestLookup(deps: LookupDeps, input: { businessId: strin
   if (!business) throw new AppError('not-found', 'There is no such business.');
   const now = deps.clock.now();
   if (!(await deps.quotas.take(`lookup-client|${input.clientAddress}`, deps.limits.perClientPerHour, HOUR, now))) {
-    throw new AppError('rate-limited', 'Too many lookups from this address; try again later.', { retryAfterSeconds: Math.max(1, Math.ceil((HOUR - (now % HOUR)) / 1000)) });
+    throw new AppError('rate-limited', 'Too many lookups from this address; try again later.', {
+      retryAfterSeconds: Math.max(1, Math.ceil((HOUR - (now % HOUR)) / 1000)),
+    });
   }
   // Ids sort by creation, so the sweep takes the oldest first.
   const id = `${String(now).padStart(15, '0')}-${randomBytes(8).toString('hex')}`;
@@ -130,7 +132,10 @@ async function carryOut(deps: LookupDeps, request: LookupRequest, now: number): 
   }
   const business = await deps.businesses.getBusiness(request.businessId);
   if (!business) return;
-  const [providers, services] = await Promise.all([deps.businesses.listProviders(request.businessId), deps.businesses.listServices(request.businessId)]);
+  const [providers, services] = await Promise.all([
+    deps.businesses.listProviders(request.businessId),
+    deps.businesses.listServices(request.businessId),
+  ]);
   const items: Array<LookupItem & { appointmentId: string }> = [];
   for (const appointment of appointments.slice(0, MAX_ITEMS)) {
     // A fresh token per appointment for this email (only its hash is stored, as for every message).
@@ -166,10 +171,13 @@ async function carryOut(deps: LookupDeps, request: LookupRequest, now: number): 
 /** Booked appointments at the business for this address that have not ended, soonest first (one range query per provider). */
 async function upcomingAppointments(deps: LookupDeps, request: LookupRequest, now: number): Promise<Appointment[]> {
   const providers = await deps.businesses.listProviders(request.businessId);
-  const lists = await Promise.all(providers.map((p) => deps.appointments.listByProvider(request.businessId, p.id, now - DAY, now + HORIZON_MS)));
+  const lists = await Promise.all(
+    providers.map((p) => deps.appointments.listByProvider(request.businessId, p.id, now - DAY, now + HORIZON_MS)),
+  );
   const byId = new Map<string, Appointment>();
   for (const appointment of lists.flat()) {
-    if (appointment.status === 'booked' && appointment.end > now && emailHash(appointment.consumer.email) === request.emailHash) byId.set(appointment.id, appointment);
+    if (appointment.status === 'booked' && appointment.end > now && emailHash(appointment.consumer.email) === request.emailHash)
+      byId.set(appointment.id, appointment);
   }
   return [...byId.values()].sort((a, b) => a.start - b.start);
 }

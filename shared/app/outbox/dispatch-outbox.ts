@@ -53,7 +53,8 @@ export async function dispatchPartition(deps: OutboxDeps, location: AppointmentL
       const attempts = (message.attempts ?? 0) + 1;
       deps.onError({ ...message, attempts }, error);
       // A throttled service said when to come back (ACS chat: 10 thread creations per 10 s; Graph's Retry-After): not sooner.
-      const asked = error instanceof AcsThrottledError ? error.retryAfterMs : error instanceof StaffCalendarError ? (error.retryAfterMs ?? 0) : 0;
+      const asked =
+        error instanceof AcsThrottledError ? error.retryAfterMs : error instanceof StaffCalendarError ? (error.retryAfterMs ?? 0) : 0;
       await deps.appointments.deferOutbox({ ...message, attempts, retryAt: now + Math.max(outboxRetryDelay(attempts), asked) });
     }
   }

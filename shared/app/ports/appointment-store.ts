@@ -114,13 +114,24 @@ export interface AppointmentStore {
    * appointment row replaced by a tombstone naming the new provider (only if still at `etag`), and its
    * time-ordered copy removed from the provider's lists, with outbox rows that must run only if it holds.
    */
-  retireMovedAppointment(retired: { businessId: string; providerId: string; days: DayRow[]; appointment: Versioned<Appointment>; movedToProviderId: string; outbox: OutboxMessage[] }): Promise<void>;
+  retireMovedAppointment(retired: {
+    businessId: string;
+    providerId: string;
+    days: DayRow[];
+    appointment: Versioned<Appointment>;
+    movedToProviderId: string;
+    outbox: OutboxMessage[];
+  }): Promise<void>;
   /** The ETag of the tombstone a move away left in this partition, if any (a move back replaces it). */
   retiredAt(location: AppointmentLocation, appointmentId: string): Promise<{ etag: string } | undefined>;
   /** Appointments of one provider starting in [from, to), sorted by start. */
   listByProvider(businessId: string, providerId: string, from: number, to: number): Promise<Appointment[]>;
   /** At most `limit` appointments in (start, id) order, read with one range query; `more` when others follow. */
-  pageByProvider(businessId: string, providerId: string, query: AppointmentPageQuery): Promise<{ appointments: Appointment[]; more: boolean }>;
+  pageByProvider(
+    businessId: string,
+    providerId: string,
+    query: AppointmentPageQuery,
+  ): Promise<{ appointments: Appointment[]; more: boolean }>;
   listOutbox(businessId: string, providerId: string): Promise<OutboxMessage[]>;
   deleteOutbox(message: OutboxMessage): Promise<void>;
   /** Stores a failed message's attempt count and next time; a row deleted meanwhile stays deleted. */

@@ -43,7 +43,10 @@ export function businessLanguage(business: Pick<BusinessRecord, 'defaultLocale'>
 }
 
 /** The language of a provider's emails and calendar: their own, else the business's. */
-export function providerLanguage(provider: Pick<ProviderRecord, 'locale'>, business: Pick<BusinessRecord, 'defaultLocale'> | undefined): Locale {
+export function providerLanguage(
+  provider: Pick<ProviderRecord, 'locale'>,
+  business: Pick<BusinessRecord, 'defaultLocale'> | undefined,
+): Locale {
   return provider.locale ?? businessLanguage(business);
 }
 

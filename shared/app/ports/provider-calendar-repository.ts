@@ -44,9 +44,5 @@ export interface ProviderCalendarRepository {
   /** Overrides dated within the range, sorted by date. */
   listOverrides(businessId: string, providerId: string, range: DateRange): Promise<OverrideRecord[]>;
   /** Schedule, overrides dated in `overrides` and busy time of the day rows dated in `busyDays`: ONE query. */
-  readCalendar(
-    businessId: string,
-    providerId: string,
-    ranges: { overrides: DateRange; busyDays: DateRange },
-  ): Promise<ProviderCalendar>;
+  readCalendar(businessId: string, providerId: string, ranges: { overrides: DateRange; busyDays: DateRange }): Promise<ProviderCalendar>;
 }

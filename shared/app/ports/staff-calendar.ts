@@ -27,7 +27,11 @@ export interface StaffCalendarEvent {
 export interface StaffCalendarPort {
   createEvent(mailbox: string, event: StaffCalendarEventInput): Promise<StaffCalendarEvent>;
   /** False when the event no longer exists (deleted in Outlook, or cancelled): nothing to update. */
-  updateEvent(mailbox: string, eventId: string, changes: Pick<StaffCalendarEventInput, 'start' | 'end' | 'subject' | 'bodyText'>): Promise<boolean>;
+  updateEvent(
+    mailbox: string,
+    eventId: string,
+    changes: Pick<StaffCalendarEventInput, 'start' | 'end' | 'subject' | 'bodyText'>,
+  ): Promise<boolean>;
   /** Cancels the event with a comment; an event that is already gone counts as cancelled. */
   cancelEvent(mailbox: string, eventId: string, comment: string): Promise<void>;
 }

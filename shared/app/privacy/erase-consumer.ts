@@ -25,7 +25,11 @@ export interface ErasureDeps extends BookingDeps {
  * (`consumer.erase`, retried until done). Not a new version: the lifecycle goes on and sends nothing
  * more to the consumer (deliveries skipped with `consumer-erased`). Erasing twice answers the same.
  */
-export async function eraseAppointmentConsumer(deps: ErasureDeps, appointmentId: string, credentials: AppointmentCredentials): Promise<Appointment> {
+export async function eraseAppointmentConsumer(
+  deps: ErasureDeps,
+  appointmentId: string,
+  credentials: AppointmentCredentials,
+): Promise<Appointment> {
   const erased = await changeAppointment(deps, appointmentId, credentials, undefined, async ({ appointment, role, now }) => {
     if (role !== 'manager') throw new AppError('forbidden', "Only the business's managers can erase a consumer's data.");
     const current = appointment.value;
@@ -56,7 +60,8 @@ function erasureEffects(erased: Appointment, previous: Appointment, now: number)
   }
   // The provider's Outlook event names the consumer: rewritten without it (its own row id, since the
   // version's calendar.update may still be pending).
-  if (previous.staffCalendarEvent) effects.push({ ...outboxMessage(erased, 'calendar.update', now), id: `${erased.id}|${erased.version}|calendar.update|erased` });
+  if (previous.staffCalendarEvent)
+    effects.push({ ...outboxMessage(erased, 'calendar.update', now), id: `${erased.id}|${erased.version}|calendar.update|erased` });
   return effects;
 }
 
@@ -66,7 +71,11 @@ function erasureEffects(erased: Appointment, previous: Appointment, now: number)
  * phone's verifications and the sending-cap counters of their address and number (those counters are
  * shared with the consumer's other appointments: dropping them early only lifts a cap).
  */
-export async function forgetConsumerRows(store: PersonalDataStore, appointment: Appointment, answerReplacement?: StoredResponse): Promise<void> {
+export async function forgetConsumerRows(
+  store: PersonalDataStore,
+  appointment: Appointment,
+  answerReplacement?: StoredResponse,
+): Promise<void> {
   const { businessId, consumer } = appointment;
   await store.forgetIdempotentAnswers(businessId, appointment.id, answerReplacement);
   if (consumer.phone) await store.forgetPhoneVerifications(businessId, consumer.phone);

@@ -29,36 +29,40 @@ export function roomValidity(appointment: Pick<Appointment, 'start' | 'end'>, jo
  * no longer booked (or is a Teams meeting).
  */
 export async function ensureAppointmentRoom(deps: RoomDeps, appointmentId: string): Promise<string | undefined> {
-  return retryOnConflict(MAX_ATTEMPTS, async () => {
-    const found = await deps.appointments.find(appointmentId);
-    // A Teams meeting has no room (its meeting is in the provider's calendar).
-    if (!found || found.value.status !== 'booked' || isTeamsMeeting(found.value)) return undefined;
-    const appointment = found.value;
-    const service = await deps.businesses.getService(appointment.businessId, appointment.serviceId);
-    const validity = roomValidity(appointment, service?.value.joinWindowMinutes ?? DEFAULT_JOIN_WINDOW_MINUTES, deps.clock.now());
+  return retryOnConflict(
+    MAX_ATTEMPTS,
+    async () => {
+      const found = await deps.appointments.find(appointmentId);
+      // A Teams meeting has no room (its meeting is in the provider's calendar).
+      if (!found || found.value.status !== 'booked' || isTeamsMeeting(found.value)) return undefined;
+      const appointment = found.value;
+      const service = await deps.businesses.getService(appointment.businessId, appointment.serviceId);
+      const validity = roomValidity(appointment, service?.value.joinWindowMinutes ?? DEFAULT_JOIN_WINDOW_MINUTES, deps.clock.now());
 
-    if (appointment.roomId) {
-      const room = await deps.rooms.getRoom(appointment.roomId);
-      if (room) {
-        // The end moves with a reschedule; the start of validity may lie in the past and is left alone then.
-        if (room.validUntil !== validity.validUntil) await deps.rooms.updateRoom(room.id, validity);
-        return room.id;
+      if (appointment.roomId) {
+        const room = await deps.rooms.getRoom(appointment.roomId);
+        if (room) {
+          // The end moves with a reschedule; the start of validity may lie in the past and is left alone then.
+          if (room.validUntil !== validity.validUntil) await deps.rooms.updateRoom(room.id, validity);
+          return room.id;
+        }
       }
-    }
-    // ACS gives no way to create a room idempotently: if two deliveries race, the loser deletes its room.
-    const created = await deps.rooms.createRoom(validity);
-    try {
-      await deps.appointments.commit(appointmentUpdate(found, { ...appointment, roomId: created.id }));
-      return created.id;
-    } catch (error) {
-      await deps.rooms.deleteRoom(created.id);
-      throw error;
-    }
-  }, {
-    whenExhausted: () => {
-      throw new Error(`appointment ${appointmentId} kept changing while its room was created`);
+      // ACS gives no way to create a room idempotently: if two deliveries race, the loser deletes its room.
+      const created = await deps.rooms.createRoom(validity);
+      try {
+        await deps.appointments.commit(appointmentUpdate(found, { ...appointment, roomId: created.id }));
+        return created.id;
+      } catch (error) {
+        await deps.rooms.deleteRoom(created.id);
+        throw error;
+      }
     },
-  });
+    {
+      whenExhausted: () => {
+        throw new Error(`appointment ${appointmentId} kept changing while its room was created`);
+      },
+    },
+  );
 }
 
 export function roomHandlers(deps: RoomDeps) {

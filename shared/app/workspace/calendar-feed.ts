@@ -25,7 +25,11 @@ export const FEED_FUTURE_DAYS = 365;
  * A new secret for the provider's calendar feed (the previous one stops working). The provider or a
  * manager may rotate it; only its hash is stored, so the answer is the one time it is shown.
  */
-export async function rotateFeedToken(deps: FeedDeps, caller: Caller, ids: { businessId: string; providerId: string }): Promise<{ feedToken: string }> {
+export async function rotateFeedToken(
+  deps: FeedDeps,
+  caller: Caller,
+  ids: { businessId: string; providerId: string },
+): Promise<{ feedToken: string }> {
   await authorizeStaff(deps, caller, ids);
   const { token, hash } = newManageToken();
   await deps.feedTokens.saveHash(ids.businessId, ids.providerId, hash, deps.clock.now());
@@ -45,7 +49,8 @@ export async function providerCalendarFeed(
 ): Promise<string> {
   if (credentials.feedToken !== undefined) {
     const hash = await deps.feedTokens.getHash(ids.businessId, ids.providerId);
-    if (!hash || !manageTokenMatches(credentials.feedToken, hash)) throw new AppError('unauthorized', 'The feed token is not valid for this calendar.');
+    if (!hash || !manageTokenMatches(credentials.feedToken, hash))
+      throw new AppError('unauthorized', 'The feed token is not valid for this calendar.');
   } else {
     await authorizeStaff(deps, credentials.caller, ids);
   }
@@ -56,7 +61,12 @@ export async function providerCalendarFeed(
   ]);
   if (!business || !provider) throw new AppError('not-found', 'There is no such provider in this business.');
   const now = deps.clock.now();
-  const appointments = await deps.appointments.listByProvider(ids.businessId, ids.providerId, now - FEED_PAST_DAYS * DAY_MS, now + FEED_FUTURE_DAYS * DAY_MS);
+  const appointments = await deps.appointments.listByProvider(
+    ids.businessId,
+    ids.providerId,
+    now - FEED_PAST_DAYS * DAY_MS,
+    now + FEED_FUTURE_DAYS * DAY_MS,
+  );
   const serviceNames = new Map(services.map((s) => [s.id, s.name]));
   const timeZone = provider.value.timeZone;
   const language = providerLanguage(provider.value, business.value);
@@ -73,7 +83,10 @@ export async function providerCalendarFeed(
 
 async function authorizeStaff(deps: FeedDeps, caller: Caller, ids: { businessId: string; providerId: string }): Promise<void> {
   const staff = requireStaff(caller);
-  const [business, provider] = await Promise.all([deps.businesses.getBusiness(ids.businessId), deps.businesses.getProvider(ids.businessId, ids.providerId)]);
+  const [business, provider] = await Promise.all([
+    deps.businesses.getBusiness(ids.businessId),
+    deps.businesses.getProvider(ids.businessId, ids.providerId),
+  ]);
   if (!business) throw new AppError('not-found', 'There is no such business.');
   if (!provider) throw new AppError('not-found', 'There is no such provider in this business.');
   assertCanReadCalendar(staff, business.value, provider.value);

@@ -65,7 +65,9 @@ export async function listBusinessAppointments(
   }
   const after = query.continuationToken === undefined ? undefined : decodeCursor(query.continuationToken);
   // One range query per provider, in parallel; each reads at most one page past the cursor.
-  const pages = await Promise.all(providers.map((p) => deps.appointments.pageByProvider(businessId, p.id, pageQuery(window, query, after))));
+  const pages = await Promise.all(
+    providers.map((p) => deps.appointments.pageByProvider(businessId, p.id, pageQuery(window, query, after))),
+  );
   const merged = mergePages(pages, query.limit);
   return pageOf(merged.appointments, merged.more);
 }
@@ -74,7 +76,10 @@ export async function listBusinessAppointments(
  * The first `limit` appointments of several (start, id)-sorted pages. Each page holds up to `limit`
  * items after the same cursor, so the overall first `limit` are among them.
  */
-export function mergePages(pages: ReadonlyArray<{ appointments: Appointment[]; more: boolean }>, limit: number): { appointments: Appointment[]; more: boolean } {
+export function mergePages(
+  pages: ReadonlyArray<{ appointments: Appointment[]; more: boolean }>,
+  limit: number,
+): { appointments: Appointment[]; more: boolean } {
   const all = pages.flatMap((p) => p.appointments).sort(byStartThenId);
   return { appointments: all.slice(0, limit), more: all.length > limit || pages.some((p) => p.more) };
 }
@@ -84,7 +89,13 @@ function byStartThenId(a: Appointment, b: Appointment): number {
 }
 
 function pageQuery(window: Window, query: AppointmentListQuery, after: Cursor | undefined) {
-  return { from: window.from, to: window.to, limit: query.limit, ...(query.status ? { status: query.status } : {}), ...(after ? { after } : {}) };
+  return {
+    from: window.from,
+    to: window.to,
+    limit: query.limit,
+    ...(query.status ? { status: query.status } : {}),
+    ...(after ? { after } : {}),
+  };
 }
 
 function pageOf(appointments: Appointment[], more: boolean): AppointmentPage {
@@ -99,7 +110,12 @@ export function encodeCursor(cursor: Cursor): string {
 export function decodeCursor(token: string): Cursor {
   try {
     const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as { s?: unknown; i?: unknown };
-    if (typeof parsed.s === 'number' && Number.isSafeInteger(parsed.s) && typeof parsed.i === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(parsed.i)) {
+    if (
+      typeof parsed.s === 'number' &&
+      Number.isSafeInteger(parsed.s) &&
+      typeof parsed.i === 'string' &&
+      /^[A-Za-z0-9_-]{1,64}$/.test(parsed.i)
+    ) {
       return { start: parsed.s, id: parsed.i };
     }
   } catch {

@@ -36,7 +36,8 @@ export interface Consumer {
  * withdrew SMS consent, the number opted out of this business's SMS (STOP), or the consumer's data was
  * erased (docs/privacy.md).
  */
-export type SkipReason = 'phone-not-verified' | 'recipient-daily-cap' | 'business-hourly-sms-cap' | 'sms-consent-withdrawn' | 'sms-opted-out' | 'consumer-erased';
+export type SkipReason =
+  'phone-not-verified' | 'recipient-daily-cap' | 'business-hourly-sms-cap' | 'sms-consent-withdrawn' | 'sms-opted-out' | 'consumer-erased';
 
 export interface Delivery {
   channel: ReminderChannel;
@@ -172,7 +173,10 @@ export function noShowRefusal(appointment: Appointment, now: number): Transition
 export const DEFAULT_JOIN_WINDOW_MINUTES = 15;
 
 /** Join window: from `start - joinWindowMinutes` until the end. */
-export function joinWindow(appointment: Pick<Appointment, 'start' | 'end'>, joinWindowMinutes: number): { opensAt: number; closedAt: number } {
+export function joinWindow(
+  appointment: Pick<Appointment, 'start' | 'end'>,
+  joinWindowMinutes: number,
+): { opensAt: number; closedAt: number } {
   return { opensAt: appointment.start - joinWindowMinutes * MINUTE, closedAt: appointment.end };
 }
 
@@ -195,7 +199,15 @@ export function planConsumerReminders(
   return planReminders(start, reachable, now).map((r, i) => {
     const planned = r.channels.length === 0 ? { ...r, status: 'skipped' as const } : r;
     const unverified = wantsSms && !allowed.includes('sms') && plan[i]!.channels.includes('sms');
-    return unverified ? { ...planned, deliveries: [...planned.deliveries, { channel: 'sms' as const, status: 'skipped' as const, reason: 'phone-not-verified' as const }] } : planned;
+    return unverified
+      ? {
+          ...planned,
+          deliveries: [
+            ...planned.deliveries,
+            { channel: 'sms' as const, status: 'skipped' as const, reason: 'phone-not-verified' as const },
+          ],
+        }
+      : planned;
   });
 }
 
@@ -205,7 +217,16 @@ export function planConsumerReminders(
  */
 export function withdrawSmsConsent(appointment: Appointment): Appointment {
   const reminders = appointment.reminders.map((r) =>
-    r.status !== 'pending' ? r : { ...r, deliveries: r.deliveries.map((d) => (d.channel === 'sms' && d.status === 'pending' ? { ...d, status: 'skipped' as const, reason: 'sms-consent-withdrawn' as const } : d)) },
+    r.status !== 'pending'
+      ? r
+      : {
+          ...r,
+          deliveries: r.deliveries.map((d) =>
+            d.channel === 'sms' && d.status === 'pending'
+              ? { ...d, status: 'skipped' as const, reason: 'sms-consent-withdrawn' as const }
+              : d,
+          ),
+        },
   );
   return { ...appointment, consumer: { ...appointment.consumer, smsConsent: false }, reminders };
 }
@@ -225,7 +246,13 @@ export function eraseConsumer(appointment: Appointment, now: number): Appointmen
   const reminders = appointment.reminders.map((r) =>
     r.status !== 'pending'
       ? r
-      : { ...r, status: 'skipped' as const, deliveries: r.deliveries.map((d) => (d.status === 'pending' ? { ...d, status: 'skipped' as const, reason: 'consumer-erased' as const } : d)) },
+      : {
+          ...r,
+          status: 'skipped' as const,
+          deliveries: r.deliveries.map((d) =>
+            d.status === 'pending' ? { ...d, status: 'skipped' as const, reason: 'consumer-erased' as const } : d,
+          ),
+        },
   );
   return {
     ...rest,
@@ -241,7 +268,9 @@ export function eraseConsumer(appointment: Appointment, now: number): Appointmen
 
 /** Reminders still pending when the appointment ends early (cancelled, visit begun) will never be sent. */
 export function skipPendingReminders(reminders: readonly PlannedReminder[]): PlannedReminder[] {
-  return reminders.map((r) => (r.status === 'pending' ? { ...r, status: 'skipped', deliveries: r.deliveries.map((d) => ({ ...d, status: 'skipped' })) } : r));
+  return reminders.map((r) =>
+    r.status === 'pending' ? { ...r, status: 'skipped', deliveries: r.deliveries.map((d) => ({ ...d, status: 'skipped' })) } : r,
+  );
 }
 
 /** Whether the appointment is a Teams meeting (fixed at booking). */

@@ -38,12 +38,19 @@ export function calendarUid(appointmentId: string): string {
  * Times are UTC; the zone is named in X-WR-TIMEZONE and in the description. A single cancelled
  * appointment is published as METHOD:CANCEL, so importing it removes the event.
  */
-export function buildCalendar(entries: readonly CalendarEntry[], options: { calendarName?: string; timeZone: string; feed?: boolean }): string {
+export function buildCalendar(
+  entries: readonly CalendarEntry[],
+  options: { calendarName?: string; timeZone: string; feed?: boolean },
+): string {
   const single = entries.length === 1 && !options.feed ? entries[0] : undefined;
   // A feed is always PUBLISH: its cancelled events carry STATUS:CANCELLED, even when it holds just one.
   const method = single?.appointment.status === 'cancelled' ? 'CANCEL' : 'PUBLISH';
   const events: EventAttributes[] = entries.map((entry) => toEvent(entry, method));
-  const { error, value } = createEvents(events, { productId: PRODUCT_ID, method, ...(options.calendarName !== undefined ? { calName: oneLine(options.calendarName) } : {}) });
+  const { error, value } = createEvents(events, {
+    productId: PRODUCT_ID,
+    method,
+    ...(options.calendarName !== undefined ? { calName: oneLine(options.calendarName) } : {}),
+  });
   if (error || !value) throw new Error(`calendar could not be built: ${error?.message ?? 'no output'}`);
   return value.replace(/(\r\nMETHOD:[^\r\n]*)/, `$1\r\nX-WR-TIMEZONE:${options.timeZone}`);
 }
@@ -63,7 +70,9 @@ function toEvent(entry: CalendarEntry, method: string): EventAttributes {
     endInputType: 'utc',
     endOutputType: 'utc',
     title: oneLine(entry.title),
-    description: [when, entry.joinUrl && !cancelled ? `${CALENDAR_TEXTS[language].joinLabel}: ${entry.joinUrl}` : undefined].filter(Boolean).join('\n'),
+    description: [when, entry.joinUrl && !cancelled ? `${CALENDAR_TEXTS[language].joinLabel}: ${entry.joinUrl}` : undefined]
+      .filter(Boolean)
+      .join('\n'),
     status: cancelled ? 'CANCELLED' : 'CONFIRMED',
     created: appointment.createdAt,
     lastModified: appointment.updatedAt,

@@ -90,23 +90,27 @@ function providerStarts(rules: SlotRules, provider: ProviderAvailability, bounds
   const duration = rules.durationMinutes * MINUTE_MS;
   const step = rules.slotIntervalMinutes * MINUTE_MS;
   // A candidate's padded interval relative to its start (the rule shifts with the start): computed once, not per candidate.
-  const padding = occupiedInterval({ start: 0, end: duration, bufferBeforeMinutes: rules.bufferBeforeMinutes, bufferAfterMinutes: rules.bufferAfterMinutes });
+  const padding = occupiedInterval({
+    start: 0,
+    end: duration,
+    bufferBeforeMinutes: rules.bufferBeforeMinutes,
+    bufferAfterMinutes: rules.bufferAfterMinutes,
+  });
 
   const starts: number[] = [];
   let next = 0; // first blocked interval that may still overlap a candidate
   for (let day = firstDay; day <= lastDay; day += 1) {
     if (fullDays.has(day)) continue;
     const date = hasOverrides ? dateOfDay(day) : '';
-    const intervals = hasOverrides && Object.hasOwn(provider.overrides, date)
-      ? parseIntervals(provider.overrides[date])
-      : (weekly[weekdayOfDay(day)] as WallMinutes[]);
+    const intervals =
+      hasOverrides && Object.hasOwn(provider.overrides, date)
+        ? parseIntervals(provider.overrides[date])
+        : (weekly[weekdayOfDay(day)] as WallMinutes[]);
     for (const [wallStart, wallEnd] of intervals) {
       const intervalStart = calendar.instant(day, wallStart);
       const latest = Math.min(calendar.instant(day, wallEnd) - duration, bounds.last);
       // Alignment counts real elapsed time from the interval's start instant.
-      let start = intervalStart < bounds.first
-        ? intervalStart + Math.ceil((bounds.first - intervalStart) / step) * step
-        : intervalStart;
+      let start = intervalStart < bounds.first ? intervalStart + Math.ceil((bounds.first - intervalStart) / step) * step : intervalStart;
       for (; start <= latest; start += step) {
         const paddedStart = start + padding.start;
         const paddedEnd = start + padding.end;
@@ -120,13 +124,7 @@ function providerStarts(rules: SlotRules, provider: ProviderAvailability, bounds
 }
 
 /** Local days (of the searched range) on which the provider already has maxPerDayPerProvider of this service. */
-function daysAtLimit(
-  rules: SlotRules,
-  busy: BusyAppointment[],
-  calendar: ZoneCalendar,
-  firstDay: number,
-  lastDay: number,
-): Set<number> {
+function daysAtLimit(rules: SlotRules, busy: BusyAppointment[], calendar: ZoneCalendar, firstDay: number, lastDay: number): Set<number> {
   const full = new Set<number>();
   const max = rules.maxPerDayPerProvider;
   if (max === null) return full;
@@ -167,7 +165,7 @@ function mergedBlockedTime(busy: BusyAppointment[]): { starts: number[]; ends: n
   const starts: number[] = [];
   const ends: number[] = [];
   let depth = 0;
-  for (let i = 0, j = 0; j < count; ) {
+  for (let i = 0, j = 0; j < count;) {
     if (i < count && (sortedStarts[i] as number) <= (sortedEnds[j] as number)) {
       if (depth === 0) starts.push(sortedStarts[i] as number);
       depth += 1;
@@ -183,9 +181,7 @@ function mergedBlockedTime(busy: BusyAppointment[]): { starts: number[]; ends: n
 
 function parseIntervals(intervals: WallInterval[] | undefined): WallMinutes[] {
   if (!intervals || intervals.length === 0) return [];
-  return intervals
-    .map(({ start, end }) => [parseWallTime(start), parseWallTime(end)] as const)
-    .sort((a, b) => a[0] - b[0]);
+  return intervals.map(({ start, end }) => [parseWallTime(start), parseWallTime(end)] as const).sort((a, b) => a[0] - b[0]);
 }
 
 /** Lexical (code unit) order, the order docs/api.md's tie-breaks and providerIds use. */

@@ -53,7 +53,10 @@ export function composeConsumerMessage(kind: ConsumerMessageKind, facts: Message
     `<p>${escapeHtml(texts.greeting(facts.consumerName))}</p>`,
     `<p>${escapeHtml(lead)}</p>`,
     ...(showJoin
-      ? [`<p><a href="${escapeHtml(facts.links.join)}">${escapeHtml(texts.joinLabel)}</a></p>`, `<p><a href="${escapeHtml(facts.links.manage)}">${escapeHtml(texts.manageLabel)}</a></p>`]
+      ? [
+          `<p><a href="${escapeHtml(facts.links.join)}">${escapeHtml(texts.joinLabel)}</a></p>`,
+          `<p><a href="${escapeHtml(facts.links.manage)}">${escapeHtml(texts.manageLabel)}</a></p>`,
+        ]
       : []),
     `<p>${escapeHtml(texts.signOff(facts.businessName))}</p>`,
   ].join('\n');

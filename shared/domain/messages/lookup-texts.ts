@@ -99,7 +99,10 @@ export function composeLookupMessage(facts: LookupFacts): { subject: string; pla
   const lines = [texts.greeting(facts.consumerName), '', texts.lead(facts.businessName), ''];
   const html = [`<p>${escapeHtml(texts.greeting(facts.consumerName))}</p>`, `<p>${escapeHtml(texts.lead(facts.businessName))}</p>`, '<ul>'];
   for (const item of facts.items) {
-    const line = texts.item(texts.with(item.serviceName, item.providerName), formatWhen(item.start, item.end, facts.timeZone, formatLocale));
+    const line = texts.item(
+      texts.with(item.serviceName, item.providerName),
+      formatWhen(item.start, item.end, facts.timeZone, formatLocale),
+    );
     lines.push(`- ${line}`, `  ${texts.joinLabel}: ${item.links.join}`, `  ${texts.manageLabel}: ${item.links.manage}`, '');
     html.push(
       `<li><p>${escapeHtml(line)}</p><p><a href="${escapeHtml(item.links.join)}">${escapeHtml(texts.joinLabel)}</a> · <a href="${escapeHtml(item.links.manage)}">${escapeHtml(texts.manageLabel)}</a></p></li>`,

@@ -65,14 +65,16 @@ export const OUTLOOK_EVENT_TEXTS: Readonly<Record<Locale, OutlookEventTexts>> = 
     cancelled: (reason) => (reason ? `Cancelled: ${reason}` : 'Cancelled.'),
   },
   de: {
-    teamsBody: 'Online gebucht. Nehmen Sie über diesen Termin an der Teams-Besprechung teil; der Kunde nimmt über die App des Unternehmens teil.',
+    teamsBody:
+      'Online gebucht. Nehmen Sie über diesen Termin an der Teams-Besprechung teil; der Kunde nimmt über die App des Unternehmens teil.',
     roomsBody: (link) => `Online gebucht. Teilnehmen: ${link}`,
     movedAway: 'Dieser Termin wurde an eine andere Fachperson übergeben.',
     superseded: 'Dieser Termin hat sich geändert, während sein Kalendereintrag erstellt wurde.',
     cancelled: (reason) => (reason ? `Abgesagt: ${reason}` : 'Abgesagt.'),
   },
   fr: {
-    teamsBody: "Réservé en ligne. Rejoignez la réunion Teams depuis cet événement ; le client la rejoint depuis l'application de l'entreprise.",
+    teamsBody:
+      "Réservé en ligne. Rejoignez la réunion Teams depuis cet événement ; le client la rejoint depuis l'application de l'entreprise.",
     roomsBody: (link) => `Réservé en ligne. Rejoindre : ${link}`,
     movedAway: 'Ce rendez-vous a été confié à un autre intervenant.',
     superseded: "Ce rendez-vous a changé pendant la création de son événement d'agenda.",

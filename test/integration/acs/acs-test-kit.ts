@@ -11,7 +11,12 @@ export function globalEmulator(): { connectionString: string; endpoint: string; 
   if (!TEST_ACS_CONNECTION_STRING || !TEST_ACS_ENDPOINT || !TEST_ACS_ADMIN_URL || !TEST_ACS_CA_CERT_PATH) {
     throw new Error('TEST_ACS_* are not set: run tests through jest (global-setup starts the ACS emulator)');
   }
-  return { connectionString: TEST_ACS_CONNECTION_STRING, endpoint: TEST_ACS_ENDPOINT, adminUrl: TEST_ACS_ADMIN_URL, caCertPath: TEST_ACS_CA_CERT_PATH };
+  return {
+    connectionString: TEST_ACS_CONNECTION_STRING,
+    endpoint: TEST_ACS_ENDPOINT,
+    adminUrl: TEST_ACS_ADMIN_URL,
+    caCertPath: TEST_ACS_CA_CERT_PATH,
+  };
 }
 
 export const SMS_FROM = '+18005550100';
@@ -20,7 +25,10 @@ export const EMAIL_SENDER = 'no-reply@appointments.example';
 /** The run's Azurite, with tables of this test file only: its adapters share one chat identity, as one deployment's processes do. */
 const tablesOfThisFile = (() => {
   let tables: TableClients | undefined;
-  return () => (tables ??= new TableClients(parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() })));
+  return () =>
+    (tables ??= new TableClients(
+      parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() }),
+    ));
 })();
 
 /** Adapters built the way the composition root builds them, with short retry delays for tests. */
@@ -38,7 +46,12 @@ export function adaptersFor(env: Record<string, string>, credential?: () => Toke
   return createAcsAdapters(settings, new TableServiceIdentityStore(tablesOfThisFile()), credential);
 }
 
-export async function admin<T = unknown>(adminUrl: string, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function admin<T = unknown>(
+  adminUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const response = await fetch(`${adminUrl}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },

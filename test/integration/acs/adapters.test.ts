@@ -80,7 +80,11 @@ describe('ACS rooms adapter', () => {
   });
 
   it('manages participants in every role the app uses', async () => {
-    const [provider, consumer, observer] = await Promise.all([acs.identity.createUser(), acs.identity.createUser(), acs.identity.createUser()]);
+    const [provider, consumer, observer] = await Promise.all([
+      acs.identity.createUser(),
+      acs.identity.createUser(),
+      acs.identity.createUser(),
+    ]);
     const room = await acs.rooms.createRoom({
       validFrom: Date.now(),
       validUntil: Date.now() + DAY_MS,
@@ -91,7 +95,11 @@ describe('ACS rooms adapter', () => {
       { userId: observer, role: 'Consumer' },
     ]);
     const byUser = (list: Array<{ userId: string; role: string }>) => Object.fromEntries(list.map((p) => [p.userId, p.role]));
-    expect(byUser(await acs.rooms.listParticipants(room.id))).toEqual({ [provider]: 'Presenter', [consumer]: 'Attendee', [observer]: 'Consumer' });
+    expect(byUser(await acs.rooms.listParticipants(room.id))).toEqual({
+      [provider]: 'Presenter',
+      [consumer]: 'Attendee',
+      [observer]: 'Consumer',
+    });
 
     await acs.rooms.upsertParticipants(room.id, [{ userId: consumer, role: 'Presenter' }]);
     await acs.rooms.removeParticipants(room.id, [observer]);
@@ -110,7 +118,11 @@ describe('ACS rooms adapter', () => {
 
   it('rejects participants that are not identities of the resource', async () => {
     const error = await acsError(
-      acs.rooms.createRoom({ validFrom: Date.now(), validUntil: Date.now() + DAY_MS, participants: [{ userId: '8:acs:unknown_user', role: 'Attendee' }] }),
+      acs.rooms.createRoom({
+        validFrom: Date.now(),
+        validUntil: Date.now() + DAY_MS,
+        participants: [{ userId: '8:acs:unknown_user', role: 'Attendee' }],
+      }),
     );
     expect(error).toMatchObject({ status: 400 });
   });
@@ -127,10 +139,19 @@ describe('ACS SMS adapter', () => {
     });
     expect(results).toEqual([
       expect.objectContaining({ to: good, successful: true, httpStatusCode: 202, messageId: expect.any(String) }),
-      expect.objectContaining({ to: '555-not-e164', successful: false, httpStatusCode: 400, errorMessage: 'Invalid To phone number format.' }),
+      expect.objectContaining({
+        to: '555-not-e164',
+        successful: false,
+        httpStatusCode: 400,
+        errorMessage: 'Invalid To phone number format.',
+      }),
     ]);
 
-    const { body } = await admin<{ sms: Array<{ to: string; from: string; tag: string; enableDeliveryReport: boolean; message: string }> }>(emulator.adminUrl, 'GET', '/admin/sms');
+    const { body } = await admin<{ sms: Array<{ to: string; from: string; tag: string; enableDeliveryReport: boolean; message: string }> }>(
+      emulator.adminUrl,
+      'GET',
+      '/admin/sms',
+    );
     expect(body.sms.find((s) => s.to === good)).toMatchObject({
       from: SMS_FROM,
       tag: 'reminder:apt-sms-1',
@@ -139,7 +160,14 @@ describe('ACS SMS adapter', () => {
     });
     const messages = await admin<{ messages: unknown[] }>(emulator.adminUrl, 'GET', `/admin/messages?to=${encodeURIComponent(good)}`);
     expect(messages.body.messages).toEqual([
-      { channel: 'sms', kind: 'reminder', to: good, body: 'Your visit is tomorrow at 10:00.', sentAt: expect.any(String), appointmentId: 'apt-sms-1' },
+      {
+        channel: 'sms',
+        kind: 'reminder',
+        to: good,
+        body: 'Your visit is tomorrow at 10:00.',
+        sentAt: expect.any(String),
+        appointmentId: 'apt-sms-1',
+      },
     ]);
   });
 });
@@ -163,9 +191,21 @@ describe('ACS email adapter', () => {
       headers: { 'X-Appointment-Id': 'apt-mail-1', 'X-Message-Kind': 'confirmation' },
       attachments: [{ name: 'invite.ics', contentType: 'text/calendar', bytes: 32 }],
     });
-    const messages = await admin<{ messages: unknown[] }>(emulator.adminUrl, 'GET', `/admin/messages?to=${encodeURIComponent(to.toUpperCase())}`);
+    const messages = await admin<{ messages: unknown[] }>(
+      emulator.adminUrl,
+      'GET',
+      `/admin/messages?to=${encodeURIComponent(to.toUpperCase())}`,
+    );
     expect(messages.body.messages).toEqual([
-      { channel: 'email', kind: 'confirmation', to, subject: 'Your appointment is booked', body: 'See you on Monday.', sentAt: expect.any(String), appointmentId: 'apt-mail-1' },
+      {
+        channel: 'email',
+        kind: 'confirmation',
+        to,
+        subject: 'Your appointment is booked',
+        body: 'See you on Monday.',
+        sentAt: expect.any(String),
+        appointmentId: 'apt-mail-1',
+      },
     ]);
   });
 
@@ -189,7 +229,10 @@ describe('ACS chat adapter', () => {
   it('creates a thread as the app identity, adds members, sends and lists messages', async () => {
     const consumer = await acs.identity.createUser();
     const provider = await acs.identity.createUser();
-    const { threadId } = await acs.chat.createThread({ topic: 'Visit apt-chat-1', participants: [{ userId: consumer, displayName: 'Ada' }] });
+    const { threadId } = await acs.chat.createThread({
+      topic: 'Visit apt-chat-1',
+      participants: [{ userId: consumer, displayName: 'Ada' }],
+    });
     expect(threadId).toMatch(/^19:.+@thread\.v2$/);
     await acs.chat.addParticipants(threadId, [{ userId: provider, displayName: 'Dr. Lee' }]);
     await acs.chat.sendMessage(threadId, { content: 'Your visit starts in 15 minutes.', senderDisplayName: 'Clinic' });

@@ -19,7 +19,11 @@ function problems(env: Record<string, string>): string {
 
 describe('ACS settings', () => {
   it('rejects malformed ACS settings, naming each', () => {
-    const message = problems({ ACS_CONNECTION_STRING: 'endpoint=https://x.example/', ACS_SMS_FROM: '0800 555', ACS_EMAIL_SENDER: 'nobody' });
+    const message = problems({
+      ACS_CONNECTION_STRING: 'endpoint=https://x.example/',
+      ACS_SMS_FROM: '0800 555',
+      ACS_EMAIL_SENDER: 'nobody',
+    });
     expect(message).toContain('ACS_CONNECTION_STRING');
     expect(message).toContain('ACS_SMS_FROM');
     expect(message).toContain('ACS_EMAIL_SENDER');
@@ -29,7 +33,10 @@ describe('ACS settings', () => {
     const chatIdentities = new TableServiceIdentityStore(new TableClients(parseSettings(base)));
     const acs = createAcsAdapters(parseSettings(base), chatIdentities);
     expect(() => acs.rooms).toThrow(/ACS_CONNECTION_STRING/);
-    const configured = createAcsAdapters(parseSettings({ ...base, ACS_CONNECTION_STRING: 'endpoint=https://127.0.0.1:1/;accesskey=a2V5' }), chatIdentities);
+    const configured = createAcsAdapters(
+      parseSettings({ ...base, ACS_CONNECTION_STRING: 'endpoint=https://127.0.0.1:1/;accesskey=a2V5' }),
+      chatIdentities,
+    );
     expect(() => configured.sms).toThrow(/ACS_SMS_FROM/);
     expect(() => configured.email).toThrow(/ACS_EMAIL_SENDER/);
     expect(configured.rooms).toBe(configured.rooms);

@@ -73,22 +73,31 @@ describe('ACS emulator authentication', () => {
     // Raw HTTPS without the SDK: trust the emulator's certificate for this one request.
     const { request } = await import('node:https');
     const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request(`${emulator.endpoint}identities?api-version=2023-10-01`, { method: 'POST', ca: fs.readFileSync(emulator.caCertPath) }, (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
+      const req = request(
+        `${emulator.endpoint}identities?api-version=2023-10-01`,
+        { method: 'POST', ca: fs.readFileSync(emulator.caCertPath) },
+        (res) => {
+          let body = '';
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        },
+      );
       req.on('error', reject);
       req.end('{}');
     });
     expect(answer.status).toBe(401);
-    expect(JSON.parse(answer.body)).toEqual({ error: { code: 'Denied', message: expect.stringContaining('Denied by the resource provider') } });
+    expect(JSON.parse(answer.body)).toEqual({
+      error: { code: 'Denied', message: expect.stringContaining('Denied by the resource provider') },
+    });
   });
 
   it('accepts Entra bearer tokens for the ACS audience when configured to, and refuses other audiences', async () => {
     const jwt = (payload: object) => `e30.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.sig`;
     const credential = (aud: string): TokenCredential => ({
-      getToken: async (): Promise<AccessToken> => ({ token: jwt({ aud, exp: Math.floor(Date.now() / 1000) + 3600 }), expiresOnTimestamp: Date.now() + 3600_000 }),
+      getToken: async (): Promise<AccessToken> => ({
+        token: jwt({ aud, exp: Math.floor(Date.now() / 1000) + 3600 }),
+        expiresOnTimestamp: Date.now() + 3600_000,
+      }),
     });
     const env = { ACS_ENDPOINT: emulator.endpoint, ACS_CA_CERT_PATH: emulator.caCertPath };
     await expect(adaptersFor(env, () => credential('https://communication.azure.com')).identity.createUser()).resolves.toMatch(/^8:acs:/);
@@ -114,10 +123,18 @@ describe('ACS emulator authentication', () => {
 
 describe('ACS emulator faults and the adapters retries', () => {
   it('a 429 with Retry-After is retried by the SDK and then succeeds', async () => {
-    await admin(emulator.adminUrl, 'POST', '/admin/faults', { path: '^/rooms$', method: 'POST', status: 429, retryAfterSeconds: 0, count: 2 });
+    await admin(emulator.adminUrl, 'POST', '/admin/faults', {
+      path: '^/rooms$',
+      method: 'POST',
+      status: 429,
+      retryAfterSeconds: 0,
+      count: 2,
+    });
     const room = await local().rooms.createRoom({ validFrom: Date.now(), validUntil: Date.now() + DAY_MS });
     expect(await faults()).toEqual([]);
-    expect((await admin<{ rooms: Array<{ id: string }> }>(emulator.adminUrl, 'GET', '/admin/rooms')).body.rooms.map((r) => r.id)).toEqual([room.id]);
+    expect((await admin<{ rooms: Array<{ id: string }> }>(emulator.adminUrl, 'GET', '/admin/rooms')).body.rooms.map((r) => r.id)).toEqual([
+      room.id,
+    ]);
   });
 
   it('a 429 without Retry-After (which the SDK does not retry) is retried by the adapter', async () => {
@@ -159,7 +176,12 @@ describe('ACS emulator inspection and /dev/messages', () => {
     const email = uniqueEmail();
     await acs.identity.createUser();
     await acs.sms.send({ to: [phone], message: 'Cancelled.', label: { kind: 'cancellation', appointmentId: 'apt-9' } });
-    await acs.email.send({ to: [{ address: email }], subject: 'Moved', plainText: 'New time: 11:00.', label: { kind: 'reschedule', appointmentId: 'apt-9' } });
+    await acs.email.send({
+      to: [{ address: email }],
+      subject: 'Moved',
+      plainText: 'New time: 11:00.',
+      label: { kind: 'reschedule', appointmentId: 'apt-9' },
+    });
 
     const state = (await admin<Record<string, unknown[]>>(emulator.adminUrl, 'GET', '/admin/state')).body;
     expect(state.identities).toHaveLength(1);
@@ -171,11 +193,25 @@ describe('ACS emulator inspection and /dev/messages', () => {
     const bySms = await route.handle({ query: new URLSearchParams({ to: phone }), body: undefined, headers: {} });
     expect(bySms).toEqual({
       status: 200,
-      body: { messages: [{ channel: 'sms', kind: 'cancellation', to: phone, body: 'Cancelled.', sentAt: expect.any(String), appointmentId: 'apt-9' }] },
+      body: {
+        messages: [
+          { channel: 'sms', kind: 'cancellation', to: phone, body: 'Cancelled.', sentAt: expect.any(String), appointmentId: 'apt-9' },
+        ],
+      },
     });
     const byEmail = await route.handle({ query: new URLSearchParams({ to: email }), body: undefined, headers: {} });
     expect(byEmail.body).toEqual({
-      messages: [{ channel: 'email', kind: 'reschedule', to: email, subject: 'Moved', body: 'New time: 11:00.', sentAt: expect.any(String), appointmentId: 'apt-9' }],
+      messages: [
+        {
+          channel: 'email',
+          kind: 'reschedule',
+          to: email,
+          subject: 'Moved',
+          body: 'New time: 11:00.',
+          sentAt: expect.any(String),
+          appointmentId: 'apt-9',
+        },
+      ],
     });
     await expect(route.handle({ query: new URLSearchParams(), body: undefined, headers: {} })).rejects.toBeInstanceOf(AppError);
 

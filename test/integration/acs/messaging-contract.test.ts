@@ -10,7 +10,9 @@ describe('ACS email and SMS adapters keep the messaging contract (ACS emulator)'
     return {
       email: acs.email,
       sms: acs.sms,
-      sentTo: async (address) => (await admin<{ messages: DeliveredMessage[] }>(emulator.adminUrl, 'GET', `/admin/messages?to=${encodeURIComponent(address)}`)).body.messages,
+      sentTo: async (address) =>
+        (await admin<{ messages: DeliveredMessage[] }>(emulator.adminUrl, 'GET', `/admin/messages?to=${encodeURIComponent(address)}`)).body
+          .messages,
       uniqueEmail,
       uniquePhone,
     };

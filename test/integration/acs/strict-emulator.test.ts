@@ -24,7 +24,13 @@ afterAll(async () => {
   await emulator?.stop();
 });
 
-const DEFAULTS = { smsNumbers: ['+18005550100'], emailDomains: ['appointments.example'], emailProfile: 'custom-domain', revocationDelayMs: 60_000, emailRunningPolls: 1 };
+const DEFAULTS = {
+  smsNumbers: ['+18005550100'],
+  emailDomains: ['appointments.example'],
+  emailProfile: 'custom-domain',
+  revocationDelayMs: 60_000,
+  emailRunningPolls: 1,
+};
 
 beforeEach(async () => {
   await admin(emulator.adminUrl, 'POST', '/admin/reset');
@@ -33,9 +39,11 @@ beforeEach(async () => {
 
 const resource = (changes: Record<string, unknown>) => admin(emulator.adminUrl, 'PATCH', '/admin/resource', changes);
 const advance = (minutes: number) => admin(emulator.adminUrl, 'POST', '/admin/clock', { advanceMinutes: minutes });
-const local = (env: Record<string, string> = {}) => adaptersFor({ ACS_CONNECTION_STRING: emulator.connectionString, ACS_CA_CERT_PATH: emulator.caCertPath, ...env });
+const local = (env: Record<string, string> = {}) =>
+  adaptersFor({ ACS_CONNECTION_STRING: emulator.connectionString, ACS_CA_CERT_PATH: emulator.caCertPath, ...env });
 /** SDK client options without pipeline retries, so each test sees the service's first answer. */
-const rawOptions = () => ({ tlsOptions: { ca: fs.readFileSync(emulator.caCertPath) }, retryOptions: { maxRetries: 0 } }) as Record<string, unknown>;
+const rawOptions = () =>
+  ({ tlsOptions: { ca: fs.readFileSync(emulator.caCertPath) }, retryOptions: { maxRetries: 0 } }) as Record<string, unknown>;
 
 async function failure<T extends Error = AcsError>(promise: Promise<unknown>): Promise<T> {
   const error = await promise.then(
@@ -60,7 +68,12 @@ describe('SMS as strict as Azure', () => {
     const results = await local().sms.send({ to: [good, '0151 not e164'], message: 'Hi' });
     expect(results).toEqual([
       expect.objectContaining({ to: good, successful: true, httpStatusCode: 202 }),
-      expect.objectContaining({ to: '0151 not e164', successful: false, httpStatusCode: 400, errorMessage: 'Invalid To phone number format.' }),
+      expect.objectContaining({
+        to: '0151 not e164',
+        successful: false,
+        httpStatusCode: 400,
+        errorMessage: 'Invalid To phone number format.',
+      }),
     ]);
   });
 
@@ -69,22 +82,41 @@ describe('SMS as strict as Azure', () => {
     const unreached = ['+4915112345678', '+18762345678'];
     const results = await local().sms.send({ to: [...reached, ...unreached], message: 'Hi' });
     expect(results.filter((r) => r.successful).map((r) => r.to)).toEqual(reached);
-    expect(results.filter((r) => !r.successful)).toEqual(unreached.map((to) => expect.objectContaining({ to, httpStatusCode: 400, errorMessage: expect.stringContaining('toll-free') })));
+    expect(results.filter((r) => !r.successful)).toEqual(
+      unreached.map((to) => expect.objectContaining({ to, httpStatusCode: 400, errorMessage: expect.stringContaining('toll-free') })),
+    );
   });
 });
 
 describe('SMS opt-outs (STOP) as in Azure', () => {
-  const stop = (from: string, message = 'STOP') => admin(emulator.adminUrl, 'POST', '/admin/sms/inbound', { from, to: '+18005550100', message });
-  const sent = async () => (await admin<{ sms: Array<{ to: string; successful: boolean; deliveryStatus: string | null; deliveryStatusDetails?: string }> }>(emulator.adminUrl, 'GET', '/admin/sms')).body.sms;
+  const stop = (from: string, message = 'STOP') =>
+    admin(emulator.adminUrl, 'POST', '/admin/sms/inbound', { from, to: '+18005550100', message });
+  const sent = async () =>
+    (
+      await admin<{ sms: Array<{ to: string; successful: boolean; deliveryStatus: string | null; deliveryStatusDetails?: string }> }>(
+        emulator.adminUrl,
+        'GET',
+        '/admin/sms',
+      )
+    ).body.sms;
 
   it('accepts an SMS to a number that texted STOP (202) but never delivers it: the delivery report says "Sender blocked for given recipient."', async () => {
     const phone = uniquePhone();
     expect((await stop(phone, ' stop ')).status).toBe(201);
     const [result] = await local().sms.send({ to: [phone], message: 'Reminder' });
     expect(result).toMatchObject({ to: phone, successful: true, httpStatusCode: 202 });
-    expect(await sent()).toEqual([expect.objectContaining({ to: phone, successful: true, deliveryStatus: 'Failed', deliveryStatusDetails: 'Sender blocked for given recipient.' })]);
+    expect(await sent()).toEqual([
+      expect.objectContaining({
+        to: phone,
+        successful: true,
+        deliveryStatus: 'Failed',
+        deliveryStatusDetails: 'Sender blocked for given recipient.',
+      }),
+    ]);
     // Not among the messages delivered to the phone.
-    expect((await admin<{ messages: unknown[] }>(emulator.adminUrl, 'GET', `/admin/messages?to=${encodeURIComponent(phone)}`)).body.messages).toEqual([]);
+    expect(
+      (await admin<{ messages: unknown[] }>(emulator.adminUrl, 'GET', `/admin/messages?to=${encodeURIComponent(phone)}`)).body.messages,
+    ).toEqual([]);
   });
 
   it('lists a number that texted STOP on the opt-out API (optouts:check), and START takes it off again', async () => {
@@ -97,7 +129,11 @@ describe('SMS opt-outs (STOP) as in Azure', () => {
     await expect(optOuts.isOptedOut(other)).resolves.toBe(false);
     await stop(phone, 'START');
     await expect(optOuts.isOptedOut(phone)).resolves.toBe(false);
-    expect((await admin<{ inbound: Array<{ from: string; message: string }> }>(emulator.adminUrl, 'GET', '/admin/sms/inbound')).body.inbound.map((m) => m.message)).toEqual(['STOP', 'START']);
+    expect(
+      (await admin<{ inbound: Array<{ from: string; message: string }> }>(emulator.adminUrl, 'GET', '/admin/sms/inbound')).body.inbound.map(
+        (m) => m.message,
+      ),
+    ).toEqual(['STOP', 'START']);
   });
 
   it('answers the opt-out API only for a sender the resource owns (401), with its own api-version', async () => {
@@ -116,7 +152,11 @@ describe('chat thread deletion as in Azure', () => {
     const { threadId } = await acs.chat.createThread({ topic: 'Visit', participants: [{ userId: member, displayName: 'Erin' }] });
     await acs.chat.sendMessage(threadId, { content: 'My number is +13125550100' });
     await acs.chat.deleteThread(threadId);
-    expect((await admin<{ chatThreads: Array<{ id: string }> }>(emulator.adminUrl, 'GET', '/admin/chat/threads')).body.chatThreads.map((t) => t.id)).not.toContain(threadId);
+    expect(
+      (await admin<{ chatThreads: Array<{ id: string }> }>(emulator.adminUrl, 'GET', '/admin/chat/threads')).body.chatThreads.map(
+        (t) => t.id,
+      ),
+    ).not.toContain(threadId);
     await expect(acs.chat.listMessages(threadId)).rejects.toMatchObject({ service: 'chat', status: 404 });
     await expect(acs.chat.deleteThread(threadId)).resolves.toBeUndefined();
   });
@@ -162,7 +202,11 @@ describe('email as strict as Azure', () => {
     await resource({ emailProfile: 'azure-managed', emailRunningPolls: 50 });
     const client = new EmailClient(emulator.connectionString, rawOptions());
     // beginSend polls once itself: 9 more are allowed in the minute.
-    const poller = await client.beginSend({ senderAddress: 'no-reply@appointments.example', content: { subject: 'Visit', plainText: 'x' }, recipients: { to: [{ address: uniqueEmail() }] } });
+    const poller = await client.beginSend({
+      senderAddress: 'no-reply@appointments.example',
+      content: { subject: 'Visit', plainText: 'x' },
+      recipients: { to: [{ address: uniqueEmail() }] },
+    });
     for (let i = 0; i < 9; i++) await poller.poll();
     expect(poller.getOperationState().status).toBe('running');
     await expect(poller.poll()).rejects.toMatchObject({ statusCode: 429 });
@@ -179,7 +223,11 @@ describe('email as strict as Azure', () => {
     await resource({ emailRunningPolls: 2 });
     const client = new EmailClient(emulator.connectionString, rawOptions());
     const poller = await client.beginSend(
-      { senderAddress: 'no-reply@appointments.example', content: { subject: 'Visit', plainText: 'x' }, recipients: { to: [{ address: uniqueEmail() }] } },
+      {
+        senderAddress: 'no-reply@appointments.example',
+        content: { subject: 'Visit', plainText: 'x' },
+        recipients: { to: [{ address: uniqueEmail() }] },
+      },
       { updateIntervalInMs: 10 },
     );
     // beginSend's own first poll answered Running; so does the next one, with retry-after: 1.
@@ -196,7 +244,9 @@ describe('email as strict as Azure', () => {
     const to = uniqueEmail();
     const error = await failure(local().email.send(email(to)));
     expect(error).toMatchObject({ service: 'email', code: 'RecipientMailboxFull', transient: false });
-    expect((await admin<{ messages: unknown[] }>(emulator.adminUrl, 'GET', `/admin/messages?to=${encodeURIComponent(to)}`)).body.messages).toEqual([]);
+    expect(
+      (await admin<{ messages: unknown[] }>(emulator.adminUrl, 'GET', `/admin/messages?to=${encodeURIComponent(to)}`)).body.messages,
+    ).toEqual([]);
     await expect(local().email.send(email())).resolves.toHaveProperty('operationId');
   });
 
@@ -216,7 +266,9 @@ describe('email as strict as Azure', () => {
 describe('identity as strict as Azure', () => {
   it('answers 401 for an id the resource does not know (another resource, deleted)', async () => {
     const acs = local();
-    await expect(acs.identity.issueToken('8:acs:00000000-0000-0000-0000-000000000000_00000000-0000-0000-0000-000000000001', ['chat'], 60)).rejects.toMatchObject({ status: 401 });
+    await expect(
+      acs.identity.issueToken('8:acs:00000000-0000-0000-0000-000000000000_00000000-0000-0000-0000-000000000001', ['chat'], 60),
+    ).rejects.toMatchObject({ status: 401 });
     const userId = await acs.identity.createUser();
     await acs.identity.deleteUser(userId);
     await expect(acs.identity.issueToken(userId, ['chat'], 60)).rejects.toMatchObject({ status: 401, transient: false });
@@ -251,7 +303,9 @@ describe('identity as strict as Azure', () => {
     try {
       const acs = adaptersFor({ ACS_CONNECTION_STRING: second.connectionString, ACS_CA_CERT_PATH: second.caCertPath });
       await expect(acs.identity.issueToken(userId, ['chat'], 60)).resolves.toHaveProperty('token');
-      const chat = new ChatClient(second.endpoint, new AzureCommunicationTokenCredential(token), { tlsOptions: { ca: fs.readFileSync(second.caCertPath) } } as Record<string, unknown>);
+      const chat = new ChatClient(second.endpoint, new AzureCommunicationTokenCredential(token), {
+        tlsOptions: { ca: fs.readFileSync(second.caCertPath) },
+      } as Record<string, unknown>);
       await expect(chat.createChatThread({ topic: 'after restart' })).resolves.toHaveProperty('chatThread.id');
       // A new user belongs to the same resource.
       expect((await acs.identity.createUser()).split('_')[0]).toBe(userId.split('_')[0]);
@@ -273,7 +327,9 @@ describe('chat as strict as Azure', () => {
   it('lets one user create 10 threads per 10 seconds; the 11th is 429 with Retry-After', async () => {
     const chat = await chatUser();
     for (let i = 0; i < 10; i++) await chat.createChatThread({ topic: `t${i}` });
-    const refused = await failure<Error & { statusCode?: number; response?: { headers: { get(n: string): string | undefined } } }>(chat.createChatThread({ topic: 't10' }));
+    const refused = await failure<Error & { statusCode?: number; response?: { headers: { get(n: string): string | undefined } } }>(
+      chat.createChatThread({ topic: 't10' }),
+    );
     expect(refused.statusCode).toBe(429);
     expect(Number(refused.response?.headers.get('retry-after'))).toBeGreaterThan(0);
     // Another user is not affected; the first may create again once 10 seconds have passed.
@@ -295,7 +351,9 @@ describe('chat as strict as Azure', () => {
     const member = await acs.identity.createUser();
     const { threadId } = await acs.chat.createThread({ topic: 'removal', participants: [{ userId: member }] });
     const { token } = await acs.identity.issueToken(member, ['chat'], 60);
-    const asMember = new ChatClient(emulator.endpoint, new AzureCommunicationTokenCredential(token), rawOptions()).getChatThreadClient(threadId);
+    const asMember = new ChatClient(emulator.endpoint, new AzureCommunicationTokenCredential(token), rawOptions()).getChatThreadClient(
+      threadId,
+    );
     await expect(asMember.getProperties()).resolves.toHaveProperty('id', threadId);
     await acs.chat.removeParticipant(threadId, member);
     await expect(asMember.getProperties()).rejects.toMatchObject({ statusCode: 403 });
@@ -308,8 +366,13 @@ describe('rooms as strict as Azure', () => {
     const rooms = new RoomsClient(emulator.connectionString, rawOptions());
     const validFrom = new Date(Date.now() + 60_000);
     const room = await rooms.createRoom({ validFrom, validUntil: new Date(validFrom.getTime() + DAY_MS) });
-    await expect(rooms.updateRoom(room.id, { validUntil: new Date(validFrom.getTime() + 2 * DAY_MS) })).rejects.toMatchObject({ statusCode: 400 });
-    await expect(rooms.updateRoom(room.id, { validFrom, validUntil: new Date(validFrom.getTime() + 2 * DAY_MS) })).resolves.toHaveProperty('id', room.id);
+    await expect(rooms.updateRoom(room.id, { validUntil: new Date(validFrom.getTime() + 2 * DAY_MS) })).rejects.toMatchObject({
+      statusCode: 400,
+    });
+    await expect(rooms.updateRoom(room.id, { validFrom, validUntil: new Date(validFrom.getTime() + 2 * DAY_MS) })).resolves.toHaveProperty(
+      'id',
+      room.id,
+    );
   });
 
   it('a create repeated with the same Repeatability-Request-ID (a retry after a lost answer) makes one room', async () => {
@@ -321,7 +384,10 @@ describe('rooms as strict as Azure', () => {
         return next(request);
       },
     };
-    const rooms = new RoomsClient(emulator.connectionString, { ...rawOptions(), additionalPolicies: [{ policy: sendTwice, position: 'perCall' }] });
+    const rooms = new RoomsClient(emulator.connectionString, {
+      ...rawOptions(),
+      additionalPolicies: [{ policy: sendTwice, position: 'perCall' }],
+    });
     const room = await rooms.createRoom({ validFrom: new Date(), validUntil: new Date(Date.now() + DAY_MS) });
     const all = (await admin<{ rooms: Array<{ id: string }> }>(emulator.adminUrl, 'GET', '/admin/rooms')).body.rooms;
     expect(all.map((r) => r.id)).toEqual([room.id]);

@@ -23,7 +23,9 @@ const MIN = 60_000;
 const MONDAY_9 = Date.parse('2027-03-01T08:00:00Z');
 let now = MONDAY_9 - 7 * 24 * 60 * MIN;
 
-const tables = new TableClients(parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() }));
+const tables = new TableClients(
+  parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() }),
+);
 const businesses = new TableBusinessRepository(tables);
 const calendars = new TableProviderCalendarRepository(tables);
 const appointments = new TableAppointmentStore(tables);
@@ -59,7 +61,12 @@ const service: ServiceRecord = {
   updatedAt: 0,
 };
 const consumer = { name: 'Jane', email: 'jane@example.com', phone: '+4930123456', smsConsent: true };
-const request = (start: number, extra: Partial<BookingRequest> = {}): BookingRequest => ({ serviceId: 'consult', start, consumer, ...extra });
+const request = (start: number, extra: Partial<BookingRequest> = {}): BookingRequest => ({
+  serviceId: 'consult',
+  start,
+  consumer,
+  ...extra,
+});
 
 async function book(start: number, extra: Partial<BookingRequest> = {}, key?: string): Promise<Booked> {
   const result = await bookAppointment(deps, 'clinic', request(start, extra), present, key);
@@ -67,11 +74,36 @@ async function book(start: number, extra: Partial<BookingRequest> = {}, key?: st
 }
 
 beforeAll(async () => {
-  await businesses.saveBusiness({ id: 'clinic', name: 'Clinic', timeZone: 'Europe/Berlin', managers: ['manager'], createdAt: 0, updatedAt: 0 }, undefined);
+  await businesses.saveBusiness(
+    { id: 'clinic', name: 'Clinic', timeZone: 'Europe/Berlin', managers: ['manager'], createdAt: 0, updatedAt: 0 },
+    undefined,
+  );
   for (const id of ['amy', 'bob']) {
-    await businesses.saveProvider({ businessId: 'clinic', id, displayName: id, email: `${id}@example.com`, timeZone: 'Europe/Berlin', staffObjectId: `oid-${id}`, active: true, createdAt: 0, updatedAt: 0 }, undefined);
+    await businesses.saveProvider(
+      {
+        businessId: 'clinic',
+        id,
+        displayName: id,
+        email: `${id}@example.com`,
+        timeZone: 'Europe/Berlin',
+        staffObjectId: `oid-${id}`,
+        active: true,
+        createdAt: 0,
+        updatedAt: 0,
+      },
+      undefined,
+    );
     const hours = [{ start: '09:00', end: '17:00' }];
-    await calendars.saveSchedule({ businessId: 'clinic', providerId: id, timeZone: 'Europe/Berlin', weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours }, updatedAt: 0 }, undefined);
+    await calendars.saveSchedule(
+      {
+        businessId: 'clinic',
+        providerId: id,
+        timeZone: 'Europe/Berlin',
+        weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours },
+        updatedAt: 0,
+      },
+      undefined,
+    );
   }
   await businesses.saveService(service, undefined);
 });
@@ -139,7 +171,9 @@ describe('booking on Table Storage', () => {
       now += IDEMPOTENCY_TTL_MS + MIN;
       const stranger = { name: 'Mallory', email: 'mallory@example.com', phone: '+4930999999', smsConsent: false };
       // Same key, the same slot: the slot is taken, so 409, and nothing of the first booking comes back.
-      await expect(book(start, { providerId: 'amy', consumer: stranger }, 'order-1001')).rejects.toMatchObject({ code: 'slot-unavailable' });
+      await expect(book(start, { providerId: 'amy', consumer: stranger }, 'order-1001')).rejects.toMatchObject({
+        code: 'slot-unavailable',
+      });
       // Same key, another time: a new appointment of its own.
       const second = await book(start + 60 * MIN, { providerId: 'amy', consumer: stranger }, 'order-1001');
       expect(second.appointment.id).not.toBe(first.appointment.id);
@@ -159,8 +193,15 @@ describe('booking on Table Storage', () => {
     const start = MONDAY_9 + 17 * 24 * 60 * MIN;
     const store = new TableIdempotencyStore(tables);
     // The first attempt commits, then dies before it records its answer.
-    const dying = { ...deps, idempotency: Object.assign(Object.create(store) as TableIdempotencyStore, { complete: () => Promise.reject(new Error('process died')) }) };
-    await expect(bookAppointment(dying, 'clinic', request(start, { providerId: 'bob' }), present, 'crash-key')).rejects.toThrow('process died');
+    const dying = {
+      ...deps,
+      idempotency: Object.assign(Object.create(store) as TableIdempotencyStore, {
+        complete: () => Promise.reject(new Error('process died')),
+      }),
+    };
+    await expect(bookAppointment(dying, 'clinic', request(start, { providerId: 'bob' }), present, 'crash-key')).rejects.toThrow(
+      'process died',
+    );
     const saved = now;
     try {
       now += IDEMPOTENCY_LEASE_MS + 1;
@@ -177,7 +218,9 @@ describe('booking on Table Storage', () => {
   it('plans reminders on the consumer channels and writes a room outbox row in the same step', async () => {
     const start = MONDAY_9 + 7 * 24 * 60 * MIN;
     const { appointment } = await book(start, { consumer: { ...consumer, smsConsent: false } });
-    expect(appointment.reminders).toEqual([{ dueAt: start - 1440 * MIN, channels: ['email'], status: 'pending', deliveries: [{ channel: 'email', status: 'pending' }] }]);
+    expect(appointment.reminders).toEqual([
+      { dueAt: start - 1440 * MIN, channels: ['email'], status: 'pending', deliveries: [{ channel: 'email', status: 'pending' }] },
+    ]);
     const outbox = await appointments.listOutbox('clinic', appointment.providerId);
     expect(outbox).toContainEqual(expect.objectContaining({ kind: 'room.ensure', appointmentId: appointment.id, version: 1 }));
     expect(kicked).toContain(appointment.providerId);
@@ -197,7 +240,9 @@ describe('booking on Table Storage', () => {
     const saved = now;
     now = late.appointment.start - 60 * MIN;
     try {
-      await expect(cancelAppointment(deps, late.appointment.id, { caller: { kind: 'anonymous' }, manageToken: late.manageToken }, {})).rejects.toMatchObject({ code: 'too-late' });
+      await expect(
+        cancelAppointment(deps, late.appointment.id, { caller: { kind: 'anonymous' }, manageToken: late.manageToken }, {}),
+      ).rejects.toMatchObject({ code: 'too-late' });
       const byStaff = await cancelAppointment(deps, late.appointment.id, { caller: { kind: 'staff', oid: 'oid-bob', roles: [] } }, {});
       expect(byStaff.status).toBe('cancelled');
     } finally {
@@ -209,7 +254,9 @@ describe('booking on Table Storage', () => {
     const start = MONDAY_9 + 9 * 24 * 60 * MIN;
     const { appointment, manageToken } = await book(start, { providerId: 'amy' });
     const credentials = { caller: { kind: 'anonymous' as const }, manageToken };
-    await expect(rescheduleAppointment(deps, appointment.id, credentials, { start: start + 60 * MIN, ifMatch: '"7"' })).rejects.toMatchObject({ code: 'version-mismatch' });
+    await expect(
+      rescheduleAppointment(deps, appointment.id, credentials, { start: start + 60 * MIN, ifMatch: '"7"' }),
+    ).rejects.toMatchObject({ code: 'version-mismatch' });
     // Moving by 15 minutes overlaps its own old time: allowed, because the old time is released in the same step.
     const moved = await rescheduleAppointment(deps, appointment.id, credentials, { start: start + 15 * MIN, ifMatch: '"1"' });
     expect(moved).toMatchObject({ start: start + 15 * MIN, end: start + 45 * MIN, version: 2, providerId: 'amy' });
@@ -217,7 +264,9 @@ describe('booking on Table Storage', () => {
     await expect(book(start + 60 * MIN, { providerId: 'amy' })).rejects.toMatchObject({ code: 'slot-unavailable' });
     const other = await book(start + 75 * MIN, { providerId: 'amy' });
     expect(other.appointment.providerId).toBe('amy');
-    await expect(rescheduleAppointment(deps, appointment.id, credentials, { start: start + 75 * MIN })).rejects.toMatchObject({ code: 'slot-unavailable' });
+    await expect(rescheduleAppointment(deps, appointment.id, credentials, { start: start + 75 * MIN })).rejects.toMatchObject({
+      code: 'slot-unavailable',
+    });
     // The old 09:00 time was released by the move: it can be booked again.
     await expect(book(start - 0, { providerId: 'amy' })).rejects.toMatchObject({ code: 'slot-unavailable' });
     await cancelAppointment(deps, appointment.id, credentials, {});
@@ -227,14 +276,30 @@ describe('booking on Table Storage', () => {
   it('accepts a manage token for its own appointment only, and staff by role', async () => {
     const a = await book(MONDAY_9 + 10 * 24 * 60 * MIN, { providerId: 'amy' });
     const b = await book(MONDAY_9 + 10 * 24 * 60 * MIN, { providerId: 'bob' });
-    await expect(authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'anonymous' }, manageToken: b.manageToken })).rejects.toMatchObject({ code: 'unauthorized' });
-    await expect(authorizeAppointment(deps, 'unknown', { caller: { kind: 'anonymous' }, manageToken: b.manageToken })).rejects.toMatchObject({ code: 'unauthorized' });
-    await expect(authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'anonymous' } })).rejects.toMatchObject({ code: 'unauthorized' });
-    await expect(authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'staff', oid: 'oid-bob', roles: [] } })).rejects.toMatchObject({ code: 'forbidden' });
-    await expect(authorizeAppointment(deps, 'unknown', { caller: { kind: 'staff', oid: 'oid-bob', roles: [] } })).rejects.toMatchObject({ code: 'not-found' });
-    expect((await authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'staff', oid: 'oid-amy', roles: [] } })).role).toBe('provider');
-    expect((await authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'staff', oid: 'manager', roles: [] } })).role).toBe('manager');
-    expect((await authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'anonymous' }, manageToken: a.manageToken })).role).toBe('consumer');
+    await expect(
+      authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'anonymous' }, manageToken: b.manageToken }),
+    ).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(
+      authorizeAppointment(deps, 'unknown', { caller: { kind: 'anonymous' }, manageToken: b.manageToken }),
+    ).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'anonymous' } })).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
+    await expect(
+      authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'staff', oid: 'oid-bob', roles: [] } }),
+    ).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(authorizeAppointment(deps, 'unknown', { caller: { kind: 'staff', oid: 'oid-bob', roles: [] } })).rejects.toMatchObject({
+      code: 'not-found',
+    });
+    expect((await authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'staff', oid: 'oid-amy', roles: [] } })).role).toBe(
+      'provider',
+    );
+    expect((await authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'staff', oid: 'manager', roles: [] } })).role).toBe(
+      'manager',
+    );
+    expect((await authorizeAppointment(deps, a.appointment.id, { caller: { kind: 'anonymous' }, manageToken: a.manageToken })).role).toBe(
+      'consumer',
+    );
   });
 });
 
@@ -261,8 +326,12 @@ describe('reschedule to another provider', () => {
     const { appointment, manageToken } = await book(start, { providerId: 'amy' });
     await book(start + 60 * MIN, { providerId: 'bob' });
     const credentials = { caller: { kind: 'anonymous' as const }, manageToken };
-    await expect(rescheduleAppointment(deps, appointment.id, credentials, { start: start + 60 * MIN, providerId: 'bob' })).rejects.toMatchObject({ code: 'slot-unavailable' });
-    await expect(rescheduleAppointment(deps, appointment.id, credentials, { start, providerId: 'zoe' })).rejects.toMatchObject({ code: 'validation' });
+    await expect(
+      rescheduleAppointment(deps, appointment.id, credentials, { start: start + 60 * MIN, providerId: 'bob' }),
+    ).rejects.toMatchObject({ code: 'slot-unavailable' });
+    await expect(rescheduleAppointment(deps, appointment.id, credentials, { start, providerId: 'zoe' })).rejects.toMatchObject({
+      code: 'validation',
+    });
     expect((await appointments.find(appointment.id))?.value).toMatchObject({ providerId: 'amy', version: 1 });
   });
 
@@ -276,9 +345,21 @@ describe('reschedule to another provider', () => {
     const bob = (await businesses.getProvider('clinic', 'bob'))!.value;
     const copy = { ...appointment, providerId: 'bob', version: 2 };
     const time = await readProviderTime(appointments, bob, [occupiedInterval(copy)]);
-    await appointments.commit({ businessId: 'clinic', providerId: 'bob', days: dayRowChanges(time, { add: copy }), appointment: { value: copy }, outbox: [] });
+    await appointments.commit({
+      businessId: 'clinic',
+      providerId: 'bob',
+      days: dayRowChanges(time, { add: copy }),
+      appointment: { value: copy },
+      outbox: [],
+    });
     const old = (await appointments.find(appointment.id))!;
-    await appointments.commit({ businessId: 'clinic', providerId: 'amy', days: [], appointment: { value: { ...old.value, version: 2, notes: 'changed' }, etag: old.etag }, outbox: [] });
+    await appointments.commit({
+      businessId: 'clinic',
+      providerId: 'amy',
+      days: [],
+      appointment: { value: { ...old.value, version: 2, notes: 'changed' }, etag: old.etag },
+      outbox: [],
+    });
     const release = outboxMessage(copy, 'appointment.release', now, { fromProviderId: 'amy', previousVersion: 1 });
     expect(await releaseMovedAppointment(deps, release)).toBe('reverted');
     expect((await appointments.find(appointment.id))?.value).toMatchObject({ providerId: 'amy', notes: 'changed' });
@@ -301,10 +382,15 @@ describe('reschedule back and forth between providers', () => {
     const back = await rescheduleAppointment(deps, appointment.id, credentials, { start: start + 120 * MIN, providerId: 'amy' });
     expect(back).toMatchObject({ providerId: 'amy', start: start + 120 * MIN, version: 3 });
     expect((await appointments.find(appointment.id))?.value).toMatchObject({ providerId: 'amy', version: 3 });
-    expect((await appointments.listByProvider('clinic', 'amy', start - MIN, start + 3 * 60 * MIN)).map((a) => a.id)).toEqual([appointment.id]);
+    expect((await appointments.listByProvider('clinic', 'amy', start - MIN, start + 3 * 60 * MIN)).map((a) => a.id)).toEqual([
+      appointment.id,
+    ]);
     expect(await appointments.listByProvider('clinic', 'bob', start - MIN, start + 3 * 60 * MIN)).toEqual([]);
     // And once more to bob, whose retired copy is in the way just the same.
-    expect(await rescheduleAppointment(deps, appointment.id, credentials, { start, providerId: 'bob' })).toMatchObject({ providerId: 'bob', version: 4 });
+    expect(await rescheduleAppointment(deps, appointment.id, credentials, { start, providerId: 'bob' })).toMatchObject({
+      providerId: 'bob',
+      version: 4,
+    });
     // Each real move announced itself once: rescheduled events for versions 2, 3 and 4.
     const announced = [...(await eventsOf('amy', appointment.id)), ...(await eventsOf('bob', appointment.id))].sort();
     expect(announced.filter((e) => e.startsWith('event.publish') && e.endsWith('appointment.rescheduled'))).toEqual([
@@ -325,16 +411,28 @@ describe('reschedule back and forth between providers', () => {
           await appointments.commit(commit);
           if (commit.providerId === 'bob' && commit.appointment.value.id === appointment.id && !commit.appointment.etag) {
             const old = (await appointments.findAt({ businessId: 'clinic', providerId: 'amy' }, appointment.id))!;
-            await appointments.commit({ businessId: 'clinic', providerId: 'amy', days: [], appointment: { value: { ...old.value, version: 2, notes: 'changed' }, etag: old.etag }, outbox: [] });
+            await appointments.commit({
+              businessId: 'clinic',
+              providerId: 'amy',
+              days: [],
+              appointment: { value: { ...old.value, version: 2, notes: 'changed' }, etag: old.etag },
+              outbox: [],
+            });
           }
         },
       }),
     };
     const credentials = { caller: { kind: 'anonymous' as const }, manageToken };
-    await expect(rescheduleAppointment(racing, appointment.id, credentials, { start: start + 60 * MIN, providerId: 'bob' })).rejects.toMatchObject({ code: 'conflict' });
+    await expect(
+      rescheduleAppointment(racing, appointment.id, credentials, { start: start + 60 * MIN, providerId: 'bob' }),
+    ).rejects.toMatchObject({ code: 'conflict' });
     expect((await appointments.find(appointment.id))?.value).toMatchObject({ providerId: 'amy', notes: 'changed' });
     // Neither partition holds a rescheduled event or a lifecycle event for the move that did not happen.
-    expect([...(await eventsOf('amy', appointment.id)), ...(await eventsOf('bob', appointment.id))].filter((e) => !e.endsWith('appointment.booked'))).toEqual([]);
+    expect(
+      [...(await eventsOf('amy', appointment.id)), ...(await eventsOf('bob', appointment.id))].filter(
+        (e) => !e.endsWith('appointment.booked'),
+      ),
+    ).toEqual([]);
     // bob's time is free again.
     expect((await book(start + 60 * MIN, { providerId: 'bob' })).appointment.providerId).toBe('bob');
   });
@@ -360,7 +458,10 @@ describe('outbox retries', () => {
       },
       onError: (message: { attempts?: number }) => errors.push(message.attempts ?? 0),
     };
-    const pending = () => appointments.listOutbox('clinic', 'bob').then((rows) => rows.filter((r) => r.appointmentId === appointment.id && r.kind === 'room.ensure'));
+    const pending = () =>
+      appointments
+        .listOutbox('clinic', 'bob')
+        .then((rows) => rows.filter((r) => r.appointmentId === appointment.id && r.kind === 'room.ensure'));
     await dispatchPartition(outbox, { businessId: 'clinic', providerId: 'bob' });
     expect(calls).toBe(1);
     expect((await pending())[0]).toMatchObject({ attempts: 1, retryAt: now + outboxRetryDelay(1) });

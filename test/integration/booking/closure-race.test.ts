@@ -22,10 +22,18 @@ const MONDAY_9 = Date.parse('2027-03-01T08:00:00Z');
 const PROVIDERS = ['amy', 'bob', 'cat'];
 const ROUNDS = 4;
 
-const tables = new TableClients(parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() }));
+const tables = new TableClients(
+  parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() }),
+);
 const businesses = new TableBusinessRepository(tables);
 const appointments = new TableAppointmentStore(tables);
-const deps: BookingDeps = { businesses, appointments, idempotency: new TableIdempotencyStore(tables), clock: { now: () => MONDAY_9 - 7 * DAY }, kickOutbox: () => undefined };
+const deps: BookingDeps = {
+  businesses,
+  appointments,
+  idempotency: new TableIdempotencyStore(tables),
+  clock: { now: () => MONDAY_9 - 7 * DAY },
+  kickOutbox: () => undefined,
+};
 const manager = { kind: 'staff' as const, oid: 'manager', roles: [] };
 
 const service: ServiceRecord = {
@@ -51,11 +59,36 @@ const service: ServiceRecord = {
 
 beforeAll(async () => {
   const calendars = new TableProviderCalendarRepository(tables);
-  await businesses.saveBusiness({ id: 'clinic', name: 'Clinic', timeZone: 'Europe/Berlin', managers: ['manager'], createdAt: 0, updatedAt: 0 }, undefined);
+  await businesses.saveBusiness(
+    { id: 'clinic', name: 'Clinic', timeZone: 'Europe/Berlin', managers: ['manager'], createdAt: 0, updatedAt: 0 },
+    undefined,
+  );
   for (const id of PROVIDERS) {
-    await businesses.saveProvider({ businessId: 'clinic', id, displayName: id, email: `${id}@example.com`, timeZone: 'Europe/Berlin', staffObjectId: `oid-${id}`, active: true, createdAt: 0, updatedAt: 0 }, undefined);
+    await businesses.saveProvider(
+      {
+        businessId: 'clinic',
+        id,
+        displayName: id,
+        email: `${id}@example.com`,
+        timeZone: 'Europe/Berlin',
+        staffObjectId: `oid-${id}`,
+        active: true,
+        createdAt: 0,
+        updatedAt: 0,
+      },
+      undefined,
+    );
     const hours = [{ start: '09:00', end: '17:00' }];
-    await calendars.saveSchedule({ businessId: 'clinic', providerId: id, timeZone: 'Europe/Berlin', weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours }, updatedAt: 0 }, undefined);
+    await calendars.saveSchedule(
+      {
+        businessId: 'clinic',
+        providerId: id,
+        timeZone: 'Europe/Berlin',
+        weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours },
+        updatedAt: 0,
+      },
+      undefined,
+    );
   }
   await businesses.saveService(service, undefined);
 });
@@ -68,14 +101,30 @@ describe('a closure racing bookings (Table Storage)', () => {
       // 24 bookings (8 per provider) spread over the day; the closure starts after a few have begun.
       const bookings = Array.from({ length: 24 }, (_, i) =>
         new Promise((resolve) => setTimeout(resolve, (i % 8) * 3)).then(() =>
-          bookAppointment(deps, 'clinic', { serviceId: 'consult', providerId: PROVIDERS[i % 3]!, start: day + Math.floor(i / 3) * 30 * MIN, consumer: { name: 'Jo', email: 'jo@example.com', smsConsent: false } }, (a) => a),
+          bookAppointment(
+            deps,
+            'clinic',
+            {
+              serviceId: 'consult',
+              providerId: PROVIDERS[i % 3]!,
+              start: day + Math.floor(i / 3) * 30 * MIN,
+              consumer: { name: 'Jo', email: 'jo@example.com', smsConsent: false },
+            },
+            (a) => a,
+          ),
         ),
       );
-      const closure = new Promise((resolve) => setTimeout(resolve, 10)).then(() => putClosure(deps, manager, { businessId: 'clinic', closureId: `c${round}` }, async () => ({ from: date, to: date })));
+      const closure = new Promise((resolve) => setTimeout(resolve, 10)).then(() =>
+        putClosure(deps, manager, { businessId: 'clinic', closureId: `c${round}` }, async () => ({ from: date, to: date })),
+      );
       const [outcomes, put] = await Promise.all([Promise.allSettled(bookings), closure]);
       const refusals = outcomes.filter((o) => o.status === 'rejected').map((o) => (o as PromiseRejectedResult).reason.code);
       expect(refusals.every((code) => code === 'slot-unavailable')).toBe(true);
-      const stored = (await Promise.all(PROVIDERS.map((p) => appointments.listByProvider('clinic', p, day - 60 * MIN, day + 12 * 60 * MIN)))).flat().filter((a: Appointment) => a.status === 'booked');
+      const stored = (
+        await Promise.all(PROVIDERS.map((p) => appointments.listByProvider('clinic', p, day - 60 * MIN, day + 12 * 60 * MIN)))
+      )
+        .flat()
+        .filter((a: Appointment) => a.status === 'booked');
       const listed = new Set(put.booked.map((a) => a.id));
       expect(stored.filter((a) => !listed.has(a.id)).map((a) => a.id)).toEqual([]);
       expect(stored.length).toBe(outcomes.length - refusals.length);

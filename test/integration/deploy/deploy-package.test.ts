@@ -57,7 +57,8 @@ describe('the deploy package', () => {
   it('is what azd uploads: azure.yaml points at the folder `npm run package` writes', () => {
     const azureYaml = fs.readFileSync(path.join(repoRoot, 'azure.yaml'), 'utf8');
     expect(/^\s+dist:\s*(\S+)\s*$/m.exec(azureYaml)?.[1]).toBe(path.relative(repoRoot, DEFAULT_PACKAGE_DIR));
-    const scripts = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const scripts = (JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+      .scripts;
     expect(scripts.package).toBe('node dist/dev/deploy/build-package.js');
   });
 
@@ -73,16 +74,24 @@ describe('the deploy package', () => {
   });
 
   it('holds no dev host, emulator, dev token issuer or test', () => {
-    const leaked = files.filter((file) => /^(dev|test|dist|infra|docs)[/\\]/.test(file) || /dev-issuer|acs-emulator|servicebus-broker|functions-core-stand-in/.test(file));
+    const leaked = files.filter(
+      (file) =>
+        /^(dev|test|dist|infra|docs)[/\\]/.test(file) || /dev-issuer|acs-emulator|servicebus-broker|functions-core-stand-in/.test(file),
+    );
     expect(leaked).toEqual([]);
   });
 
   it('holds no dev dependency', () => {
-    const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-    const devOnly = Object.entries(lock.packages).filter(([key, entry]) => key.startsWith('node_modules/') && entry.dev).map(([key]) => key);
+    const lock = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean }>;
+    };
+    const devOnly = Object.entries(lock.packages)
+      .filter(([key, entry]) => key.startsWith('node_modules/') && entry.dev)
+      .map(([key]) => key);
     expect(devOnly.length).toBeGreaterThan(50); // the check below means something
     expect(devOnly.filter((key) => fs.existsSync(path.join(dir, key)))).toEqual([]);
-    for (const direct of ['jest', 'typescript', 'azurite', 'eslint', '@swc/core']) expect(fs.existsSync(path.join(dir, 'node_modules', direct))).toBe(false);
+    for (const direct of ['jest', 'typescript', 'azurite', 'eslint', '@swc/core'])
+      expect(fs.existsSync(path.join(dir, 'node_modules', direct))).toBe(false);
   });
 
   it('stays within its size budget', () => {
@@ -100,10 +109,20 @@ describe('the deploy package', () => {
     const names = (loaded: Loaded) => loaded.registrations.map((r) => `${r.name}:${r.trigger}`).sort();
     expect(names(fromPackage)).toEqual(names(fromRepo));
     expect(fromPackage.registrations.length).toBeGreaterThan(15);
-    expect(names(fromPackage)).toEqual(expect.arrayContaining([expect.stringMatching(/:httpTrigger$/), expect.stringMatching(/:timerTrigger$/), expect.stringMatching(/:orchestrationTrigger$/), expect.stringMatching(/:activityTrigger$/)]));
+    expect(names(fromPackage)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/:httpTrigger$/),
+        expect.stringMatching(/:timerTrigger$/),
+        expect.stringMatching(/:orchestrationTrigger$/),
+        expect.stringMatching(/:activityTrigger$/),
+      ]),
+    );
 
     // Every module the app loaded came from the package (the stand-in and the loader are the host's).
-    const host = new Set([path.join(repoRoot, 'dist', 'dev', 'host', 'functions-core-stand-in.js'), path.join(repoRoot, 'dist', 'dev', 'host', 'load-app.js')]);
+    const host = new Set([
+      path.join(repoRoot, 'dist', 'dev', 'host', 'functions-core-stand-in.js'),
+      path.join(repoRoot, 'dist', 'dev', 'host', 'load-app.js'),
+    ]);
     const outside = fromPackage.resolved.filter((file) => !file.startsWith(dir + path.sep) && !host.has(file));
     expect(outside).toEqual([]);
   });

@@ -12,7 +12,9 @@ import { callDurableClient, DAY, ManualClock, memoryLogger } from './harness';
 const standIn = new FunctionsCoreStandIn(() => undefined);
 jest.mock('@azure/functions-core', () => standIn.api, { virtual: true });
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { probe } = require('../../fixtures/durable-app/functions/orchestrations.js') as { probe: { sideEffects: string[]; attempts: Record<string, number>; variant?: string } };
+const { probe } = require('../../fixtures/durable-app/functions/orchestrations.js') as {
+  probe: { sideEffects: string[]; attempts: Record<string, number>; variant?: string };
+};
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 require('../../fixtures/durable-app/functions/client.js');
 
@@ -47,9 +49,18 @@ describe('local durable backend', () => {
 
     const response = await client({ op: 'status', instanceId: 'chain-1' });
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ name: 'chain', instanceId: 'chain-1', runtimeStatus: 'Completed', input: { steps: ['a', 'b', 'c'] }, output: ['done:a', 'done:b', 'done:c'], customStatus: { step: 'c' } });
+    expect(response.body).toMatchObject({
+      name: 'chain',
+      instanceId: 'chain-1',
+      runtimeStatus: 'Completed',
+      input: { steps: ['a', 'b', 'c'] },
+      output: ['done:a', 'done:b', 'done:c'],
+      customStatus: { step: 'c' },
+    });
     // The HTTP API answers `historyEvents` (durable-functions 3.5 reads `history`, azure-functions-durable-js#620).
-    const withHistory = await fetch(`${backend.rpcBaseUrl}instances/chain-1?showHistory=true`).then((r) => r.json() as Promise<{ historyEvents: Array<{ EventType: string }> }>);
+    const withHistory = await fetch(`${backend.rpcBaseUrl}instances/chain-1?showHistory=true`).then(
+      (r) => r.json() as Promise<{ historyEvents: Array<{ EventType: string }> }>,
+    );
     const types = withHistory.historyEvents.map((e) => e.EventType);
     expect(types.filter((t) => t === 'TaskScheduled')).toHaveLength(3);
     expect(types.filter((t) => t === 'TaskCompleted')).toHaveLength(3);
@@ -107,17 +118,29 @@ describe('local durable backend', () => {
 
     expect((await client({ op: 'raise', instanceId: 'approval-1', event: 'approval', data: { by: 'provider-7' } })).status).toBe(202);
     await backend.drain();
-    expect(await status('approval-1')).toMatchObject({ runtimeStatus: 'Completed', output: { approved: true, by: 'provider-7' }, customStatus: { stage: 'approved' } });
+    expect(await status('approval-1')).toMatchObject({
+      runtimeStatus: 'Completed',
+      output: { approved: true, by: 'provider-7' },
+      customStatus: { stage: 'approved' },
+    });
     expect(await backend.pendingWork('approval-1')).toEqual([]);
   });
 
   it('lets the timer win when no event comes', async () => {
     await start('approval', 'approval-2', { deadline: new Date(clock.now() + DAY).toISOString() });
     await advance(DAY);
-    expect(await status('approval-2')).toMatchObject({ runtimeStatus: 'Completed', output: { approved: false }, customStatus: { stage: 'expired' } });
+    expect(await status('approval-2')).toMatchObject({
+      runtimeStatus: 'Completed',
+      output: { approved: false },
+      customStatus: { stage: 'expired' },
+    });
     // Raising an event to a finished instance answers 410, which the durable client treats as done.
     expect((await client({ op: 'raise', instanceId: 'approval-2', event: 'approval', data: {} })).status).toBe(202);
-    const gone = await fetch(`${backend.rpcBaseUrl}instances/approval-2/raiseEvent/approval`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const gone = await fetch(`${backend.rpcBaseUrl}instances/approval-2/raiseEvent/approval`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(gone.status).toBe(410);
   });
 
@@ -138,7 +161,12 @@ describe('local durable backend', () => {
     await advance(1000); // generation 1 consumes one event and continues as new: the other two are gone
     await advance(1000);
     expect(await backend.status('acc-1')).toMatchObject({ runtimeStatus: 'Running', input: { total: 1, generation: 2 } });
-    expect(log.records).toContainEqual(expect.objectContaining({ event: 'durable.instance.warning', fields: { instanceId: 'acc-1', warning: expect.stringContaining('dropped 2 external event(s)') } }));
+    expect(log.records).toContainEqual(
+      expect.objectContaining({
+        event: 'durable.instance.warning',
+        fields: { instanceId: 'acc-1', warning: expect.stringContaining('dropped 2 external event(s)') },
+      }),
+    );
 
     await client({ op: 'raise', instanceId: 'acc-1', event: 'add', data: 1 });
     await backend.drain();
@@ -151,7 +179,9 @@ describe('local durable backend', () => {
     const history = final!.historyEvents as Array<{ EventType: string }>;
     expect(history.filter((e) => e.EventType === 'ExecutionStarted')).toHaveLength(1);
     expect(history.length).toBeLessThan(15);
-    const rows = TableClient.fromConnectionString(testStorageConnectionString(), `${tablePrefix}Durable`, { allowInsecureConnection: true }).listEntities({
+    const rows = TableClient.fromConnectionString(testStorageConnectionString(), `${tablePrefix}Durable`, {
+      allowInsecureConnection: true,
+    }).listEntities({
       queryOptions: { filter: "PartitionKey eq 'acc-1'" },
     });
     const keys: string[] = [];
@@ -202,13 +232,20 @@ describe('local durable backend', () => {
 
   it('marks an orchestrator that throws as Failed with its message', async () => {
     await start('throws', 'throws-1', null);
-    expect(await status('throws-1')).toMatchObject({ runtimeStatus: 'Failed', output: "Orchestrator function 'throws' failed: orchestrator gave up" });
+    expect(await status('throws-1')).toMatchObject({
+      runtimeStatus: 'Failed',
+      output: "Orchestrator function 'throws' failed: orchestrator gave up",
+    });
   });
 
   it('terminates a running instance and drops its pending timer', async () => {
     await start('approval', 'term-1', { deadline: new Date(clock.now() + 30 * DAY).toISOString() });
     expect(await backend.pendingWork('term-1')).toHaveLength(1);
-    const notJson = await fetch(`${backend.rpcBaseUrl}instances/term-1/raiseEvent/approval`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
+    const notJson = await fetch(`${backend.rpcBaseUrl}instances/term-1/raiseEvent/approval`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x',
+    });
     expect(notJson.status).toBe(400);
     expect((await client({ op: 'terminate', instanceId: 'term-1', reason: 'cancelled by test' })).status).toBe(202);
     await backend.drain();

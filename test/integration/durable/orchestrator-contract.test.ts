@@ -6,7 +6,14 @@
  */
 import { FunctionsCoreStandIn } from '../../../dev/host/functions-core-stand-in';
 import { RegistryInvoker } from '../../../dev/host/invoker';
-import { ActionType, EventType, LEGACY_UPPER_SCHEMA, parseOrchestratorFailure, REPLAY_SCHEMA, type HistoryEvent } from '../../../dev/durable/protocol';
+import {
+  ActionType,
+  EventType,
+  LEGACY_UPPER_SCHEMA,
+  parseOrchestratorFailure,
+  REPLAY_SCHEMA,
+  type HistoryEvent,
+} from '../../../dev/durable/protocol';
 
 const standIn = new FunctionsCoreStandIn(() => undefined);
 jest.mock('@azure/functions-core', () => standIn.api, { virtual: true });
@@ -37,7 +44,13 @@ df.app.orchestration('contractFails', function* (context) {
 
 let eventId = 0;
 const at = (offsetMs: number) => new Date(T0 + offsetMs).toISOString();
-const ev = (type: number, offsetMs: number, fields: Record<string, unknown> = {}): HistoryEvent => ({ EventType: type, EventId: -1, IsPlayed: false, Timestamp: at(offsetMs), ...fields });
+const ev = (type: number, offsetMs: number, fields: Record<string, unknown> = {}): HistoryEvent => ({
+  EventType: type,
+  EventId: -1,
+  IsPlayed: false,
+  Timestamp: at(offsetMs),
+  ...fields,
+});
 const episode = (offsetMs: number, ...events: HistoryEvent[]) => [ev(EventType.OrchestratorStarted, offsetMs), ...events];
 const trigger = (history: HistoryEvent[], input: unknown) => ({
   history,
@@ -74,12 +87,20 @@ describe('durable-functions orchestrator protocol used by the local durable back
     expect(state).toEqual({ isDone: false, actions: [[{ actionType: 0, functionName: 'a', input: '"x"' }]], schemaVersion: REPLAY_SCHEMA });
 
     // Task 0 completes: the retryable activity is the next action, with its options on the wire.
-    history.push(ev(EventType.TaskScheduled, 0, { EventId: eventId++, Name: 'a' }), ...episode(10, ev(EventType.TaskCompleted, 10, { TaskScheduledId: 0, Result: '"rx"' })));
+    history.push(
+      ev(EventType.TaskScheduled, 0, { EventId: eventId++, Name: 'a' }),
+      ...episode(10, ev(EventType.TaskCompleted, 10, { TaskScheduledId: 0, Result: '"rx"' })),
+    );
     state = await run('contractFlow', history);
     expect(state.actions).toHaveLength(1);
     expect(state.actions[0]).toEqual([
       { actionType: 0, functionName: 'a', input: '"x"' },
-      { actionType: 1, functionName: 'b', input: { n: 1 }, retryOptions: { firstRetryIntervalInMilliseconds: 500, maxNumberOfAttempts: 3, backoffCoefficient: 2 } },
+      {
+        actionType: 1,
+        functionName: 'b',
+        input: { n: 1 },
+        retryOptions: { firstRetryIntervalInMilliseconds: 500, maxNumberOfAttempts: 3, backoffCoefficient: 2 },
+      },
     ]);
 
     // Attempt 1 (task 1) fails: the SDK expects the retry timer as task 2 and the next attempt as task 3.

@@ -24,7 +24,13 @@ const tablePrefix = uniqueTablePrefix();
 const HOUR = 60 * 60 * 1000;
 
 function newBackend(): DurableBackend {
-  const backend = createDurableBackend({ invoker, connectionString: testStorageConnectionString(), tablePrefix, clock, log: memoryLogger() });
+  const backend = createDurableBackend({
+    invoker,
+    connectionString: testStorageConnectionString(),
+    tablePrefix,
+    clock,
+    log: memoryLogger(),
+  });
   invoker.addInputBindingProvider(backend.bindingProvider);
   return backend;
 }
@@ -40,8 +46,18 @@ it('resumes unfinished instances after the process is dropped mid-way', async ()
   const release = deferred();
   probe.hold = { input: 'r2', entered: entered.resolve, release: release.promise };
   await client({ op: 'start', name: 'chain', instanceId: 'restart-chain', input: { steps: ['r1', 'r2', 'r3'] } });
-  await client({ op: 'start', name: 'sleepThenRecord', instanceId: 'restart-timer', input: { fireAt: new Date(clock.now() + HOUR).toISOString(), label: 'rt' } });
-  await client({ op: 'start', name: 'approval', instanceId: 'restart-approval', input: { deadline: new Date(clock.now() + 24 * HOUR).toISOString() } });
+  await client({
+    op: 'start',
+    name: 'sleepThenRecord',
+    instanceId: 'restart-timer',
+    input: { fireAt: new Date(clock.now() + HOUR).toISOString(), label: 'rt' },
+  });
+  await client({
+    op: 'start',
+    name: 'approval',
+    instanceId: 'restart-approval',
+    input: { deadline: new Date(clock.now() + 24 * HOUR).toISOString() },
+  });
   await entered.promise;
   expect(count('r1')).toBe(1);
   expect(count('r2')).toBe(0);
@@ -64,14 +80,19 @@ it('resumes unfinished instances after the process is dropped mid-way', async ()
 
   await client({ op: 'raise', instanceId: 'restart-approval', event: 'approval', data: { by: 'after-restart' } });
   await second.drain();
-  expect(await second.status('restart-approval')).toMatchObject({ runtimeStatus: 'Completed', output: { approved: true, by: 'after-restart' } });
+  expect(await second.status('restart-approval')).toMatchObject({
+    runtimeStatus: 'Completed',
+    output: { approved: true, by: 'after-restart' },
+  });
 
   // The dead process's step-2 run finally ends: its side effect happens (at-least-once), its result is refused.
   release.resolve();
   await first.drain();
   expect(count('r2')).toBe(2);
   const after = await second.status('restart-chain', { showHistory: true });
-  const completions = (after!.historyEvents as Array<{ EventType: string; TaskScheduledId?: number }>).filter((e) => e.EventType === 'TaskCompleted');
+  const completions = (after!.historyEvents as Array<{ EventType: string; TaskScheduledId?: number }>).filter(
+    (e) => e.EventType === 'TaskCompleted',
+  );
   expect(completions.map((e) => e.TaskScheduledId)).toEqual([0, 1, 2]);
   expect(after!.historyEvents).toEqual(chain!.historyEvents);
 
@@ -82,12 +103,19 @@ it('resumes unfinished instances after the process is dropped mid-way', async ()
 it('resumes with messages that were accepted but not yet replayed', async () => {
   const first = newBackend();
   await first.start();
-  await client({ op: 'start', name: 'approval', instanceId: 'restart-queued', input: { deadline: new Date(clock.now() + HOUR).toISOString() } });
+  await client({
+    op: 'start',
+    name: 'approval',
+    instanceId: 'restart-queued',
+    input: { deadline: new Date(clock.now() + HOUR).toISOString() },
+  });
   await first.drain();
   await first.stop();
   // The event is accepted (stored in the inbox) and the process dies before replaying it.
   const store = DurableStore.fromConnectionString(testStorageConnectionString(), `${tablePrefix}Durable`);
-  await store.commit('restart-queued', [{ op: 'addMessage', key: newInboxKey(), message: { kind: 'event', name: 'approval', input: '{"by":"queued"}' } }]);
+  await store.commit('restart-queued', [
+    { op: 'addMessage', key: newInboxKey(), message: { kind: 'event', name: 'approval', input: '{"by":"queued"}' } },
+  ]);
 
   const second = newBackend();
   await second.start();

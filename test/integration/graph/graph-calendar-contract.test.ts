@@ -12,7 +12,14 @@ const emulator = globalGraphEmulator();
 const calendar = calendarFor(emulator);
 const start = Date.parse('2031-03-04T09:00:00Z');
 const end = start + 30 * 60_000;
-const teamsEvent = (transactionId: string) => ({ subject: 'Consultation', bodyText: 'Booked online', start, end, teamsMeeting: true, transactionId });
+const teamsEvent = (transactionId: string) => ({
+  subject: 'Consultation',
+  bodyText: 'Booked online',
+  start,
+  end,
+  teamsMeeting: true,
+  transactionId,
+});
 
 interface RequestLog {
   requests: Array<{ method: string; path: string; status: number; sdkVersion: string | null }>;
@@ -40,7 +47,9 @@ describe('the Graph calendar adapter keeps the staff calendar contract (Graph em
 
 describe('Graph client contract (emulator)', () => {
   it('runs the client version the emulator was checked against, and the client says so in SdkVersion', async () => {
-    const installed = (JSON.parse(readFileSync(require.resolve('@microsoft/microsoft-graph-client/package.json'), 'utf8')) as { version: string }).version;
+    const installed = (
+      JSON.parse(readFileSync(require.resolve('@microsoft/microsoft-graph-client/package.json'), 'utf8')) as { version: string }
+    ).version;
     expect(installed).toBe(PINNED_CLIENT_VERSION);
     const mailbox = await newMailbox(emulator.adminUrl);
     await calendar.createEvent(mailbox, teamsEvent('pin-1'));
@@ -53,14 +62,29 @@ describe('Graph client contract (emulator)', () => {
     const mailbox = await newMailbox(emulator.adminUrl);
     const created = await calendar.createEvent(mailbox, teamsEvent('teams-1'));
     expect(created.id).toMatch(/^AAMkAG/);
-    expect(created.joinUrl).toMatch(/^https:\/\/teams\.microsoft\.com\/l\/meetup-join\/19%3ameeting_[\w-]+%40thread\.v2\/0\?context=%7b%22Tid%22%3a%22[0-9a-f-]{36}%22%2c%22Oid%22%3a%22[0-9a-f-]{36}%22%7d$/);
+    expect(created.joinUrl).toMatch(
+      /^https:\/\/teams\.microsoft\.com\/l\/meetup-join\/19%3ameeting_[\w-]+%40thread\.v2\/0\?context=%7b%22Tid%22%3a%22[0-9a-f-]{36}%22%2c%22Oid%22%3a%22[0-9a-f-]{36}%22%7d$/,
+    );
     const { events } = await calendarOf(emulator.adminUrl, mailbox);
-    expect(events).toEqual([expect.objectContaining({ id: created.id, subject: 'Consultation', start: new Date(start).toISOString(), end: new Date(end).toISOString(), joinUrl: created.joinUrl, state: 'active' })]);
+    expect(events).toEqual([
+      expect.objectContaining({
+        id: created.id,
+        subject: 'Consultation',
+        start: new Date(start).toISOString(),
+        end: new Date(end).toISOString(),
+        joinUrl: created.joinUrl,
+        state: 'active',
+      }),
+    ]);
   });
 
   it('a plain event carries the given location and no join URL', async () => {
     const mailbox = await newMailbox(emulator.adminUrl);
-    const created = await calendar.createEvent(mailbox, { ...teamsEvent('plain-1'), teamsMeeting: false, location: 'https://app.example/join/abc' });
+    const created = await calendar.createEvent(mailbox, {
+      ...teamsEvent('plain-1'),
+      teamsMeeting: false,
+      location: 'https://app.example/join/abc',
+    });
     expect(created.joinUrl).toBeUndefined();
     const { events } = await calendarOf(emulator.adminUrl, mailbox);
     expect(events[0]).toMatchObject({ isOnlineMeeting: false, joinUrl: null, location: 'https://app.example/join/abc' });
@@ -78,7 +102,9 @@ describe('Graph client contract (emulator)', () => {
     const mailbox = await newMailbox(emulator.adminUrl);
     const created = await calendar.createEvent(mailbox, teamsEvent('update-1'));
     const later = start + 86_400_000;
-    await expect(calendar.updateEvent(mailbox, created.id, { subject: 'Consultation', bodyText: 'Moved', start: later, end: later + 1_800_000 })).resolves.toBe(true);
+    await expect(
+      calendar.updateEvent(mailbox, created.id, { subject: 'Consultation', bodyText: 'Moved', start: later, end: later + 1_800_000 }),
+    ).resolves.toBe(true);
     const { events } = await calendarOf(emulator.adminUrl, mailbox);
     expect(events[0]).toMatchObject({ start: new Date(later).toISOString(), body: 'Moved', joinUrl: created.joinUrl });
     await calendar.cancelEvent(mailbox, created.id, 'gone');
@@ -120,7 +146,10 @@ describe('Graph client contract (emulator)', () => {
   it('a user outside the application access policy is 403; an unknown user is 404 ErrorInvalidUser', async () => {
     const outside = await newMailbox(emulator.adminUrl, false);
     await expect(calendar.createEvent(outside, teamsEvent('policy-1'))).rejects.toMatchObject({ status: 403, code: 'ErrorAccessDenied' });
-    await expect(calendar.createEvent('00000000-0000-4000-8000-000000000000', teamsEvent('policy-2'))).rejects.toMatchObject({ status: 404, code: 'ErrorInvalidUser' });
+    await expect(calendar.createEvent('00000000-0000-4000-8000-000000000000', teamsEvent('policy-2'))).rejects.toMatchObject({
+      status: 404,
+      code: 'ErrorInvalidUser',
+    });
   });
 });
 

@@ -16,7 +16,9 @@ beforeAll(() => f.setUp());
 
 async function threadsOfTheApp(): Promise<string[]> {
   const serviceUser = await f.acs.chat.serviceUserId();
-  const { chatThreads } = (await admin<{ chatThreads: Array<{ id: string; createdBy: string }> }>(f.emulator.adminUrl, 'GET', '/admin/chat/threads')).body;
+  const { chatThreads } = (
+    await admin<{ chatThreads: Array<{ id: string; createdBy: string }> }>(f.emulator.adminUrl, 'GET', '/admin/chat/threads')
+  ).body;
   return chatThreads.filter((t) => t.createdBy === serviceUser).map((t) => t.id);
 }
 
@@ -35,14 +37,18 @@ it('30 simultaneous first joins all succeed and create no chat thread: the outbo
   for (const { appointment } of booked) expect((await f.appointments.find(appointment.id))!.value.chatThreadId).toBeDefined();
 
   const joinsStarted = Date.now();
-  const results = await Promise.allSettled(booked.map(({ start, appointment, manageToken }) => joinAppointment(joinAt(start - 5 * MIN), appointment.id, consumerOf(manageToken))));
+  const results = await Promise.allSettled(
+    booked.map(({ start, appointment, manageToken }) => joinAppointment(joinAt(start - 5 * MIN), appointment.id, consumerOf(manageToken))),
+  );
   const joinsMs = Date.now() - joinsStarted;
   const failures = results.filter((r) => r.status === 'rejected');
   expect(failures).toEqual([]);
   const joined = results.map((r) => (r as PromiseFulfilledResult<JoinResult>).value);
   expect(new Set(joined.map((j) => j.chatThreadId)).size).toBe(30);
   expect((await threadsOfTheApp()).length).toBe(ahead.length);
-  console.log(`30 threads ahead by the outbox: ${drainMs} ms (ACS: 10 per 10 s); 30 simultaneous first joins: ${joinsMs} ms, 30/30 succeeded`);
+  console.log(
+    `30 threads ahead by the outbox: ${drainMs} ms (ACS: 10 per 10 s); 30 simultaneous first joins: ${joinsMs} ms, 30/30 succeeded`,
+  );
 }, 120_000);
 
 it('a join that finds no thread creates it, waiting out ACS 429s: 12 simultaneous joins without threads all succeed', async () => {
@@ -54,7 +60,9 @@ it('a join that finds no thread creates it, waiting out ACS 429s: 12 simultaneou
   const before = (await threadsOfTheApp()).length;
   const started = Date.now();
   // No outbox drain: every join must create its appointment's thread in the request.
-  const results = await Promise.allSettled(booked.map(({ start, appointment, manageToken }) => joinAppointment(joinAt(start - 5 * MIN), appointment.id, consumerOf(manageToken))));
+  const results = await Promise.allSettled(
+    booked.map(({ start, appointment, manageToken }) => joinAppointment(joinAt(start - 5 * MIN), appointment.id, consumerOf(manageToken))),
+  );
   expect(results.filter((r) => r.status === 'rejected')).toEqual([]);
   expect((await threadsOfTheApp()).length - before).toBe(12);
   console.log(`12 simultaneous joins creating their threads: ${Date.now() - started} ms`);

@@ -29,12 +29,20 @@ export const DAY = 24 * 60 * MIN;
 export function joinFixture() {
   const emulator = globalEmulator();
   const acs = adaptersFor({ ACS_CONNECTION_STRING: emulator.connectionString, ACS_CA_CERT_PATH: emulator.caCertPath });
-  const tables = new TableClients(parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() }));
+  const tables = new TableClients(
+    parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() }),
+  );
   const businesses = new TableBusinessRepository(tables);
   const calendars = new TableProviderCalendarRepository(tables);
   const appointments = new TableAppointmentStore(tables);
   const clock = { current: Date.now(), now: () => clock.current };
-  const booking: BookingDeps = { businesses, appointments, idempotency: new TableIdempotencyStore(tables), clock, kickOutbox: () => undefined };
+  const booking: BookingDeps = {
+    businesses,
+    appointments,
+    idempotency: new TableIdempotencyStore(tables),
+    clock,
+    kickOutbox: () => undefined,
+  };
   const join: JoinDeps = {
     appointments,
     businesses,
@@ -48,7 +56,13 @@ export function joinFixture() {
   const outbox: OutboxDeps = {
     appointments,
     clock,
-    handlers: { ...roomHandlers(join), ...chatThreadHandlers({ appointments, businesses, chat: acs.chat }), ...chatNoticeHandlers({ businesses, chat: acs.chat }), ...accessRevocationHandlers(acs), ...providerHandoverHandlers(join) },
+    handlers: {
+      ...roomHandlers(join),
+      ...chatThreadHandlers({ appointments, businesses, chat: acs.chat }),
+      ...chatNoticeHandlers({ businesses, chat: acs.chat }),
+      ...accessRevocationHandlers(acs),
+      ...providerHandoverHandlers(join),
+    },
     onError: (message, error) => {
       throw new Error(`outbox ${message.kind} failed: ${String(error)}`);
     },
@@ -77,11 +91,36 @@ export function joinFixture() {
   });
 
   async function setUp(): Promise<void> {
-    await businesses.saveBusiness({ id: 'clinic', name: 'Clinic', timeZone: 'UTC', managers: ['oid-manager'], createdAt: 0, updatedAt: 0 }, undefined);
+    await businesses.saveBusiness(
+      { id: 'clinic', name: 'Clinic', timeZone: 'UTC', managers: ['oid-manager'], createdAt: 0, updatedAt: 0 },
+      undefined,
+    );
     const allDay = [{ start: '00:00', end: '24:00' }];
     for (const id of ['amy', 'bob']) {
-      await businesses.saveProvider({ businessId: 'clinic', id, displayName: `Dr ${id}`, email: `${id}@example.com`, timeZone: 'UTC', staffObjectId: `oid-${id}`, active: true, createdAt: 0, updatedAt: 0 }, undefined);
-      await calendars.saveSchedule({ businessId: 'clinic', providerId: id, timeZone: 'UTC', weekly: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay }, updatedAt: 0 }, undefined);
+      await businesses.saveProvider(
+        {
+          businessId: 'clinic',
+          id,
+          displayName: `Dr ${id}`,
+          email: `${id}@example.com`,
+          timeZone: 'UTC',
+          staffObjectId: `oid-${id}`,
+          active: true,
+          createdAt: 0,
+          updatedAt: 0,
+        },
+        undefined,
+      );
+      await calendars.saveSchedule(
+        {
+          businessId: 'clinic',
+          providerId: id,
+          timeZone: 'UTC',
+          weekly: { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay },
+          updatedAt: 0,
+        },
+        undefined,
+      );
     }
     await businesses.saveService(service('consult', 30), undefined);
     await businesses.saveService(service('long', 600), undefined);
@@ -95,7 +134,12 @@ export function joinFixture() {
       const result = await bookAppointment(
         booking,
         'clinic',
-        { serviceId: options.serviceId ?? 'consult', start, providerId: options.providerId ?? 'amy', consumer: { name: options.name ?? 'Jane Roe', email: 'jane@example.com', smsConsent: false } },
+        {
+          serviceId: options.serviceId ?? 'consult',
+          start,
+          providerId: options.providerId ?? 'amy',
+          consumer: { name: options.name ?? 'Jane Roe', email: 'jane@example.com', smsConsent: false },
+        },
         (appointment, manageToken) => ({ appointment, manageToken }),
       );
       return result.body as { appointment: Appointment; manageToken: string };

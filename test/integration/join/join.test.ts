@@ -20,20 +20,35 @@ const joinAppointment = joinRoom;
 const consumerOf = (manageToken: string) => ({ caller: { kind: 'anonymous' as const }, manageToken });
 const staff = (oid: string) => ({ caller: { kind: 'staff' as const, oid, roles: [] as string[] } });
 
-interface AdminRoom { id: string; participants: Array<{ userId: string; role: string }> }
-interface AdminThread { id: string; participants: Array<{ userId: string; displayName: string | null }>; messages: Array<{ content: { message: string }; senderId: string | null; type: string }> }
-interface AdminIdentity { id: string; tokensRevoked: boolean; deleted: boolean }
+interface AdminRoom {
+  id: string;
+  participants: Array<{ userId: string; role: string }>;
+}
+interface AdminThread {
+  id: string;
+  participants: Array<{ userId: string; displayName: string | null }>;
+  messages: Array<{ content: { message: string }; senderId: string | null; type: string }>;
+}
+interface AdminIdentity {
+  id: string;
+  tokensRevoked: boolean;
+  deleted: boolean;
+}
 
 async function room(roomId: string): Promise<AdminRoom | undefined> {
   return (await admin<{ rooms: AdminRoom[] }>(f.emulator.adminUrl, 'GET', '/admin/rooms')).body.rooms.find((r) => r.id === roomId);
 }
 async function thread(threadId: string): Promise<AdminThread> {
-  const found = (await admin<{ chatThreads: AdminThread[] }>(f.emulator.adminUrl, 'GET', '/admin/chat/threads')).body.chatThreads.find((t) => t.id === threadId);
+  const found = (await admin<{ chatThreads: AdminThread[] }>(f.emulator.adminUrl, 'GET', '/admin/chat/threads')).body.chatThreads.find(
+    (t) => t.id === threadId,
+  );
   if (!found) throw new Error(`thread ${threadId} is not in the emulator`);
   return found;
 }
 async function identity(userId: string): Promise<AdminIdentity> {
-  const found = (await admin<{ identities: AdminIdentity[] }>(f.emulator.adminUrl, 'GET', '/admin/identities')).body.identities.find((i) => i.id === userId);
+  const found = (await admin<{ identities: AdminIdentity[] }>(f.emulator.adminUrl, 'GET', '/admin/identities')).body.identities.find(
+    (i) => i.id === userId,
+  );
   if (!found) throw new Error(`identity ${userId} is not in the emulator`);
   return found;
 }
@@ -66,9 +81,14 @@ describe('join', () => {
   it('is refused before the window and after the end with opensAt and closedAt, accepted inside it', async () => {
     const start = freshStart();
     const { appointment, manageToken } = await f.book(start);
-    const expected = { opensAt: new Date(start - 15 * MIN).toISOString().replace('.000', ''), closedAt: new Date(start + 30 * MIN).toISOString().replace('.000', '') };
+    const expected = {
+      opensAt: new Date(start - 15 * MIN).toISOString().replace('.000', ''),
+      closedAt: new Date(start + 30 * MIN).toISOString().replace('.000', ''),
+    };
     for (const instant of [start - 15 * MIN - 1000, start + 30 * MIN + 1000, start - DAY]) {
-      const refusal = (await joinAppointment(joinAt(instant), appointment.id, consumerOf(manageToken)).catch((e: unknown) => e)) as AppError;
+      const refusal = (await joinAppointment(joinAt(instant), appointment.id, consumerOf(manageToken)).catch(
+        (e: unknown) => e,
+      )) as AppError;
       expect(refusal).toMatchObject({ code: 'join-window-closed', extensions: expected });
     }
     // Nothing was created by a refused join.
@@ -103,7 +123,12 @@ describe('join', () => {
     const chat = await thread(consumer.chatThreadId);
     const serviceUser = await f.acs.chat.serviceUserId();
     expect(chat.participants.map((p) => p.userId).sort()).toEqual([consumer.acsUserId, provider.acsUserId, serviceUser].sort());
-    expect(chat.participants.filter((p) => p.userId !== serviceUser).map((p) => p.displayName).sort()).toEqual(['Dr amy', 'Jane Roe']);
+    expect(
+      chat.participants
+        .filter((p) => p.userId !== serviceUser)
+        .map((p) => p.displayName)
+        .sort(),
+    ).toEqual(['Dr amy', 'Jane Roe']);
 
     // What is stored on the appointment matches what was answered.
     const stored = (await f.appointments.find(appointment.id))!.value;
@@ -117,13 +142,17 @@ describe('join', () => {
     const starts = [freshStart(), freshStart(), freshStart()];
     const booked = await Promise.all(starts.map((start) => f.book(start, { providerId: 'bob' })));
     const joins = await Promise.all(
-      booked.flatMap(({ appointment }, i) => [0, 1].map(() => joinAppointment(joinAt(starts[i]! - 5 * MIN), appointment.id, staff('oid-bob')))),
+      booked.flatMap(({ appointment }, i) =>
+        [0, 1].map(() => joinAppointment(joinAt(starts[i]! - 5 * MIN), appointment.id, staff('oid-bob'))),
+      ),
     );
     expect(new Set(joins.map((j) => j.acsUserId)).size).toBe(1);
     expect(joins.every((j) => j.role === 'Presenter')).toBe(true);
     // Racing first joins of one appointment's consumer: one identity and one thread.
     const { appointment, manageToken } = booked[0]!;
-    const consumers = await Promise.all([0, 1, 2].map(() => joinAppointment(joinAt(starts[0]! - 5 * MIN), appointment.id, consumerOf(manageToken))));
+    const consumers = await Promise.all(
+      [0, 1, 2].map(() => joinAppointment(joinAt(starts[0]! - 5 * MIN), appointment.id, consumerOf(manageToken))),
+    );
     expect(new Set(consumers.map((c) => c.acsUserId)).size).toBe(1);
     expect(new Set(consumers.map((c) => c.chatThreadId)).size).toBe(1);
     const { body } = await admin<{ chatThreads: AdminThread[] }>(f.emulator.adminUrl, 'GET', '/admin/chat/threads');
@@ -158,7 +187,9 @@ describe('join', () => {
       await expect(joinAppointment(f.join, appointment.id, staff('oid-manager'))).rejects.toMatchObject({ code: 'forbidden' });
       await expect(joinAppointment(f.join, appointment.id, staff('oid-bob'))).rejects.toMatchObject({ code: 'forbidden' });
       await expect(joinAppointment(f.join, appointment.id, consumerOf('not-the-token'))).rejects.toMatchObject({ code: 'unauthorized' });
-      await expect(joinAppointment(f.join, appointment.id, { caller: { kind: 'anonymous' } })).rejects.toMatchObject({ code: 'unauthorized' });
+      await expect(joinAppointment(f.join, appointment.id, { caller: { kind: 'anonymous' } })).rejects.toMatchObject({
+        code: 'unauthorized',
+      });
     });
   });
 
@@ -170,7 +201,9 @@ describe('join', () => {
     await at(start - 4 * MIN, () => cancelAppointment(f.booking, appointment.id, staff('oid-amy'), { reason: 'ill' }));
     const outbox = await f.appointments.listOutbox('clinic', 'amy');
     // (lifecycle and event rows are the orchestration's and the topic's business and have no handler here)
-    const kinds = outbox.filter((m) => m.appointmentId === appointment.id && !m.kind.startsWith('lifecycle.') && m.kind !== 'event.publish').map((m) => m.kind);
+    const kinds = outbox
+      .filter((m) => m.appointmentId === appointment.id && !m.kind.startsWith('lifecycle.') && m.kind !== 'event.publish')
+      .map((m) => m.kind);
     expect(kinds.sort()).toEqual(['access.revoke', 'chat.notice', 'room.delete']);
     await f.drainOutbox();
 
@@ -179,7 +212,9 @@ describe('join', () => {
     await expect(readThreadAs(joined.token, joined.chatThreadId)).rejects.toMatchObject({ statusCode: 403 });
     expect((await thread(joined.chatThreadId)).participants.map((p) => p.userId)).not.toContain(joined.acsUserId);
     expect(await room(joined.roomId)).toBeUndefined();
-    await expect(joinAppointment(joinAt(start - 3 * MIN), appointment.id, consumerOf(manageToken))).rejects.toMatchObject({ code: 'invalid-state' });
+    await expect(joinAppointment(joinAt(start - 3 * MIN), appointment.id, consumerOf(manageToken))).rejects.toMatchObject({
+      code: 'invalid-state',
+    });
     const serviceUser = await f.acs.chat.serviceUserId();
     const notices = (await thread(joined.chatThreadId)).messages.filter((m) => m.senderId === serviceUser && m.type === 'text');
     expect(notices.map((m) => m.content.message)).toEqual(['This appointment has been cancelled.']);
@@ -194,10 +229,14 @@ describe('join', () => {
     const consumer = await joinAppointment(joinAt(start - 5 * MIN), appointment.id, consumerOf(manageToken));
     const provider = await joinAppointment(joinAt(start - 5 * MIN), appointment.id, staff('oid-amy'));
 
-    const moved = await at(start - 4 * MIN, () => rescheduleAppointment(f.booking, appointment.id, staff('oid-amy'), { start: start + 60 * MIN }));
+    const moved = await at(start - 4 * MIN, () =>
+      rescheduleAppointment(f.booking, appointment.id, staff('oid-amy'), { start: start + 60 * MIN }),
+    );
     await f.drainOutbox();
     const serviceUser = await f.acs.chat.serviceUserId();
-    const texts = (await thread(consumer.chatThreadId)).messages.filter((m) => m.senderId === serviceUser && m.type === 'text').map((m) => m.content.message);
+    const texts = (await thread(consumer.chatThreadId)).messages
+      .filter((m) => m.senderId === serviceUser && m.type === 'text')
+      .map((m) => m.content.message);
     // Issue 16: the time as the business's language (English here) writes it, in its zone (UTC).
     const newStart = DateTime.fromMillis(moved.start, { zone: 'UTC' }).setLocale('en').toLocaleString(DateTime.TIME_SIMPLE);
     expect(texts).toEqual([expect.stringContaining(`moved to`)]);
@@ -217,14 +256,18 @@ describe('join', () => {
     const consumer = await joinAppointment(joinAt(start - 5 * MIN), appointment.id, consumerOf(manageToken));
     const amy = await joinAppointment(joinAt(start - 5 * MIN), appointment.id, staff('oid-amy'));
 
-    await at(start - 4 * MIN, () => rescheduleAppointment(f.booking, appointment.id, staff('oid-manager'), { start: start + 60 * MIN, providerId: 'bob' }));
+    await at(start - 4 * MIN, () =>
+      rescheduleAppointment(f.booking, appointment.id, staff('oid-manager'), { start: start + 60 * MIN, providerId: 'bob' }),
+    );
     await f.drainOutbox('amy');
     await f.drainOutbox('bob');
 
     const serviceUser = await f.acs.chat.serviceUserId();
     const bobId = await f.join.providerIdentities.get('clinic', 'bob');
     expect(bobId).toBeDefined();
-    expect((await thread(consumer.chatThreadId)).participants.map((p) => p.userId).sort()).toEqual([consumer.acsUserId, bobId, serviceUser].sort());
+    expect((await thread(consumer.chatThreadId)).participants.map((p) => p.userId).sort()).toEqual(
+      [consumer.acsUserId, bobId, serviceUser].sort(),
+    );
     expect((await room(consumer.roomId))?.participants.map((p) => p.userId)).not.toContain(amy.acsUserId);
     // amy's identity (shared with her other visits) can no longer read this thread; bob joins and can.
     await expect(readThreadAs(amy.token, consumer.chatThreadId)).rejects.toMatchObject({ statusCode: 403 });
@@ -232,10 +275,14 @@ describe('join', () => {
     expect(bob).toMatchObject({ role: 'Presenter', roomId: consumer.roomId, chatThreadId: consumer.chatThreadId, acsUserId: bobId });
     await expect(readThreadAs(bob.token, consumer.chatThreadId)).resolves.toMatchObject({ id: consumer.chatThreadId });
     // Moving back hands it back (the handover reads where the appointment is now).
-    await at(start + 50 * MIN, () => rescheduleAppointment(f.booking, appointment.id, staff('oid-manager'), { start: start + 120 * MIN, providerId: 'amy' }));
+    await at(start + 50 * MIN, () =>
+      rescheduleAppointment(f.booking, appointment.id, staff('oid-manager'), { start: start + 120 * MIN, providerId: 'amy' }),
+    );
     await f.drainOutbox('bob');
     await f.drainOutbox('amy');
-    expect((await thread(consumer.chatThreadId)).participants.map((p) => p.userId).sort()).toEqual([consumer.acsUserId, amy.acsUserId, serviceUser].sort());
+    expect((await thread(consumer.chatThreadId)).participants.map((p) => p.userId).sort()).toEqual(
+      [consumer.acsUserId, amy.acsUserId, serviceUser].sort(),
+    );
     expect((await room(consumer.roomId))?.participants.map((p) => p.userId)).not.toContain(bobId);
   });
 });

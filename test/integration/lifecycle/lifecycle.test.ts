@@ -70,17 +70,58 @@ beforeAll(async () => {
   await backend.start();
 
   const { businesses, calendars } = services.configuration;
-  await businesses.saveBusiness({ id: 'clinic', name: 'Clinic', timeZone: 'Europe/Berlin', managers: ['m'], createdAt: 0, updatedAt: 0 }, undefined);
-  await businesses.saveProvider({ businessId: 'clinic', id: 'amy', displayName: 'Dr. Amy', email: providerEmail, timeZone: 'Europe/Berlin', staffObjectId: 'oid-amy', active: true, createdAt: 0, updatedAt: 0 }, undefined);
+  await businesses.saveBusiness(
+    { id: 'clinic', name: 'Clinic', timeZone: 'Europe/Berlin', managers: ['m'], createdAt: 0, updatedAt: 0 },
+    undefined,
+  );
+  await businesses.saveProvider(
+    {
+      businessId: 'clinic',
+      id: 'amy',
+      displayName: 'Dr. Amy',
+      email: providerEmail,
+      timeZone: 'Europe/Berlin',
+      staffObjectId: 'oid-amy',
+      active: true,
+      createdAt: 0,
+      updatedAt: 0,
+    },
+    undefined,
+  );
   const hours = [{ start: '09:00', end: '17:00' }];
-  await calendars.saveSchedule({ businessId: 'clinic', providerId: 'amy', timeZone: 'Europe/Berlin', weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours }, updatedAt: 0 }, undefined);
+  await calendars.saveSchedule(
+    {
+      businessId: 'clinic',
+      providerId: 'amy',
+      timeZone: 'Europe/Berlin',
+      weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours },
+      updatedAt: 0,
+    },
+    undefined,
+  );
   await businesses.saveService(
     {
-      businessId: 'clinic', id: 'consult', name: 'Consultation', durationMinutes: 30, providerIds: ['amy'], slotIntervalMinutes: 30,
-      bufferBeforeMinutes: 0, bufferAfterMinutes: 0, minimumNoticeMinutes: 0, bookingWindowDays: 365, maxPerDayPerProvider: null,
-      cancellationCutoffMinutes: 0, rescheduleCutoffMinutes: 0, joinWindowMinutes: 10,
-      reminders: [{ offsetMinutes: 1440, channels: ['email', 'sms'] }, { offsetMinutes: 60, channels: ['sms'] }],
-      active: true, createdAt: 0, updatedAt: 0,
+      businessId: 'clinic',
+      id: 'consult',
+      name: 'Consultation',
+      durationMinutes: 30,
+      providerIds: ['amy'],
+      slotIntervalMinutes: 30,
+      bufferBeforeMinutes: 0,
+      bufferAfterMinutes: 0,
+      minimumNoticeMinutes: 0,
+      bookingWindowDays: 365,
+      maxPerDayPerProvider: null,
+      cancellationCutoffMinutes: 0,
+      rescheduleCutoffMinutes: 0,
+      joinWindowMinutes: 10,
+      reminders: [
+        { offsetMinutes: 1440, channels: ['email', 'sms'] },
+        { offsetMinutes: 60, channels: ['sms'] },
+      ],
+      active: true,
+      createdAt: 0,
+      updatedAt: 0,
     },
     undefined,
   );
@@ -105,8 +146,15 @@ function weekdayAt(days: number, hour: number): number {
 
 // --- driving the app ---------------------------------------------------------------------------------
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire JSON, checked field by field
-async function http(name: string, method: string, path: string, params: Record<string, string>, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+async function http(
+  name: string,
+  method: string,
+  path: string,
+  params: Record<string, string>,
+  body?: unknown,
+  headers: Record<string, string> = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- wire JSON, checked field by field
+): Promise<{ status: number; body: any }> {
   const response = (await invoker.invoke(name, {
     trigger: {
       method,
@@ -135,21 +183,41 @@ async function advanceTo(instant: number): Promise<void> {
 }
 
 interface Booked {
-  appointment: { id: string; start: string; reminders: Array<{ dueAt: string; status: string; deliveries: Array<{ channel: string; status: string }> }> };
+  appointment: {
+    id: string;
+    start: string;
+    reminders: Array<{ dueAt: string; status: string; deliveries: Array<{ channel: string; status: string }> }>;
+  };
   manageToken: string;
 }
 
 /** Books; a consumer who wants SMS first verifies the phone with the code sent to it (issue 12). */
 async function book(start: number, consumer: Record<string, unknown>): Promise<Booked> {
   const phoneVerification = consumer.smsConsent && typeof consumer.phone === 'string' ? await verifyPhone(consumer.phone) : undefined;
-  const response = await http('bookAppointment', 'POST', 'businesses/clinic/appointments', { businessId: 'clinic' }, { serviceId: 'consult', start: new Date(start).toISOString(), consumer: { ...consumer, ...(phoneVerification ? { phoneVerification } : {}) } });
+  const response = await http(
+    'bookAppointment',
+    'POST',
+    'businesses/clinic/appointments',
+    { businessId: 'clinic' },
+    {
+      serviceId: 'consult',
+      start: new Date(start).toISOString(),
+      consumer: { ...consumer, ...(phoneVerification ? { phoneVerification } : {}) },
+    },
+  );
   expect(response.status).toBe(201);
   await settle();
   return response.body as Booked;
 }
 
 async function verifyPhone(phone: string): Promise<{ id: string; code: string }> {
-  const response = await http('requestPhoneVerification', 'POST', 'businesses/clinic/phone-verifications', { businessId: 'clinic' }, { phone });
+  const response = await http(
+    'requestPhoneVerification',
+    'POST',
+    'businesses/clinic/phone-verifications',
+    { businessId: 'clinic' },
+    { phone },
+  );
   expect(response.status).toBe(202);
   return { id: response.body.verificationId as string, code: verificationCodeIn(await allMessagesTo(phone)) };
 }
@@ -186,14 +254,26 @@ describe('appointment lifecycle', () => {
     expect(confirmation[0]!.subject).toBe('Bestätigt: Consultation bei Dr. Amy');
     expect(confirmation[0]!.body).toContain('Mittwoch, 9. Januar 2030, 10:00-10:30 (Europe/Berlin)');
     // The link carries a token of its own (only its hash is stored), which works like the manage token.
-    const linkToken = decodeURIComponent(new RegExp(`/appointments/${appointment.id}/join\\?token=([^\\s&"<]+)`).exec(confirmation[0]!.body)![1]!);
+    const linkToken = decodeURIComponent(
+      new RegExp(`/appointments/${appointment.id}/join\\?token=([^\\s&"<]+)`).exec(confirmation[0]!.body)![1]!,
+    );
     expect(linkToken).not.toBe(manageToken);
     expect((await stored(appointment.id)).messageTokenHashes).toEqual([hashManageToken(linkToken)]);
-    await expect(authorizeAppointment(services.booking, appointment.id, { caller: { kind: 'anonymous' }, manageToken: linkToken })).resolves.toMatchObject({ role: 'consumer' });
+    await expect(
+      authorizeAppointment(services.booking, appointment.id, { caller: { kind: 'anonymous' }, manageToken: linkToken }),
+    ).resolves.toMatchObject({ role: 'consumer' });
     expect(summary(await messagesTo(phone))).toEqual(['sms:confirmation']);
     expect(summary(await messagesTo(providerEmail)).filter((m) => m === 'email:confirmation')).not.toHaveLength(0);
-    const emails = (await admin<{ emails: Array<{ to: string[]; attachments: Array<{ name: string; contentType: string }> }> }>(emulator.adminUrl, 'GET', '/admin/emails')).body.emails;
-    expect(emails.find((e) => e.to.includes(email))!.attachments).toEqual([expect.objectContaining({ name: 'appointment.ics', contentType: 'text/calendar' })]);
+    const emails = (
+      await admin<{ emails: Array<{ to: string[]; attachments: Array<{ name: string; contentType: string }> }> }>(
+        emulator.adminUrl,
+        'GET',
+        '/admin/emails',
+      )
+    ).body.emails;
+    expect(emails.find((e) => e.to.includes(email))!.attachments).toEqual([
+      expect.objectContaining({ name: 'appointment.ics', contentType: 'text/calendar' }),
+    ]);
 
     const dayBefore = WEDNESDAY_10_BERLIN - DAY;
     await advanceTo(dayBefore - 1);
@@ -201,7 +281,13 @@ describe('appointment lifecycle', () => {
     await advanceTo(dayBefore);
     expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:reminder']);
     expect(summary(await messagesTo(phone))).toEqual(['sms:confirmation', 'sms:reminder']);
-    expect((await stored(appointment.id)).reminders[0]).toMatchObject({ status: 'sent', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'sent' }] });
+    expect((await stored(appointment.id)).reminders[0]).toMatchObject({
+      status: 'sent',
+      deliveries: [
+        { channel: 'email', status: 'sent' },
+        { channel: 'sms', status: 'sent' },
+      ],
+    });
 
     await advanceTo(WEDNESDAY_10_BERLIN - 60 * MIN);
     expect(summary(await messagesTo(phone))).toEqual(['sms:confirmation', 'sms:reminder', 'sms:reminder']);
@@ -223,7 +309,14 @@ describe('appointment lifecycle', () => {
     const phone = uniquePhone();
     const start = WEDNESDAY_10_BERLIN + 7 * DAY;
     const { appointment, manageToken } = await book(start, { name: 'Bo', email, phone, smsConsent: true });
-    const cancelled = await http('cancelAppointment', 'POST', `appointments/${appointment.id}/cancel`, { appointmentId: appointment.id }, undefined, { 'x-appointment-token': manageToken });
+    const cancelled = await http(
+      'cancelAppointment',
+      'POST',
+      `appointments/${appointment.id}/cancel`,
+      { appointmentId: appointment.id },
+      undefined,
+      { 'x-appointment-token': manageToken },
+    );
     expect(cancelled.status).toBe(200);
     await settle();
 
@@ -242,7 +335,14 @@ describe('appointment lifecycle', () => {
     const start = weekdayAt(3, 10);
     const { appointment, manageToken } = await book(start, { name: 'Cy', email, phone, smsConsent: false });
     const later = weekdayAt(6, 10);
-    const moved = await http('rescheduleAppointment', 'POST', `appointments/${appointment.id}/reschedule`, { appointmentId: appointment.id }, { start: new Date(later).toISOString() }, { 'x-appointment-token': manageToken });
+    const moved = await http(
+      'rescheduleAppointment',
+      'POST',
+      `appointments/${appointment.id}/reschedule`,
+      { appointmentId: appointment.id },
+      { start: new Date(later).toISOString() },
+      { 'x-appointment-token': manageToken },
+    );
     expect(moved.status).toBe(200);
     await settle();
     expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:reschedule']);
@@ -266,8 +366,19 @@ describe('appointment lifecycle', () => {
     // As if the first run died after ACS accepted and the store recorded it, before the appointment's bookkeeping.
     const found = (await services.lifecycle.appointments.find(appointment.id))!;
     expect(found.value.reminders[0]!.status).toBe('sent');
-    const undone = { ...found.value, reminders: found.value.reminders.map((r, i) => (i === 0 ? { ...r, status: 'pending' as const, deliveries: r.deliveries.map((d) => ({ ...d, status: 'pending' as const })) } : r)) };
-    await services.lifecycle.appointments.commit({ businessId: 'clinic', providerId: 'amy', days: [], appointment: { value: undone, etag: found.etag, previousStart: undone.start }, outbox: [] });
+    const undone = {
+      ...found.value,
+      reminders: found.value.reminders.map((r, i) =>
+        i === 0 ? { ...r, status: 'pending' as const, deliveries: r.deliveries.map((d) => ({ ...d, status: 'pending' as const })) } : r,
+      ),
+    };
+    await services.lifecycle.appointments.commit({
+      businessId: 'clinic',
+      providerId: 'amy',
+      days: [],
+      appointment: { value: undone, etag: found.etag, previousStart: undone.start },
+      outbox: [],
+    });
     await invoker.invoke('lifecycleReminder', { trigger: input });
     expect((await stored(appointment.id)).reminders[0]!.status).toBe('sent');
     await advanceTo(start - DAY); // the orchestration's own run of the same reminder
@@ -279,17 +390,30 @@ describe('appointment lifecycle', () => {
     const email = uniqueEmail();
     const start = weekdayAt(3, 11);
     const key = `reissue-${email}`;
-    const request = () => http('bookAppointment', 'POST', 'businesses/clinic/appointments', { businessId: 'clinic' }, { serviceId: 'consult', start: new Date(start).toISOString(), consumer: { name: 'Ed', email } }, { 'idempotency-key': key });
+    const request = () =>
+      http(
+        'bookAppointment',
+        'POST',
+        'businesses/clinic/appointments',
+        { businessId: 'clinic' },
+        { serviceId: 'consult', start: new Date(start).toISOString(), consumer: { name: 'Ed', email } },
+        { 'idempotency-key': key },
+      );
     const first = await request();
     expect(first.status).toBe(201);
     await settle();
     // As if the process died after the booking committed and before its answer was recorded: the key's
     // record is still pending (its operation named) and its lease has run out.
-    const records = TableClient.fromConnectionString(testStorageConnectionString(), `${tablePrefix}idempotency`, { allowInsecureConnection: true });
+    const records = TableClient.fromConnectionString(testStorageConnectionString(), `${tablePrefix}idempotency`, {
+      allowInsecureConnection: true,
+    });
     for await (const row of records.listEntities<Record<string, unknown>>()) {
       if (row.state !== 'done' || typeof row.operationId !== 'string') continue;
       const { response: _answer, etag: _etag, timestamp: _timestamp, ...claim } = row;
-      await records.updateEntity({ ...claim, partitionKey: row.partitionKey!, rowKey: row.rowKey!, state: 'pending', leaseUntil: 0 }, 'Replace');
+      await records.updateEntity(
+        { ...claim, partitionKey: row.partitionKey!, rowKey: row.rowKey!, state: 'pending', leaseUntil: 0 },
+        'Replace',
+      );
     }
     const retried = await request();
     expect(retried.status).toBe(201);
@@ -320,8 +444,21 @@ describe('appointment lifecycle', () => {
     await settle();
     const current = await stored(appointment.id);
     const moments = planMoments(current, 10, clock.now());
-    const v1 = { planVersion: 1, appointmentId: appointment.id, manageToken: 'v1-token', stage: 'wait', notice: 'confirmation', version: current.version, moments, next: 0 };
-    const started = await fetch(`${backend.rpcBaseUrl}orchestrators/appointmentLifecycle/${appointment.id}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(v1) });
+    const v1 = {
+      planVersion: 1,
+      appointmentId: appointment.id,
+      manageToken: 'v1-token',
+      stage: 'wait',
+      notice: 'confirmation',
+      version: current.version,
+      moments,
+      next: 0,
+    };
+    const started = await fetch(`${backend.rpcBaseUrl}orchestrators/appointmentLifecycle/${appointment.id}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(v1),
+    });
     expect(started.status).toBe(202);
     await settle();
 
@@ -379,7 +516,13 @@ describe('appointment lifecycle', () => {
     await advanceTo(start - DAY);
     for (let step = 0; step < 12; step += 1) await advanceTo(clock.now() + 5 * MIN);
     await admin(emulator.adminUrl, 'DELETE', '/admin/faults');
-    expect((await stored(appointment.id)).reminders[0]).toMatchObject({ status: 'failed', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'failed' }] });
+    expect((await stored(appointment.id)).reminders[0]).toMatchObject({
+      status: 'failed',
+      deliveries: [
+        { channel: 'email', status: 'sent' },
+        { channel: 'sms', status: 'failed' },
+      ],
+    });
     expect(summary(await messagesTo(email))).toEqual(['email:confirmation', 'email:reminder']);
     expect((await backend.status(appointment.id))!.runtimeStatus).toBe('Running');
   });
@@ -393,7 +536,13 @@ describe('phone verification and sending caps (issue 12)', () => {
     const email = uniqueEmail();
     const phone = uniquePhone();
     const start = weekdayAt(4, 9);
-    const response = await http('bookAppointment', 'POST', 'businesses/clinic/appointments', { businessId: 'clinic' }, { serviceId: 'consult', start: new Date(start).toISOString(), consumer: { name: 'Gil', email, phone, smsConsent: true } });
+    const response = await http(
+      'bookAppointment',
+      'POST',
+      'businesses/clinic/appointments',
+      { businessId: 'clinic' },
+      { serviceId: 'consult', start: new Date(start).toISOString(), consumer: { name: 'Gil', email, phone, smsConsent: true } },
+    );
     expect(response.status).toBe(201);
     expect(response.body.appointment.consumer).toMatchObject({ smsConsent: true, phoneVerified: false });
     await settle();
@@ -401,8 +550,17 @@ describe('phone verification and sending caps (issue 12)', () => {
     expect(await allMessagesTo(phone)).toEqual([]);
     await advanceTo(start - DAY);
     const reminders = (await stored(response.body.appointment.id)).reminders;
-    expect(reminders[0]).toMatchObject({ status: 'sent', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'skipped', reason: 'phone-not-verified' }] });
-    expect(reminders[1]).toMatchObject({ status: 'skipped', deliveries: [{ channel: 'sms', status: 'skipped', reason: 'phone-not-verified' }] });
+    expect(reminders[0]).toMatchObject({
+      status: 'sent',
+      deliveries: [
+        { channel: 'email', status: 'sent' },
+        { channel: 'sms', status: 'skipped', reason: 'phone-not-verified' },
+      ],
+    });
+    expect(reminders[1]).toMatchObject({
+      status: 'skipped',
+      deliveries: [{ channel: 'sms', status: 'skipped', reason: 'phone-not-verified' }],
+    });
     expect(await allMessagesTo(phone)).toEqual([]);
   });
 
@@ -412,7 +570,13 @@ describe('phone verification and sending caps (issue 12)', () => {
     const start = weekdayAt(4, 10);
     const { id, code } = await verifyPhone(phone);
     const attempt = (consumer: Record<string, unknown>) =>
-      http('bookAppointment', 'POST', 'businesses/clinic/appointments', { businessId: 'clinic' }, { serviceId: 'consult', start: new Date(start).toISOString(), consumer: { name: 'Hal', email, smsConsent: true, ...consumer } });
+      http(
+        'bookAppointment',
+        'POST',
+        'businesses/clinic/appointments',
+        { businessId: 'clinic' },
+        { serviceId: 'consult', start: new Date(start).toISOString(), consumer: { name: 'Hal', email, smsConsent: true, ...consumer } },
+      );
     const wrongCode = code === '000000' ? '000001' : '000000';
     const foreign = await attempt({ phone: uniquePhone(), phoneVerification: { id, code } });
     expect(foreign.status).toBe(400);
@@ -435,7 +599,13 @@ describe('phone verification and sending caps (issue 12)', () => {
     const statuses: number[] = [];
     let retryAfter: unknown;
     for (let i = 0; i < 6; i += 1) {
-      const response = await http('requestPhoneVerification', 'POST', 'businesses/clinic/phone-verifications', { businessId: 'clinic' }, { phone });
+      const response = await http(
+        'requestPhoneVerification',
+        'POST',
+        'businesses/clinic/phone-verifications',
+        { businessId: 'clinic' },
+        { phone },
+      );
       statuses.push(response.status);
       if (response.status === 429) retryAfter = response.body.retryAfterSeconds;
     }
@@ -448,19 +618,28 @@ describe('phone verification and sending caps (issue 12)', () => {
     const abroad = `+4915112${String(process.pid % 1000).padStart(3, '0')}999`; // the toll-free sender reaches US, CA, PR only
     const statuses: number[] = [];
     for (let i = 0; i < 6; i += 1) {
-      const response = await http('requestPhoneVerification', 'POST', 'businesses/clinic/phone-verifications', { businessId: 'clinic' }, { phone: abroad });
+      const response = await http(
+        'requestPhoneVerification',
+        'POST',
+        'businesses/clinic/phone-verifications',
+        { businessId: 'clinic' },
+        { phone: abroad },
+      );
       statuses.push(response.status);
-      if (i === 0) expect(response.body.errors).toEqual([{ path: 'phone', message: expect.stringContaining('does not reach this country') }]);
+      if (i === 0)
+        expect(response.body.errors).toEqual([{ path: 'phone', message: expect.stringContaining('does not reach this country') }]);
     }
     expect(statuses).toEqual([400, 400, 400, 400, 400, 400]); // never 429: no quota was spent
     expect(await allMessagesTo(abroad)).toEqual([]);
   });
 
   it('caps code requests per client address, whatever numbers they name', async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the settings, like the functions above
-    const { requestPhoneVerification } = require('../../../shared/app/phone-verification') as typeof import('../../../shared/app/phone-verification');
+    const { requestPhoneVerification } =
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded after the settings, like the functions above
+      require('../../../shared/app/phone-verification') as typeof import('../../../shared/app/phone-verification');
     const deps = { ...services.phoneVerification, caps: { perNumberPerDay: 100, perClientPerHour: 2 } };
-    const ask = () => requestPhoneVerification(deps, { businessId: 'clinic', phone: uniquePhone(), clientAddress: `203.0.113.${process.pid % 250}` });
+    const ask = () =>
+      requestPhoneVerification(deps, { businessId: 'clinic', phone: uniquePhone(), clientAddress: `203.0.113.${process.pid % 250}` });
     await ask();
     await ask();
     await expect(ask()).rejects.toMatchObject({ code: 'rate-limited' });
@@ -479,7 +658,10 @@ describe('phone verification and sending caps (issue 12)', () => {
     await advanceTo(startA - DAY);
     expect((await stored(bookedA.appointment.id)).reminders[0]).toMatchObject({
       status: 'sent',
-      deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'skipped', reason: 'recipient-daily-cap' }],
+      deliveries: [
+        { channel: 'email', status: 'sent' },
+        { channel: 'sms', status: 'skipped', reason: 'recipient-daily-cap' },
+      ],
     });
     expect(summary(await messagesTo(a.phone))).toEqual(['sms:confirmation']);
 
@@ -492,15 +674,29 @@ describe('phone verification and sending caps (issue 12)', () => {
     await advanceTo(startB - DAY);
     expect((await stored(bookedB.appointment.id)).reminders[0]).toMatchObject({
       status: 'skipped',
-      deliveries: [{ channel: 'email', status: 'skipped', reason: 'recipient-daily-cap' }, { channel: 'sms', status: 'skipped', reason: 'business-hourly-sms-cap' }],
+      deliveries: [
+        { channel: 'email', status: 'skipped', reason: 'recipient-daily-cap' },
+        { channel: 'sms', status: 'skipped', reason: 'business-hourly-sms-cap' },
+      ],
     });
     expect(summary(await messagesTo(b.email))).toEqual(['email:confirmation']);
     expect(summary(await messagesTo(b.phone))).toEqual(['sms:confirmation']);
     // Announced like a failed reminder, the deliveries saying why (read from the run's broker).
     const accepted = await fetch(`${process.env.TEST_SERVICEBUS_ADMIN_URL}/admin/topics/appointment-events/messages`);
-    const events = ((await accepted.json()) as { messages: Array<{ body: string }> }).messages.map((m) => JSON.parse(m.body) as { type: string; subject: string; data: { deliveries?: unknown } });
-    expect(events.filter((e) => e.subject === `appointments/${bookedB.appointment.id}` && e.type === 'appointment.reminder.failed')).toEqual([
-      expect.objectContaining({ data: expect.objectContaining({ deliveries: [{ channel: 'email', status: 'skipped', reason: 'recipient-daily-cap' }, { channel: 'sms', status: 'skipped', reason: 'business-hourly-sms-cap' }] }) }),
+    const events = ((await accepted.json()) as { messages: Array<{ body: string }> }).messages.map(
+      (m) => JSON.parse(m.body) as { type: string; subject: string; data: { deliveries?: unknown } },
+    );
+    expect(
+      events.filter((e) => e.subject === `appointments/${bookedB.appointment.id}` && e.type === 'appointment.reminder.failed'),
+    ).toEqual([
+      expect.objectContaining({
+        data: expect.objectContaining({
+          deliveries: [
+            { channel: 'email', status: 'skipped', reason: 'recipient-daily-cap' },
+            { channel: 'sms', status: 'skipped', reason: 'business-hourly-sms-cap' },
+          ],
+        }),
+      }),
     ]);
   });
 });

@@ -4,8 +4,17 @@ import { parseSettings } from '../../../shared/config/settings';
 import type { NotificationKey } from '../../../shared/domain/lifecycle/notifications';
 import { testStorageConnectionString, uniqueTablePrefix } from '../../support/env';
 
-const store = new TableNotificationStore(new TableClients(parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() })));
-const key = (moment: NotificationKey['moment'], version = 1): NotificationKey => ({ appointmentId: 'appt-1', version, moment, channel: 'sms' });
+const store = new TableNotificationStore(
+  new TableClients(
+    parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() }),
+  ),
+);
+const key = (moment: NotificationKey['moment'], version = 1): NotificationKey => ({
+  appointmentId: 'appt-1',
+  version,
+  moment,
+  channel: 'sms',
+});
 
 describe('notification store on Table Storage', () => {
   it('answers nothing for the first attempt, the unfinished record for a repeat, and the outcome once recorded', async () => {

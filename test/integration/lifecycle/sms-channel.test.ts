@@ -18,7 +18,11 @@ import { memoryLogger } from '../durable/harness';
 import { freshStart, joinFixture } from '../join/join-fixture';
 
 const f = joinFixture();
-const notifications = new TableNotificationStore(new TableClients(parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() })));
+const notifications = new TableNotificationStore(
+  new TableClients(
+    parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() }),
+  ),
+);
 
 beforeAll(() => f.setUp());
 
@@ -28,7 +32,11 @@ const usPhone = () => `+1415${block}${String((phones += 1)).padStart(4, '0')}`;
 
 function depsWith(from: string | undefined, countries: string[] = []) {
   const log = memoryLogger();
-  const acs = adaptersFor({ ACS_CONNECTION_STRING: f.emulator.connectionString, ACS_CA_CERT_PATH: f.emulator.caCertPath, ...(from ? { ACS_SMS_FROM: from } : {}) });
+  const acs = adaptersFor({
+    ACS_CONNECTION_STRING: f.emulator.connectionString,
+    ACS_CA_CERT_PATH: f.emulator.caCertPath,
+    ...(from ? { ACS_SMS_FROM: from } : {}),
+  });
   const deps: LifecycleDeps = {
     appointments: f.appointments,
     businesses: f.businesses,
@@ -40,7 +48,10 @@ function depsWith(from: string | undefined, countries: string[] = []) {
     smsChannel: smsChannel({ from, countries, log }),
     rooms: f.join,
     clock: f.clock,
-    links: { consumer: () => ({ join: 'https://app.example/j', manage: 'https://app.example/m' }), providerJoin: () => 'https://app.example/p' },
+    links: {
+      consumer: () => ({ join: 'https://app.example/j', manage: 'https://app.example/m' }),
+      providerJoin: () => 'https://app.example/p',
+    },
     log,
     events: { publish: async () => undefined },
   };
@@ -55,7 +66,12 @@ async function bookWith(phone: string): Promise<Appointment> {
     const result = await bookAppointment(
       f.booking,
       'clinic',
-      { serviceId: 'consult', start, providerId: 'amy', consumer: { name: 'Sam', email: uniqueEmail(), phone, smsConsent: true, phoneVerified: true } }, // verified as the HTTP handler does it (phone-verification.ts)
+      {
+        serviceId: 'consult',
+        start,
+        providerId: 'amy',
+        consumer: { name: 'Sam', email: uniqueEmail(), phone, smsConsent: true, phoneVerified: true },
+      }, // verified as the HTTP handler does it (phone-verification.ts)
       (appointment) => appointment,
     );
     return result.body as Appointment;
@@ -64,9 +80,13 @@ async function bookWith(phone: string): Promise<Appointment> {
   }
 }
 
-const confirm = (deps: LifecycleDeps, appointment: Appointment) => sendNotice(deps, { appointmentId: appointment.id, version: appointment.version, notice: 'confirmation' });
-const smsRecord = (appointment: Appointment) => notifications.get({ appointmentId: appointment.id, version: appointment.version, moment: 'confirmation', channel: 'sms' });
-const messagesTo = async (to: string) => (await admin<{ messages: Array<{ channel: string }> }>(f.emulator.adminUrl, 'GET', `/admin/messages?to=${encodeURIComponent(to)}`)).body.messages;
+const confirm = (deps: LifecycleDeps, appointment: Appointment) =>
+  sendNotice(deps, { appointmentId: appointment.id, version: appointment.version, notice: 'confirmation' });
+const smsRecord = (appointment: Appointment) =>
+  notifications.get({ appointmentId: appointment.id, version: appointment.version, moment: 'confirmation', channel: 'sms' });
+const messagesTo = async (to: string) =>
+  (await admin<{ messages: Array<{ channel: string }> }>(f.emulator.adminUrl, 'GET', `/admin/messages?to=${encodeURIComponent(to)}`)).body
+    .messages;
 
 describe('SMS channel', () => {
   it('a sender the resource does not own: one clear configuration error, then email only with the reason', async () => {
@@ -78,7 +98,10 @@ describe('SMS channel', () => {
     expect(reports.every((r) => !r.stale && r.results.email === 'sent')).toBe(true);
     const errors = log.records.filter((r) => r.event === 'configuration.error');
     expect(errors).toHaveLength(1);
-    expect(errors[0]!.fields).toMatchObject({ setting: 'ACS_SMS_FROM', problem: expect.stringContaining('not a phone number of this ACS resource') });
+    expect(errors[0]!.fields).toMatchObject({
+      setting: 'ACS_SMS_FROM',
+      problem: expect.stringContaining('not a phone number of this ACS resource'),
+    });
     expect(await smsRecord(booked[0]!)).toMatchObject({ state: 'failed' });
     expect(await smsRecord(booked[1]!)).toMatchObject({ state: 'skipped', failure: 'sms-sender-refused' });
   });

@@ -40,7 +40,10 @@ beforeAll(async () => {
   acsLike = https.createServer({ key: certificate.key, cert: certificate.cert }, (request, response) => {
     request.resume();
     if (request.url?.startsWith('/emails:send')) {
-      response.writeHead(202, { 'content-type': 'application/json', 'operation-location': `https://127.0.0.1:${acsPort}/emails/operations/op-1?api-version=2023-03-31` });
+      response.writeHead(202, {
+        'content-type': 'application/json',
+        'operation-location': `https://127.0.0.1:${acsPort}/emails/operations/op-1?api-version=2023-03-31`,
+      });
       response.end(JSON.stringify({ id: 'op-1', status: 'Running' }));
     } else if (request.url?.startsWith('/emails/operations/')) {
       response.writeHead(200, { 'content-type': 'application/json' });
@@ -76,7 +79,14 @@ async function elapsed<T>(work: () => Promise<T>): Promise<{ ms: number; error: 
 
 test('an ACS call to a silent service fails transiently after its tries, each bounded by OUTBOUND_TIMEOUT_MS', async () => {
   const config = acsClientConfig(
-    { ACS_CONNECTION_STRING: `endpoint=https://127.0.0.1:${acsPort}/;accesskey=${key}`, ACS_CA_CERT_PATH: caCertPath, ACS_MAX_RETRIES: 1, ACS_RETRY_DELAY_MS: 100, ACS_MAX_RETRY_DELAY_MS: 200, OUTBOUND_TIMEOUT_MS: 300 },
+    {
+      ACS_CONNECTION_STRING: `endpoint=https://127.0.0.1:${acsPort}/;accesskey=${key}`,
+      ACS_CA_CERT_PATH: caCertPath,
+      ACS_MAX_RETRIES: 1,
+      ACS_RETRY_DELAY_MS: 100,
+      ACS_MAX_RETRY_DELAY_MS: 200,
+      OUTBOUND_TIMEOUT_MS: 300,
+    },
     () => {
       throw new Error('no credential locally');
     },
@@ -91,7 +101,14 @@ test('an ACS call to a silent service fails transiently after its tries, each bo
 
 test('an email send gives up at its whole-send deadline and is retried later (transient)', async () => {
   const config = acsClientConfig(
-    { ACS_CONNECTION_STRING: `endpoint=https://127.0.0.1:${acsPort}/;accesskey=${key}`, ACS_CA_CERT_PATH: caCertPath, ACS_MAX_RETRIES: 0, ACS_RETRY_DELAY_MS: 100, ACS_MAX_RETRY_DELAY_MS: 200, OUTBOUND_TIMEOUT_MS: 300 },
+    {
+      ACS_CONNECTION_STRING: `endpoint=https://127.0.0.1:${acsPort}/;accesskey=${key}`,
+      ACS_CA_CERT_PATH: caCertPath,
+      ACS_MAX_RETRIES: 0,
+      ACS_RETRY_DELAY_MS: 100,
+      ACS_MAX_RETRY_DELAY_MS: 200,
+      OUTBOUND_TIMEOUT_MS: 300,
+    },
     () => {
       throw new Error('no credential locally');
     },

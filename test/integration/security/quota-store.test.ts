@@ -5,7 +5,9 @@ import { TableClients } from '../../../shared/adapters/tables/table-clients';
 import { parseSettings } from '../../../shared/config/settings';
 import { testStorageConnectionString, uniqueTablePrefix } from '../../support/env';
 
-const tables = new TableClients(parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() }));
+const tables = new TableClients(
+  parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() }),
+);
 const quotas = new TableQuotaStore(tables);
 const HOUR = 3_600_000;
 const t0 = Date.parse('2030-01-07T10:15:00Z');

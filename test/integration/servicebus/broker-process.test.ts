@@ -14,7 +14,13 @@ test('the broker process starts with the default topic and lists what it accepte
   expect(broker.connectionString).toMatch(/^Endpoint=sb:\/\/127\.0\.0\.1:\d+;.*UseDevelopmentEmulator=true$/);
   const client = new ServiceBusClient(broker.connectionString);
   const sender = client.createSender('appointment-events');
-  const event = { specversion: '1.0', id: 'a1:1:appointment.booked', type: 'appointment.booked', source: '/businesses/b1', subject: 'appointments/a1' };
+  const event = {
+    specversion: '1.0',
+    id: 'a1:1:appointment.booked',
+    type: 'appointment.booked',
+    source: '/businesses/b1',
+    subject: 'appointments/a1',
+  };
   await sender.sendMessages({ messageId: event.id, body: event, contentType: 'application/cloudevents+json' });
   await sender.sendMessages({ messageId: 'not-an-event', body: 'plain text' });
   await sender.sendMessages({ messageId: event.id, body: event, contentType: 'application/cloudevents+json' });

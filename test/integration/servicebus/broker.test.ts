@@ -39,7 +39,13 @@ test('a message sent to the topic reaches every subscription, and complete remov
   const billing = client.createReceiver(TOPIC, 'billing');
   const [fromCrm] = await receive(crm, 1);
   const [fromBilling] = await receive(billing, 1);
-  expect(fromCrm).toMatchObject({ messageId: 'fan-out-1', body: { hello: 'world' }, contentType: 'application/json', subject: 'greeting', deliveryCount: 0 });
+  expect(fromCrm).toMatchObject({
+    messageId: 'fan-out-1',
+    body: { hello: 'world' },
+    contentType: 'application/json',
+    subject: 'greeting',
+    deliveryCount: 0,
+  });
   expect(fromBilling?.messageId).toBe('fan-out-1');
   await crm.completeMessage(fromCrm!);
   await billing.completeMessage(fromBilling!);
@@ -94,7 +100,12 @@ test('dead-lettering moves the message to the dead-letter sub-queue with its rea
   await receiver.close();
   const deadLetters = client.createReceiver('other', 'only', { subQueueType: 'deadLetter' });
   const [dead] = await receive(deadLetters, 1);
-  expect(dead).toMatchObject({ messageId: 'poison-1', body: { bad: true }, deadLetterReason: 'Unparseable', deadLetterErrorDescription: 'no type' });
+  expect(dead).toMatchObject({
+    messageId: 'poison-1',
+    body: { bad: true },
+    deadLetterReason: 'Unparseable',
+    deadLetterErrorDescription: 'no type',
+  });
   await deadLetters.completeMessage(dead!);
   await deadLetters.close();
 });

@@ -13,7 +13,10 @@ afterAll(() => broker.close());
 
 describe('the Service Bus event publisher keeps the event publisher contract (local broker)', () => {
   eventPublisherContract(async () => {
-    const publisher = serviceBusEventPublisher({ SERVICEBUS_CONNECTION_STRING: broker.connectionString, SERVICEBUS_TOPIC: 'appointment-events' });
+    const publisher = serviceBusEventPublisher({
+      SERVICEBUS_CONNECTION_STRING: broker.connectionString,
+      SERVICEBUS_TOPIC: 'appointment-events',
+    });
     const client = new ServiceBusClient(broker.connectionString);
     const receiver = client.createReceiver('appointment-events', 'consumer', { receiveMode: 'receiveAndDelete' });
     return {

@@ -19,13 +19,25 @@ const event: AppointmentEvent = {
   time: Date.parse('2030-01-08T09:00:00Z'),
   // Issue 16: the data must fit the type's published contract (shared/app/events/event-contracts.ts).
   data: {
-    appointmentId: 'a1', businessId: 'clinic', providerId: 'amy', serviceId: 'consult', status: 'booked', version: 3,
-    start: '2030-01-08T10:00:00.000Z', end: '2030-01-08T10:30:00.000Z', reminderIndex: 0, dueAt: '2030-01-08T09:00:00.000Z', deliveries: [{ channel: 'email', status: 'sent' }],
+    appointmentId: 'a1',
+    businessId: 'clinic',
+    providerId: 'amy',
+    serviceId: 'consult',
+    status: 'booked',
+    version: 3,
+    start: '2030-01-08T10:00:00.000Z',
+    end: '2030-01-08T10:30:00.000Z',
+    reminderIndex: 0,
+    dueAt: '2030-01-08T09:00:00.000Z',
+    deliveries: [{ channel: 'email', status: 'sent' }],
   },
 };
 
 test('publishes one valid CloudEvent per message; a retried publish is dropped by duplicate detection', async () => {
-  const publisher = serviceBusEventPublisher({ SERVICEBUS_CONNECTION_STRING: broker.connectionString, SERVICEBUS_TOPIC: 'appointment-events' });
+  const publisher = serviceBusEventPublisher({
+    SERVICEBUS_CONNECTION_STRING: broker.connectionString,
+    SERVICEBUS_TOPIC: 'appointment-events',
+  });
   await publisher.publish(event);
   await publisher.publish(event);
   await publisher.close();
@@ -39,8 +51,14 @@ test('publishes one valid CloudEvent per message; a retried publish is dropped b
   const parsed = new CloudEvent(message!.body as Record<string, unknown>);
   expect(parsed.validate()).toBe(true);
   expect(parsed).toMatchObject({
-    specversion: '1.0', id: event.id, type: 'appointment.reminder.sent', source: '/businesses/clinic', subject: 'appointments/a1',
-    time: '2030-01-08T09:00:00.000Z', datacontenttype: 'application/json', data: event.data,
+    specversion: '1.0',
+    id: event.id,
+    type: 'appointment.reminder.sent',
+    source: '/businesses/clinic',
+    subject: 'appointments/a1',
+    time: '2030-01-08T09:00:00.000Z',
+    datacontenttype: 'application/json',
+    data: event.data,
   });
   await receiver.completeMessage(message!);
   await client.close();

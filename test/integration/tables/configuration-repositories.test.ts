@@ -30,7 +30,15 @@ describe('configuration repositories on Table Storage', () => {
   });
 
   it('round-trips a business, creating only when absent and replacing only the version read', async () => {
-    const business = { id: 'b1', name: 'Clinic', timeZone: 'Europe/Berlin', managers: ['m1', 'm2'], contactEmail: 'desk@example.com', createdAt: T, updatedAt: T };
+    const business = {
+      id: 'b1',
+      name: 'Clinic',
+      timeZone: 'Europe/Berlin',
+      managers: ['m1', 'm2'],
+      contactEmail: 'desk@example.com',
+      createdAt: T,
+      updatedAt: T,
+    };
     expect(await businesses.getBusiness('b1')).toBeUndefined();
     await businesses.saveBusiness(business, undefined);
     await expect(businesses.saveBusiness(business, undefined)).rejects.toBeInstanceOf(WriteConflictError);
@@ -81,7 +89,12 @@ describe('configuration repositories on Table Storage', () => {
   });
 
   it('keeps schedules and overrides in the provider partition and lists overrides by date range', async () => {
-    const weekly = { mon: [{ start: '09:00', end: '12:00' }, { start: '13:00', end: '24:00' }] };
+    const weekly = {
+      mon: [
+        { start: '09:00', end: '12:00' },
+        { start: '13:00', end: '24:00' },
+      ],
+    };
     await calendars.saveSchedule({ businessId: 'b1', providerId: 'zed', timeZone: 'Europe/Berlin', weekly, updatedAt: T }, undefined);
     for (const date of ['2025-03-09', '2025-03-10', '2025-03-31', '2025-04-01']) {
       await calendars.saveOverride({ businessId: 'b1', providerId: 'zed', date, intervals: [], updatedAt: T }, undefined);
@@ -108,7 +121,10 @@ describe('configuration repositories on Table Storage', () => {
     await client.createEntity({ partitionKey, rowKey: dayRow('2025-05-01'), busy: JSON.stringify([{ ...busy, appointmentId: 'far' }]) });
 
     const requests: string[] = [];
-    client.pipeline.addPolicy({ name: 'count-calendar-reads', sendRequest: (request, next) => (requests.push(request.url), next(request)) });
+    client.pipeline.addPolicy({
+      name: 'count-calendar-reads',
+      sendRequest: (request, next) => (requests.push(request.url), next(request)),
+    });
     try {
       const calendar = await calendars.readCalendar('b1', 'zed', {
         overrides: { from: '2025-03-01', to: '2025-04-01' },

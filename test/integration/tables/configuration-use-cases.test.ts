@@ -118,7 +118,9 @@ describe('configuration use cases over Table Storage', () => {
     const second = await listOverrides(deps, manager, ids, { ...window, limit: 2, continuationToken: first.nextContinuationToken });
     expect(second).toEqual({ overrides: [expect.objectContaining({ date: '2025-03-09' })] });
     // The provider may read their own overrides; another staff member may not.
-    expect((await listOverrides(deps, { kind: 'staff', oid: 'oid-a', roles: [] }, ids, { ...window, limit: 10 })).overrides).toHaveLength(3);
+    expect((await listOverrides(deps, { kind: 'staff', oid: 'oid-a', roles: [] }, ids, { ...window, limit: 10 })).overrides).toHaveLength(
+      3,
+    );
     expect((await failure(listOverrides(deps, stranger, ids, { ...window, limit: 10 }))).status).toBe(403);
     expect((await failure(listOverrides(deps, manager, ids, { ...window, limit: 10, continuationToken: 'garbage' }))).status).toBe(400);
   });

@@ -35,8 +35,13 @@ describe('idempotency keys in Table Storage (Azurite)', () => {
   it('answers 422 for the same key with another body, and scopes keys per business', async () => {
     const work = async () => ({ status: 201, body: { ok: true } });
     await runIdempotent(deps, { scope: 'biz2', key: 'k', request: { a: 1 } }, work);
-    await expect(runIdempotent(deps, { scope: 'biz2', key: 'k', request: { a: 2 } }, work)).rejects.toMatchObject({ code: 'idempotency-conflict' });
-    await expect(runIdempotent(deps, { scope: 'other-biz', key: 'k', request: { a: 2 } }, work)).resolves.toEqual({ status: 201, body: { ok: true } });
+    await expect(runIdempotent(deps, { scope: 'biz2', key: 'k', request: { a: 2 } }, work)).rejects.toMatchObject({
+      code: 'idempotency-conflict',
+    });
+    await expect(runIdempotent(deps, { scope: 'other-biz', key: 'k', request: { a: 2 } }, work)).resolves.toEqual({
+      status: 201,
+      body: { ok: true },
+    });
   });
 
   it('does not remember failures: a retry runs again', async () => {
@@ -60,7 +65,10 @@ describe('idempotency keys in Table Storage (Azurite)', () => {
     // The dead holder's late completion does not overwrite the new holder's claim.
     await store.complete(claim, (first as { claimId: string }).claimId, { status: 201, body: 'stale' }, now, IDEMPOTENCY_TTL_MS);
     await store.complete(claim, (second as { claimId: string }).claimId, { status: 201, body: 'fresh' }, now, IDEMPOTENCY_TTL_MS);
-    expect(await store.claim(claim, now + 2000, IDEMPOTENCY_LEASE_MS, IDEMPOTENCY_TTL_MS)).toEqual({ kind: 'replay', response: { status: 201, body: 'fresh' } });
+    expect(await store.claim(claim, now + 2000, IDEMPOTENCY_LEASE_MS, IDEMPOTENCY_TTL_MS)).toEqual({
+      kind: 'replay',
+      response: { status: 201, body: 'fresh' },
+    });
 
     const later = now + IDEMPOTENCY_TTL_MS + 1;
     expect(await store.purgeExpired(later)).toBeGreaterThanOrEqual(1);

@@ -10,7 +10,13 @@ import { TableProviderIdentityStore } from '../../../shared/adapters/tables/acs-
 import { TablePhoneVerificationStore } from '../../../shared/adapters/tables/phone-verification-store';
 import { TableQuotaStore } from '../../../shared/adapters/tables/quota-store';
 import { TableServiceIdentityStore } from '../../../shared/adapters/tables/service-identity-store';
-import { feedTokenStoreContract, phoneVerificationStoreContract, providerIdentityStoreContract, quotaStoreContract, serviceIdentityStoreContract } from '../../support/contracts/small-stores.contract';
+import {
+  feedTokenStoreContract,
+  phoneVerificationStoreContract,
+  providerIdentityStoreContract,
+  quotaStoreContract,
+  serviceIdentityStoreContract,
+} from '../../support/contracts/small-stores.contract';
 import { providerCalendarRepositoryContract } from '../../support/contracts/provider-calendar-repository.contract';
 import { TableClients } from '../../../shared/adapters/tables/table-clients';
 import { parseSettings } from '../../../shared/config/settings';
@@ -23,7 +29,10 @@ import { TableSmsOptOutStore } from '../../../shared/adapters/tables/sms-opt-out
 import { testStorageConnectionString, uniqueTablePrefix } from '../../support/env';
 
 /** Fresh tables per test (a new prefix), so each contract test starts from empty storage as the fakes do. */
-const freshTables = () => new TableClients(parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() }));
+const freshTables = () =>
+  new TableClients(
+    parseSettings({ TABLE_STORAGE_CONNECTION_STRING: testStorageConnectionString(), TABLE_NAME_PREFIX: uniqueTablePrefix() }),
+  );
 
 // The same suites pin the in-memory fakes of test/support/fakes in test/unit/contracts/fakes.test.ts.
 describe('Table Storage adapters keep the port contracts (Azurite)', () => {
@@ -31,7 +40,11 @@ describe('Table Storage adapters keep the port contracts (Azurite)', () => {
     appointmentStoreContract(() => {
       const tables = freshTables();
       const calendars = new TableProviderCalendarRepository(tables);
-      return { store: new TableAppointmentStore(tables), saveSchedule: (r) => calendars.saveSchedule(r, undefined), saveOverride: (r) => calendars.saveOverride(r, undefined) };
+      return {
+        store: new TableAppointmentStore(tables),
+        saveSchedule: (r) => calendars.saveSchedule(r, undefined),
+        saveOverride: (r) => calendars.saveOverride(r, undefined),
+      };
     });
   });
   describe('TableProviderCalendarRepository', () => {

@@ -44,13 +44,28 @@ describe('slot search over Table Storage', () => {
     calendars: new TableProviderCalendarRepository(tables),
     clock: { now: () => NOW },
   };
-  const input = <T>(value: T) => async () => value;
+  const input =
+    <T>(value: T) =>
+    async () =>
+      value;
 
   beforeAll(async () => {
     await putBusiness(deps, admin, 'clinic', input({ name: 'Clinic', timeZone: 'UTC', managers: ['m1'] }));
     for (const id of ['p1', 'p2', 'p3']) {
-      await putProvider(deps, admin, 'clinic', id, input({ displayName: id, email: `${id}@example.com`, timeZone: 'UTC', staffObjectId: `oid-${id}` }));
-      await putSchedule(deps, admin, 'clinic', id, input({ weekly: { mon: [{ start: '09:00', end: '10:30' }], tue: [{ start: '09:00', end: '10:00' }] } }));
+      await putProvider(
+        deps,
+        admin,
+        'clinic',
+        id,
+        input({ displayName: id, email: `${id}@example.com`, timeZone: 'UTC', staffObjectId: `oid-${id}` }),
+      );
+      await putSchedule(
+        deps,
+        admin,
+        'clinic',
+        id,
+        input({ weekly: { mon: [{ start: '09:00', end: '10:30' }], tue: [{ start: '09:00', end: '10:00' }] } }),
+      );
     }
     await putService(deps, admin, 'clinic', 'consult', input(service));
     // p2 has a day off on Tuesday; p1 is booked 09:00-09:30 on Monday (a day row as booking writes it).
@@ -59,7 +74,9 @@ describe('slot search over Table Storage', () => {
     await client.createEntity({
       partitionKey: providerPartition('clinic', 'p1'),
       rowKey: dayRow('2025-03-03'),
-      busy: JSON.stringify([{ appointmentId: 'a1', serviceId: 'consult', start: at(3, 9), end: at(3, 9, 30), bufferBeforeMinutes: 0, bufferAfterMinutes: 0 }]),
+      busy: JSON.stringify([
+        { appointmentId: 'a1', serviceId: 'consult', start: at(3, 9), end: at(3, 9, 30), bufferBeforeMinutes: 0, bufferAfterMinutes: 0 },
+      ]),
     });
   });
 

@@ -18,15 +18,21 @@ describe('the Table Storage health probe', () => {
     const target = new URL(/TableEndpoint=([^;]+)/.exec(testStorageConnectionString())![1]!);
     proxy = http.createServer((req, res) => {
       requests.push(`${req.method} ${req.url}`);
-      const upstream = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const upstream = http.request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       req.pipe(upstream);
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const { port } = proxy.address() as AddressInfo;
-    connectionString = testStorageConnectionString().replace(/TableEndpoint=[^;]+/, `TableEndpoint=http://127.0.0.1:${port}${target.pathname}`);
+    connectionString = testStorageConnectionString().replace(
+      /TableEndpoint=[^;]+/,
+      `TableEndpoint=http://127.0.0.1:${port}${target.pathname}`,
+    );
   });
 
   afterAll(async () => {

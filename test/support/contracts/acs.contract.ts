@@ -48,7 +48,9 @@ export function acsContract(make: () => { identity: IdentityPort; rooms: RoomsPo
       const room = await acs.rooms.createRoom({ validFrom: from, validUntil: from + HOUR });
       expect(room).toMatchObject({ validFrom: from, validUntil: from + HOUR });
       expect(await acs.rooms.getRoom(room.id)).toMatchObject({ id: room.id, validFrom: from, validUntil: from + HOUR });
-      expect(await acs.rooms.updateRoom(room.id, { validFrom: from, validUntil: from + 2 * HOUR })).toMatchObject({ validUntil: from + 2 * HOUR });
+      expect(await acs.rooms.updateRoom(room.id, { validFrom: from, validUntil: from + 2 * HOUR })).toMatchObject({
+        validUntil: from + 2 * HOUR,
+      });
       expect((await acs.rooms.getRoom(room.id))!.validUntil).toBe(from + 2 * HOUR);
       await acs.rooms.deleteRoom(room.id);
       await acs.rooms.deleteRoom(room.id);
@@ -68,7 +70,10 @@ export function acsContract(make: () => { identity: IdentityPort; rooms: RoomsPo
     it('seats live identities with a role, changes a role, removes a seat (absent ones too); unknown identities are 400', async () => {
       const room = await acs.rooms.createRoom({ validFrom: Date.now(), validUntil: Date.now() + HOUR });
       const [a, b] = [await acs.identity.createUser(), await acs.identity.createUser()];
-      await acs.rooms.upsertParticipants(room.id, [{ userId: a, role: 'Attendee' }, { userId: b, role: 'Presenter' }]);
+      await acs.rooms.upsertParticipants(room.id, [
+        { userId: a, role: 'Attendee' },
+        { userId: b, role: 'Presenter' },
+      ]);
       await acs.rooms.upsertParticipants(room.id, [{ userId: a, role: 'Presenter' }]);
       const seats = async () => (await acs.rooms.listParticipants(room.id)).map((p) => `${p.userId}=${p.role}`).sort();
       expect(await seats()).toEqual([`${a}=Presenter`, `${b}=Presenter`].sort());

@@ -30,7 +30,10 @@ export function businessRepositoryContract(make: () => BusinessRepository): void
     await repo.saveProvider({ ...provider('other'), businessId: 'b2' }, undefined);
     await repo.saveService(service({ id: 's2' }), undefined);
     await repo.saveService(service({ id: 's1', active: false }), undefined);
-    expect((await repo.listProviders('b1')).map((p) => [p.id, p.active])).toEqual([['amy', false], ['zed', true]]);
+    expect((await repo.listProviders('b1')).map((p) => [p.id, p.active])).toEqual([
+      ['amy', false],
+      ['zed', true],
+    ]);
     expect((await repo.listServices('b1')).map((s) => s.id)).toEqual(['s1', 's2']);
     expect(await repo.listServices('b2')).toEqual([]);
     expect((await repo.getProvider('b1', 'zed'))?.value.phone).toBe('+12025550100');
@@ -59,7 +62,10 @@ export function businessRepositoryContract(make: () => BusinessRepository): void
     expect(read?.value).toEqual(closure);
     await repo.saveClosure({ ...closure, to: '2030-12-31', updatedAt: 2 }, read!.etag);
     await expect(repo.saveClosure({ ...closure, to: '2030-12-25' }, read!.etag)).rejects.toBeInstanceOf(WriteConflictError);
-    expect((await repo.listClosures('b1')).map((c) => [c.id, c.to, c.reason])).toEqual([['easter', '2030-12-26', undefined], ['xmas', '2030-12-31', 'Holidays']]);
+    expect((await repo.listClosures('b1')).map((c) => [c.id, c.to, c.reason])).toEqual([
+      ['easter', '2030-12-26', undefined],
+      ['xmas', '2030-12-31', 'Holidays'],
+    ]);
     await repo.deleteClosure('b1', 'xmas');
     await repo.deleteClosure('b1', 'xmas');
     expect((await repo.listClosures('b1')).map((c) => c.id)).toEqual(['easter']);

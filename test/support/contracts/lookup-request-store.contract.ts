@@ -22,7 +22,9 @@ export function lookupRequestStoreContract(make: () => LookupRequestStore): void
     await store.add({ id: '0001-a', businessId: 'b1', emailHash: 'h1', createdAt: 1 });
     const [read] = await store.listPending(10);
     await store.update({ value: { ...read!.value, claimedUntil: 100 }, etag: read!.etag });
-    await expect(store.update({ value: { ...read!.value, claimedUntil: 200 }, etag: read!.etag })).rejects.toBeInstanceOf(WriteConflictError);
+    await expect(store.update({ value: { ...read!.value, claimedUntil: 200 }, etag: read!.etag })).rejects.toBeInstanceOf(
+      WriteConflictError,
+    );
     const [claimed] = await store.listPending(10);
     expect(claimed!.value.claimedUntil).toBe(100);
     await store.remove('0001-a');

@@ -20,11 +20,19 @@ export function messagingContract(make: () => MessagingSubject): void {
 
   it('delivers an email with its label to each recipient, once per idempotency key', async () => {
     const to = subject.uniqueEmail();
-    const input = { to: [{ address: to, displayName: 'Ada' }], subject: 'Booked', plainText: 'See you.', label: { kind: 'confirmation' as const, appointmentId: 'apt-1' }, idempotencyKey: `apt-1|v1|confirmation|email|${to}` };
+    const input = {
+      to: [{ address: to, displayName: 'Ada' }],
+      subject: 'Booked',
+      plainText: 'See you.',
+      label: { kind: 'confirmation' as const, appointmentId: 'apt-1' },
+      idempotencyKey: `apt-1|v1|confirmation|email|${to}`,
+    };
     const first = await subject.email.send(input);
     const second = await subject.email.send(input);
     expect(second.operationId).toBe(first.operationId);
-    expect(await subject.sentTo(to)).toEqual([expect.objectContaining({ channel: 'email', to, kind: 'confirmation', appointmentId: 'apt-1', subject: 'Booked', body: 'See you.' })]);
+    expect(await subject.sentTo(to)).toEqual([
+      expect.objectContaining({ channel: 'email', to, kind: 'confirmation', appointmentId: 'apt-1', subject: 'Booked', body: 'See you.' }),
+    ]);
   });
 
   it('refuses an invalid email address with a final (non-transient) 400', async () => {
@@ -35,13 +43,19 @@ export function messagingContract(make: () => MessagingSubject): void {
 
   it('answers one SMS result per recipient: a bad or unreachable number fails only its own', async () => {
     const good = subject.uniquePhone();
-    const results = await subject.sms.send({ to: [good, '555-not-e164', '+493012345678'], message: 'Tomorrow at 10:00.', label: { kind: 'reminder', appointmentId: 'apt-2' } });
+    const results = await subject.sms.send({
+      to: [good, '555-not-e164', '+493012345678'],
+      message: 'Tomorrow at 10:00.',
+      label: { kind: 'reminder', appointmentId: 'apt-2' },
+    });
     expect(results).toEqual([
       expect.objectContaining({ to: good, successful: true, httpStatusCode: 202, messageId: expect.any(String) }),
       expect.objectContaining({ to: '555-not-e164', successful: false, httpStatusCode: 400 }),
       expect.objectContaining({ to: '+493012345678', successful: false, httpStatusCode: 400 }),
     ]);
-    expect(await subject.sentTo(good)).toEqual([expect.objectContaining({ channel: 'sms', to: good, kind: 'reminder', appointmentId: 'apt-2', body: 'Tomorrow at 10:00.' })]);
+    expect(await subject.sentTo(good)).toEqual([
+      expect.objectContaining({ channel: 'sms', to: good, kind: 'reminder', appointmentId: 'apt-2', body: 'Tomorrow at 10:00.' }),
+    ]);
     expect(await subject.sentTo('+493012345678')).toEqual([]);
   });
 }

@@ -5,7 +5,13 @@ import type { NotificationKey } from '../../../shared/domain/lifecycle/notificat
 export function notificationStoreContract(make: () => NotificationStore): void {
   let store: NotificationStore;
   let n = 0;
-  const key = (extra: Partial<NotificationKey> = {}): NotificationKey => ({ appointmentId: `a${n}`, version: 1, moment: 'confirmation', channel: 'email', ...extra });
+  const key = (extra: Partial<NotificationKey> = {}): NotificationKey => ({
+    appointmentId: `a${n}`,
+    version: 1,
+    moment: 'confirmation',
+    channel: 'email',
+    ...extra,
+  });
   beforeEach(() => {
     store = make();
     n += 1;
@@ -27,12 +33,22 @@ export function notificationStoreContract(make: () => NotificationStore): void {
     await store.begin(key({ channel: 'sms' }), 100);
     await store.begin(key({ channel: 'sms' }), 110);
     await store.finish(key({ channel: 'sms' }), { state: 'failed', failure: 'retries-exhausted' }, 160);
-    expect(await store.begin(key({ channel: 'sms' }), 300)).toEqual({ state: 'failed', attempts: 2, updatedAt: 160, failure: 'retries-exhausted' });
+    expect(await store.begin(key({ channel: 'sms' }), 300)).toEqual({
+      state: 'failed',
+      attempts: 2,
+      updatedAt: 160,
+      failure: 'retries-exhausted',
+    });
   });
 
   it('keeps keys apart by version, moment and channel, and records a skip without an attempt', async () => {
     await store.finish(key({ moment: 'reminder-0', channel: 'sms' }), { state: 'skipped', failure: 'phone-not-verified' }, 50);
-    expect(await store.get(key({ moment: 'reminder-0', channel: 'sms' }))).toEqual({ state: 'skipped', attempts: 1, updatedAt: 50, failure: 'phone-not-verified' });
+    expect(await store.get(key({ moment: 'reminder-0', channel: 'sms' }))).toEqual({
+      state: 'skipped',
+      attempts: 1,
+      updatedAt: 50,
+      failure: 'phone-not-verified',
+    });
     expect(await store.get(key({ moment: 'reminder-0', channel: 'email' }))).toBeUndefined();
     expect(await store.get(key({ moment: 'reminder-1', channel: 'sms' }))).toBeUndefined();
     expect(await store.get(key({ version: 2, moment: 'reminder-0', channel: 'sms' }))).toBeUndefined();

@@ -12,7 +12,16 @@ const HOUR = 3_600_000;
 
 export function phoneVerificationStoreContract(make: () => PhoneVerificationStore): void {
   let store: PhoneVerificationStore;
-  const verification = (extra: Partial<PhoneVerification> = {}): PhoneVerification => ({ id: 'v1', businessId: 'b1', phoneHash: 'ph', codeHash: 'ch', createdAt: 1_000, expiresAt: 2_000, failedAttempts: 0, ...extra });
+  const verification = (extra: Partial<PhoneVerification> = {}): PhoneVerification => ({
+    id: 'v1',
+    businessId: 'b1',
+    phoneHash: 'ph',
+    codeHash: 'ch',
+    createdAt: 1_000,
+    expiresAt: 2_000,
+    failedAttempts: 0,
+    ...extra,
+  });
   beforeEach(() => {
     store = make();
   });
@@ -31,7 +40,9 @@ export function phoneVerificationStoreContract(make: () => PhoneVerificationStor
     const found = (await store.find('b1', 'v1'))!;
     await store.update({ value: { ...found.value, failedAttempts: 1 }, etag: found.etag });
     expect((await store.find('b1', 'v1'))?.value.failedAttempts).toBe(1);
-    await expect(store.update({ value: { ...found.value, failedAttempts: 2 }, etag: found.etag })).rejects.toBeInstanceOf(WriteConflictError);
+    await expect(store.update({ value: { ...found.value, failedAttempts: 2 }, etag: found.etag })).rejects.toBeInstanceOf(
+      WriteConflictError,
+    );
     await expect(store.update({ value: verification({ id: 'gone' }), etag: found.etag })).rejects.toBeInstanceOf(WriteConflictError);
     expect((await store.find('b1', 'v1'))?.value.failedAttempts).toBe(1);
   });

@@ -5,12 +5,29 @@ export interface StaffCalendarSubject {
   /** A mailbox of its own, reachable by the app. */
   newMailbox(): Promise<string>;
   /** What the calendar holds, cancelled events included. */
-  events(mailbox: string): Promise<Array<{ id: string; start: number; end: number; joinUrl?: string; location?: string; state: 'active' | 'cancelled'; cancelComment?: string }>>;
+  events(mailbox: string): Promise<
+    Array<{
+      id: string;
+      start: number;
+      end: number;
+      joinUrl?: string;
+      location?: string;
+      state: 'active' | 'cancelled';
+      cancelComment?: string;
+    }>
+  >;
 }
 
 const start = Date.UTC(2031, 2, 4, 9);
 const end = start + 30 * 60_000;
-const input = (transactionId: string, teamsMeeting = true) => ({ subject: 'Consultation: Kim', bodyText: 'Booked online', start, end, teamsMeeting, transactionId });
+const input = (transactionId: string, teamsMeeting = true) => ({
+  subject: 'Consultation: Kim',
+  bodyText: 'Booked online',
+  start,
+  end,
+  teamsMeeting,
+  transactionId,
+});
 
 /** What every StaffCalendarPort does; runs against InMemoryStaffCalendar and the Graph adapter on the Graph emulator. */
 export function staffCalendarContract(make: () => Promise<StaffCalendarSubject>): void {
@@ -41,7 +58,9 @@ export function staffCalendarContract(make: () => Promise<StaffCalendarSubject>)
     const { calendar, newMailbox, events } = await make();
     const mailbox = await newMailbox();
     const made = await calendar.createEvent(mailbox, input('u-1'));
-    await expect(calendar.updateEvent(mailbox, made.id, { subject: 's', bodyText: 'b', start: start + 3_600_000, end: end + 3_600_000 })).resolves.toBe(true);
+    await expect(
+      calendar.updateEvent(mailbox, made.id, { subject: 's', bodyText: 'b', start: start + 3_600_000, end: end + 3_600_000 }),
+    ).resolves.toBe(true);
     expect((await events(mailbox))[0]).toMatchObject({ start: start + 3_600_000, end: end + 3_600_000, joinUrl: made.joinUrl });
     await calendar.cancelEvent(mailbox, made.id, 'gone');
     await expect(calendar.updateEvent(mailbox, made.id, { subject: 's', bodyText: 'b', start, end })).resolves.toBe(false);

@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { AcsError, type AcsService, type ChatMessage, type ChatParticipant, type ChatPort, type IdentityPort, type Room, type RoomParticipant, type RoomsPort, type TokenScope } from '../../../shared/app/ports/acs';
+import {
+  AcsError,
+  type AcsService,
+  type ChatMessage,
+  type ChatParticipant,
+  type ChatPort,
+  type IdentityPort,
+  type Room,
+  type RoomParticipant,
+  type RoomsPort,
+  type TokenScope,
+} from '../../../shared/app/ports/acs';
 
 const MAX_VALIDITY_MS = 180 * 24 * 60 * 60 * 1000;
 const SCOPES: readonly TokenScope[] = ['chat', 'voip', 'chat.join', 'chat.join.limited', 'voip.join'];
@@ -55,8 +66,10 @@ export class FakeAcs {
     issueToken: async (userId, scopes, expiresInMinutes) => {
       this.scripted('issueToken');
       const identity = this.requireIdentity('issueToken', userId);
-      if (!Number.isInteger(expiresInMinutes) || expiresInMinutes < 60 || expiresInMinutes > 1440) throw badRequest('identity', 'issueToken', 'expiresInMinutes must be an integer between 60 and 1440.');
-      if (scopes.length === 0 || scopes.some((s) => !SCOPES.includes(s)) || (scopes.includes('chat') && scopes.includes('chat.join'))) throw badRequest('identity', 'issueToken', 'invalid scopes');
+      if (!Number.isInteger(expiresInMinutes) || expiresInMinutes < 60 || expiresInMinutes > 1440)
+        throw badRequest('identity', 'issueToken', 'expiresInMinutes must be an integer between 60 and 1440.');
+      if (scopes.length === 0 || scopes.some((s) => !SCOPES.includes(s)) || (scopes.includes('chat') && scopes.includes('chat.join')))
+        throw badRequest('identity', 'issueToken', 'invalid scopes');
       identity.liveTokens += 1;
       return { token: `fake-token.${userId}.${scopes.join('+')}.${randomUUID()}`, expiresOn: this.now() + expiresInMinutes * 60_000 };
     },
@@ -91,7 +104,8 @@ export class FakeAcs {
   }
 
   private roomMembers(operation: string, participants: RoomParticipant[]): void {
-    for (const p of participants) if (!this.live(p.userId)) throw badRequest('rooms', operation, `Participant ${p.userId} is not a valid identity of this resource.`);
+    for (const p of participants)
+      if (!this.live(p.userId)) throw badRequest('rooms', operation, `Participant ${p.userId} is not a valid identity of this resource.`);
   }
 
   readonly rooms: RoomsPort = {
@@ -99,7 +113,13 @@ export class FakeAcs {
       this.scripted('createRoom');
       this.checkValidity('createRoom', input.validFrom, input.validUntil);
       this.roomMembers('createRoom', input.participants ?? []);
-      const room: RoomState = { id: randomUUID().replace(/-/g, ''), createdAt: this.now(), validFrom: input.validFrom, validUntil: input.validUntil, participants: new Map((input.participants ?? []).map((p) => [p.userId, p.role])) };
+      const room: RoomState = {
+        id: randomUUID().replace(/-/g, ''),
+        createdAt: this.now(),
+        validFrom: input.validFrom,
+        validUntil: input.validUntil,
+        participants: new Map((input.participants ?? []).map((p) => [p.userId, p.role])),
+      };
       this.roomStates.set(room.id, room);
       return roomView(room);
     },
@@ -132,21 +152,31 @@ export class FakeAcs {
       const room = this.existingRoom('removeParticipants', roomId);
       for (const id of userIds) room.participants.delete(id);
     },
-    listParticipants: async (roomId) => [...this.existingRoom('listParticipants', roomId).participants].map(([userId, role]) => ({ userId, role })),
+    listParticipants: async (roomId) =>
+      [...this.existingRoom('listParticipants', roomId).participants].map(([userId, role]) => ({ userId, role })),
   };
 
   /** A thread the app's identity is a member of (the service answers 403 otherwise, 404 when there is none). */
   private memberThread(operation: string, threadId: string): Thread {
     const thread = this.threads.get(threadId);
     if (!thread) throw new AcsError('chat', operation, 404, 'NotFound', 'The chat thread does not exist.', false);
-    if (!this.appUserId || !thread.participants.has(this.appUserId)) throw new AcsError('chat', operation, 403, 'Forbidden', 'The caller is not a participant of the thread.', false);
+    if (!this.appUserId || !thread.participants.has(this.appUserId))
+      throw new AcsError('chat', operation, 403, 'Forbidden', 'The caller is not a participant of the thread.', false);
     return thread;
   }
 
   private addMembers(operation: string, thread: Thread, participants: ChatParticipant[]): void {
     const invalid = participants.filter((p) => !this.live(p.userId));
     for (const p of participants) if (this.live(p.userId)) thread.participants.set(p.userId, p.displayName);
-    if (invalid.length > 0) throw new AcsError('chat', operation, undefined, 'InvalidParticipants', `ACS chat ${operation} rejected ${invalid.length} participant(s)`, false);
+    if (invalid.length > 0)
+      throw new AcsError(
+        'chat',
+        operation,
+        undefined,
+        'InvalidParticipants',
+        `ACS chat ${operation} rejected ${invalid.length} participant(s)`,
+        false,
+      );
   }
 
   readonly chat: ChatPort = {
@@ -160,7 +190,13 @@ export class FakeAcs {
       const earlier = input.idempotencyKey ? [...this.threads.values()].find((t) => t.idempotencyKey === input.idempotencyKey) : undefined;
       if (earlier) return { threadId: earlier.id };
       if (input.topic.trim() === '') throw badRequest('chat', 'createThread', 'topic is required.');
-      const thread: Thread = { id: `19:fake_${randomUUID()}@thread.v2`, topic: input.topic, participants: new Map([[app, undefined]]), messages: [], ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}) };
+      const thread: Thread = {
+        id: `19:fake_${randomUUID()}@thread.v2`,
+        topic: input.topic,
+        participants: new Map([[app, undefined]]),
+        messages: [],
+        ...(input.idempotencyKey ? { idempotencyKey: input.idempotencyKey } : {}),
+      };
       this.threads.set(thread.id, thread);
       this.addMembers('createThread', thread, input.participants);
       return { threadId: thread.id };
@@ -179,7 +215,13 @@ export class FakeAcs {
       this.scripted('sendMessage');
       const thread = this.memberThread('sendMessage', threadId);
       if (input.content.length === 0) throw badRequest('chat', 'sendMessage', 'content is required.');
-      const message: ChatMessage = { id: String(thread.messages.length + 1), type: 'text', content: input.content, senderId: this.appUserId!, createdOn: this.now() };
+      const message: ChatMessage = {
+        id: String(thread.messages.length + 1),
+        type: 'text',
+        content: input.content,
+        senderId: this.appUserId!,
+        createdOn: this.now(),
+      };
       const name = input.senderDisplayName ?? thread.participants.get(this.appUserId!);
       thread.messages.push(name ? { ...message, senderDisplayName: name } : message);
       return { messageId: message.id };

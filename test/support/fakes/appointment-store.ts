@@ -8,7 +8,13 @@ import type {
   OutboxMessage,
   ProviderCommit,
 } from '../../../shared/app/ports/appointment-store';
-import type { DateRange, OverrideRecord, ProviderCalendar, ProviderCalendarRepository, ScheduleRecord } from '../../../shared/app/ports/provider-calendar-repository';
+import type {
+  DateRange,
+  OverrideRecord,
+  ProviderCalendar,
+  ProviderCalendarRepository,
+  ScheduleRecord,
+} from '../../../shared/app/ports/provider-calendar-repository';
 import { mergeBusy } from '../../../shared/domain/appointments/busy-days';
 import type { BusyAppointment } from '../../../shared/domain/availability/types';
 import { WriteConflictError, type Versioned } from '../../../shared/app/ports/versioned';
@@ -93,8 +99,14 @@ export class InMemoryAppointmentStore implements AppointmentStore {
       readCalendar: async (businessId, providerId, ranges) => {
         const location = { businessId, providerId };
         const schedule = versioned<ScheduleRecord>(location, 'schedule')?.value;
-        const days = sorted(this.rows(location)).filter(([key, row]) => row.kind === 'day' && key.slice('day|'.length) >= ranges.busyDays.from && key.slice('day|'.length) < ranges.busyDays.to);
-        const calendar: ProviderCalendar = { overrides: overridesIn(location, ranges.overrides), busy: mergeBusy(days.map(([, row]) => stored((row as { busy: BusyAppointment[] }).busy))) };
+        const days = sorted(this.rows(location)).filter(
+          ([key, row]) =>
+            row.kind === 'day' && key.slice('day|'.length) >= ranges.busyDays.from && key.slice('day|'.length) < ranges.busyDays.to,
+        );
+        const calendar: ProviderCalendar = {
+          overrides: overridesIn(location, ranges.overrides),
+          busy: mergeBusy(days.map(([, row]) => stored((row as { busy: BusyAppointment[] }).busy))),
+        };
         return schedule ? { schedule, ...calendar } : calendar;
       },
     };
@@ -108,9 +120,11 @@ export class InMemoryAppointmentStore implements AppointmentStore {
     const state: BookingState = { overrides: [], days: [] };
     for (const [key, row] of sorted(this.rows({ businessId, providerId }))) {
       if (row.kind === 'schedule') state.schedule = stored(row.value);
-      if (row.kind === 'override' && row.value.date >= ranges.localDates.from && row.value.date < ranges.localDates.to) state.overrides.push(stored(row.value));
+      if (row.kind === 'override' && row.value.date >= ranges.localDates.from && row.value.date < ranges.localDates.to)
+        state.overrides.push(stored(row.value));
       const date = key.slice('day|'.length);
-      if (row.kind === 'day' && date >= ranges.utcDates.from && date < ranges.utcDates.to) state.days.push({ date, busy: stored(row.busy), etag: row.etag });
+      if (row.kind === 'day' && date >= ranges.utcDates.from && date < ranges.utcDates.to)
+        state.days.push({ date, busy: stored(row.busy), etag: row.etag });
     }
     return state;
   }
@@ -128,21 +142,36 @@ export class InMemoryAppointmentStore implements AppointmentStore {
     const actions: Action[] = commit.days.map(dayAction);
     const row: Row = { kind: 'appointment', value };
     actions.push(etag ? { op: 'replace', key: `appt|${value.id}`, row, etag } : { op: 'create', key: `appt|${value.id}`, row });
-    if (previousStart !== undefined && previousStart !== value.start) actions.push({ op: 'delete', key: byStartKey(previousStart, value.id) });
+    if (previousStart !== undefined && previousStart !== value.start)
+      actions.push({ op: 'delete', key: byStartKey(previousStart, value.id) });
     actions.push({ op: 'upsert', key: byStartKey(value.start, value.id), row: { kind: 'by-start', value } });
-    for (const message of commit.outbox) actions.push({ op: 'create', key: `outbox|${message.id}`, row: { kind: 'outbox', value: message } });
+    for (const message of commit.outbox)
+      actions.push({ op: 'create', key: `outbox|${message.id}`, row: { kind: 'outbox', value: message } });
     // The real store marks the partition before its transaction, so a failed one leaves a marker too.
     if (commit.outbox.length > 0) this.markDirty(commit);
     this.commits += 1;
     this.transact(commit, actions);
   }
 
-  async retireMovedAppointment(retired: { businessId: string; providerId: string; days: DayRow[]; appointment: Versioned<Appointment>; movedToProviderId: string; outbox: OutboxMessage[] }): Promise<void> {
+  async retireMovedAppointment(retired: {
+    businessId: string;
+    providerId: string;
+    days: DayRow[];
+    appointment: Versioned<Appointment>;
+    movedToProviderId: string;
+    outbox: OutboxMessage[];
+  }): Promise<void> {
     const { value, etag } = retired.appointment;
     const actions: Action[] = retired.days.map(dayAction);
-    actions.push({ op: 'replace', key: `appt|${value.id}`, row: { kind: 'appointment', value, movedToProviderId: retired.movedToProviderId }, etag });
+    actions.push({
+      op: 'replace',
+      key: `appt|${value.id}`,
+      row: { kind: 'appointment', value, movedToProviderId: retired.movedToProviderId },
+      etag,
+    });
     actions.push({ op: 'delete', key: byStartKey(value.start, value.id) });
-    for (const message of retired.outbox) actions.push({ op: 'create', key: `outbox|${message.id}`, row: { kind: 'outbox', value: message } });
+    for (const message of retired.outbox)
+      actions.push({ op: 'create', key: `outbox|${message.id}`, row: { kind: 'outbox', value: message } });
     if (retired.outbox.length > 0) this.markDirty(retired);
     this.transact(retired, actions);
   }
@@ -198,9 +227,18 @@ export class InMemoryAppointmentStore implements AppointmentStore {
     return this.byStart({ businessId, providerId }, { key: byStartKey(from, ''), after: false }, byStartKey(to, ''));
   }
 
-  async pageByProvider(businessId: string, providerId: string, query: AppointmentPageQuery): Promise<{ appointments: Appointment[]; more: boolean }> {
-    const lower = query.after && query.after.start >= query.from ? { key: byStartKey(query.after.start, query.after.id), after: true } : { key: byStartKey(query.from, ''), after: false };
-    const matching = this.byStart({ businessId, providerId }, lower, byStartKey(query.to, '')).filter((a) => !query.status || a.status === query.status);
+  async pageByProvider(
+    businessId: string,
+    providerId: string,
+    query: AppointmentPageQuery,
+  ): Promise<{ appointments: Appointment[]; more: boolean }> {
+    const lower =
+      query.after && query.after.start >= query.from
+        ? { key: byStartKey(query.after.start, query.after.id), after: true }
+        : { key: byStartKey(query.from, ''), after: false };
+    const matching = this.byStart({ businessId, providerId }, lower, byStartKey(query.to, '')).filter(
+      (a) => !query.status || a.status === query.status,
+    );
     return { appointments: matching.slice(0, query.limit), more: matching.length > query.limit };
   }
 

@@ -8,7 +8,15 @@ export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
 export function business(extra: Partial<BusinessRecord> = {}): BusinessRecord {
-  return { id: 'b1', name: 'Clinic', timeZone: 'Europe/Berlin', managers: ['m1'], createdAt: MONDAY - DAY, updatedAt: MONDAY - DAY, ...extra };
+  return {
+    id: 'b1',
+    name: 'Clinic',
+    timeZone: 'Europe/Berlin',
+    managers: ['m1'],
+    createdAt: MONDAY - DAY,
+    updatedAt: MONDAY - DAY,
+    ...extra,
+  };
 }
 
 export function provider(id: string, extra: Partial<ProviderRecord> = {}): ProviderRecord {

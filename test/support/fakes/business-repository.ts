@@ -1,4 +1,10 @@
-import type { BusinessRecord, BusinessRepository, ClosureRecord, ProviderRecord, ServiceRecord } from '../../../shared/app/ports/business-repository';
+import type {
+  BusinessRecord,
+  BusinessRepository,
+  ClosureRecord,
+  ProviderRecord,
+  ServiceRecord,
+} from '../../../shared/app/ports/business-repository';
 import { WriteConflictError, type Versioned } from '../../../shared/app/ports/versioned';
 import { nextEtag, stored } from './etags';
 

@@ -20,7 +20,14 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
     const id = keyOf(claim);
     const row = this.rows.get(id);
     const claimId = randomUUID();
-    const fresh = (operationId: string, expiresAt: number): Row => ({ state: 'pending', claimId, operationId, requestHash: claim.requestHash, leaseUntil: now + leaseMs, expiresAt });
+    const fresh = (operationId: string, expiresAt: number): Row => ({
+      state: 'pending',
+      claimId,
+      operationId,
+      requestHash: claim.requestHash,
+      leaseUntil: now + leaseMs,
+      expiresAt,
+    });
     let taken: Row;
     if (!row || row.expiresAt <= now) {
       taken = fresh(newOperationId(), now + ttlMs);
@@ -43,7 +50,14 @@ export class InMemoryIdempotencyStore implements IdempotencyStore {
   async complete(claim: IdempotencyClaim, claimId: string, response: StoredResponse, now: number, ttlMs: number): Promise<void> {
     const row = this.rows.get(keyOf(claim));
     if (!row || row.claimId !== claimId) return;
-    this.rows.set(keyOf(claim), { ...row, state: 'done', requestHash: claim.requestHash, leaseUntil: now, expiresAt: now + ttlMs, response: stored(response) });
+    this.rows.set(keyOf(claim), {
+      ...row,
+      state: 'done',
+      requestHash: claim.requestHash,
+      leaseUntil: now,
+      expiresAt: now + ttlMs,
+      response: stored(response),
+    });
   }
 
   async release(claim: IdempotencyClaim, claimId: string): Promise<void> {

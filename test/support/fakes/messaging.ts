@@ -42,7 +42,8 @@ export class FakeMessaging {
       const scripted = this.failEmail.shift();
       if (scripted) throw scripted;
       for (const { address } of input.to) {
-        if (!EMAIL.test(address)) throw new AcsError('email', 'send', 400, 'BadRequest', 'recipients.to[0].address is not a valid email address.', false);
+        if (!EMAIL.test(address))
+          throw new AcsError('email', 'send', 400, 'BadRequest', 'recipients.to[0].address is not a valid email address.', false);
       }
       // A repeated idempotency key is the same operation: answered again, sent once.
       const known = input.idempotencyKey ? this.operations.get(input.idempotencyKey) : undefined;
@@ -70,7 +71,12 @@ export class FakeMessaging {
       return input.to.map((to): SmsResult => {
         const refusal = this.unreachable(to);
         if (refusal) return { to, successful: false, httpStatusCode: 400, errorMessage: refusal };
-        this.delivered.push({ channel: 'sms', to, body: input.message, ...(input.label ? { kind: input.label.kind, appointmentId: input.label.appointmentId } : {}) });
+        this.delivered.push({
+          channel: 'sms',
+          to,
+          body: input.message,
+          ...(input.label ? { kind: input.label.kind, appointmentId: input.label.appointmentId } : {}),
+        });
         return { to, successful: true, httpStatusCode: 202, messageId: `Outgoing_${randomUUID()}_noam` };
       });
     },

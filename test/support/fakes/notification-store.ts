@@ -18,7 +18,11 @@ export class InMemoryNotificationStore implements NotificationStore {
     return stored(earlier);
   }
 
-  async finish(key: NotificationKey, outcome: { state: 'sent' } | { state: 'failed' | 'skipped'; failure: string }, now: number): Promise<void> {
+  async finish(
+    key: NotificationKey,
+    outcome: { state: 'sent' } | { state: 'failed' | 'skipped'; failure: string },
+    now: number,
+  ): Promise<void> {
     const text = notificationKeyText(key);
     this.records.set(text, { ...outcome, attempts: this.records.get(text)?.attempts ?? 1, updatedAt: now });
   }

@@ -36,7 +36,7 @@ describe('runIdempotent (on the in-memory store)', () => {
     await expect(outcome(runIdempotent(deps, claim({ x: 2 }), work))).resolves.toBe('idempotency-conflict');
   });
 
-  it('remembers the success status the caller names (a bulk action\'s 200) and only that', async () => {
+  it("remembers the success status the caller names (a bulk action's 200) and only that", async () => {
     const deps = setup();
     let runs = 0;
     const ok = async () => ({ status: 200, body: { run: ++runs } });
@@ -50,15 +50,31 @@ describe('runIdempotent (on the in-memory store)', () => {
   it('releases the key after another answer or a failure, and the retry works again under the same operation', async () => {
     const deps = setup();
     const operations: string[] = [];
-    expect(await runIdempotent(deps, claim(), async (op) => (operations.push(op), { status: 409, body: 'taken' }))).toEqual({ status: 409, body: 'taken' });
-    await expect(runIdempotent(deps, claim(), async (op) => { operations.push(op); throw new Error('crash'); })).rejects.toThrow('crash');
-    expect(await runIdempotent(deps, claim(), async (op) => (operations.push(op), { status: 201, body: 'ok' }))).toEqual({ status: 201, body: 'ok' });
+    expect(await runIdempotent(deps, claim(), async (op) => (operations.push(op), { status: 409, body: 'taken' }))).toEqual({
+      status: 409,
+      body: 'taken',
+    });
+    await expect(
+      runIdempotent(deps, claim(), async (op) => {
+        operations.push(op);
+        throw new Error('crash');
+      }),
+    ).rejects.toThrow('crash');
+    expect(await runIdempotent(deps, claim(), async (op) => (operations.push(op), { status: 201, body: 'ok' }))).toEqual({
+      status: 201,
+      body: 'ok',
+    });
     expect(new Set(operations).size).toBe(1);
   });
 
   it('waits while another request holds the key and answers its result; gives up with a conflict after the lease', async () => {
     const deps = setup();
-    const held = await deps.store.claim({ scope: 'b1', key: 'k1', requestHash: requestFingerprint({ x: 1 }) }, 1_000, IDEMPOTENCY_LEASE_MS, 86_400_000);
+    const held = await deps.store.claim(
+      { scope: 'b1', key: 'k1', requestHash: requestFingerprint({ x: 1 }) },
+      1_000,
+      IDEMPOTENCY_LEASE_MS,
+      86_400_000,
+    );
     if (held.kind !== 'claimed') throw new Error('not claimed');
     const waits: number[] = [];
     let finished = false;
@@ -66,10 +82,19 @@ describe('runIdempotent (on the in-memory store)', () => {
       waits.push(ms);
       if (waits.length === 2 && !finished) {
         finished = true;
-        await deps.store.complete({ scope: 'b1', key: 'k1', requestHash: requestFingerprint({ x: 1 }) }, held.claimId, { status: 201, body: 'first' }, 1_000, 86_400_000);
+        await deps.store.complete(
+          { scope: 'b1', key: 'k1', requestHash: requestFingerprint({ x: 1 }) },
+          held.claimId,
+          { status: 201, body: 'first' },
+          1_000,
+          86_400_000,
+        );
       }
     };
-    expect(await runIdempotent({ ...deps, sleep }, claim(), async () => ({ status: 201, body: 'second' }))).toEqual({ status: 201, body: 'first' });
+    expect(await runIdempotent({ ...deps, sleep }, claim(), async () => ({ status: 201, body: 'second' }))).toEqual({
+      status: 201,
+      body: 'first',
+    });
     expect(waits).toEqual([50, 100]);
 
     const other = setup();

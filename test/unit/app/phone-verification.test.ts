@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../../shared/app/errors';
-import { CODE_TTL_MS, MAX_WRONG_CODES, requestPhoneVerification, verifiedConsumer, type PhoneVerificationDeps } from '../../../shared/app/phone-verification';
+import {
+  CODE_TTL_MS,
+  MAX_WRONG_CODES,
+  requestPhoneVerification,
+  verifiedConsumer,
+  type PhoneVerificationDeps,
+} from '../../../shared/app/phone-verification';
 import type { SmsUnavailable } from '../../../shared/app/lifecycle/sms-channel';
 import { AcsError } from '../../../shared/app/ports/acs';
 import { business, DAY, HOUR, MONDAY } from '../../support/fakes/builders';
@@ -27,7 +33,8 @@ async function setUp(unavailable?: SmsUnavailable) {
     clock: new FakeClock(MONDAY + 10 * HOUR + 30 * 60_000),
     caps: { perNumberPerDay: 3, perClientPerHour: 5 },
   };
-  const request = (phone = PHONE, clientAddress = '203.0.113.7') => requestPhoneVerification(deps, { businessId: 'b1', phone, clientAddress });
+  const request = (phone = PHONE, clientAddress = '203.0.113.7') =>
+    requestPhoneVerification(deps, { businessId: 'b1', phone, clientAddress });
   /** The code of the last SMS to `phone`. */
   const lastCode = (phone = PHONE) => /^(\d{6}) is your/.exec(messaging.sentTo(phone).at(-1)!.body)![1]!;
   return { deps, messaging, quotas: deps.quotas as InMemoryQuotaStore, clock: deps.clock as FakeClock, request, lastCode };
@@ -41,7 +48,9 @@ describe('requesting a phone verification code', () => {
     expect(answer.expiresAt).toBe(clock.now() + CODE_TTL_MS);
     expect(CODE_TTL_MS).toBe(10 * 60_000);
     const [sms] = messaging.sentTo(PHONE);
-    expect(sms!.body).toBe(`${lastCode()} is your Clinic verification code. It expires in 10 minutes. If you did not ask for it, ignore this message.`);
+    expect(sms!.body).toBe(
+      `${lastCode()} is your Clinic verification code. It expires in 10 minutes. If you did not ask for it, ignore this message.`,
+    );
     const stored = (await deps.verifications.find('b1', answer.verificationId))!.value;
     expect(stored).toEqual({
       id: answer.verificationId,
@@ -119,7 +128,10 @@ describe('booking with a verification code', () => {
   it('marks the phone verified with the right live code; without a code the phone is not verified', async () => {
     const { deps, request, lastCode } = await setUp();
     const { verificationId } = await request();
-    expect(await verifiedConsumer(deps, 'b1', { ...consumer, phoneVerification: { id: verificationId, code: lastCode() } })).toEqual({ ...consumer, phoneVerified: true });
+    expect(await verifiedConsumer(deps, 'b1', { ...consumer, phoneVerification: { id: verificationId, code: lastCode() } })).toEqual({
+      ...consumer,
+      phoneVerified: true,
+    });
     expect(await verifiedConsumer(deps, 'b1', consumer)).toEqual({ ...consumer, phoneVerified: false });
   });
 
@@ -127,7 +139,8 @@ describe('booking with a verification code', () => {
     const { deps, request, lastCode, clock } = await setUp();
     const { verificationId, expiresAt } = await request();
     const code = lastCode();
-    const attempt = (extra: object = {}, businessId = 'b1') => outcome(verifiedConsumer(deps, businessId, { ...consumer, phoneVerification: { id: verificationId, code }, ...extra }));
+    const attempt = (extra: object = {}, businessId = 'b1') =>
+      outcome(verifiedConsumer(deps, businessId, { ...consumer, phoneVerification: { id: verificationId, code }, ...extra }));
     expect(await attempt({ phone: '+12065550199' })).toBe('validation:consumer.phoneVerification.code');
     expect(await attempt({}, 'b2')).toBe('validation:consumer.phoneVerification.code');
     expect(await attempt({ phone: undefined })).toBe('validation:consumer.phone');
@@ -142,7 +155,8 @@ describe('booking with a verification code', () => {
     const { verificationId } = await request();
     const code = lastCode();
     const wrongCode = code === '000000' ? '000001' : '000000';
-    const attempt = (c: string) => outcome(verifiedConsumer(deps, 'b1', { ...consumer, phoneVerification: { id: verificationId, code: c } }));
+    const attempt = (c: string) =>
+      outcome(verifiedConsumer(deps, 'b1', { ...consumer, phoneVerification: { id: verificationId, code: c } }));
     expect(MAX_WRONG_CODES).toBe(5);
     for (let i = 1; i < MAX_WRONG_CODES; i += 1) {
       expect(await attempt(wrongCode)).toBe('validation:consumer.phoneVerification.code');
@@ -156,14 +170,20 @@ describe('booking with a verification code', () => {
 
   it('an unknown verification id is the same 400, and counts nothing', async () => {
     const { deps } = await setUp();
-    expect(await outcome(verifiedConsumer(deps, 'b1', { ...consumer, phoneVerification: { id: 'f'.repeat(32), code: '123456' } }))).toBe('validation:consumer.phoneVerification.code');
+    expect(await outcome(verifiedConsumer(deps, 'b1', { ...consumer, phoneVerification: { id: 'f'.repeat(32), code: '123456' } }))).toBe(
+      'validation:consumer.phoneVerification.code',
+    );
   });
 
   it('counts a wrong try once even when a concurrent try changed the row first', async () => {
     const { deps, request, lastCode } = await setUp();
     const { verificationId } = await request();
     const wrongCode = lastCode() === '111111' ? '222222' : '111111';
-    const results = await Promise.all([1, 2, 3].map(() => outcome(verifiedConsumer(deps, 'b1', { ...consumer, phoneVerification: { id: verificationId, code: wrongCode } }))));
+    const results = await Promise.all(
+      [1, 2, 3].map(() =>
+        outcome(verifiedConsumer(deps, 'b1', { ...consumer, phoneVerification: { id: verificationId, code: wrongCode } })),
+      ),
+    );
     expect(results).toEqual(Array(3).fill('validation:consumer.phoneVerification.code'));
     expect((await deps.verifications.find('b1', verificationId))!.value.failedAttempts).toBe(3);
   });

@@ -51,7 +51,9 @@ describe('retryOnConflict', () => {
 
   it('pauses between attempts only, never after the last', async () => {
     const pauses: number[] = [];
-    await expect(retryOnConflict(3, losing(10).attempt, { pause: async (n) => void pauses.push(n), whenExhausted: () => 0 })).resolves.toBe(0);
+    await expect(retryOnConflict(3, losing(10).attempt, { pause: async (n) => void pauses.push(n), whenExhausted: () => 0 })).resolves.toBe(
+      0,
+    );
     expect(pauses).toEqual([1, 2]);
   });
 });

@@ -14,7 +14,7 @@ async function searchWorld(serviceExtra = {}) {
 const hhmm = (t: number) => new Date(t).toISOString().slice(11, 16);
 
 describe('slot search', () => {
-  it('offers every half hour of Tuesday\'s hours with the providers free at each start, in the business zone', async () => {
+  it("offers every half hour of Tuesday's hours with the providers free at each start, in the business zone", async () => {
     const w = await searchWorld();
     const result = await w.search();
     expect(result.timeZone).toBe('Europe/Berlin');
@@ -31,7 +31,13 @@ describe('slot search', () => {
     await w.businesses.saveProvider({ ...provider('p2'), active: false }, (await w.businesses.getProvider('b1', 'p2'))!.etag);
     expect((await w.search()).slots.find((s) => s.start === TUESDAY_10)).toBeUndefined();
     await w.businesses.saveProvider(provider('p3'), undefined);
-    await w.appointments.saveSchedule({ businessId: 'b1', providerId: 'p3', timeZone: 'Europe/Berlin', weekly: { tue: [{ start: '09:00', end: '17:00' }] }, updatedAt: 0 });
+    await w.appointments.saveSchedule({
+      businessId: 'b1',
+      providerId: 'p3',
+      timeZone: 'Europe/Berlin',
+      weekly: { tue: [{ start: '09:00', end: '17:00' }] },
+      updatedAt: 0,
+    });
     expect((await w.search()).slots.every((s) => !s.providerIds.includes('p3'))).toBe(true);
   });
 
@@ -53,7 +59,10 @@ describe('slot search', () => {
   it('honours overrides and busy time across the zone margin, with buffers reading more day rows', async () => {
     const w = await searchWorld({ bufferBeforeMinutes: 30 });
     await w.book(TUESDAY_10 + 3.5 * HOUR, { providerId: 'p2' }); // 13:30 Berlin, held from 13:00 with its buffer
-    await w.calendars.saveOverride({ businessId: 'b1', providerId: 'p2', date: '2026-03-03', intervals: [{ start: '12:00', end: '14:00' }], updatedAt: 0 }, undefined);
+    await w.calendars.saveOverride(
+      { businessId: 'b1', providerId: 'p2', date: '2026-03-03', intervals: [{ start: '12:00', end: '14:00' }], updatedAt: 0 },
+      undefined,
+    );
     const slots = (await w.search()).slots;
     const p2 = slots.filter((s) => s.providerIds.includes('p2')).map((s) => hhmm(s.start));
     // 12:00 and 12:30 Berlin; 13:00 would run into the booking's buffer (13:00-13:30 Berlin)
@@ -63,8 +72,14 @@ describe('slot search', () => {
   it('is 404 for an unknown business, an unknown or inactive service; 400 for a window over 62 days or reversed', async () => {
     const w = await searchWorld();
     const deps: ConfigurationDeps = { businesses: w.businesses, calendars: w.calendars, clock: w.clock };
-    expect(await outcome(searchSlots(deps, { businessId: 'nope', serviceId: 's1' }, { from: { date: '2026-03-03' }, to: { date: '2026-03-04' } }))).toBe('not-found');
-    expect(await outcome(searchSlots(deps, { businessId: 'b1', serviceId: 's9' }, { from: { date: '2026-03-03' }, to: { date: '2026-03-04' } }))).toBe('not-found');
+    expect(
+      await outcome(
+        searchSlots(deps, { businessId: 'nope', serviceId: 's1' }, { from: { date: '2026-03-03' }, to: { date: '2026-03-04' } }),
+      ),
+    ).toBe('not-found');
+    expect(
+      await outcome(searchSlots(deps, { businessId: 'b1', serviceId: 's9' }, { from: { date: '2026-03-03' }, to: { date: '2026-03-04' } })),
+    ).toBe('not-found');
     expect(MAX_SLOT_WINDOW_DAYS).toBe(62);
     expect(await outcome(w.search({ from: { date: '2026-03-03' }, to: { date: '2026-05-04' } }))).toBe('ok');
     expect(await outcome(w.search({ from: { date: '2026-03-03' }, to: { date: '2026-05-05' } }))).toBe('validation:to');
@@ -74,10 +89,37 @@ describe('slot search', () => {
   });
 
   it('maps a provider without schedule to no hours in its own zone, and overrides by date', () => {
-    expect(providerAvailability({ id: 'p1', timeZone: 'Asia/Tokyo' }, { overrides: [] }, [])).toEqual({ providerId: 'p1', timeZone: 'Asia/Tokyo', weekly: {}, overrides: {}, busy: [] });
-    const schedule = { businessId: 'b1', providerId: 'p1', timeZone: 'UTC', weekly: { mon: [{ start: '09:00', end: '10:00' }] }, updatedAt: 0 };
+    expect(providerAvailability({ id: 'p1', timeZone: 'Asia/Tokyo' }, { overrides: [] }, [])).toEqual({
+      providerId: 'p1',
+      timeZone: 'Asia/Tokyo',
+      weekly: {},
+      overrides: {},
+      busy: [],
+    });
+    const schedule = {
+      businessId: 'b1',
+      providerId: 'p1',
+      timeZone: 'UTC',
+      weekly: { mon: [{ start: '09:00', end: '10:00' }] },
+      updatedAt: 0,
+    };
     const override = { businessId: 'b1', providerId: 'p1', date: '2026-03-02', intervals: [], updatedAt: 0 };
-    expect(providerAvailability({ id: 'p1', timeZone: 'Asia/Tokyo' }, { schedule, overrides: [override] }, [])).toEqual({ providerId: 'p1', timeZone: 'UTC', weekly: schedule.weekly, overrides: { '2026-03-02': [] }, busy: [] });
-    expect(slotRules(service({ maxPerDayPerProvider: 3, bufferAfterMinutes: 5 }))).toEqual({ serviceId: 's1', durationMinutes: 30, slotIntervalMinutes: 30, bufferBeforeMinutes: 0, bufferAfterMinutes: 5, minimumNoticeMinutes: 60, bookingWindowDays: 30, maxPerDayPerProvider: 3 });
+    expect(providerAvailability({ id: 'p1', timeZone: 'Asia/Tokyo' }, { schedule, overrides: [override] }, [])).toEqual({
+      providerId: 'p1',
+      timeZone: 'UTC',
+      weekly: schedule.weekly,
+      overrides: { '2026-03-02': [] },
+      busy: [],
+    });
+    expect(slotRules(service({ maxPerDayPerProvider: 3, bufferAfterMinutes: 5 }))).toEqual({
+      serviceId: 's1',
+      durationMinutes: 30,
+      slotIntervalMinutes: 30,
+      bufferBeforeMinutes: 0,
+      bufferAfterMinutes: 5,
+      minimumNoticeMinutes: 60,
+      bookingWindowDays: 30,
+      maxPerDayPerProvider: 3,
+    });
   });
 });

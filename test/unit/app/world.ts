@@ -30,11 +30,23 @@ export async function world(serviceExtra: Partial<ServiceRecord> = {}) {
   const idempotency = new InMemoryIdempotencyStore();
   const clock = new FakeClock(MONDAY + 7 * HOUR);
   const kicked: Array<{ businessId: string; providerId: string }> = [];
-  const deps: BookingDeps = { businesses, appointments, idempotency, clock, kickOutbox: (location) => kicked.push({ businessId: location.businessId, providerId: location.providerId }) };
+  const deps: BookingDeps = {
+    businesses,
+    appointments,
+    idempotency,
+    clock,
+    kickOutbox: (location) => kicked.push({ businessId: location.businessId, providerId: location.providerId }),
+  };
   await businesses.saveBusiness(business(), undefined);
   for (const id of ['p1', 'p2']) {
     await businesses.saveProvider(provider(id), undefined);
-    await appointments.saveSchedule({ businessId: 'b1', providerId: id, timeZone: 'Europe/Berlin', weekly: { mon: [WORK_WEEK], tue: [WORK_WEEK], wed: [WORK_WEEK], thu: [WORK_WEEK], fri: [WORK_WEEK] }, updatedAt: 0 });
+    await appointments.saveSchedule({
+      businessId: 'b1',
+      providerId: id,
+      timeZone: 'Europe/Berlin',
+      weekly: { mon: [WORK_WEEK], tue: [WORK_WEEK], wed: [WORK_WEEK], thu: [WORK_WEEK], fri: [WORK_WEEK] },
+      updatedAt: 0,
+    });
   }
   await businesses.saveService(service(serviceExtra), undefined);
 
@@ -46,14 +58,25 @@ export async function world(serviceExtra: Partial<ServiceRecord> = {}) {
   });
   /** Books and answers the stored appointment with its manage token. */
   const book = async (start: number, extra: Partial<BookingRequest> = {}, key?: string) => {
-    const answer = await bookAppointment(deps, 'b1', request(start, extra), (appointment, manageToken) => ({ id: appointment.id, manageToken }), key);
+    const answer = await bookAppointment(
+      deps,
+      'b1',
+      request(start, extra),
+      (appointment, manageToken) => ({ id: appointment.id, manageToken }),
+      key,
+    );
     const body = answer.body as { id: string; manageToken: string };
     const stored = await appointments.find(body.id);
     return { status: answer.status, id: body.id, manageToken: body.manageToken, appointment: stored!.value };
   };
   /** Ids of the appointments in a provider's busy day rows on Tuesday. */
   const busyOn = async (providerId: string) =>
-    (await appointments.readBookingState('b1', providerId, { localDates: { from: '2026-03-03', to: '2026-03-04' }, utcDates: { from: '2026-03-03', to: '2026-03-04' } })).days.flatMap((d) => d.busy.map((b) => b.appointmentId));
+    (
+      await appointments.readBookingState('b1', providerId, {
+        localDates: { from: '2026-03-03', to: '2026-03-04' },
+        utcDates: { from: '2026-03-03', to: '2026-03-04' },
+      })
+    ).days.flatMap((d) => d.busy.map((b) => b.appointmentId));
   return { deps, businesses, appointments, idempotency, clock, kicked, request, book, busyOn };
 }
 

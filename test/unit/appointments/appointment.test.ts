@@ -12,21 +12,42 @@ import { mergeBusy, utcDatesTouched } from '../../../shared/domain/appointments/
 const MIN = 60_000;
 const start = Date.parse('2027-03-15T14:00:00Z');
 const appointment: Appointment = {
-  id: 'a1', businessId: 'b', serviceId: 's', providerId: 'p', start, end: start + 30 * MIN,
-  bufferBeforeMinutes: 0, bufferAfterMinutes: 0, status: 'booked',
+  id: 'a1',
+  businessId: 'b',
+  serviceId: 's',
+  providerId: 'p',
+  start,
+  end: start + 30 * MIN,
+  bufferBeforeMinutes: 0,
+  bufferAfterMinutes: 0,
+  status: 'booked',
   consumer: { name: 'C', email: 'c@example.com', smsConsent: false },
-  createdAt: 0, updatedAt: 0, version: 1, reminders: [], manageTokenHash: 'h',
+  createdAt: 0,
+  updatedAt: 0,
+  version: 1,
+  reminders: [],
+  manageTokenHash: 'h',
 };
 const cutoffs = { cancellationCutoffMinutes: 60, rescheduleCutoffMinutes: 120 };
 
 describe('appointment rules', () => {
   it('plans reminders in time order and skips those already due', () => {
-    const plan = planReminders(start, [{ offsetMinutes: 60, channels: ['sms'] }, { offsetMinutes: 1440, channels: ['email', 'sms'] }], start - 120 * MIN);
+    const plan = planReminders(
+      start,
+      [
+        { offsetMinutes: 60, channels: ['sms'] },
+        { offsetMinutes: 1440, channels: ['email', 'sms'] },
+      ],
+      start - 120 * MIN,
+    );
     expect(plan.map((r) => [r.dueAt, r.status])).toEqual([
       [start - 1440 * MIN, 'skipped'],
       [start - 60 * MIN, 'pending'],
     ]);
-    expect(plan[0]!.deliveries).toEqual([{ channel: 'email', status: 'skipped' }, { channel: 'sms', status: 'skipped' }]);
+    expect(plan[0]!.deliveries).toEqual([
+      { channel: 'email', status: 'skipped' },
+      { channel: 'sms', status: 'skipped' },
+    ]);
   });
 
   it('refuses a consumer cancel past the cutoff but lets staff cancel', () => {
@@ -62,7 +83,10 @@ describe('appointment rules', () => {
 describe('busy day rows', () => {
   it('lists every UTC date a padded interval touches, end exclusive', () => {
     // 23:30-00:30 UTC crosses midnight.
-    expect(utcDatesTouched({ start: Date.parse('2027-03-15T23:30:00Z'), end: Date.parse('2027-03-16T00:30:00Z') })).toEqual(['2027-03-15', '2027-03-16']);
+    expect(utcDatesTouched({ start: Date.parse('2027-03-15T23:30:00Z'), end: Date.parse('2027-03-16T00:30:00Z') })).toEqual([
+      '2027-03-15',
+      '2027-03-16',
+    ]);
     // Ending exactly at midnight UTC stays on one day.
     expect(utcDatesTouched({ start: Date.parse('2027-03-15T23:00:00Z'), end: Date.parse('2027-03-16T00:00:00Z') })).toEqual(['2027-03-15']);
   });

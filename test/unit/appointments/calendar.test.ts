@@ -18,7 +18,17 @@ function parse(text: string) {
 
 describe('appointment calendar', () => {
   it('is a valid iCalendar event in UTC with the zone named', () => {
-    const text = buildCalendar([{ appointment: base, title: 'Checkup with Dr. Who', timeZone: 'America/New_York', joinUrl: 'https://x/api/appointments/appt1/join' }], { timeZone: 'America/New_York' });
+    const text = buildCalendar(
+      [
+        {
+          appointment: base,
+          title: 'Checkup with Dr. Who',
+          timeZone: 'America/New_York',
+          joinUrl: 'https://x/api/appointments/appt1/join',
+        },
+      ],
+      { timeZone: 'America/New_York' },
+    );
     const [event] = parse(text);
     expect(event!.uid).toBe('appt1@virtual-appointments');
     expect((event!.start as Date).toISOString()).toBe('2027-03-15T14:00:00.000Z');
@@ -32,9 +42,10 @@ describe('appointment calendar', () => {
     expect(text).toMatch(/DTSTART:20270315T140000Z/);
   });
 
-  it('writes the description in the reader\'s language, dates in its format and the zone named', () => {
+  it("writes the description in the reader's language, dates in its format and the zone named", () => {
     const entry = { appointment: base, title: 'Checkup bei Dr. Who', timeZone: 'Europe/Berlin', joinUrl: 'https://x/j' };
-    const describe = (extra: object) => String(parse(buildCalendar([{ ...entry, ...extra }], { timeZone: 'Europe/Berlin' }))[0]!.description);
+    const describe = (extra: object) =>
+      String(parse(buildCalendar([{ ...entry, ...extra }], { timeZone: 'Europe/Berlin' }))[0]!.description);
     expect(describe({ language: 'de' })).toBe('Montag, 15. März 2027, 15:00-15:30 (Europe/Berlin)\nTeilnehmen: https://x/j');
     expect(describe({ language: 'fr' })).toBe('lundi 15 mars 2027, 15:00-15:30 (Europe/Berlin)\nRejoindre: https://x/j');
     expect(describe({ language: 'es' })).toBe('lunes, 15 de marzo de 2027, 15:00-15:30 (Europe/Berlin)\nUnirse: https://x/j');
@@ -42,8 +53,13 @@ describe('appointment calendar', () => {
   });
 
   it('keeps the UID, raises SEQUENCE after a change and cancels with METHOD:CANCEL', () => {
-    const moved = buildCalendar([{ appointment: { ...base, version: 2, start: base.start + 3600_000, end: base.end + 3600_000 }, title: 't', timeZone: 'UTC' }], { timeZone: 'UTC' });
-    const cancelled = buildCalendar([{ appointment: { ...base, version: 3, status: 'cancelled' }, title: 't', timeZone: 'UTC' }], { timeZone: 'UTC' });
+    const moved = buildCalendar(
+      [{ appointment: { ...base, version: 2, start: base.start + 3600_000, end: base.end + 3600_000 }, title: 't', timeZone: 'UTC' }],
+      { timeZone: 'UTC' },
+    );
+    const cancelled = buildCalendar([{ appointment: { ...base, version: 3, status: 'cancelled' }, title: 't', timeZone: 'UTC' }], {
+      timeZone: 'UTC',
+    });
     const [m] = parse(moved);
     const [c] = parse(cancelled);
     expect(m!.uid).toBe(c!.uid);
@@ -53,7 +69,10 @@ describe('appointment calendar', () => {
     expect(c!.status).toBe('CANCELLED');
   });
   it('turns control characters and bidi overrides stored before the API refused them into spaces', () => {
-    const text = buildCalendar([{ appointment: base, title: 'Checkup: Ja\rne\u0000 \u202eevil', timeZone: 'UTC' }], { timeZone: 'UTC', calendarName: 'Dr\r A' });
+    const text = buildCalendar([{ appointment: base, title: 'Checkup: Ja\rne\u0000 \u202eevil', timeZone: 'UTC' }], {
+      timeZone: 'UTC',
+      calendarName: 'Dr\r A',
+    });
     expect(text).not.toMatch(/\r(?!\n)/);
     expect(text).not.toContain('\u0000');
     expect(text).not.toContain('\u202e');

@@ -17,7 +17,9 @@ describe('docs/api.md generated reference', () => {
 
   it('documents every operation of the OpenAPI document', () => {
     const operations = Object.entries(document.paths).flatMap(([route, item]) =>
-      Object.keys(item).filter((method) => ['get', 'put', 'post', 'delete', 'patch'].includes(method)).map((method) => `#### \`${method.toUpperCase()} ${route}\``),
+      Object.keys(item)
+        .filter((method) => ['get', 'put', 'post', 'delete', 'patch'].includes(method))
+        .map((method) => `#### \`${method.toUpperCase()} ${route}\``),
     );
     expect(operations.length).toBeGreaterThan(25);
     for (const heading of operations) expect(reference).toContain(heading);
@@ -25,7 +27,9 @@ describe('docs/api.md generated reference', () => {
 
   it('replaces only what lies between the markers', () => {
     const markdown = `intro\n${REFERENCE_BEGIN}\nstale\n${REFERENCE_END}\noutro\n`;
-    expect(withApiReference(markdown, `${REFERENCE_BEGIN}\nnew\n${REFERENCE_END}`)).toBe(`intro\n${REFERENCE_BEGIN}\nnew\n${REFERENCE_END}\noutro\n`);
+    expect(withApiReference(markdown, `${REFERENCE_BEGIN}\nnew\n${REFERENCE_END}`)).toBe(
+      `intro\n${REFERENCE_BEGIN}\nnew\n${REFERENCE_END}\noutro\n`,
+    );
     expect(() => withApiReference('no markers', reference)).toThrow(/markers/);
   });
 });

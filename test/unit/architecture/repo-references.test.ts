@@ -10,14 +10,28 @@ import path from 'node:path';
 const repoRoot = path.resolve(__dirname, '../../..');
 const trackedFiles = execFileSync('git', ['ls-files', '-z'], { cwd: repoRoot, encoding: 'utf8' }).split('\0').filter(Boolean);
 const tracked = new Set(trackedFiles);
-const trackedDirs = new Set(trackedFiles.flatMap((file) => file.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+const trackedDirs = new Set(
+  trackedFiles.flatMap((file) =>
+    file
+      .split('/')
+      .slice(0, -1)
+      .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+  ),
+);
 
 const SCANNED = /\.(ts|js|md|json|ya?ml|bicep|bicepparam|csproj)$|^\.ci\/run$/;
 /** Generated files, and the tests whose fixtures are deliberately files that do not exist. */
-const NOT_SCANNED = new Set(['package-lock.json', 'test/unit/architecture/repo-references.test.ts', 'test/unit/architecture/import-rules.test.ts']);
+const NOT_SCANNED = new Set([
+  'package-lock.json',
+  'test/unit/architecture/repo-references.test.ts',
+  'test/unit/architecture/import-rules.test.ts',
+]);
 /** Build outputs, local data and local settings: mentioned by path, created by scripts, never tracked. */
 const GENERATED = /^(dist|\.deploy|\.data|\.tools|node_modules|coverage|test-results)(\/|$)|(^|\/)local\.settings\.json$/;
-const packageJson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+const packageJson = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as Record<
+  string,
+  Record<string, string> | undefined
+>;
 /** Paths inside installed packages (`durable-functions/package.json`). */
 const PACKAGES = new Set([...Object.keys(packageJson.dependencies ?? {}), ...Object.keys(packageJson.devDependencies ?? {})]);
 
@@ -59,7 +73,11 @@ function check(file: string, line: number, reference: string, kind: 'link' | 'me
   const fromRoot = kind === 'mention' ? resolveInRepo(file, clean, 'root') : undefined;
   if (fromFile === undefined && fromRoot === undefined) return { file, line, reference, problem: 'points outside the repository' };
   if ((fromFile !== undefined && exists(fromFile)) || (fromRoot !== undefined && exists(fromRoot))) return undefined;
-  if (kind === 'mention' && (endsATrackedPath(clean) || PACKAGES.has(clean.split('/')[0]!) || PACKAGES.has(clean.split('/').slice(0, 2).join('/')))) return undefined;
+  if (
+    kind === 'mention' &&
+    (endsATrackedPath(clean) || PACKAGES.has(clean.split('/')[0]!) || PACKAGES.has(clean.split('/').slice(0, 2).join('/')))
+  )
+    return undefined;
   return { file, line, reference, problem: 'no such file in the repository' };
 }
 
@@ -69,7 +87,8 @@ function findings(): Finding[] {
     if (!SCANNED.test(file) || NOT_SCANNED.has(file)) continue;
     const lines = readFileSync(path.join(repoRoot, file), 'utf8').split('\n');
     lines.forEach((text, index) => {
-      if (/\/work\/|\.\.\/shared\/[A-Z]/.test(text)) out.push({ file, line: index + 1, reference: text.trim(), problem: 'points outside the repository' });
+      if (/\/work\/|\.\.\/shared\/[A-Z]/.test(text))
+        out.push({ file, line: index + 1, reference: text.trim(), problem: 'points outside the repository' });
       for (const match of file.endsWith('.md') ? text.matchAll(MARKDOWN_LINK) : []) {
         const finding = check(file, index + 1, match[1]!, 'link');
         if (finding) out.push(finding);

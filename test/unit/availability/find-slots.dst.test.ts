@@ -21,10 +21,7 @@ describe('America/New_York, spring forward (2027-03-14, 02:00 EST -> 03:00 EDT a
   const to = '2027-03-15T00:00Z';
 
   it('keeps 09:00 local on both sides of the change', () => {
-    expect(weekendStarts('America/New_York', { sat: nine, sun: nine }, from, to, 60)).toEqual([
-      '2027-03-13T14:00Z',
-      '2027-03-14T13:00Z',
-    ]);
+    expect(weekendStarts('America/New_York', { sat: nine, sun: nine }, from, to, 60)).toEqual(['2027-03-13T14:00Z', '2027-03-14T13:00Z']);
   });
 
   it('starts a schedule that begins in the skipped hour at the transition (03:00 EDT, not 03:30)', () => {
@@ -46,11 +43,11 @@ describe('America/New_York, spring forward (2027-03-14, 02:00 EST -> 03:00 EDT a
   });
 
   it('splits at the transition when two intervals meet inside the skipped hour', () => {
-    const split = [{ start: '01:30', end: '02:15' }, { start: '02:15', end: '03:30' }];
-    expect(weekendStarts('America/New_York', { sun: split }, from, to)).toEqual([
-      '2027-03-14T06:30Z',
-      '2027-03-14T07:00Z',
-    ]);
+    const split = [
+      { start: '01:30', end: '02:15' },
+      { start: '02:15', end: '03:30' },
+    ];
+    expect(weekendStarts('America/New_York', { sun: split }, from, to)).toEqual(['2027-03-14T06:30Z', '2027-03-14T07:00Z']);
   });
 });
 
@@ -59,10 +56,7 @@ describe('America/New_York, fall back (2027-11-07, 02:00 EDT -> 01:00 EST at 06:
   const to = '2027-11-08T00:00Z';
 
   it('keeps 09:00 local on both sides of the change', () => {
-    expect(weekendStarts('America/New_York', { sat: nine, sun: nine }, from, to, 60)).toEqual([
-      '2027-11-06T13:00Z',
-      '2027-11-07T14:00Z',
-    ]);
+    expect(weekendStarts('America/New_York', { sat: nine, sun: nine }, from, to, 60)).toEqual(['2027-11-06T13:00Z', '2027-11-07T14:00Z']);
   });
 
   it('starts a schedule at the first 01:30 (EDT) and aligns slots in elapsed time through the repeated hour', () => {
@@ -89,10 +83,7 @@ describe('Europe/Berlin, spring forward (2027-03-28, 02:00 CET -> 03:00 CEST at 
   const to = '2027-03-29T00:00Z';
 
   it('keeps 09:00 local on both sides of the change', () => {
-    expect(weekendStarts('Europe/Berlin', { sat: nine, sun: nine }, from, to, 60)).toEqual([
-      '2027-03-27T08:00Z',
-      '2027-03-28T07:00Z',
-    ]);
+    expect(weekendStarts('Europe/Berlin', { sat: nine, sun: nine }, from, to, 60)).toEqual(['2027-03-27T08:00Z', '2027-03-28T07:00Z']);
   });
 
   it('moves a start in the skipped hour to the transition', () => {
@@ -112,10 +103,7 @@ describe('Europe/Berlin, fall back (2027-10-31, 03:00 CEST -> 02:00 CET at 01:00
   const to = '2027-11-01T00:00Z';
 
   it('keeps 09:00 local on both sides of the change', () => {
-    expect(weekendStarts('Europe/Berlin', { sat: nine, sun: nine }, from, to, 60)).toEqual([
-      '2027-10-30T07:00Z',
-      '2027-10-31T08:00Z',
-    ]);
+    expect(weekendStarts('Europe/Berlin', { sat: nine, sun: nine }, from, to, 60)).toEqual(['2027-10-30T07:00Z', '2027-10-31T08:00Z']);
   });
 
   it('starts a schedule in the repeated hour at its first occurrence (CEST)', () => {

@@ -24,8 +24,7 @@ const ZONES: Record<string, string[]> = {
   UTC: ['2027-06-07'],
 };
 
-const hhmm = (minutes: number): string =>
-  `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+const hhmm = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 /**
  * Up to three non-overlapping intervals on a 15-minute grid, with boundaries drawn twice as often
@@ -35,17 +34,15 @@ const gridPoint = fc.oneof(
   { arbitrary: fc.integer({ min: 0, max: 96 }), weight: 1 },
   { arbitrary: fc.integer({ min: 0, max: 16 }), weight: 2 },
 );
-const dayIntervals: fc.Arbitrary<WallInterval[]> = fc
-  .array(gridPoint, { minLength: 1, maxLength: 6 })
-  .map((points) => {
-    const sorted = [...points].sort((a, b) => a - b);
-    const intervals: WallInterval[] = [];
-    for (let i = 0; i + 1 < sorted.length; i += 2) {
-      const [start, end] = [sorted[i] as number, sorted[i + 1] as number];
-      if (start < end) intervals.push({ start: hhmm(start * 15), end: hhmm(end * 15) });
-    }
-    return intervals;
-  });
+const dayIntervals: fc.Arbitrary<WallInterval[]> = fc.array(gridPoint, { minLength: 1, maxLength: 6 }).map((points) => {
+  const sorted = [...points].sort((a, b) => a - b);
+  const intervals: WallInterval[] = [];
+  for (let i = 0; i + 1 < sorted.length; i += 2) {
+    const [start, end] = [sorted[i] as number, sorted[i + 1] as number];
+    if (start < end) intervals.push({ start: hhmm(start * 15), end: hhmm(end * 15) });
+  }
+  return intervals;
+});
 
 const slotRules: fc.Arbitrary<SlotRules> = fc.record({
   serviceId: fc.constant('svc'),
@@ -108,16 +105,14 @@ const scenario: fc.Arbitrary<Scenario> = fc
       for (const [dayOffset, intervals] of schedule.overrides) {
         overrides[new Date(anchor + dayOffset * DAY).toISOString().slice(0, 10)] = intervals;
       }
-      const busy = schedule.busy.map(
-        (b, n): BusyAppointment => ({
-          appointmentId: `${providerId}-${n}`,
-          serviceId: b.serviceId,
-          start: anchor + b.startMinutes * MINUTE,
-          end: anchor + (b.startMinutes + b.durationMinutes) * MINUTE,
-          bufferBeforeMinutes: b.bufferBeforeMinutes,
-          bufferAfterMinutes: b.bufferAfterMinutes,
-        }),
-      );
+      const busy = schedule.busy.map((b, n): BusyAppointment => ({
+        appointmentId: `${providerId}-${n}`,
+        serviceId: b.serviceId,
+        start: anchor + b.startMinutes * MINUTE,
+        end: anchor + (b.startMinutes + b.durationMinutes) * MINUTE,
+        bufferBeforeMinutes: b.bufferBeforeMinutes,
+        bufferAfterMinutes: b.bufferAfterMinutes,
+      }));
       return {
         providerId,
         timeZone,
@@ -165,9 +160,7 @@ describe('findSlots on random schedules, bookings, zones and windows', () => {
     fc.assert(
       fc.property(scenario, ({ rules, providers, window }) => {
         const slots = findSlots(rules, providers, window);
-        const availability = new Map(
-          providers.map((p) => [p.providerId, availabilityIntervals(p, window.from, window.to, wallMemo)]),
-        );
+        const availability = new Map(providers.map((p) => [p.providerId, availabilityIntervals(p, window.from, window.to, wallMemo)]));
         slots.forEach((slot, i) => {
           if (i > 0) expect(slot.start).toBeGreaterThan((slots[i - 1] as (typeof slots)[number]).start);
           expect(slot.start).toBeGreaterThanOrEqual(window.from);
@@ -176,9 +169,7 @@ describe('findSlots on random schedules, bookings, zones and windows', () => {
           expect(slot.providerIds.length).toBeGreaterThan(0);
           expect([...new Set(slot.providerIds)].sort()).toEqual(slot.providerIds);
           for (const id of slot.providerIds) {
-            const inside = (availability.get(id) ?? []).some(
-              (interval) => interval.start <= slot.start && slot.end <= interval.end,
-            );
+            const inside = (availability.get(id) ?? []).some((interval) => interval.start <= slot.start && slot.end <= interval.end);
             expect(inside).toBe(true);
           }
         });

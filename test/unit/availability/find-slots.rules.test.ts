@@ -21,7 +21,16 @@ describe('findSlots: duration and alignment', () => {
   it('aligns slots from the start of each interval of the day (lunch break)', () => {
     const slots = findSlots(
       rules(),
-      [provider({ weekly: { mon: [{ start: '13:15', end: '15:00' }, { start: '09:00', end: '11:00' }] } })],
+      [
+        provider({
+          weekly: {
+            mon: [
+              { start: '13:15', end: '15:00' },
+              { start: '09:00', end: '11:00' },
+            ],
+          },
+        }),
+      ],
       monday,
     );
     expect(starts(slots)).toEqual([
@@ -53,11 +62,7 @@ describe('findSlots: busy time and buffers', () => {
   });
 
   it('allows touching: a slot may end where a booking starts and start where it ends', () => {
-    const slots = findSlots(
-      rules(),
-      [provider({ weekly: nineToTwelve, busy: [busy('2027-06-07T10:00Z', '2027-06-07T10:30Z')] })],
-      monday,
-    );
+    const slots = findSlots(rules(), [provider({ weekly: nineToTwelve, busy: [busy('2027-06-07T10:00Z', '2027-06-07T10:30Z')] })], monday);
     expect(starts(slots)).toEqual([
       '2027-06-07T09:00Z',
       '2027-06-07T09:30Z',
@@ -119,9 +124,9 @@ describe('findSlots: notice, booking window and search window', () => {
       '2027-06-07T09:00Z',
       '2027-06-07T09:30Z',
     ]);
-    expect(starts(findSlots(rules(), [p], { ...window('2027-06-07T09:00Z', '2027-06-07T10:00Z'), from: at('2027-06-07T09:00Z') + 1 }))).toEqual([
-      '2027-06-07T09:30Z',
-    ]);
+    expect(
+      starts(findSlots(rules(), [p], { ...window('2027-06-07T09:00Z', '2027-06-07T10:00Z'), from: at('2027-06-07T09:00Z') + 1 })),
+    ).toEqual(['2027-06-07T09:30Z']);
   });
 
   it('returns nothing for an empty or inverted window', () => {

@@ -22,7 +22,10 @@ function fieldErrors(schema: ZodType, value: unknown): FieldError[] {
   }
 }
 
-const paths = (schema: ZodType, value: unknown) => fieldErrors(schema, value).map((e) => e.path).sort();
+const paths = (schema: ZodType, value: unknown) =>
+  fieldErrors(schema, value)
+    .map((e) => e.path)
+    .sort();
 
 const service = { name: 'Consultation', durationMinutes: 30, providerIds: ['dr-a'] };
 
@@ -47,13 +50,16 @@ describe('path ids', () => {
 describe('instants and dates outside the supported range (1970-2999)', () => {
   const ids = { businessId: 'b', providerId: 'p' };
   const booking = { serviceId: 's', consumer: { name: 'Jane', email: 'jane@example.com' } };
-  it.each(['0050-03-01T09:00:00Z', '0099-12-31T23:00:00+01:00', '1969-12-31T23:59:59Z', '3000-01-01T00:00:00Z', '0000-01-01T00:00:00Z'])('rejects the instant %s naming the field', (value) => {
-    expect(paths(SlotQuerySchema, { from: value, to: '2027-03-01' })).toEqual(['from']);
-    expect(paths(OverrideListQuery, { from: '2027-03-01', to: value })).toEqual(['to']);
-    expect(paths(AppointmentListQuery, { from: value, to: '2027-03-01' })).toEqual(['from']);
-    expect(paths(BookingBody, { ...booking, start: value })).toEqual(['start']);
-    expect(paths(RescheduleBody, { start: value })).toEqual(['start']);
-  });
+  it.each(['0050-03-01T09:00:00Z', '0099-12-31T23:00:00+01:00', '1969-12-31T23:59:59Z', '3000-01-01T00:00:00Z', '0000-01-01T00:00:00Z'])(
+    'rejects the instant %s naming the field',
+    (value) => {
+      expect(paths(SlotQuerySchema, { from: value, to: '2027-03-01' })).toEqual(['from']);
+      expect(paths(OverrideListQuery, { from: '2027-03-01', to: value })).toEqual(['to']);
+      expect(paths(AppointmentListQuery, { from: value, to: '2027-03-01' })).toEqual(['from']);
+      expect(paths(BookingBody, { ...booking, start: value })).toEqual(['start']);
+      expect(paths(RescheduleBody, { start: value })).toEqual(['start']);
+    },
+  );
 
   it.each(['0050-03-01', '0001-01-01', '1969-12-31', '3000-01-01'])('rejects the date %s naming the field', (value) => {
     expect(paths(SlotQuerySchema, { from: value, to: '2027-03-01' })).toEqual(['from']);
@@ -61,7 +67,7 @@ describe('instants and dates outside the supported range (1970-2999)', () => {
     expect(paths(OverrideParams, { ...ids, date: value })).toEqual(['date']);
   });
 
-  it('accepts the range\'s ends', () => {
+  it("accepts the range's ends", () => {
     expect(paths(SlotQuerySchema, { from: '1970-01-01', to: '2999-12-31T23:59:59Z' })).toEqual([]);
     expect(paths(OverrideParams, { ...ids, date: '2999-12-31' })).toEqual([]);
   });
@@ -69,14 +75,27 @@ describe('instants and dates outside the supported range (1970-2999)', () => {
 
 describe('control characters and bidi overrides in free text', () => {
   const booking = { serviceId: 's', start: '2027-03-01T09:00:00Z', consumer: { name: 'Jane', email: 'jane@example.com' } };
-  const bad = ['Ja\rne', 'Ja\u0000ne', 'Ja\u001bne', 'Ja\u007fne', 'Ja\u0085ne', 'Ja\u009bne', 'Ja\u202ene', 'Ja\u2066ne', 'Ja\u2069ne', 'Ja\u202ane'];
+  const bad = [
+    'Ja\rne',
+    'Ja\u0000ne',
+    'Ja\u001bne',
+    'Ja\u007fne',
+    'Ja\u0085ne',
+    'Ja\u009bne',
+    'Ja\u202ene',
+    'Ja\u2066ne',
+    'Ja\u2069ne',
+    'Ja\u202ane',
+  ];
 
   it.each(bad)('rejects %j in every name, the notes and the cancel reason, naming the path', (text) => {
     expect(paths(BookingBody, { ...booking, consumer: { ...booking.consumer, name: text } })).toEqual(['consumer.name']);
     expect(paths(BookingBody, { ...booking, notes: text })).toEqual(['notes']);
     expect(paths(CancelBody, { reason: text })).toEqual(['reason']);
     expect(paths(BusinessBody, { name: text, timeZone: 'Europe/Berlin', managers: ['oid-1'] })).toEqual(['name']);
-    expect(paths(ProviderBody, { displayName: text, email: 'a@example.com', timeZone: 'Europe/Berlin', staffObjectId: 'oid-a' })).toEqual(['displayName']);
+    expect(paths(ProviderBody, { displayName: text, email: 'a@example.com', timeZone: 'Europe/Berlin', staffObjectId: 'oid-a' })).toEqual([
+      'displayName',
+    ]);
     expect(paths(ServiceBody, { ...service, name: text })).toEqual(['name']);
   });
 
@@ -132,14 +151,25 @@ describe('provider body', () => {
 describe('weekly schedule and overrides', () => {
   it('accepts touching intervals, a lunch break and 24:00 as an end, sorted by start', () => {
     const parsed = parseWith(ScheduleBody, {
-      weekly: { mon: [{ start: '13:00', end: '24:00' }, { start: '09:00', end: '12:00' }, { start: '12:00', end: '13:00' }] },
+      weekly: {
+        mon: [
+          { start: '13:00', end: '24:00' },
+          { start: '09:00', end: '12:00' },
+          { start: '12:00', end: '13:00' },
+        ],
+      },
     });
     expect(parsed.weekly.mon!.map((i) => i.start)).toEqual(['09:00', '12:00', '13:00']);
   });
 
   it('rejects overlapping intervals naming the later one', () => {
     const errors = fieldErrors(ScheduleBody, {
-      weekly: { tue: [{ start: '09:00', end: '12:00' }, { start: '11:30', end: '14:00' }] },
+      weekly: {
+        tue: [
+          { start: '09:00', end: '12:00' },
+          { start: '11:30', end: '14:00' },
+        ],
+      },
     });
     expect(errors.map((e) => e.path)).toEqual(['weekly.tue.1']);
     expect(errors[0]!.message).toContain('overlaps 09:00-12:00');
@@ -148,19 +178,21 @@ describe('weekly schedule and overrides', () => {
   it('rejects an end that is not after the start, bad wall times and unknown days', () => {
     expect(paths(ScheduleBody, { weekly: { wed: [{ start: '10:00', end: '10:00' }] } })).toEqual(['weekly.wed.0.end']);
     expect(paths(ScheduleBody, { weekly: { wed: [{ start: '24:00', end: '24:00' }] } })).toEqual(['weekly.wed.0.end']);
-    expect(paths(ScheduleBody, { weekly: { wed: [{ start: '9:00', end: '24:30' }] } })).toEqual([
-      'weekly.wed.0.end',
-      'weekly.wed.0.start',
-    ]);
+    expect(paths(ScheduleBody, { weekly: { wed: [{ start: '9:00', end: '24:30' }] } })).toEqual(['weekly.wed.0.end', 'weekly.wed.0.start']);
     expect(paths(ScheduleBody, { weekly: { monday: [] } })).toEqual(['weekly']);
     expect(paths(ScheduleBody, { timeZone: 'Nowhere', weekly: {} })).toEqual(['timeZone']);
   });
 
   it('takes [] as a day off and rejects overlaps in overrides too', () => {
     expect(parseWith(OverrideBody, { intervals: [] }).intervals).toEqual([]);
-    expect(paths(OverrideBody, { intervals: [{ start: '08:00', end: '10:00' }, { start: '07:00', end: '09:00' }] })).toEqual([
-      'intervals.0',
-    ]);
+    expect(
+      paths(OverrideBody, {
+        intervals: [
+          { start: '08:00', end: '10:00' },
+          { start: '07:00', end: '09:00' },
+        ],
+      }),
+    ).toEqual(['intervals.0']);
   });
 });
 
@@ -217,17 +249,11 @@ describe('service body', () => {
   it('limits reminders: at most 10, offsets 5-43200, channels email|sms', () => {
     const reminder = (offsetMinutes: number) => ({ offsetMinutes, channels: ['email'] });
     expect(paths(ServiceBody, { ...service, reminders: Array.from({ length: 10 }, (_, i) => reminder(60 + i)) })).toEqual([]);
-    expect(paths(ServiceBody, { ...service, reminders: Array.from({ length: 11 }, (_, i) => reminder(60 + i)) })).toEqual([
-      'reminders',
-    ]);
+    expect(paths(ServiceBody, { ...service, reminders: Array.from({ length: 11 }, (_, i) => reminder(60 + i)) })).toEqual(['reminders']);
     expect(paths(ServiceBody, { ...service, reminders: [reminder(4)] })).toEqual(['reminders.0.offsetMinutes']);
     expect(paths(ServiceBody, { ...service, reminders: [reminder(43201)] })).toEqual(['reminders.0.offsetMinutes']);
-    expect(paths(ServiceBody, { ...service, reminders: [{ offsetMinutes: 60, channels: ['fax'] }] })).toEqual([
-      'reminders.0.channels.0',
-    ]);
-    expect(paths(ServiceBody, { ...service, reminders: [{ offsetMinutes: 60, channels: [] }] })).toEqual([
-      'reminders.0.channels',
-    ]);
+    expect(paths(ServiceBody, { ...service, reminders: [{ offsetMinutes: 60, channels: ['fax'] }] })).toEqual(['reminders.0.channels.0']);
+    expect(paths(ServiceBody, { ...service, reminders: [{ offsetMinutes: 60, channels: [] }] })).toEqual(['reminders.0.channels']);
     expect(paths(ServiceBody, { ...service, reminders: [reminder(60), reminder(60)] })).toEqual(['reminders']);
   });
 
@@ -248,11 +274,7 @@ describe('window queries', () => {
 
   it('requires from and to and rejects instants without offset, bad dates and zones', () => {
     expect(paths(SlotQuerySchema, {})).toEqual(['from', 'to']);
-    expect(paths(SlotQuerySchema, { from: '2025-03-10T09:00:00', to: '2025-02-30', timeZone: 'X' })).toEqual([
-      'from',
-      'timeZone',
-      'to',
-    ]);
+    expect(paths(SlotQuerySchema, { from: '2025-03-10T09:00:00', to: '2025-02-30', timeZone: 'X' })).toEqual(['from', 'timeZone', 'to']);
     expect(paths(OverrideListQuery, { from: '2025-03-01', to: '2025-04-01', limit: '501' })).toEqual(['limit']);
   });
 });

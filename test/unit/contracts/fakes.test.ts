@@ -4,7 +4,13 @@ import { idempotencyStoreContract } from '../../support/contracts/idempotency-st
 import { eventPublisherContract } from '../../support/contracts/event-publisher.contract';
 import { messagingContract } from '../../support/contracts/messaging.contract';
 import { notificationStoreContract } from '../../support/contracts/notification-store.contract';
-import { feedTokenStoreContract, phoneVerificationStoreContract, providerIdentityStoreContract, quotaStoreContract, serviceIdentityStoreContract } from '../../support/contracts/small-stores.contract';
+import {
+  feedTokenStoreContract,
+  phoneVerificationStoreContract,
+  providerIdentityStoreContract,
+  quotaStoreContract,
+  serviceIdentityStoreContract,
+} from '../../support/contracts/small-stores.contract';
 import { InMemoryFeedTokenStore } from '../../support/fakes/feed-token-store';
 import { InMemoryProviderIdentityStore, InMemoryServiceIdentityStore } from '../../support/fakes/identity-stores';
 import { InMemoryPhoneVerificationStore } from '../../support/fakes/phone-verification-store';
@@ -37,7 +43,16 @@ describe('in-memory fakes keep the port contracts', () => {
       return {
         calendar,
         newMailbox: async () => `mailbox-${++n}`,
-        events: async (mailbox) => calendar.of(mailbox).map(({ id, start, end, joinUrl, location, state, cancelComment }) => ({ id, start, end, state, ...(joinUrl ? { joinUrl } : {}), ...(location ? { location } : {}), ...(cancelComment ? { cancelComment } : {}) })),
+        events: async (mailbox) =>
+          calendar.of(mailbox).map(({ id, start, end, joinUrl, location, state, cancelComment }) => ({
+            id,
+            start,
+            end,
+            state,
+            ...(joinUrl ? { joinUrl } : {}),
+            ...(location ? { location } : {}),
+            ...(cancelComment ? { cancelComment } : {}),
+          })),
       };
     });
   });
@@ -66,7 +81,11 @@ describe('in-memory fakes keep the port contracts', () => {
   describe('RecordingEventPublisher', () => {
     eventPublisherContract(async () => {
       const publisher = new RecordingEventPublisher();
-      return { publisher, received: async () => publisher.published.map(({ id, type, appointmentId }) => ({ id, type, appointmentId })), close: async () => undefined };
+      return {
+        publisher,
+        received: async () => publisher.published.map(({ id, type, appointmentId }) => ({ id, type, appointmentId })),
+        close: async () => undefined,
+      };
     });
   });
   describe('FakeAcs', () => acsContract(() => new FakeAcs()));
@@ -74,7 +93,13 @@ describe('in-memory fakes keep the port contracts', () => {
     let n = 0;
     messagingContract(() => {
       const fake = new FakeMessaging();
-      return { email: fake.email, sms: fake.sms, sentTo: async (to) => fake.sentTo(to), uniqueEmail: () => `c${++n}@example.com`, uniquePhone: () => `+1206555${String(++n).padStart(4, '0')}` };
+      return {
+        email: fake.email,
+        sms: fake.sms,
+        sentTo: async (to) => fake.sentTo(to),
+        uniqueEmail: () => `c${++n}@example.com`,
+        uniquePhone: () => `+1206555${String(++n).padStart(4, '0')}`,
+      };
     });
   });
 });

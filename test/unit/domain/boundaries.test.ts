@@ -1,4 +1,14 @@
-import { cancelRefusal, completeRefusal, joinWindow, noShowRefusal, occupiedInterval, planReminders, rescheduleRefusal, skipPendingReminders, type Appointment } from '../../../shared/domain/appointments/appointment';
+import {
+  cancelRefusal,
+  completeRefusal,
+  joinWindow,
+  noShowRefusal,
+  occupiedInterval,
+  planReminders,
+  rescheduleRefusal,
+  skipPendingReminders,
+  type Appointment,
+} from '../../../shared/domain/appointments/appointment';
 import { buildCalendar } from '../../../shared/domain/appointments/calendar';
 import { findSlots, isSlotOffered } from '../../../shared/domain/availability/find-slots';
 import { canText, noticeChannels, planMoments, ROOM_LEAD_MS } from '../../../shared/domain/lifecycle/plan';
@@ -40,13 +50,29 @@ describe('lifecycle rules at their edges', () => {
   });
 
   it('occupies the provider from the buffer before the start to the buffer after the end', () => {
-    expect(occupiedInterval({ start: START, end: START + 30 * MINUTE, bufferBeforeMinutes: 10, bufferAfterMinutes: 5 })).toEqual({ start: START - 10 * MINUTE, end: START + 35 * MINUTE });
+    expect(occupiedInterval({ start: START, end: START + 30 * MINUTE, bufferBeforeMinutes: 10, bufferAfterMinutes: 5 })).toEqual({
+      start: START - 10 * MINUTE,
+      end: START + 35 * MINUTE,
+    });
   });
 
   it('skips only the reminders still pending when an appointment ends early: a sent or failed one keeps its outcome', () => {
-    const sent = { dueAt: START - 60 * MINUTE, channels: ['email' as const], status: 'sent' as const, deliveries: [{ channel: 'email' as const, status: 'sent' as const }] };
-    const pending = { dueAt: START - 10 * MINUTE, channels: ['email' as const], status: 'pending' as const, deliveries: [{ channel: 'email' as const, status: 'pending' as const }] };
-    expect(skipPendingReminders([sent, pending])).toEqual([sent, { ...pending, status: 'skipped', deliveries: [{ channel: 'email', status: 'skipped' }] }]);
+    const sent = {
+      dueAt: START - 60 * MINUTE,
+      channels: ['email' as const],
+      status: 'sent' as const,
+      deliveries: [{ channel: 'email' as const, status: 'sent' as const }],
+    };
+    const pending = {
+      dueAt: START - 10 * MINUTE,
+      channels: ['email' as const],
+      status: 'pending' as const,
+      deliveries: [{ channel: 'email' as const, status: 'pending' as const }],
+    };
+    expect(skipPendingReminders([sent, pending])).toEqual([
+      sent,
+      { ...pending, status: 'skipped', deliveries: [{ channel: 'email', status: 'skipped' }] },
+    ]);
   });
 
   it('plans the room moment only while it lies in the future: not when now is exactly 30 days before the start', () => {
@@ -56,7 +82,10 @@ describe('lifecycle rules at their edges', () => {
   });
 
   it('opens the join window exactly joinWindowMinutes before the start and closes it at the end', () => {
-    expect(joinWindow({ start: START, end: START + 30 * MINUTE }, 15)).toEqual({ opensAt: START - 15 * MINUTE, closedAt: START + 30 * MINUTE });
+    expect(joinWindow({ start: START, end: START + 30 * MINUTE }, 15)).toEqual({
+      opensAt: START - 15 * MINUTE,
+      closedAt: START + 30 * MINUTE,
+    });
   });
 });
 
@@ -76,7 +105,12 @@ describe('SMS channel rule: phone && smsConsent && phoneVerified, never ||', () 
 });
 
 describe('calendar files with cancelled events', () => {
-  const entry = (status: Appointment['status'], id = 'a1') => ({ appointment: appointment({ id, status }), title: 'Consultation', timeZone: 'Europe/Berlin', joinUrl: 'https://app.example/join/a1' });
+  const entry = (status: Appointment['status'], id = 'a1') => ({
+    appointment: appointment({ id, status }),
+    title: 'Consultation',
+    timeZone: 'Europe/Berlin',
+    joinUrl: 'https://app.example/join/a1',
+  });
 
   it('publishes a feed with one cancelled event (not METHOD:CANCEL) with the event marked cancelled', () => {
     const text = buildCalendar([entry('cancelled')], { timeZone: 'Europe/Berlin', feed: true });
@@ -108,10 +142,14 @@ describe('calendar files with cancelled events', () => {
     const unfolded = (text: string) => text.replace(/\r\n[ \t]/g, '');
     // Issue 16: the time is written in the reader's language (English by default), commas escaped by iCalendar.
     const when = 'Tuesday\\\\, March 10\\\\, 2026\\\\, 11:00\\sAM-11:30\\sAM \\(Europe/Berlin\\)';
-    expect(unfolded(buildCalendar([entry('booked')], { timeZone: 'Europe/Berlin' }))).toMatch(new RegExp(`DESCRIPTION:${when}\\\\nJoin: https://app\\.example/join/a1\r\n`, 'u'));
+    expect(unfolded(buildCalendar([entry('booked')], { timeZone: 'Europe/Berlin' }))).toMatch(
+      new RegExp(`DESCRIPTION:${when}\\\\nJoin: https://app\\.example/join/a1\r\n`, 'u'),
+    );
     const noLink = { ...entry('booked'), joinUrl: undefined };
     expect(unfolded(buildCalendar([noLink], { timeZone: 'Europe/Berlin' }))).toMatch(new RegExp(`DESCRIPTION:${when}\r\n`, 'u'));
-    expect(unfolded(buildCalendar([{ ...entry('booked'), language: 'de' }], { timeZone: 'Europe/Berlin' }))).toContain('DESCRIPTION:Dienstag\\, 10. März 2026\\, 11:00-11:30 (Europe/Berlin)\\nTeilnehmen: https://app.example/join/a1\r\n');
+    expect(unfolded(buildCalendar([{ ...entry('booked'), language: 'de' }], { timeZone: 'Europe/Berlin' }))).toContain(
+      'DESCRIPTION:Dienstag\\, 10. März 2026\\, 11:00-11:30 (Europe/Berlin)\\nTeilnehmen: https://app.example/join/a1\r\n',
+    );
   });
 
   it('hides the join link of cancelled events and shows that of booked ones', () => {

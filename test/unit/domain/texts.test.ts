@@ -5,7 +5,13 @@ const when = 'WHEN';
 
 /** Every text of a translation, rendered with placeholders, keyed by where it is used. */
 function rendered(texts: Texts): Record<string, string> {
-  const out: Record<string, string> = { greeting: texts.greeting('NAME'), joinLabel: texts.joinLabel, manageLabel: texts.manageLabel, with: texts.with('SERVICE', 'PROVIDER'), signOff: texts.signOff('BUSINESS') };
+  const out: Record<string, string> = {
+    greeting: texts.greeting('NAME'),
+    joinLabel: texts.joinLabel,
+    manageLabel: texts.manageLabel,
+    with: texts.with('SERVICE', 'PROVIDER'),
+    signOff: texts.signOff('BUSINESS'),
+  };
   for (const kind of CONSUMER_MESSAGE_KINDS) {
     out[`subject.${kind}`] = texts.subject[kind](what);
     out[`lead.${kind}`] = texts.lead[kind](what, when);

@@ -63,7 +63,12 @@ describe('retry options of timer functions', () => {
   });
 
   it('doubles from the minimum up to the maximum for exponential backoff', () => {
-    const policy = retryPolicyFrom({ retryStrategy: 'exponentialBackoff', maxRetryCount: -1, minimumInterval: { seconds: 1 }, maximumInterval: { seconds: 5 } });
+    const policy = retryPolicyFrom({
+      retryStrategy: 'exponentialBackoff',
+      maxRetryCount: -1,
+      minimumInterval: { seconds: 1 },
+      maximumInterval: { seconds: 5 },
+    });
     expect(policy?.maxRetryCount).toBe(-1);
     expect([1, 2, 3, 4].map((n) => policy!.delayMs(n))).toEqual([1000, 2000, 4000, 5000]);
   });

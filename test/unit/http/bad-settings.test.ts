@@ -23,7 +23,11 @@ describe('a request that meets a bad setting', () => {
       handled = true;
       return { status: 200 };
     });
-    const invocation = new InvocationContext({ functionName: 'probe', invocationId: 'i-1', logHandler: (level, ...args) => logged.push([level, ...args]) });
+    const invocation = new InvocationContext({
+      functionName: 'probe',
+      invocationId: 'i-1',
+      logHandler: (level, ...args) => logged.push([level, ...args]),
+    });
     const response = await handler(new HttpRequest({ method: 'GET', url: 'https://app.example/api/probe' }), invocation);
 
     expect(handled).toBe(false);

@@ -67,19 +67,47 @@ describe('languages', () => {
 
   it("uses the business's default language when the consumer named none or one the app does not speak", () => {
     expect(composeConsumerMessage('reminder', { ...facts, defaultLocale: 'fr' }).subject).toBe('Rappel : Checkup avec Dr. Who');
-    expect(composeConsumerMessage('reminder', { ...facts, locale: 'it-IT', defaultLocale: 'es' }).subject).toBe('Recordatorio: Checkup con Dr. Who');
-    expect(composeConsumerMessage('reminder', { ...facts, locale: 'de-CH', defaultLocale: 'es' }).subject).toBe('Erinnerung: Checkup bei Dr. Who');
+    expect(composeConsumerMessage('reminder', { ...facts, locale: 'it-IT', defaultLocale: 'es' }).subject).toBe(
+      'Recordatorio: Checkup con Dr. Who',
+    );
+    expect(composeConsumerMessage('reminder', { ...facts, locale: 'de-CH', defaultLocale: 'es' }).subject).toBe(
+      'Erinnerung: Checkup bei Dr. Who',
+    );
     expect(composeConsumerMessage('reminder', facts).subject).toBe('Reminder: Checkup with Dr. Who');
     expect(languageOf(undefined, 'de')).toBe('de');
     expect(languageOf('ES-mx', 'de')).toBe('es');
   });
 
   it.each([
-    ['de', 'Neuer Termin: Checkup, Montag, 7. Januar 2030, 22:30-23:00 (Asia/Tokyo)', 'Teilnehmen: https://app.example/pj', 'Die Kalenderdatei ist angehängt.'],
-    ['fr', 'Nouveau rendez-vous: Checkup, lundi 7 janvier 2030, 22:30-23:00 (Asia/Tokyo)', 'Rejoindre: https://app.example/pj', 'Le fichier de calendrier est joint.'],
-    ['es', 'Nueva cita: Checkup, lunes, 7 de enero de 2030, 22:30-23:00 (Asia/Tokyo)', 'Unirse: https://app.example/pj', 'El archivo de calendario va adjunto.'],
+    [
+      'de',
+      'Neuer Termin: Checkup, Montag, 7. Januar 2030, 22:30-23:00 (Asia/Tokyo)',
+      'Teilnehmen: https://app.example/pj',
+      'Die Kalenderdatei ist angehängt.',
+    ],
+    [
+      'fr',
+      'Nouveau rendez-vous: Checkup, lundi 7 janvier 2030, 22:30-23:00 (Asia/Tokyo)',
+      'Rejoindre: https://app.example/pj',
+      'Le fichier de calendrier est joint.',
+    ],
+    [
+      'es',
+      'Nueva cita: Checkup, lunes, 7 de enero de 2030, 22:30-23:00 (Asia/Tokyo)',
+      'Unirse: https://app.example/pj',
+      'El archivo de calendario va adjunto.',
+    ],
   ] as const)("%s: the provider's email in the provider's language and zone", (locale, subject, join, note) => {
-    const provider = { providerName: 'Dr. Who', consumerName: 'Ada', serviceName: 'Checkup', start, end: start + 30 * 60_000, timeZone: 'Asia/Tokyo', joinUrl: 'https://app.example/pj', locale };
+    const provider = {
+      providerName: 'Dr. Who',
+      consumerName: 'Ada',
+      serviceName: 'Checkup',
+      start,
+      end: start + 30 * 60_000,
+      timeZone: 'Asia/Tokyo',
+      joinUrl: 'https://app.example/pj',
+      locale,
+    };
     const booked = composeProviderMessage('booked', provider);
     expect(booked.subject).toBe(subject);
     expect(booked.plainText).toContain(join);

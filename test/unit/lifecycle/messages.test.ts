@@ -10,7 +10,10 @@ const facts: MessageFacts = {
   start,
   end: start + 30 * 60_000,
   timeZone: 'Europe/Berlin',
-  links: { join: 'https://app.example/api/appointments/a1/join?token=t%2B1', manage: 'https://app.example/api/appointments/a1?token=t%2B1' },
+  links: {
+    join: 'https://app.example/api/appointments/a1/join?token=t%2B1',
+    manage: 'https://app.example/api/appointments/a1?token=t%2B1',
+  },
 };
 
 describe('consumer messages', () => {
@@ -57,7 +60,15 @@ describe('consumer messages', () => {
 
 describe('provider messages', () => {
   it('tells the provider in the provider zone, with the join link unless cancelled', () => {
-    const provider = { providerName: 'Dr. Who', consumerName: 'Ada', serviceName: 'Checkup', start, end: start + 30 * 60_000, timeZone: 'Asia/Tokyo', joinUrl: 'https://app.example/j' };
+    const provider = {
+      providerName: 'Dr. Who',
+      consumerName: 'Ada',
+      serviceName: 'Checkup',
+      start,
+      end: start + 30 * 60_000,
+      timeZone: 'Asia/Tokyo',
+      joinUrl: 'https://app.example/j',
+    };
     const booked = composeProviderMessage('booked', provider);
     expect(booked.subject).toMatch(/^New appointment: Checkup, Monday, January 7, 2030, 10:30\sPM-11:00\sPM \(Asia\/Tokyo\)$/u);
     expect(booked.plainText).toContain('Join: https://app.example/j');

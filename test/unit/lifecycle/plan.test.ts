@@ -36,11 +36,30 @@ describe('lifecycle plan', () => {
     const now = start - 2 * DAY;
     const reminders = planConsumerReminders(start, plan, { phone: '+4930123456', smsConsent: true }, now);
     expect(reminders).toEqual([
-      { dueAt: start - DAY, channels: ['email'], status: 'pending', deliveries: [{ channel: 'email', status: 'pending' }, { channel: 'sms', status: 'skipped', reason: 'phone-not-verified' }] },
-      { dueAt: start - 60 * MIN, channels: [], status: 'skipped', deliveries: [{ channel: 'sms', status: 'skipped', reason: 'phone-not-verified' }] },
+      {
+        dueAt: start - DAY,
+        channels: ['email'],
+        status: 'pending',
+        deliveries: [
+          { channel: 'email', status: 'pending' },
+          { channel: 'sms', status: 'skipped', reason: 'phone-not-verified' },
+        ],
+      },
+      {
+        dueAt: start - 60 * MIN,
+        channels: [],
+        status: 'skipped',
+        deliveries: [{ channel: 'sms', status: 'skipped', reason: 'phone-not-verified' }],
+      },
     ]);
     // The email still settles the first reminder as sent; the SMS keeps its reason.
-    expect(settleReminder(reminders[0]!, { email: 'sent' })).toMatchObject({ status: 'sent', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'skipped', reason: 'phone-not-verified' }] });
+    expect(settleReminder(reminders[0]!, { email: 'sent' })).toMatchObject({
+      status: 'sent',
+      deliveries: [
+        { channel: 'email', status: 'sent' },
+        { channel: 'sms', status: 'skipped', reason: 'phone-not-verified' },
+      ],
+    });
   });
 
   it('plans a room 30 days ahead only when that lies in the future', () => {
@@ -87,7 +106,13 @@ describe('notification keys and reminder outcomes', () => {
   it('is sent when every channel was sent, failed when any failed, pending while one is still to retry', () => {
     expect(settleReminder(reminder, { email: 'sent', sms: 'sent' }).status).toBe('sent');
     const failed = settleReminder(reminder, { email: 'sent', sms: 'failed' });
-    expect(failed).toMatchObject({ status: 'failed', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'failed' }] });
+    expect(failed).toMatchObject({
+      status: 'failed',
+      deliveries: [
+        { channel: 'email', status: 'sent' },
+        { channel: 'sms', status: 'failed' },
+      ],
+    });
     expect(settleReminder(reminder, { email: 'sent' }).status).toBe('pending');
     expect(settleReminder(reminder, { email: 'sent', sms: 'skipped' }).status).toBe('sent');
   });

@@ -9,7 +9,8 @@ class MemoryNotificationStore implements NotificationStore {
   async begin(key: NotificationKey, now: number) {
     const earlier = this.records.get(notificationKeyText(key));
     if (!earlier) this.records.set(notificationKeyText(key), { state: 'sending', attempts: 1, updatedAt: now });
-    else if (earlier.state === 'sending') this.records.set(notificationKeyText(key), { ...earlier, attempts: earlier.attempts + 1, updatedAt: now });
+    else if (earlier.state === 'sending')
+      this.records.set(notificationKeyText(key), { ...earlier, attempts: earlier.attempts + 1, updatedAt: now });
     return earlier;
   }
   async finish(key: NotificationKey, outcome: { state: 'sent' } | { state: 'failed'; failure: string }, now: number) {

@@ -33,7 +33,12 @@ test('partitions are swept concurrently: the others finish while one is stuck', 
   const deps: OutboxDeps = {
     appointments: store,
     clock: { now: () => 0 },
-    handlers: { 'event.publish': async (m) => { if (m.providerId === 'stuck') await stuck; handled.push(m.providerId); } },
+    handlers: {
+      'event.publish': async (m) => {
+        if (m.providerId === 'stuck') await stuck;
+        handled.push(m.providerId);
+      },
+    },
     onError: () => undefined,
     sweepConcurrency: 2,
   };
@@ -53,7 +58,14 @@ test('never more partitions at once than the bound', async () => {
   const deps: OutboxDeps = {
     appointments: store,
     clock: { now: () => 0 },
-    handlers: { 'event.publish': async () => { running += 1; peak = Math.max(peak, running); await new Promise((r) => setTimeout(r, 5)); running -= 1; } },
+    handlers: {
+      'event.publish': async () => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running -= 1;
+      },
+    },
     onError: () => undefined,
     sweepConcurrency: 3,
   };

@@ -10,7 +10,11 @@ import { AppError } from '../../../shared/app/errors';
 
 const invocation = () => new InvocationContext({ functionName: 'test', invocationId: 'inv-1', logHandler: () => undefined });
 const request = (headers: Record<string, string> = {}, method = 'GET') =>
-  new HttpRequest({ url: 'http://127.0.0.1/api/things', method, headers: { 'x-forwarded-for': `10.0.0.${Math.floor(Math.random() * 250)}`, ...headers } });
+  new HttpRequest({
+    url: 'http://127.0.0.1/api/things',
+    method,
+    headers: { 'x-forwarded-for': `10.0.0.${Math.floor(Math.random() * 250)}`, ...headers },
+  });
 const headersOf = (response: { headers?: unknown }) => new Headers(response.headers as Record<string, string>);
 
 describe('response headers on every answer', () => {
@@ -45,7 +49,9 @@ describe('response headers on every answer', () => {
     expect(refused.get('access-control-allow-origin')).toBeNull();
     expect(refused.get('vary')).toBe('Origin');
     expect(headersOf(await personal(request(), invocation())).get('vary')).toBe('Origin');
-    const preflight = headersOf(await personal(request({ origin: 'https://app.example', 'access-control-request-method': 'POST' }, 'OPTIONS'), invocation()));
+    const preflight = headersOf(
+      await personal(request({ origin: 'https://app.example', 'access-control-request-method': 'POST' }, 'OPTIONS'), invocation()),
+    );
     expect(preflight.get('vary')).toBe('Origin');
     expect(preflight.get('x-content-type-options')).toBe('nosniff');
   });

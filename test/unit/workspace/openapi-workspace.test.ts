@@ -1,8 +1,14 @@
 import { openApiDocument } from '../../../shared/adapters/http/openapi';
 
 type Doc = {
-  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string }>; security?: unknown; responses: Record<string, unknown> }>>;
-  components: { schemas: Record<string, { properties: Record<string, unknown>; required?: string[]; allOf?: unknown[] }>; securitySchemes: Record<string, unknown> };
+  paths: Record<
+    string,
+    Record<string, { parameters?: Array<{ name: string; in: string }>; security?: unknown; responses: Record<string, unknown> }>
+  >;
+  components: {
+    schemas: Record<string, { properties: Record<string, unknown>; required?: string[]; allOf?: unknown[] }>;
+    securitySchemes: Record<string, unknown>;
+  };
 };
 
 describe('OpenAPI document: join and the provider workspace', () => {
@@ -24,7 +30,15 @@ describe('OpenAPI document: join and the provider workspace', () => {
   });
 
   it('describes the join answer and the join-window problem with both bounds', () => {
-    expect(doc.components.schemas.JoinResult!.required!.sort()).toEqual(['acsUserId', 'chatThreadId', 'endpoint', 'expiresOn', 'role', 'roomId', 'token']);
+    expect(doc.components.schemas.JoinResult!.required!.sort()).toEqual([
+      'acsUserId',
+      'chatThreadId',
+      'endpoint',
+      'expiresOn',
+      'role',
+      'roomId',
+      'token',
+    ]);
     // A Problem (allOf) with both bounds required.
     expect(doc.components.schemas.JoinWindowClosedProblem).toMatchObject({
       allOf: [{ $ref: '#/components/schemas/Problem' }, { required: ['opensAt', 'closedAt'] }],
@@ -33,7 +47,12 @@ describe('OpenAPI document: join and the provider workspace', () => {
 
   it('documents list paging and filters', () => {
     const list = doc.paths['/businesses/{businessId}/appointments']!.get!;
-    expect(list.parameters!.filter((p) => p.in === 'query').map((p) => p.name).sort()).toEqual(['continuationToken', 'from', 'limit', 'providerId', 'status', 'timeZone', 'to']);
+    expect(
+      list
+        .parameters!.filter((p) => p.in === 'query')
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['continuationToken', 'from', 'limit', 'providerId', 'status', 'timeZone', 'to']);
     expect(doc.components.schemas.AppointmentList!.properties).toHaveProperty('nextContinuationToken');
     expect(doc.components.securitySchemes).toHaveProperty('calendarFeedToken');
   });

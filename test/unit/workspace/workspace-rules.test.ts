@@ -45,7 +45,10 @@ describe('join window', () => {
     expect(() => assertJoinWindowOpen(a, 15, START + 30 * MIN)).not.toThrow();
     for (const now of [START - 15 * MIN - 1, START + 30 * MIN + 1]) {
       expect(() => assertJoinWindowOpen(a, 15, now)).toThrow(
-        expect.objectContaining({ code: 'join-window-closed', extensions: { opensAt: '2027-03-01T08:45:00Z', closedAt: '2027-03-01T09:30:00Z' } }),
+        expect.objectContaining({
+          code: 'join-window-closed',
+          extensions: { opensAt: '2027-03-01T08:45:00Z', closedAt: '2027-03-01T09:30:00Z' },
+        }),
       );
     }
     expect(() => assertJoinWindowOpen(a, 0, START - 1)).toThrow(expect.objectContaining({ code: 'join-window-closed' }));
@@ -74,9 +77,13 @@ describe('effects of changes on the visit', () => {
     const kinds = (effects: Array<{ kind: string }>) => effects.map((e) => e.kind).filter((kind) => kind !== 'event.publish');
     const after = { ...joined, status: 'no-show' as const, version: 2 };
     expect(kinds(effectsOf({ kind: 'no-show', appointment: after, previous: joined }, START))).toEqual(['access.revoke']);
-    expect(kinds(effectsOf({ kind: 'completed', appointment: { ...joined, status: 'completed', version: 2 }, previous: joined }, START))).toEqual([]);
+    expect(
+      kinds(effectsOf({ kind: 'completed', appointment: { ...joined, status: 'completed', version: 2 }, previous: joined }, START)),
+    ).toEqual([]);
     const never = appointment({ roomId: 'r1' });
-    expect(kinds(effectsOf({ kind: 'no-show', appointment: { ...never, status: 'no-show', version: 2 }, previous: never }, START))).toEqual([]);
+    expect(kinds(effectsOf({ kind: 'no-show', appointment: { ...never, status: 'no-show', version: 2 }, previous: never }, START))).toEqual(
+      [],
+    );
   });
 
   it('booking asks for the chat thread ahead of the join; a reschedule keeps the thread it has', () => {
@@ -91,17 +98,27 @@ describe('effects of changes on the visit', () => {
     const notice = effectsOf({ kind: 'rescheduled', appointment: moved, previous: joined }, START).find((e) => e.kind === 'chat.notice');
     expect(notice?.payload).toEqual({ threadId: 't1', notice: 'rescheduled', start: START + 60 * MIN, end: START + 90 * MIN });
     const noThread = appointment();
-    expect(effectsOf({ kind: 'rescheduled', appointment: { ...noThread, version: 2 }, previous: noThread }, START).map((e) => e.kind)).not.toContain('chat.notice');
+    expect(
+      effectsOf({ kind: 'rescheduled', appointment: { ...noThread, version: 2 }, previous: noThread }, START).map((e) => e.kind),
+    ).not.toContain('chat.notice');
   });
 });
 
 describe('chat notice text', () => {
   it('names the new local time and its zone, formatted for the language (issue 16: English by default)', () => {
     const moved = { threadId: 't', notice: 'rescheduled' as const, start: START, end: START + 30 * MIN };
-    expect(chatNoticeText(moved, 'Europe/Berlin')).toMatch(/^This appointment has been moved to Monday, March 1, 2027, 10:00\sAM-10:30\sAM \(Europe\/Berlin\)\.$/u);
-    expect(chatNoticeText(moved, 'Europe/Berlin', 'de')).toBe('Dieser Termin wurde verschoben auf Montag, 1. März 2027, 10:00-10:30 (Europe/Berlin).');
-    expect(chatNoticeText(moved, 'Europe/Berlin', 'fr')).toBe('Ce rendez-vous a été déplacé au lundi 1 mars 2027, 10:00-10:30 (Europe/Berlin).');
-    expect(chatNoticeText(moved, 'Europe/Berlin', 'es')).toBe('Esta cita se ha trasladado al lunes, 1 de marzo de 2027, 10:00-10:30 (Europe/Berlin).');
+    expect(chatNoticeText(moved, 'Europe/Berlin')).toMatch(
+      /^This appointment has been moved to Monday, March 1, 2027, 10:00\sAM-10:30\sAM \(Europe\/Berlin\)\.$/u,
+    );
+    expect(chatNoticeText(moved, 'Europe/Berlin', 'de')).toBe(
+      'Dieser Termin wurde verschoben auf Montag, 1. März 2027, 10:00-10:30 (Europe/Berlin).',
+    );
+    expect(chatNoticeText(moved, 'Europe/Berlin', 'fr')).toBe(
+      'Ce rendez-vous a été déplacé au lundi 1 mars 2027, 10:00-10:30 (Europe/Berlin).',
+    );
+    expect(chatNoticeText(moved, 'Europe/Berlin', 'es')).toBe(
+      'Esta cita se ha trasladado al lunes, 1 de marzo de 2027, 10:00-10:30 (Europe/Berlin).',
+    );
     expect(chatNoticeText({ threadId: 't', notice: 'cancelled' }, 'UTC', 'es')).toBe('Esta cita ha sido cancelada.');
     expect(chatNoticeText({ threadId: 't', notice: 'cancelled' }, 'UTC')).toBe('This appointment has been cancelled.');
   });
@@ -110,8 +127,15 @@ describe('chat notice text', () => {
 describe('appointment list paging', () => {
   it('round-trips its cursor and rejects anything else as a validation error on continuationToken', () => {
     expect(decodeCursor(encodeCursor({ start: START, id: 'abc_1' }))).toEqual({ start: START, id: 'abc_1' });
-    for (const bad of ['', 'not-base64!', Buffer.from('{"s":"x","i":"a"}').toString('base64url'), Buffer.from('{"s":1,"i":"a|b"}').toString('base64url')]) {
-      expect(() => decodeCursor(bad)).toThrow(expect.objectContaining({ code: 'validation', extensions: { errors: [expect.objectContaining({ path: 'continuationToken' })] } }));
+    for (const bad of [
+      '',
+      'not-base64!',
+      Buffer.from('{"s":"x","i":"a"}').toString('base64url'),
+      Buffer.from('{"s":1,"i":"a|b"}').toString('base64url'),
+    ]) {
+      expect(() => decodeCursor(bad)).toThrow(
+        expect.objectContaining({ code: 'validation', extensions: { errors: [expect.objectContaining({ path: 'continuationToken' })] } }),
+      );
     }
   });
 

@@ -38,10 +38,7 @@ export const BookingBody = registry.register(
 
 export const CancelBody = z.object({ reason: plainText(500).optional() }).openapi('CancelRequest');
 
-export const RescheduleBody = registry.register(
-  'RescheduleRequest',
-  z.object({ start: instantInput, providerId: resourceId.optional() }),
-);
+export const RescheduleBody = registry.register('RescheduleRequest', z.object({ start: instantInput, providerId: resourceId.optional() }));
 
 const Reminder = z.object({
   dueAt: instant,
@@ -52,7 +49,14 @@ const Reminder = z.object({
       channel: z.enum(REMINDER_CHANNELS),
       status: z.enum(['pending', 'sent', 'failed', 'skipped']),
       reason: z
-        .enum(['phone-not-verified', 'recipient-daily-cap', 'business-hourly-sms-cap', 'sms-consent-withdrawn', 'sms-opted-out', 'consumer-erased'])
+        .enum([
+          'phone-not-verified',
+          'recipient-daily-cap',
+          'business-hourly-sms-cap',
+          'sms-consent-withdrawn',
+          'sms-opted-out',
+          'consumer-erased',
+        ])
         .optional()
         .openapi({ description: 'Why a delivery was skipped.' }),
     }),
@@ -76,7 +80,10 @@ export const AppointmentSchema = registry.register(
       timeZone: z.string().optional(),
       locale: z.string().optional(),
       smsConsent: z.boolean(),
-      phoneVerified: z.boolean().optional().openapi({ description: 'The phone was verified with a code at booking; SMS is sent only then.' }),
+      phoneVerified: z
+        .boolean()
+        .optional()
+        .openapi({ description: 'The phone was verified with a code at booking; SMS is sent only then.' }),
     }),
     notes: z.string().optional(),
     cancelReason: z.string().optional(),
@@ -86,7 +93,9 @@ export const AppointmentSchema = registry.register(
     updatedAt: instant,
     version: z.number().int(),
     reminders: z.array(Reminder),
-    erasedAt: instant.optional().openapi({ description: "When a manager erased the consumer's personal data (name, email and notes read `[erased]`, the phone is gone)." }),
+    erasedAt: instant.optional().openapi({
+      description: "When a manager erased the consumer's personal data (name, email and notes read `[erased]`, the phone is gone).",
+    }),
   }),
 );
 
@@ -117,19 +126,39 @@ export function appointmentView(appointment: Appointment): z.infer<typeof Appoin
     createdAt: formatInstant(appointment.createdAt),
     updatedAt: formatInstant(appointment.updatedAt),
     version: appointment.version,
-    reminders: appointment.reminders.map((r) => ({ dueAt: formatInstant(r.dueAt), channels: r.channels, status: r.status, deliveries: r.deliveries })),
+    reminders: appointment.reminders.map((r) => ({
+      dueAt: formatInstant(r.dueAt),
+      channels: r.channels,
+      status: r.status,
+      deliveries: r.deliveries,
+    })),
     ...(appointment.erasedAt !== undefined ? { erasedAt: formatInstant(appointment.erasedAt) } : {}),
   };
 }
 
 export const consumerAuth: Array<Record<string, string[]>> = [{ appointmentToken: [] }, { appointmentTokenQuery: [] }, { staffBearer: [] }];
-registry.registerComponent('securitySchemes', 'appointmentToken', { type: 'apiKey', in: 'header', name: 'X-Appointment-Token', description: 'The manageToken returned by booking.' });
-registry.registerComponent('securitySchemes', 'appointmentTokenQuery', { type: 'apiKey', in: 'query', name: 'token', description: 'The manageToken, for links in messages.' });
+registry.registerComponent('securitySchemes', 'appointmentToken', {
+  type: 'apiKey',
+  in: 'header',
+  name: 'X-Appointment-Token',
+  description: 'The manageToken returned by booking.',
+});
+registry.registerComponent('securitySchemes', 'appointmentTokenQuery', {
+  type: 'apiKey',
+  in: 'query',
+  name: 'token',
+  description: 'The manageToken, for links in messages.',
+});
 
 const IdempotencyHeader = z.object({
-  'Idempotency-Key': z.string().optional().openapi({ description: '1-255 printable ASCII characters; a retry with the same key and body returns the first result for 24 hours. After that (or after a failure with another body) the key books anew: it never leads to an earlier booking.' }),
+  'Idempotency-Key': z.string().optional().openapi({
+    description:
+      '1-255 printable ASCII characters; a retry with the same key and body returns the first result for 24 hours. After that (or after a failure with another body) the key books anew: it never leads to an earlier booking.',
+  }),
 });
-const IfMatchHeader = z.object({ 'If-Match': z.string().optional().openapi({ description: 'Quoted appointment version; 412 when it changed.' }) });
+const IfMatchHeader = z.object({
+  'If-Match': z.string().optional().openapi({ description: 'Quoted appointment version; 412 when it changed.' }),
+});
 
 registry.registerPath({
   method: 'post',
@@ -155,7 +184,10 @@ registry.registerPath({
   summary: 'Cancel (idempotent); consumers only before the cancellation cutoff',
   security: consumerAuth,
   request: { params: AppointmentParams, headers: IfMatchHeader, body: { required: false, ...jsonContent(CancelBody) } },
-  responses: { 200: { description: 'The cancelled appointment', ...jsonContent(AppointmentSchema) }, ...problems(400, 401, 403, 404, 409, 412, 413, 415) },
+  responses: {
+    200: { description: 'The cancelled appointment', ...jsonContent(AppointmentSchema) },
+    ...problems(400, 401, 403, 404, 409, 412, 413, 415),
+  },
 });
 registry.registerPath({
   method: 'post',
@@ -164,7 +196,10 @@ registry.registerPath({
   summary: 'Move to another offered start; consumers only before the reschedule cutoff',
   security: consumerAuth,
   request: { params: AppointmentParams, headers: IfMatchHeader, body: jsonBody(RescheduleBody) },
-  responses: { 200: { description: 'The moved appointment', ...jsonContent(AppointmentSchema) }, ...problems(400, 401, 403, 404, 409, 412, 413, 415) },
+  responses: {
+    200: { description: 'The moved appointment', ...jsonContent(AppointmentSchema) },
+    ...problems(400, 401, 403, 404, 409, 412, 413, 415),
+  },
 });
 registry.registerPath({
   method: 'get',
@@ -173,5 +208,8 @@ registry.registerPath({
   summary: 'The appointment as an iCalendar event (stable UID, SEQUENCE = version, METHOD:CANCEL once cancelled)',
   security: consumerAuth,
   request: { params: AppointmentParams },
-  responses: { 200: { description: 'text/calendar', content: { 'text/calendar': { schema: z.string() } } }, ...problems(400, 401, 403, 404) },
+  responses: {
+    200: { description: 'text/calendar', content: { 'text/calendar': { schema: z.string() } } },
+    ...problems(400, 401, 403, 404),
+  },
 });

@@ -15,15 +15,18 @@ export const BusinessBody = registry.register(
       .max(100, 'at most 100 managers')
       .openapi({ description: 'Object ids (`oid`) of the people who configure the business.' }),
     contactEmail: email.optional(),
-    defaultLocale: z
-      .enum(LOCALES)
-      .default(DEFAULT_LOCALE)
-      .openapi({ description: 'The language of messages, calendar files and chat notices for consumers who named no locale (or one the app does not speak).' }),
+    defaultLocale: z.enum(LOCALES).default(DEFAULT_LOCALE).openapi({
+      description:
+        'The language of messages, calendar files and chat notices for consumers who named no locale (or one the app does not speak).',
+    }),
     meetingMode: z.enum(['acsRooms', 'teams']).optional().openapi({
       description:
-        'acsRooms (default): the visit is an ACS room in the business\'s app. teams: a Teams meeting in the provider\'s Outlook calendar; the provider joins in Teams, the consumer from the business\'s app through ACS Teams interop (providers need an Entra object id as staffObjectId).',
+        "acsRooms (default): the visit is an ACS room in the business's app. teams: a Teams meeting in the provider's Outlook calendar; the provider joins in Teams, the consumer from the business's app through ACS Teams interop (providers need an Entra object id as staffObjectId).",
     }),
-    outlookCalendarSync: z.boolean().optional().openapi({ description: 'Every booked appointment also becomes an event in its provider\'s Outlook calendar (default false; always so in Teams mode).' }),
+    outlookCalendarSync: z.boolean().optional().openapi({
+      description:
+        "Every booked appointment also becomes an event in its provider's Outlook calendar (default false; always so in Teams mode).",
+    }),
   }),
 );
 

@@ -26,7 +26,9 @@ const ClosureAppointmentSchema = z.object({ id: z.string(), start: instant, end:
 export const ClosurePutSchema = registry.register(
   'ClosureWithBookings',
   ClosureSchema.extend({
-    bookedAppointments: z.array(ClosureAppointmentSchema).openapi({ description: 'Booked appointments that reach into the closed days, by start: cancel them with cancel-appointments.' }),
+    bookedAppointments: z
+      .array(ClosureAppointmentSchema)
+      .openapi({ description: 'Booked appointments that reach into the closed days, by start: cancel them with cancel-appointments.' }),
   }),
 );
 
@@ -39,19 +41,29 @@ export const ClosureListSchema = z.object({ closures: z.array(ClosureSchema) });
 
 export const ClosureCancelBody = registry.register(
   'ClosureCancelInput',
-  z.object({ reason: plainText(500).refine((value) => value.trim().length > 0, 'must not be empty').openapi({ description: 'Stored as each appointment\'s cancel reason.' }) }),
+  z.object({
+    reason: plainText(500)
+      .refine((value) => value.trim().length > 0, 'must not be empty')
+      .openapi({ description: "Stored as each appointment's cancel reason." }),
+  }),
 );
 
 export const ClosureCancelSchema = registry.register(
   'ClosureCancelResult',
   z.object({
-    cancelled: z.array(ClosureAppointmentSchema).openapi({ description: 'Cancelled by this request (a retry without Idempotency-Key finds none left).' }),
-    refused: z.array(ClosureAppointmentSchema.extend({ problem: z.string() })).openapi({ description: 'Still booked: the problem code of the cancel (e.g. `conflict`: retry).' }),
+    cancelled: z
+      .array(ClosureAppointmentSchema)
+      .openapi({ description: 'Cancelled by this request (a retry without Idempotency-Key finds none left).' }),
+    refused: z
+      .array(ClosureAppointmentSchema.extend({ problem: z.string() }))
+      .openapi({ description: 'Still booked: the problem code of the cancel (e.g. `conflict`: retry).' }),
   }),
 );
 
 const IdempotencyHeader = z.object({
-  'Idempotency-Key': z.string().optional().openapi({ description: '1-255 printable ASCII characters; a retry with the same key and body returns the first answer for 24 hours.' }),
+  'Idempotency-Key': z.string().optional().openapi({
+    description: '1-255 printable ASCII characters; a retry with the same key and body returns the first answer for 24 hours.',
+  }),
 });
 
 export function closureView(closure: ClosureRecord): z.infer<typeof ClosureSchema> {
@@ -66,7 +78,12 @@ export function closureView(closure: ClosureRecord): z.infer<typeof ClosureSchem
 }
 
 function closureAppointmentView(appointment: Appointment): z.infer<typeof ClosureAppointmentSchema> {
-  return { id: appointment.id, start: formatInstant(appointment.start), end: formatInstant(appointment.end), providerId: appointment.providerId };
+  return {
+    id: appointment.id,
+    start: formatInstant(appointment.start),
+    end: formatInstant(appointment.end),
+    providerId: appointment.providerId,
+  };
 }
 
 export function closurePutView(closure: ClosureRecord, booked: Appointment[]): z.infer<typeof ClosurePutSchema> {
@@ -121,5 +138,8 @@ registry.registerPath({
   summary: 'Cancel every booked appointment on the closed days (each with its cancellation notice); a retry cancels nothing twice',
   security: STAFF,
   request: { params: ClosureParams, headers: IdempotencyHeader, body: jsonBody(ClosureCancelBody) },
-  responses: { 200: { description: 'What this request cancelled', ...jsonContent(ClosureCancelSchema) }, ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
+  responses: {
+    200: { description: 'What this request cancelled', ...jsonContent(ClosureCancelSchema) },
+    ...problems(400, 401, 403, 404, 409, 413, 415, 422),
+  },
 });

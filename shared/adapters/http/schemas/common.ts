@@ -61,7 +61,12 @@ export const instantInput = z
     }
     return parsed;
   })
-  .openapi({ type: 'string', format: 'date-time', example: '2025-03-14T09:00:00+01:00', description: 'An instant with offset or Z, from 1970 through 2999 (UTC).' });
+  .openapi({
+    type: 'string',
+    format: 'date-time',
+    example: '2025-03-14T09:00:00+01:00',
+    description: 'An instant with offset or Z, from 1970 through 2999 (UTC).',
+  });
 
 export function isIanaZone(value: string): boolean {
   // Intl would also take offsets such as "+01:00"; IANA names start with a letter.
@@ -96,9 +101,14 @@ export const plainText = (max: number) =>
 export const multilineText = (max: number) =>
   z
     .string()
-    .refine((value) => !UNSAFE_MULTILINE_TEXT.test(value), 'must not contain control characters (except tab and line feed) or bidi overrides')
+    .refine(
+      (value) => !UNSAFE_MULTILINE_TEXT.test(value),
+      'must not contain control characters (except tab and line feed) or bidi overrides',
+    )
     .max(max, `must be at most ${max} characters`)
-    .openapi({ description: 'Tab and line feed allowed; no other control characters (C0, DEL, C1) and no bidi embeddings, overrides or isolates.' });
+    .openapi({
+      description: 'Tab and line feed allowed; no other control characters (C0, DEL, C1) and no bidi embeddings, overrides or isolates.',
+    });
 
 export const displayText = z
   .string()
@@ -106,7 +116,9 @@ export const displayText = z
   .trim()
   .min(1, 'must not be empty')
   .max(200, 'must be at most 200 characters')
-  .openapi({ description: 'One line, 1-200 characters: no control characters (C0, DEL, C1) and no bidi embeddings, overrides or isolates.' });
+  .openapi({
+    description: 'One line, 1-200 characters: no control characters (C0, DEL, C1) and no bidi embeddings, overrides or isolates.',
+  });
 
 export const email = z.email('must be an email address').max(254);
 

@@ -24,7 +24,9 @@ registry.registerPath({
   path: '/openapi.json',
   tags: ['System'],
   summary: 'This OpenAPI 3.1 document, generated from the schemas that validate requests',
-  responses: { 200: { description: 'The document', content: { 'application/json': { schema: z.object({ openapi: z.string() }).passthrough() } } } },
+  responses: {
+    200: { description: 'The document', content: { 'application/json': { schema: z.object({ openapi: z.string() }).passthrough() } } },
+  },
 });
 
 registry.registerPath({
@@ -32,5 +34,7 @@ registry.registerPath({
   path: '/asyncapi.json',
   tags: ['System'],
   summary: 'The AsyncAPI 3 document of the events published on Service Bus, generated from the schemas every event is checked against',
-  responses: { 200: { description: 'The document', content: { 'application/json': { schema: z.object({ asyncapi: z.string() }).passthrough() } } } },
+  responses: {
+    200: { description: 'The document', content: { 'application/json': { schema: z.object({ asyncapi: z.string() }).passthrough() } } },
+  },
 });

@@ -2,11 +2,16 @@ import { email } from './common';
 import { BusinessParams } from './businesses';
 import { jsonBody, jsonContent, OPTIONAL_STAFF, problems, registry, z } from './registry';
 
-export const LookupBody = registry.register('LookupInput', z.object({ email: email.openapi({ description: 'The address the appointments were booked with (compared ignoring case).' }) }));
+export const LookupBody = registry.register(
+  'LookupInput',
+  z.object({ email: email.openapi({ description: 'The address the appointments were booked with (compared ignoring case).' }) }),
+);
 
 export const LookupAcceptedSchema = registry.register(
   'LookupAccepted',
-  z.object({ status: z.literal('accepted'), detail: z.string() }).openapi({ description: 'The same bytes for every address: the answer never tells whether an address has appointments.' }),
+  z
+    .object({ status: z.literal('accepted'), detail: z.string() })
+    .openapi({ description: 'The same bytes for every address: the answer never tells whether an address has appointments.' }),
 );
 
 /** The one answer of every accepted lookup, byte for byte. */

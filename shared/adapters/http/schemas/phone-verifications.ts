@@ -25,5 +25,8 @@ registry.registerPath({
     'SMS notices and reminders go only to a number verified this way: book with `consumer.phoneVerification: { id, code }` next to `smsConsent: true`. ' +
     'Capped per number per day and per client address per hour (429 with Retry-After over a cap).',
   request: { params: BusinessParams, body: jsonBody(PhoneVerificationBody) },
-  responses: { 202: { description: 'The code was sent', ...jsonContent(PhoneVerificationSchema) }, ...problems(400, 404, 413, 415, 429, 503) },
+  responses: {
+    202: { description: 'The code was sent', ...jsonContent(PhoneVerificationSchema) },
+    ...problems(400, 404, 413, 415, 429, 503),
+  },
 });

@@ -6,7 +6,8 @@ export const SmsConsentBody = registry.register(
   z
     .object({
       consent: z.literal(false).openapi({
-        description: 'Only `false`: consent given back would need the phone verified again, which only a new booking does (docs/privacy.md).',
+        description:
+          'Only `false`: consent given back would need the phone verified again, which only a new booking does (docs/privacy.md).',
       }),
     })
     .strict(),

@@ -13,8 +13,14 @@ export const ProviderBody = registry.register(
     email,
     phone: phone.optional(),
     timeZone,
-    staffObjectId: objectId.openapi({ description: 'Object id (`oid`) of the provider as a staff member; an Entra object id (GUID) in a business with meetingMode teams or outlookCalendarSync (Microsoft Graph finds their calendar by it).' }),
-    locale: z.enum(LOCALES).optional().openapi({ description: "The language of the provider's emails and calendar feed; the business's defaultLocale when absent." }),
+    staffObjectId: objectId.openapi({
+      description:
+        'Object id (`oid`) of the provider as a staff member; an Entra object id (GUID) in a business with meetingMode teams or outlookCalendarSync (Microsoft Graph finds their calendar by it).',
+    }),
+    locale: z
+      .enum(LOCALES)
+      .optional()
+      .openapi({ description: "The language of the provider's emails and calendar feed; the business's defaultLocale when absent." }),
   }),
 );
 

@@ -40,7 +40,12 @@ const serviceFields = {
   bufferBeforeMinutes: minutes(0, WEEK_MINUTES).default(0),
   bufferAfterMinutes: minutes(0, WEEK_MINUTES).default(0),
   minimumNoticeMinutes: minutes(0, WEEK_MINUTES).default(0),
-  bookingWindowDays: z.number().int('must be a whole number of days').min(1, 'must be at least 1').max(730, 'must be at most 730').default(60),
+  bookingWindowDays: z
+    .number()
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1')
+    .max(730, 'must be at most 730')
+    .default(60),
   maxPerDayPerProvider: z
     .number()
     .int('must be a whole number')
@@ -51,7 +56,9 @@ const serviceFields = {
     .openapi({ description: 'Appointments of this service per provider and local day; null = no limit.' }),
   cancellationCutoffMinutes: minutes(0, WEEK_MINUTES).default(0),
   rescheduleCutoffMinutes: minutes(0, WEEK_MINUTES).default(0),
-  joinWindowMinutes: minutes(0, 120).default(DEFAULT_JOIN_WINDOW_MINUTES).openapi({ description: 'How early before the start a participant may join.' }),
+  joinWindowMinutes: minutes(0, 120)
+    .default(DEFAULT_JOIN_WINDOW_MINUTES)
+    .openapi({ description: 'How early before the start a participant may join.' }),
   reminders: z
     .array(ReminderSchema)
     .max(10, 'at most 10 reminders')

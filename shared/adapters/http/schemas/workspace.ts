@@ -9,9 +9,14 @@ import { jsonContent, problems, registry, STAFF, z } from './registry';
 const status = z.enum(['booked', 'cancelled', 'completed', 'no-show']);
 
 export const AppointmentListQuery = z.object({
-  from: windowBound.openapi({ description: 'Instant with offset, or a date read as local midnight in timeZone (default: the business\'s zone). Inclusive; bounds the start.' }),
+  from: windowBound.openapi({
+    description:
+      "Instant with offset, or a date read as local midnight in timeZone (default: the business's zone). Inclusive; bounds the start.",
+  }),
   to: windowBound.openapi({ description: 'Exclusive; at most 92 days after from.' }),
-  timeZone: timeZone.optional().openapi({ description: 'Reads date bounds in this zone and answers instants with its offsets (default: UTC).' }),
+  timeZone: timeZone
+    .optional()
+    .openapi({ description: 'Reads date bounds in this zone and answers instants with its offsets (default: UTC).' }),
   status: status.optional().openapi({ description: 'Only appointments in this status (default: every status).' }),
   limit: listLimit,
   continuationToken: z.string().max(500).optional(),
@@ -59,9 +64,16 @@ export const FeedTokenSchema = registry.register(
   }),
 );
 
-registry.registerComponent('securitySchemes', 'calendarFeedToken', { type: 'apiKey', in: 'query', name: 'feedToken', description: 'The provider\'s calendar feed secret.' });
+registry.registerComponent('securitySchemes', 'calendarFeedToken', {
+  type: 'apiKey',
+  in: 'query',
+  name: 'feedToken',
+  description: "The provider's calendar feed secret.",
+});
 
-const IfMatchHeader = z.object({ 'If-Match': z.string().optional().openapi({ description: 'Quoted appointment version; 412 when it changed.' }) });
+const IfMatchHeader = z.object({
+  'If-Match': z.string().optional().openapi({ description: 'Quoted appointment version; 412 when it changed.' }),
+});
 
 registry.registerPath({
   method: 'get',
@@ -81,7 +93,10 @@ registry.registerPath({
   request: { params: BusinessParams, query: BusinessAppointmentListQuery },
   responses: { 200: { description: 'One page of appointments', ...jsonContent(AppointmentListSchema) }, ...problems(400, 401, 403, 404) },
 });
-for (const [path, outcome] of [['complete', 'completed'], ['no-show', 'no-show']] as const) {
+for (const [path, outcome] of [
+  ['complete', 'completed'],
+  ['no-show', 'no-show'],
+] as const) {
   registry.registerPath({
     method: 'post',
     path: `/appointments/{appointmentId}/${path}`,
@@ -105,7 +120,10 @@ registry.registerPath({
   summary: "Subscribable iCalendar feed of the provider's appointments (last 30 days, next 365); cancelled ones as STATUS:CANCELLED",
   security: [{ calendarFeedToken: [] }, { staffBearer: [] }],
   request: { params: ProviderParams, query: FeedQuery },
-  responses: { 200: { description: 'text/calendar', content: { 'text/calendar': { schema: z.string() } } }, ...problems(400, 401, 403, 404) },
+  responses: {
+    200: { description: 'text/calendar', content: { 'text/calendar': { schema: z.string() } } },
+    ...problems(400, 401, 403, 404),
+  },
 });
 registry.registerPath({
   method: 'post',
@@ -114,5 +132,8 @@ registry.registerPath({
   summary: 'Issue a new calendar feed secret (the old one stops working); the provider or a manager',
   security: STAFF,
   request: { params: ProviderParams },
-  responses: { 200: { description: 'The new token and feed URL, shown once', ...jsonContent(FeedTokenSchema) }, ...problems(400, 401, 403, 404) },
+  responses: {
+    200: { description: 'The new token and feed URL, shown once', ...jsonContent(FeedTokenSchema) },
+    ...problems(400, 401, 403, 404),
+  },
 });

@@ -2,14 +2,15 @@ import { authorizeAppointment, checkIfMatch } from '../../../../shared/app/appoi
 import { ADMIN_ROLE } from '../../../../shared/app/auth';
 import { ANONYMOUS, MANAGER, STAFF_P1, STAFF_P2, STRANGER, TUESDAY_10, outcome, world } from '../world';
 
-
 describe('authorizeAppointment (on the in-memory fakes)', () => {
   it('gives the consumer role to the manage token, the manager role to managers and admins, the provider role to its staff', async () => {
     const w = await world();
     const booked = await w.book(TUESDAY_10, { providerId: 'p1' });
     expect((await authorizeAppointment(w.deps, booked.id, { caller: ANONYMOUS, manageToken: booked.manageToken })).role).toBe('consumer');
     expect((await authorizeAppointment(w.deps, booked.id, { caller: MANAGER })).role).toBe('manager');
-    expect((await authorizeAppointment(w.deps, booked.id, { caller: { kind: 'staff', oid: 'x', roles: [ADMIN_ROLE] } })).role).toBe('manager');
+    expect((await authorizeAppointment(w.deps, booked.id, { caller: { kind: 'staff', oid: 'x', roles: [ADMIN_ROLE] } })).role).toBe(
+      'manager',
+    );
     expect((await authorizeAppointment(w.deps, booked.id, { caller: STAFF_P1 })).role).toBe('provider');
   });
 
@@ -19,8 +20,12 @@ describe('authorizeAppointment (on the in-memory fakes)', () => {
     const b = await w.book(TUESDAY_10);
     await expect(outcome(authorizeAppointment(w.deps, a.id, { caller: ANONYMOUS }))).resolves.toBe('unauthorized');
     await expect(outcome(authorizeAppointment(w.deps, 'nope', { caller: ANONYMOUS }))).resolves.toBe('unauthorized');
-    await expect(outcome(authorizeAppointment(w.deps, a.id, { caller: ANONYMOUS, manageToken: b.manageToken }))).resolves.toBe('unauthorized');
-    await expect(outcome(authorizeAppointment(w.deps, 'nope', { caller: ANONYMOUS, manageToken: b.manageToken }))).resolves.toBe('unauthorized');
+    await expect(outcome(authorizeAppointment(w.deps, a.id, { caller: ANONYMOUS, manageToken: b.manageToken }))).resolves.toBe(
+      'unauthorized',
+    );
+    await expect(outcome(authorizeAppointment(w.deps, 'nope', { caller: ANONYMOUS, manageToken: b.manageToken }))).resolves.toBe(
+      'unauthorized',
+    );
   });
 
   it('tells staff 404 for an unknown id and 403 for an appointment of another provider or business', async () => {
@@ -38,6 +43,8 @@ describe('checkIfMatch', () => {
     expect(() => checkIfMatch(appointment, ifMatch)).not.toThrow();
   });
   it.each([['"2"'], ['"4"'], ['"3'], ['W/"*"x']])('refuses %p with the current version', (ifMatch) => {
-    expect(() => checkIfMatch(appointment, ifMatch)).toThrow(expect.objectContaining({ code: 'version-mismatch', extensions: { currentVersion: 3 } }));
+    expect(() => checkIfMatch(appointment, ifMatch)).toThrow(
+      expect.objectContaining({ code: 'version-mismatch', extensions: { currentVersion: 3 } }),
+    );
   });
 });

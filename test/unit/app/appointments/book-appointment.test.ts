@@ -11,11 +11,20 @@ describe('bookAppointment (on the in-memory fakes)', () => {
     const booked = await w.book(TUESDAY_10, { notes: 'Bring the X-ray' });
     expect(booked.status).toBe(201);
     expect(booked.appointment.notes).toBe('Bring the X-ray');
-    expect(booked.appointment).toMatchObject({ providerId: 'p1', start: TUESDAY_10, end: TUESDAY_10 + 30 * MINUTE, status: 'booked', version: 1, createdAt: w.clock.now() });
+    expect(booked.appointment).toMatchObject({
+      providerId: 'p1',
+      start: TUESDAY_10,
+      end: TUESDAY_10 + 30 * MINUTE,
+      status: 'booked',
+      version: 1,
+      createdAt: w.clock.now(),
+    });
     expect(booked.appointment.manageTokenHash).toBe(sha256(booked.manageToken));
     expect(JSON.stringify(booked.appointment)).not.toContain(booked.manageToken);
     expect(await w.busyOn('p1')).toEqual([booked.id]);
-    expect((await w.appointments.listOutbox('b1', 'p1')).map((m) => m.kind)).toEqual(expect.arrayContaining(['lifecycle.start', 'event.publish']));
+    expect((await w.appointments.listOutbox('b1', 'p1')).map((m) => m.kind)).toEqual(
+      expect.arrayContaining(['lifecycle.start', 'event.publish']),
+    );
     expect(w.kicked).toEqual([{ businessId: 'b1', providerId: 'p1' }]);
   });
 
@@ -68,9 +77,23 @@ describe('bookAppointment (on the in-memory fakes)', () => {
 
   it('plans the reminders from the booking: SMS only for a verified phone with consent, none already due', async () => {
     const w = await world();
-    const withSms = await w.book(TUESDAY_10, { consumer: { name: 'Bo', email: 'bo@example.com', phone: '+12025550100', smsConsent: true, phoneVerified: true } });
-    expect(withSms.appointment.reminders).toEqual([{ dueAt: TUESDAY_10 - 24 * HOUR, channels: ['email', 'sms'], status: 'pending', deliveries: [{ channel: 'email', status: 'pending' }, { channel: 'sms', status: 'pending' }] }]);
-    const noConsent = await w.book(TUESDAY_10, { consumer: { name: 'Cy', email: 'cy@example.com', phone: '+12025550100', smsConsent: false, phoneVerified: true } });
+    const withSms = await w.book(TUESDAY_10, {
+      consumer: { name: 'Bo', email: 'bo@example.com', phone: '+12025550100', smsConsent: true, phoneVerified: true },
+    });
+    expect(withSms.appointment.reminders).toEqual([
+      {
+        dueAt: TUESDAY_10 - 24 * HOUR,
+        channels: ['email', 'sms'],
+        status: 'pending',
+        deliveries: [
+          { channel: 'email', status: 'pending' },
+          { channel: 'sms', status: 'pending' },
+        ],
+      },
+    ]);
+    const noConsent = await w.book(TUESDAY_10, {
+      consumer: { name: 'Cy', email: 'cy@example.com', phone: '+12025550100', smsConsent: false, phoneVerified: true },
+    });
     expect(noConsent.appointment.reminders.map((r) => [r.channels, r.status])).toEqual([[['email'], 'pending']]);
     // Booked less than 24 hours ahead: the reminder was due already, so it is skipped from the start.
     w.clock.set(TUESDAY_10 - 23 * HOUR);

@@ -41,7 +41,13 @@ describe('cancelAppointment (on the in-memory fakes)', () => {
     expect(w.appointments.commits).toBe(commits);
     const other = await w.book(TUESDAY_10 + HOUR);
     const found = await w.appointments.find(other.id);
-    await w.appointments.commit({ businessId: 'b1', providerId: other.appointment.providerId, days: [], appointment: { value: { ...found!.value, status: 'completed', version: 2 }, etag: found!.etag }, outbox: [] });
+    await w.appointments.commit({
+      businessId: 'b1',
+      providerId: other.appointment.providerId,
+      days: [],
+      appointment: { value: { ...found!.value, status: 'completed', version: 2 }, etag: found!.etag },
+      outbox: [],
+    });
     await expect(outcome(cancelAppointment(w.deps, other.id, { caller: MANAGER }, {}))).resolves.toBe('invalid-state');
   });
 
@@ -65,7 +71,13 @@ describe('cancelAppointment (on the in-memory fakes)', () => {
       if (!interfered && found) {
         interfered = true;
         // A concurrent change lands after this read: the cancel's commit must lose and read again.
-        await w.appointments.commit({ businessId: 'b1', providerId: 'p1', days: [], appointment: { value: { ...found.value, notes: 'changed', version: 2 }, etag: found.etag }, outbox: [] });
+        await w.appointments.commit({
+          businessId: 'b1',
+          providerId: 'p1',
+          days: [],
+          appointment: { value: { ...found.value, notes: 'changed', version: 2 }, etag: found.etag },
+          outbox: [],
+        });
       }
       return found;
     };
@@ -78,10 +90,23 @@ describe('rescheduleAppointment (on the in-memory fakes)', () => {
   it('moves to a free start of the same provider: frees the old time, takes the new one, replans the reminders', async () => {
     const w = await world();
     const booked = await w.book(TUESDAY_10, { providerId: 'p1', consumer: withSms });
-    const moved = await rescheduleAppointment(w.deps, booked.id, { caller: ANONYMOUS, manageToken: booked.manageToken }, { start: TUESDAY_10 + 3 * HOUR });
-    expect(moved).toMatchObject({ providerId: 'p1', start: TUESDAY_10 + 3 * HOUR, end: TUESDAY_10 + 3.5 * HOUR, version: 2, status: 'booked' });
+    const moved = await rescheduleAppointment(
+      w.deps,
+      booked.id,
+      { caller: ANONYMOUS, manageToken: booked.manageToken },
+      { start: TUESDAY_10 + 3 * HOUR },
+    );
+    expect(moved).toMatchObject({
+      providerId: 'p1',
+      start: TUESDAY_10 + 3 * HOUR,
+      end: TUESDAY_10 + 3.5 * HOUR,
+      version: 2,
+      status: 'booked',
+    });
     expect(moved.reminders.map((r) => r.dueAt)).toEqual([TUESDAY_10 + 3 * HOUR - 24 * HOUR]);
-    expect((await w.appointments.listByProvider('b1', 'p1', TUESDAY_10 - HOUR, TUESDAY_10 + 5 * HOUR)).map((a) => a.start)).toEqual([TUESDAY_10 + 3 * HOUR]);
+    expect((await w.appointments.listByProvider('b1', 'p1', TUESDAY_10 - HOUR, TUESDAY_10 + 5 * HOUR)).map((a) => a.start)).toEqual([
+      TUESDAY_10 + 3 * HOUR,
+    ]);
     expect((await w.book(TUESDAY_10, { providerId: 'p1' })).status).toBe(201);
     await expect(outcome(w.book(TUESDAY_10 + 3 * HOUR, { providerId: 'p1' }))).resolves.toBe('slot-unavailable');
   });
@@ -98,23 +123,42 @@ describe('rescheduleAppointment (on the in-memory fakes)', () => {
     const w = await world();
     const mine = await w.book(TUESDAY_10, { providerId: 'p1' });
     const theirs = await w.book(TUESDAY_10 + HOUR, { providerId: 'p1' });
-    await expect(outcome(rescheduleAppointment(w.deps, mine.id, { caller: MANAGER }, { start: TUESDAY_10 + HOUR }))).resolves.toBe('slot-unavailable');
+    await expect(outcome(rescheduleAppointment(w.deps, mine.id, { caller: MANAGER }, { start: TUESDAY_10 + HOUR }))).resolves.toBe(
+      'slot-unavailable',
+    );
     expect((await w.appointments.find(mine.id))?.value.start).toBe(TUESDAY_10);
 
     w.clock.set(TUESDAY_10 - CUTOFF + 1);
-    await expect(outcome(rescheduleAppointment(w.deps, mine.id, { caller: ANONYMOUS, manageToken: mine.manageToken }, { start: TUESDAY_10 + 2 * HOUR }))).resolves.toBe('too-late');
-    expect((await rescheduleAppointment(w.deps, mine.id, { caller: STAFF_P1 }, { start: TUESDAY_10 + 2 * HOUR })).start).toBe(TUESDAY_10 + 2 * HOUR);
+    await expect(
+      outcome(
+        rescheduleAppointment(w.deps, mine.id, { caller: ANONYMOUS, manageToken: mine.manageToken }, { start: TUESDAY_10 + 2 * HOUR }),
+      ),
+    ).resolves.toBe('too-late');
+    expect((await rescheduleAppointment(w.deps, mine.id, { caller: STAFF_P1 }, { start: TUESDAY_10 + 2 * HOUR })).start).toBe(
+      TUESDAY_10 + 2 * HOUR,
+    );
 
     w.clock.set(TUESDAY_10 - CUTOFF);
     await cancelAppointment(w.deps, theirs.id, { caller: MANAGER }, {});
-    await expect(outcome(rescheduleAppointment(w.deps, theirs.id, { caller: MANAGER }, { start: TUESDAY_10 + 4 * HOUR }))).resolves.toBe('invalid-state');
+    await expect(outcome(rescheduleAppointment(w.deps, theirs.id, { caller: MANAGER }, { start: TUESDAY_10 + 4 * HOUR }))).resolves.toBe(
+      'invalid-state',
+    );
   });
 
   it('lets the consumer reschedule at exactly the cutoff', async () => {
     const w = await world();
     const booked = await w.book(TUESDAY_10);
     w.clock.set(TUESDAY_10 - CUTOFF);
-    expect((await rescheduleAppointment(w.deps, booked.id, { caller: ANONYMOUS, manageToken: booked.manageToken }, { start: TUESDAY_10 + 2 * HOUR })).version).toBe(2);
+    expect(
+      (
+        await rescheduleAppointment(
+          w.deps,
+          booked.id,
+          { caller: ANONYMOUS, manageToken: booked.manageToken },
+          { start: TUESDAY_10 + 2 * HOUR },
+        )
+      ).version,
+    ).toBe(2);
   });
 
   describe('to another provider', () => {
@@ -149,11 +193,17 @@ describe('rescheduleAppointment (on the in-memory fakes)', () => {
       const w = await world();
       const booked = await w.book(TUESDAY_10, { providerId: 'p1' });
       await w.book(TUESDAY_10 + HOUR, { providerId: 'p2' });
-      await expect(outcome(rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10 + HOUR, providerId: 'p2' }))).resolves.toBe('slot-unavailable');
-      await expect(outcome(rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10, providerId: 'p9' }))).resolves.toBe('validation:providerId');
+      await expect(
+        outcome(rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10 + HOUR, providerId: 'p2' })),
+      ).resolves.toBe('slot-unavailable');
+      await expect(
+        outcome(rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10, providerId: 'p9' })),
+      ).resolves.toBe('validation:providerId');
       const p2 = await w.businesses.getProvider('b1', 'p2');
       await w.businesses.saveProvider(provider('p2', { active: false }), p2!.etag);
-      await expect(outcome(rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10 + 2 * HOUR, providerId: 'p2' }))).resolves.toBe('validation:providerId');
+      await expect(
+        outcome(rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10 + 2 * HOUR, providerId: 'p2' })),
+      ).resolves.toBe('validation:providerId');
       expect((await w.appointments.find(booked.id))?.value).toEqual(booked.appointment);
       expect(await w.busyOn('p1')).toEqual([booked.id]);
     });

@@ -74,11 +74,18 @@ describe('moving to another provider, when the release did not run at once', () 
         if (c.providerId === 'p2') {
           // someone changes the old copy right after the move's first half committed
           const old = (await store.findAt(P1, booked.id))!;
-          await commit({ ...P1, days: [], appointment: { value: { ...old.value, notes: 'changed', version: old.value.version + 1 }, etag: old.etag }, outbox: [] });
+          await commit({
+            ...P1,
+            days: [],
+            appointment: { value: { ...old.value, notes: 'changed', version: old.value.version + 1 }, etag: old.etag },
+            outbox: [],
+          });
         }
       },
     });
-    expect(await outcome(rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10 + HOUR, providerId: 'p2' }))).toBe('conflict');
+    expect(
+      await outcome(rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10 + HOUR, providerId: 'p2' })),
+    ).toBe('conflict');
     expect((await store.find(booked.id))!.value).toMatchObject({ providerId: 'p1', notes: 'changed' });
     expect(await w.busyOn('p2')).toEqual([]);
   });
@@ -98,14 +105,25 @@ describe('moving to another provider, when the release did not run at once', () 
         return commit(c);
       },
     });
-    expect((await rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10 + HOUR, providerId: 'p2' })).providerId).toBe('p2');
+    expect(
+      (await rescheduleAppointment(w.deps, booked.id, { caller: MANAGER }, { start: TUESDAY_10 + HOUR, providerId: 'p2' })).providerId,
+    ).toBe('p2');
     expect(await w.busyOn('p2')).toEqual([booked.id]);
   });
 
   it('a release whose old copy is gone only points the id at the new partition', async () => {
     const w = await world();
     const booked = await w.book(TUESDAY_10, { providerId: 'p1' });
-    const release: OutboxMessage = { id: 'x', kind: 'appointment.release', appointmentId: booked.id, businessId: 'b1', providerId: 'p2', version: 2, createdAt: 0, payload: { fromProviderId: 'p9', previousVersion: 1 } };
+    const release: OutboxMessage = {
+      id: 'x',
+      kind: 'appointment.release',
+      appointmentId: booked.id,
+      businessId: 'b1',
+      providerId: 'p2',
+      version: 2,
+      createdAt: 0,
+      payload: { fromProviderId: 'p9', previousVersion: 1 },
+    };
     expect(await releaseMovedAppointment(w.deps, release)).toBe('released');
     expect(await w.appointments.find(booked.id)).toBeUndefined(); // p2 holds no copy: the pointer names where it would be
   });

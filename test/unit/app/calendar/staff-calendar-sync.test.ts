@@ -16,7 +16,12 @@ async function m365World(settings: Pick<BusinessRecord, 'meetingMode' | 'outlook
   const stored = await w.businesses.getBusiness('b1');
   await w.businesses.saveBusiness({ ...business(), ...settings }, stored!.etag);
   const calendar = new InMemoryStaffCalendar();
-  const deps: StaffCalendarDeps = { appointments: w.appointments, businesses: w.businesses, calendar, providerJoinLink: (id) => `https://app.example/api/appointments/${id}/join` };
+  const deps: StaffCalendarDeps = {
+    appointments: w.appointments,
+    businesses: w.businesses,
+    calendar,
+    providerJoinLink: (id) => `https://app.example/api/appointments/${id}/join`,
+  };
   const handlers = staffCalendarHandlers(deps);
   const rows = async (providerId = 'p1') => w.appointments.listOutbox('b1', providerId);
   /** Runs every pending calendar row of a partition, as the outbox would (rows stay: a row may run again). */
@@ -25,7 +30,8 @@ async function m365World(settings: Pick<BusinessRecord, 'meetingMode' | 'outlook
       if (row.kind in handlers) await handlers[row.kind as keyof typeof handlers](row);
     }
   };
-  const kinds = async (version: number, providerId = 'p1') => (await rows(providerId)).filter((m) => m.version === version).map((m) => m.kind);
+  const kinds = async (version: number, providerId = 'p1') =>
+    (await rows(providerId)).filter((m) => m.version === version).map((m) => m.kind);
   return { ...w, calendar, handlers, rows, runCalendarRows, kinds };
 }
 
@@ -67,9 +73,20 @@ describe('the provider calendar kept in line with the appointment (fake calendar
     const { id } = await w.book(TUESDAY_10);
     await w.runCalendarRows();
     await w.runCalendarRows();
-    expect(w.calendar.of('oid-p1')).toEqual([expect.objectContaining({ subject: 'Consultation: Ann', start: TUESDAY_10, end: TUESDAY_10 + HOUR / 2, state: 'active', transactionId: `${id}.1` })]);
+    expect(w.calendar.of('oid-p1')).toEqual([
+      expect.objectContaining({
+        subject: 'Consultation: Ann',
+        start: TUESDAY_10,
+        end: TUESDAY_10 + HOUR / 2,
+        state: 'active',
+        transactionId: `${id}.1`,
+      }),
+    ]);
     const [event] = w.calendar.of('oid-p1');
-    expect((await w.appointments.find(id))?.value).toMatchObject({ staffCalendarEvent: { providerId: 'p1', mailbox: 'oid-p1', eventId: event!.id }, teamsMeetingLink: event!.joinUrl });
+    expect((await w.appointments.find(id))?.value).toMatchObject({
+      staffCalendarEvent: { providerId: 'p1', mailbox: 'oid-p1', eventId: event!.id },
+      teamsMeetingLink: event!.joinUrl,
+    });
   });
 
   it('in ACS Rooms mode the event points at the app join link, not at Teams', async () => {
@@ -95,10 +112,15 @@ describe('the provider calendar kept in line with the appointment (fake calendar
     await rescheduleAppointment(w.deps, id, { caller: MANAGER }, { start: TUESDAY_10 + HOUR, providerId: 'p2' });
     // The move's effects are written in the old provider's partition.
     await w.runCalendarRows('p1');
-    expect(w.calendar.of('oid-p1')).toEqual([expect.objectContaining({ id: first!.id, state: 'cancelled', cancelComment: 'This appointment moved to another provider.' })]);
+    expect(w.calendar.of('oid-p1')).toEqual([
+      expect.objectContaining({ id: first!.id, state: 'cancelled', cancelComment: 'This appointment moved to another provider.' }),
+    ]);
     const [inP2] = w.calendar.of('oid-p2');
     expect(inP2).toMatchObject({ state: 'active', start: TUESDAY_10 + HOUR });
-    expect((await w.appointments.find(id))?.value).toMatchObject({ staffCalendarEvent: { providerId: 'p2', mailbox: 'oid-p2', eventId: inP2!.id }, teamsMeetingLink: inP2!.joinUrl });
+    expect((await w.appointments.find(id))?.value).toMatchObject({
+      staffCalendarEvent: { providerId: 'p2', mailbox: 'oid-p2', eventId: inP2!.id },
+      teamsMeetingLink: inP2!.joinUrl,
+    });
   });
 
   it('a move that copied the appointment before its event was recorded still cancels that event in the old calendar', async () => {
@@ -111,10 +133,14 @@ describe('the provider calendar kept in line with the appointment (fake calendar
     const moved = { ...before.value, providerId: 'p2', version: 2 };
     await w.appointments.commit({ businessId: 'b1', providerId: 'p2', days: [], appointment: { value: moved }, outbox: [] });
     await w.appointments.savePointer(id, { businessId: 'b1', providerId: 'p2' });
-    const update = effectsOf({ kind: 'rescheduled', appointment: moved, previous: recorded }, TUESDAY_10 - 2 * HOUR).find((m) => m.kind === 'calendar.update')!;
+    const update = effectsOf({ kind: 'rescheduled', appointment: moved, previous: recorded }, TUESDAY_10 - 2 * HOUR).find(
+      (m) => m.kind === 'calendar.update',
+    )!;
     expect(update.payload?.previousEvent).toEqual(recorded.staffCalendarEvent);
     await w.handlers['calendar.update'](update);
-    expect(w.calendar.of('oid-p1')).toEqual([expect.objectContaining({ state: 'cancelled', cancelComment: 'This appointment moved to another provider.' })]);
+    expect(w.calendar.of('oid-p1')).toEqual([
+      expect.objectContaining({ state: 'cancelled', cancelComment: 'This appointment moved to another provider.' }),
+    ]);
     expect(w.calendar.of('oid-p2')).toEqual([expect.objectContaining({ state: 'active' })]);
   });
 
@@ -138,7 +164,9 @@ describe('the provider calendar kept in line with the appointment (fake calendar
       await cancelAppointment(w.deps, id, { caller: MANAGER }, {});
     });
     await w.handlers['calendar.create'](create);
-    expect(w.calendar.of('oid-p1')).toEqual([expect.objectContaining({ state: 'cancelled', cancelComment: 'This appointment changed while its calendar event was made.' })]);
+    expect(w.calendar.of('oid-p1')).toEqual([
+      expect.objectContaining({ state: 'cancelled', cancelComment: 'This appointment changed while its calendar event was made.' }),
+    ]);
     expect((await w.appointments.find(id))?.value.staffCalendarEvent).toBeUndefined();
     const calls = w.calendar.calls;
     await w.handlers['calendar.create'](create);
@@ -160,9 +188,14 @@ describe('the provider calendar kept in line with the appointment (fake calendar
   });
 });
 
-describe('the provider calendar in the provider\'s language, and after an erasure', () => {
+describe("the provider calendar in the provider's language, and after an erasure", () => {
   /** Erasure's table work is pinned elsewhere (privacy tests); here only its calendar effect matters. */
-  const noRows = { forgetIdempotentAnswers: async () => 0, forgetPhoneVerifications: async () => 0, forgetCounters: async () => {}, eraseTombstones: async () => {} } as unknown as PersonalDataStore;
+  const noRows = {
+    forgetIdempotentAnswers: async () => 0,
+    forgetPhoneVerifications: async () => 0,
+    forgetCounters: async () => {},
+    eraseTombstones: async () => {},
+  } as unknown as PersonalDataStore;
 
   it("writes the event and its cancellation in the provider's language (the business's when they named none)", async () => {
     const w = await m365World({ meetingMode: 'teams' });
@@ -191,7 +224,13 @@ describe('the provider calendar in the provider\'s language, and after an erasur
       expect(w.calendar.of('oid-p1')[0]!.subject).toBe('Consultation: Ann');
       if (when === 'completed') {
         const found = await w.appointments.find(id);
-        await w.appointments.commit({ businessId: 'b1', providerId: 'p1', days: [], appointment: { value: { ...found!.value, status: 'completed' }, etag: found!.etag }, outbox: [] });
+        await w.appointments.commit({
+          businessId: 'b1',
+          providerId: 'p1',
+          days: [],
+          appointment: { value: { ...found!.value, status: 'completed' }, etag: found!.etag },
+          outbox: [],
+        });
       }
       const before = new Set((await w.rows()).map((m) => m.id));
       await eraseAppointmentConsumer({ ...w.deps, personalData: noRows }, id, { caller: MANAGER });

@@ -1,4 +1,10 @@
-import { cancelClosureAppointments, deleteClosure, listClosures, putClosure, type ClosureCancelResult } from '../../../../shared/app/configuration/configure-closures';
+import {
+  cancelClosureAppointments,
+  deleteClosure,
+  listClosures,
+  putClosure,
+  type ClosureCancelResult,
+} from '../../../../shared/app/configuration/configure-closures';
 import { rescheduleAppointment } from '../../../../shared/app/appointments/reschedule-appointment';
 import { searchSlots } from '../../../../shared/app/search-slots';
 import { closedDaysProblem, closedInterval, overlapsClosed } from '../../../../shared/domain/availability/closures';
@@ -9,12 +15,21 @@ import { MANAGER, STAFF_P1, TUESDAY_10, outcome, world } from '../world';
 const TUESDAY = { from: '2026-03-03', to: '2026-03-03' };
 const ids = { businessId: 'b1', closureId: 'c1' };
 const input = (value: { from: string; to: string; reason?: string }) => async () => value;
-const cancelView = (result: ClosureCancelResult) => ({ cancelled: result.cancelled.map((a) => a.id), refused: result.refused.map((r) => r.appointment.id) });
+const cancelView = (result: ClosureCancelResult) => ({
+  cancelled: result.cancelled.map((a) => a.id),
+  refused: result.refused.map((r) => r.appointment.id),
+});
 
 describe('closed days (domain rules)', () => {
   it('covers whole local days in the zone, 23- and 25-hour days included', () => {
-    expect(closedInterval({ from: '2026-03-29', to: '2026-03-29' }, 'Europe/Berlin')).toEqual({ start: Date.UTC(2026, 2, 28, 23), end: Date.UTC(2026, 2, 29, 22) });
-    expect(closedInterval({ from: '2026-10-25', to: '2026-10-26' }, 'Europe/Berlin')).toEqual({ start: Date.UTC(2026, 9, 24, 22), end: Date.UTC(2026, 9, 26, 23) });
+    expect(closedInterval({ from: '2026-03-29', to: '2026-03-29' }, 'Europe/Berlin')).toEqual({
+      start: Date.UTC(2026, 2, 28, 23),
+      end: Date.UTC(2026, 2, 29, 22),
+    });
+    expect(closedInterval({ from: '2026-10-25', to: '2026-10-26' }, 'Europe/Berlin')).toEqual({
+      start: Date.UTC(2026, 9, 24, 22),
+      end: Date.UTC(2026, 9, 26, 23),
+    });
   });
 
   it('refuses a last day before the first, and more than 366 days counting both', () => {
@@ -56,7 +71,9 @@ describe('closures (on the in-memory fakes)', () => {
     const wednesday = await w.book(TUESDAY_10 + DAY);
     await putClosure(w.deps, MANAGER, ids, input(TUESDAY));
     await expect(outcome(w.book(TUESDAY_10))).resolves.toBe('slot-unavailable');
-    await expect(outcome(rescheduleAppointment(w.deps, wednesday.id, { caller: MANAGER }, { start: TUESDAY_10 }))).resolves.toBe('slot-unavailable');
+    await expect(outcome(rescheduleAppointment(w.deps, wednesday.id, { caller: MANAGER }, { start: TUESDAY_10 }))).resolves.toBe(
+      'slot-unavailable',
+    );
     expect(await w.busyOn('p1')).toEqual([]);
   });
 
@@ -93,7 +110,10 @@ describe('closures (on the in-memory fakes)', () => {
     // Same start: ordered by id.
     expect(first).toEqual({ status: 200, body: { cancelled: [a.id, b.id].sort(), refused: [] } });
     expect(await cancelClosureAppointments(w.deps, MANAGER, ids, { reason: 'Closed' }, cancelView, 'key-1')).toEqual(first);
-    expect(await cancelClosureAppointments(w.deps, MANAGER, ids, { reason: 'Closed' }, cancelView)).toEqual({ status: 200, body: { cancelled: [], refused: [] } });
+    expect(await cancelClosureAppointments(w.deps, MANAGER, ids, { reason: 'Closed' }, cancelView)).toEqual({
+      status: 200,
+      body: { cancelled: [], refused: [] },
+    });
     for (const id of [a.id, b.id]) {
       const stored = (await w.appointments.find(id))!.value;
       expect(stored).toMatchObject({ status: 'cancelled', cancelReason: 'Closed', version: 2 });
@@ -138,9 +158,20 @@ describe('closures (on the in-memory fakes)', () => {
 /** Slot search's calendar reads, served from the fake store's rows (schedule, overrides, busy days). */
 function calendarsOf(w: Awaited<ReturnType<typeof world>>) {
   return {
-    readCalendar: async (businessId: string, providerId: string, ranges: { overrides: { from: string; to: string }; busyDays: { from: string; to: string } }) => {
-      const state = await w.appointments.readBookingState(businessId, providerId, { localDates: ranges.overrides, utcDates: ranges.busyDays });
-      return { ...(state.schedule ? { schedule: state.schedule } : {}), overrides: state.overrides, busy: state.days.flatMap((d) => d.busy) };
+    readCalendar: async (
+      businessId: string,
+      providerId: string,
+      ranges: { overrides: { from: string; to: string }; busyDays: { from: string; to: string } },
+    ) => {
+      const state = await w.appointments.readBookingState(businessId, providerId, {
+        localDates: ranges.overrides,
+        utcDates: ranges.busyDays,
+      });
+      return {
+        ...(state.schedule ? { schedule: state.schedule } : {}),
+        overrides: state.overrides,
+        busy: state.days.flatMap((d) => d.busy),
+      };
     },
   } as never;
 }

@@ -1,7 +1,12 @@
 import { ADMIN_ROLE, type Caller } from '../../../../shared/app/auth';
 import { getBusiness, putBusiness } from '../../../../shared/app/configuration/configure-business';
 import { deleteOverride, listOverrides, MAX_LIST_DAYS, putOverride } from '../../../../shared/app/configuration/configure-overrides';
-import { deactivateProvider, listProviders, putProvider, type ProviderInput } from '../../../../shared/app/configuration/configure-providers';
+import {
+  deactivateProvider,
+  listProviders,
+  putProvider,
+  type ProviderInput,
+} from '../../../../shared/app/configuration/configure-providers';
 import { getSchedule, putSchedule } from '../../../../shared/app/configuration/configure-schedules';
 import { deactivateService, listServices, putService, type ServiceInput } from '../../../../shared/app/configuration/configure-services';
 import { putResource, type ConfigurationDeps } from '../../../../shared/app/configuration/put-resource';
@@ -26,7 +31,13 @@ async function setUp() {
   return { deps, businesses, clock };
 }
 
-const providerInput = (extra: Partial<ProviderInput> = {}): ProviderInput => ({ displayName: 'Dr New', email: 'new@example.com', timeZone: 'Europe/Berlin', staffObjectId: 'oid-new', ...extra });
+const providerInput = (extra: Partial<ProviderInput> = {}): ProviderInput => ({
+  displayName: 'Dr New',
+  email: 'new@example.com',
+  timeZone: 'Europe/Berlin',
+  staffObjectId: 'oid-new',
+  ...extra,
+});
 function serviceInput(extra: Partial<ServiceInput> = {}): ServiceInput {
   const { businessId: _b, id: _i, active: _a, createdAt: _c, updatedAt: _u, ...input } = service();
   return { ...input, ...extra };
@@ -35,11 +46,30 @@ function serviceInput(extra: Partial<ServiceInput> = {}): ServiceInput {
 describe('businesses', () => {
   it('an admin creates a business (201) with managers deduplicated; a manager replaces it (200) keeping createdAt', async () => {
     const { deps, clock } = await setUp();
-    const created = await putBusiness(deps, ADMIN, 'b9', async () => ({ name: 'New', timeZone: 'UTC', managers: ['m1', 'm1', 'm2'], contactEmail: 'desk@example.com' }));
-    expect(created).toEqual({ created: true, record: { id: 'b9', name: 'New', timeZone: 'UTC', managers: ['m1', 'm2'], contactEmail: 'desk@example.com', createdAt: MONDAY, updatedAt: MONDAY } });
+    const created = await putBusiness(deps, ADMIN, 'b9', async () => ({
+      name: 'New',
+      timeZone: 'UTC',
+      managers: ['m1', 'm1', 'm2'],
+      contactEmail: 'desk@example.com',
+    }));
+    expect(created).toEqual({
+      created: true,
+      record: {
+        id: 'b9',
+        name: 'New',
+        timeZone: 'UTC',
+        managers: ['m1', 'm2'],
+        contactEmail: 'desk@example.com',
+        createdAt: MONDAY,
+        updatedAt: MONDAY,
+      },
+    });
     clock.advance(DAY);
     const replaced = await putBusiness(deps, MANAGER, 'b9', async () => ({ name: 'Renamed', timeZone: 'UTC', managers: ['m1'] }));
-    expect(replaced).toEqual({ created: false, record: { id: 'b9', name: 'Renamed', timeZone: 'UTC', managers: ['m1'], createdAt: MONDAY, updatedAt: MONDAY + DAY } });
+    expect(replaced).toEqual({
+      created: false,
+      record: { id: 'b9', name: 'Renamed', timeZone: 'UTC', managers: ['m1'], createdAt: MONDAY, updatedAt: MONDAY + DAY },
+    });
     expect(await getBusiness(deps, MANAGER, 'b9')).toEqual(replaced.record);
   });
 
@@ -59,12 +89,29 @@ describe('providers', () => {
   it('a manager creates and replaces a provider; a PUT reactivates; phone only when given', async () => {
     const { deps, clock } = await setUp();
     const created = await putProvider(deps, MANAGER, 'b1', 'p3', async () => providerInput({ phone: '+12065550100' }));
-    expect(created).toEqual({ created: true, record: { businessId: 'b1', id: 'p3', ...providerInput({ phone: '+12065550100' }), active: true, createdAt: MONDAY, updatedAt: MONDAY } });
+    expect(created).toEqual({
+      created: true,
+      record: {
+        businessId: 'b1',
+        id: 'p3',
+        ...providerInput({ phone: '+12065550100' }),
+        active: true,
+        createdAt: MONDAY,
+        updatedAt: MONDAY,
+      },
+    });
     await deactivateProvider(deps, MANAGER, 'b1', 'p3');
     clock.advance(DAY);
     const replaced = await putProvider(deps, MANAGER, 'b1', 'p3', async () => providerInput());
     expect(replaced.created).toBe(false);
-    expect(replaced.record).toEqual({ businessId: 'b1', id: 'p3', ...providerInput(), active: true, createdAt: MONDAY, updatedAt: MONDAY + DAY });
+    expect(replaced.record).toEqual({
+      businessId: 'b1',
+      id: 'p3',
+      ...providerInput(),
+      active: true,
+      createdAt: MONDAY,
+      updatedAt: MONDAY + DAY,
+    });
     expect(replaced.record).not.toHaveProperty('phone');
   });
 
@@ -96,7 +143,10 @@ describe('providers', () => {
       expect(listing.providers.map((p) => p.id)).toEqual(['p1', 'p2']);
     }
     for (const caller of [ANONYMOUS, STRANGER]) {
-      expect(await listProviders(deps, caller, 'b1')).toEqual({ view: 'public', providers: [{ id: 'p1', displayName: 'Dr p1', timeZone: 'Europe/Berlin' }] });
+      expect(await listProviders(deps, caller, 'b1')).toEqual({
+        view: 'public',
+        providers: [{ id: 'p1', displayName: 'Dr p1', timeZone: 'Europe/Berlin' }],
+      });
     }
     expect(await outcome(listProviders(deps, ANONYMOUS, 'nope'))).toBe('not-found');
   });
@@ -105,10 +155,22 @@ describe('providers', () => {
 describe('services', () => {
   it('a PUT names only providers of the business: each unknown one is a field error', async () => {
     const { deps, businesses } = await setUp();
-    expect(await outcome(putService(deps, MANAGER, 'b1', 's2', async () => serviceInput({ providerIds: ['p1', 'px', 'p2', 'py'] })))).toBe('validation:providerIds.1,providerIds.3');
+    expect(await outcome(putService(deps, MANAGER, 'b1', 's2', async () => serviceInput({ providerIds: ['p1', 'px', 'p2', 'py'] })))).toBe(
+      'validation:providerIds.1,providerIds.3',
+    );
     expect(await businesses.getService('b1', 's2')).toBeUndefined();
     const created = await putService(deps, MANAGER, 'b1', 's2', async () => serviceInput({ name: 'Second', providerIds: ['p2'] }));
-    expect(created).toEqual({ created: true, record: { businessId: 'b1', id: 's2', ...serviceInput({ name: 'Second', providerIds: ['p2'] }), active: true, createdAt: MONDAY, updatedAt: MONDAY } });
+    expect(created).toEqual({
+      created: true,
+      record: {
+        businessId: 'b1',
+        id: 's2',
+        ...serviceInput({ name: 'Second', providerIds: ['p2'] }),
+        active: true,
+        createdAt: MONDAY,
+        updatedAt: MONDAY,
+      },
+    });
   });
 
   it('consumers see active services; managers see inactive ones too; a PUT reactivates keeping createdAt', async () => {
@@ -135,10 +197,16 @@ describe('weekly schedules', () => {
     const { deps, clock } = await setUp();
     expect(await outcome(getSchedule(deps, MANAGER, 'b1', 'p1'))).toBe('not-found');
     const created = await putSchedule(deps, MANAGER, 'b1', 'p1', async () => ({ weekly: WEEK }));
-    expect(created).toEqual({ created: true, record: { businessId: 'b1', providerId: 'p1', timeZone: 'Europe/Berlin', weekly: WEEK, updatedAt: MONDAY } });
+    expect(created).toEqual({
+      created: true,
+      record: { businessId: 'b1', providerId: 'p1', timeZone: 'Europe/Berlin', weekly: WEEK, updatedAt: MONDAY },
+    });
     clock.advance(1000);
     const replaced = await putSchedule(deps, MANAGER, 'b1', 'p1', async () => ({ timeZone: 'America/New_York', weekly: {} }));
-    expect(replaced).toEqual({ created: false, record: { businessId: 'b1', providerId: 'p1', timeZone: 'America/New_York', weekly: {}, updatedAt: MONDAY + 1000 } });
+    expect(replaced).toEqual({
+      created: false,
+      record: { businessId: 'b1', providerId: 'p1', timeZone: 'America/New_York', weekly: {}, updatedAt: MONDAY + 1000 },
+    });
     expect(await getSchedule(deps, STAFF_P1, 'b1', 'p1')).toEqual(replaced.record);
     expect(await outcome(getSchedule(deps, STAFF_P2, 'b1', 'p1'))).toBe('forbidden');
     expect(await outcome(putSchedule(deps, STAFF_P1, 'b1', 'p1', async () => ({ weekly: WEEK })))).toBe('forbidden');
@@ -149,35 +217,52 @@ describe('weekly schedules', () => {
 
 describe('date overrides', () => {
   const ids = (date: string) => ({ businessId: 'b1', providerId: 'p1', date });
-  const query = (from: string, to: string, limit = 10, continuationToken?: string) => ({ from: { date: from }, to: { date: to }, limit, ...(continuationToken ? { continuationToken } : {}) });
+  const query = (from: string, to: string, limit = 10, continuationToken?: string) => ({
+    from: { date: from },
+    to: { date: to },
+    limit,
+    ...(continuationToken ? { continuationToken } : {}),
+  });
 
   it('creates and replaces an override, deletes it idempotently, for managers of an existing provider only', async () => {
     const { deps } = await setUp();
     const created = await putOverride(deps, MANAGER, ids('2026-03-03'), async () => ({ intervals: [] }));
-    expect(created).toEqual({ created: true, record: { businessId: 'b1', providerId: 'p1', date: '2026-03-03', intervals: [], updatedAt: MONDAY } });
-    expect((await putOverride(deps, MANAGER, ids('2026-03-03'), async () => ({ intervals: [{ start: '10:00', end: '11:00' }] }))).created).toBe(false);
+    expect(created).toEqual({
+      created: true,
+      record: { businessId: 'b1', providerId: 'p1', date: '2026-03-03', intervals: [], updatedAt: MONDAY },
+    });
+    expect(
+      (await putOverride(deps, MANAGER, ids('2026-03-03'), async () => ({ intervals: [{ start: '10:00', end: '11:00' }] }))).created,
+    ).toBe(false);
     await deleteOverride(deps, MANAGER, ids('2026-03-03'));
     await deleteOverride(deps, MANAGER, ids('2026-03-03'));
     expect((await listOverrides(deps, MANAGER, ids(''), query('2026-03-01', '2026-04-01'))).overrides).toEqual([]);
     expect(await outcome(putOverride(deps, STAFF_P1, ids('2026-03-03'), async () => ({ intervals: [] })))).toBe('forbidden');
-    expect(await outcome(putOverride(deps, MANAGER, { ...ids('2026-03-03'), providerId: 'p9' }, async () => ({ intervals: [] })))).toBe('not-found');
+    expect(await outcome(putOverride(deps, MANAGER, { ...ids('2026-03-03'), providerId: 'p9' }, async () => ({ intervals: [] })))).toBe(
+      'not-found',
+    );
     expect(await outcome(deleteOverride(deps, MANAGER, { ...ids('2026-03-03'), providerId: 'p9' }))).toBe('not-found');
     expect(await outcome(deleteOverride(deps, STAFF_P1, ids('2026-03-03')))).toBe('forbidden');
   });
 
   it('lists the days in [from, to) in pages that continue after the last date; the provider may read', async () => {
     const { deps } = await setUp();
-    for (const date of ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05']) await putOverride(deps, MANAGER, ids(date), async () => ({ intervals: [] }));
+    for (const date of ['2026-03-01', '2026-03-02', '2026-03-03', '2026-03-04', '2026-03-05'])
+      await putOverride(deps, MANAGER, ids(date), async () => ({ intervals: [] }));
     const first = await listOverrides(deps, STAFF_P1, ids(''), query('2026-03-02', '2026-03-05', 2));
     expect(first.overrides.map((o) => o.date)).toEqual(['2026-03-02', '2026-03-03']);
     expect(first.nextContinuationToken).toEqual(expect.any(String));
     const second = await listOverrides(deps, STAFF_P1, ids(''), query('2026-03-02', '2026-03-05', 2, first.nextContinuationToken));
     expect(second).toEqual({ overrides: [expect.objectContaining({ date: '2026-03-04' })] });
     // exactly `limit` left: no further page
-    expect(await listOverrides(deps, MANAGER, ids(''), query('2026-03-04', '2026-03-06', 2))).toEqual({ overrides: [expect.objectContaining({ date: '2026-03-04' }), expect.objectContaining({ date: '2026-03-05' })] });
+    expect(await listOverrides(deps, MANAGER, ids(''), query('2026-03-04', '2026-03-06', 2))).toEqual({
+      overrides: [expect.objectContaining({ date: '2026-03-04' }), expect.objectContaining({ date: '2026-03-05' })],
+    });
     // a token from before `from` does not reach back past it
     const early = Buffer.from(JSON.stringify({ after: '2026-02-01' })).toString('base64url');
-    expect((await listOverrides(deps, MANAGER, ids(''), query('2026-03-04', '2026-03-06', 5, early))).overrides.map((o) => o.date)).toEqual(['2026-03-04', '2026-03-05']);
+    expect((await listOverrides(deps, MANAGER, ids(''), query('2026-03-04', '2026-03-06', 5, early))).overrides.map((o) => o.date)).toEqual(
+      ['2026-03-04', '2026-03-05'],
+    );
     expect(await outcome(listOverrides(deps, STAFF_P2, ids(''), query('2026-03-01', '2026-03-05')))).toBe('forbidden');
   });
 
@@ -187,7 +272,8 @@ describe('date overrides', () => {
     for (const date of ['2026-03-02', '2026-03-03']) await putOverride(deps, MANAGER, ids(date), async () => ({ intervals: [] }));
     // 2026-03-02T05:00Z is New York midnight: the 2nd counts; one ms later only the 3rd does
     const newYorkMidnight = Date.UTC(2026, 2, 2, 5);
-    const list = (from: number) => listOverrides(deps, MANAGER, ids(''), { from: { instant: from }, to: { date: '2026-03-10' }, limit: 10 });
+    const list = (from: number) =>
+      listOverrides(deps, MANAGER, ids(''), { from: { instant: from }, to: { date: '2026-03-10' }, limit: 10 });
     expect((await list(newYorkMidnight)).overrides.map((o) => o.date)).toEqual(['2026-03-02', '2026-03-03']);
     expect((await list(newYorkMidnight + 1)).overrides.map((o) => o.date)).toEqual(['2026-03-03']);
     expect((await list(newYorkMidnight - 1)).overrides.map((o) => o.date)).toEqual(['2026-03-02', '2026-03-03']);
@@ -199,8 +285,15 @@ describe('date overrides', () => {
     expect(await outcome(listOverrides(deps, MANAGER, ids(''), query('2026-03-01', '2026-06-01')))).toBe('ok');
     expect(await outcome(listOverrides(deps, MANAGER, ids(''), query('2026-03-01', '2026-06-02')))).toBe('validation:to');
     expect(await outcome(listOverrides(deps, MANAGER, ids(''), query('2026-03-01', '2026-03-01')))).toBe('validation:to');
-    for (const token of ['not-base64-json', Buffer.from('{"after":3}').toString('base64url'), Buffer.from('{"after":"2026-3-1"}').toString('base64url'), Buffer.from('[]').toString('base64url')]) {
-      expect(await outcome(listOverrides(deps, MANAGER, ids(''), query('2026-03-01', '2026-03-05', 10, token)))).toBe('validation:continuationToken');
+    for (const token of [
+      'not-base64-json',
+      Buffer.from('{"after":3}').toString('base64url'),
+      Buffer.from('{"after":"2026-3-1"}').toString('base64url'),
+      Buffer.from('[]').toString('base64url'),
+    ]) {
+      expect(await outcome(listOverrides(deps, MANAGER, ids(''), query('2026-03-01', '2026-03-05', 10, token)))).toBe(
+        'validation:continuationToken',
+      );
     }
   });
 });
@@ -212,7 +305,13 @@ describe('PUT semantics', () => {
     const save = jest.fn(async () => {
       if (save.mock.calls.length < 3) throw new WriteConflictError('x');
     });
-    const result = await putResource({ load: async () => (++loads > 1 ? { value: 'old', etag: 'e' } : undefined), authorize: () => undefined, readInput: body, build: (input) => `${input}!`, save });
+    const result = await putResource({
+      load: async () => (++loads > 1 ? { value: 'old', etag: 'e' } : undefined),
+      authorize: () => undefined,
+      readInput: body,
+      build: (input) => `${input}!`,
+      save,
+    });
     expect(result).toEqual({ created: false, record: 'input!' });
     expect(save).toHaveBeenLastCalledWith('input!', 'e');
     expect(body).toHaveBeenCalledTimes(1);
@@ -220,7 +319,11 @@ describe('PUT semantics', () => {
     const always = jest.fn(async () => {
       throw new WriteConflictError('x');
     });
-    expect(await outcome(putResource({ load: async () => undefined, authorize: () => undefined, readInput: async () => 1, build: () => 2, save: always }))).toBe('conflict');
+    expect(
+      await outcome(
+        putResource({ load: async () => undefined, authorize: () => undefined, readInput: async () => 1, build: () => 2, save: always }),
+      ),
+    ).toBe('conflict');
     expect(always).toHaveBeenCalledTimes(5);
   });
 });

@@ -21,13 +21,16 @@ describe('the appointment chat thread', () => {
     const first = await ensureChatThread(w.joinDeps, a.id, { topic: 'T', participants: [] });
     expect(first.created).toBe(true);
     expect(w.acs.threads.get(first.threadId)!.idempotencyKey).toBe(a.id);
-    expect(await ensureChatThread(w.joinDeps, a.id, { topic: 'T', participants: [] })).toEqual({ threadId: first.threadId, created: false });
+    expect(await ensureChatThread(w.joinDeps, a.id, { topic: 'T', participants: [] })).toEqual({
+      threadId: first.threadId,
+      created: false,
+    });
     expect(await outcome(ensureChatThread(w.joinDeps, 'nope', { topic: 'T', participants: [] }))).toBe('not-found');
     expect(chatTopic(undefined)).toBe('Appointment');
     expect(chatTopic('Checkup')).toBe('Checkup');
   });
 
-  it('a join waits out throttling, then answers 503 with the service\'s Retry-After in seconds', async () => {
+  it("a join waits out throttling, then answers 503 with the service's Retry-After in seconds", async () => {
     const w = await joinWorld();
     const a = await w.book(TUESDAY_10);
     w.acs.fail.createThread = [throttled(1)];
@@ -80,7 +83,10 @@ describe('chat notices', () => {
     await handle(moved);
     await handle(outboxMessage('chat.notice', 'a1', { threadId, notice: 'cancelled' }));
     const messages = await w.acs.chat.listMessages(threadId);
-    expect(messages.map((m) => m.content)).toEqual(['This appointment has been moved to Tuesday, March 3, 2026, 10:00 AM-10:30 AM (Europe/Berlin).', 'This appointment has been cancelled.']);
+    expect(messages.map((m) => m.content)).toEqual([
+      'This appointment has been moved to Tuesday, March 3, 2026, 10:00 AM-10:30 AM (Europe/Berlin).',
+      'This appointment has been cancelled.',
+    ]);
     expect(messages.every((m) => m.senderDisplayName === NOTICE_SENDER)).toBe(true);
     expect(NOTICE_SENDER).toBe('Appointments');
   });
@@ -88,13 +94,18 @@ describe('chat notices', () => {
   it('refuses a row without a valid payload', async () => {
     const w = await joinWorld();
     const handle = chatNoticeHandlers({ chat: w.acs.chat, businesses: w.businesses })['chat.notice'];
-    for (const payload of [undefined, { notice: 'cancelled' }, { threadId: 't', notice: 'rescheduled', start: 1 }, { threadId: 't', notice: 'other' }]) {
+    for (const payload of [
+      undefined,
+      { notice: 'cancelled' },
+      { threadId: 't', notice: 'rescheduled', start: 1 },
+      { threadId: 't', notice: 'other' },
+    ]) {
       await expect(handle(outboxMessage('chat.notice', 'a1', payload))).rejects.toThrow('has no valid payload');
     }
   });
 });
 
-describe('the app\'s chat identity', () => {
+describe("the app's chat identity", () => {
   it('keeps the stored identity while ACS knows it, replaces a lost one, and deletes its own when another process stored first', async () => {
     const acs = new FakeAcs();
     const store = new InMemoryServiceIdentityStore();
@@ -176,19 +187,23 @@ describe('handing an appointment to another provider', () => {
     await expect(again.handle(outboxMessage('provider.handover', again.a.id, { fromProviderId: 'p1' }))).rejects.toThrow('boom');
     const bare = await joinWorld();
     const plain = await bare.book(TUESDAY_10, { providerId: 'p2' });
-    await providerHandoverHandlers(bare.joinDeps)['provider.handover'](outboxMessage('provider.handover', plain.id, { fromProviderId: 'p1' }));
+    await providerHandoverHandlers(bare.joinDeps)['provider.handover'](
+      outboxMessage('provider.handover', plain.id, { fromProviderId: 'p1' }),
+    );
     expect(bare.acs.identities.size).toBe(0);
   });
 });
 
-describe('revoking a consumer\'s access', () => {
+describe("revoking a consumer's access", () => {
   it('removes the consumer from room and thread and revokes their tokens; gone room or thread is fine', async () => {
     const w = await joinWorld();
     const a = await w.book(TUESDAY_10);
     w.clock.set(TUESDAY_10);
     const joined = await joinAppointment(w.joinDeps, a.id, { caller: ANONYMOUS, manageToken: a.manageToken });
     const handle = accessRevocationHandlers(w.joinDeps)['access.revoke'];
-    await handle(outboxMessage('access.revoke', a.id, { userId: joined.acsUserId, roomId: joined.roomId, chatThreadId: joined.chatThreadId }));
+    await handle(
+      outboxMessage('access.revoke', a.id, { userId: joined.acsUserId, roomId: joined.roomId, chatThreadId: joined.chatThreadId }),
+    );
     expect(await w.acs.rooms.listParticipants(joined.roomId)).toEqual([]);
     expect(w.acs.threadMembers(joined.chatThreadId)).not.toContain(joined.acsUserId);
     expect(w.acs.identities.get(joined.acsUserId)!.liveTokens).toBe(0);
@@ -197,7 +212,9 @@ describe('revoking a consumer\'s access', () => {
     w.acs.fail.removeParticipant = [new AcsError('chat', 'removeParticipant', 403, 'Forbidden', 'not a member', false)];
     await handle(outboxMessage('access.revoke', a.id, { userId: joined.acsUserId, chatThreadId: joined.chatThreadId }));
     w.acs.fail.removeParticipant = [new AcsError('chat', 'removeParticipant', 500, 'Internal', 'boom', true)];
-    await expect(handle(outboxMessage('access.revoke', a.id, { userId: joined.acsUserId, chatThreadId: joined.chatThreadId }))).rejects.toThrow('boom');
+    await expect(
+      handle(outboxMessage('access.revoke', a.id, { userId: joined.acsUserId, chatThreadId: joined.chatThreadId })),
+    ).rejects.toThrow('boom');
     w.acs.fail.removeParticipants = [new AcsError('rooms', 'removeParticipants', 500, 'Internal', 'boom', true)];
     await expect(handle(outboxMessage('access.revoke', a.id, { userId: joined.acsUserId, roomId: 'r' }))).rejects.toThrow('boom');
     await expect(handle(outboxMessage('access.revoke', a.id, { roomId: joined.roomId }))).rejects.toThrow('names no user');

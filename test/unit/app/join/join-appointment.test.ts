@@ -1,7 +1,13 @@
 import { cancelAppointment } from '../../../../shared/app/appointments/cancel-appointment';
 import { rescheduleAppointment } from '../../../../shared/app/appointments/reschedule-appointment';
 import { AppError } from '../../../../shared/app/errors';
-import { assertJoinWindowOpen, JOIN_SCOPES, joinTokenMinutes, MAX_TOKEN_MINUTES, MIN_TOKEN_MINUTES } from '../../../../shared/app/join/join-appointment';
+import {
+  assertJoinWindowOpen,
+  JOIN_SCOPES,
+  joinTokenMinutes,
+  MAX_TOKEN_MINUTES,
+  MIN_TOKEN_MINUTES,
+} from '../../../../shared/app/join/join-appointment';
 import { joinRoom as joinAppointment } from '../../../support/room-join';
 import { ensureConsumerIdentity, ensureProviderIdentity } from '../../../../shared/app/join/participant-identity';
 import { ensureAppointmentRoom, ROOM_GRACE_MS, roomHandlers, roomValidity } from '../../../../shared/app/rooms/appointment-room';
@@ -32,7 +38,9 @@ describe('joining a visit', () => {
     const provider = await joinAppointment(w.joinDeps, w.a.id, { caller: STAFF_P1 });
     expect(provider).toMatchObject({ role: 'Presenter', roomId: consumer.roomId, chatThreadId: consumer.chatThreadId });
     expect(provider.acsUserId).toBe(await w.providerIdentities.get('b1', 'p1'));
-    expect((await w.acs.rooms.listParticipants(consumer.roomId)).map((p) => `${p.userId}=${p.role}`).sort()).toEqual([`${consumer.acsUserId}=Attendee`, `${provider.acsUserId}=Presenter`].sort());
+    expect((await w.acs.rooms.listParticipants(consumer.roomId)).map((p) => `${p.userId}=${p.role}`).sort()).toEqual(
+      [`${consumer.acsUserId}=Attendee`, `${provider.acsUserId}=Presenter`].sort(),
+    );
     expect(w.acs.threadMembers(consumer.chatThreadId)).toEqual(expect.arrayContaining([consumer.acsUserId, provider.acsUserId]));
     expect(w.acs.threads.get(consumer.chatThreadId)!.topic).toBe('Consultation');
     const stored = (await w.appointments.find(w.a.id))!.value;
@@ -68,7 +76,10 @@ describe('joining a visit', () => {
     expect(await outcome(joinAppointment(w.joinDeps, w.a.id, { caller: MANAGER }))).toBe('forbidden');
     expect(await outcome(joinAppointment(w.joinDeps, w.a.id, { caller: STAFF_P2 }))).toBe('forbidden');
     const managerProvider: Caller = { kind: 'staff', oid: 'oid-p1', roles: [] };
-    await w.businesses.saveBusiness({ ...(await w.businesses.getBusiness('b1'))!.value, managers: ['m1', 'oid-p1'] }, (await w.businesses.getBusiness('b1'))!.etag);
+    await w.businesses.saveBusiness(
+      { ...(await w.businesses.getBusiness('b1'))!.value, managers: ['m1', 'oid-p1'] },
+      (await w.businesses.getBusiness('b1'))!.etag,
+    );
     expect((await joinAppointment(w.joinDeps, w.a.id, { caller: managerProvider })).role).toBe('Presenter');
     expect(await outcome(joinAppointment(w.joinDeps, w.a.id, { caller: ANONYMOUS, manageToken: 'wrong' }))).toBe('unauthorized');
   });
@@ -130,7 +141,7 @@ describe('the appointment room', () => {
     expect((await w.appointments.find(w.a.id))!.value.roomId).toBe(fresh);
   });
 
-  it('deletes the room it made when its commit lost a race, then uses the winner\'s', async () => {
+  it("deletes the room it made when its commit lost a race, then uses the winner's", async () => {
     const w = await booked();
     const commit = w.appointments.commit.bind(w.appointments);
     let first = true;
@@ -166,7 +177,10 @@ describe('participant identities', () => {
     const first = await ensureProviderIdentity(w.joinDeps, 'b1', 'p1');
     expect(await ensureProviderIdentity(w.joinDeps, 'b1', 'p1')).toBe(first);
     // a concurrent join claimed between our read and our claim
-    const racing = { ...w.joinDeps, providerIdentities: { get: async () => undefined, claim: (b: string, p: string, u: string) => w.providerIdentities.claim(b, p, u) } };
+    const racing = {
+      ...w.joinDeps,
+      providerIdentities: { get: async () => undefined, claim: (b: string, p: string, u: string) => w.providerIdentities.claim(b, p, u) },
+    };
     expect(await ensureProviderIdentity(racing, 'b1', 'p1')).toBe(first);
     const live = [...w.acs.identities.values()].filter((i) => !i.deleted);
     expect(live).toHaveLength(1);

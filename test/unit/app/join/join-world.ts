@@ -23,5 +23,14 @@ export async function joinWorld() {
 }
 
 export function outboxMessage(kind: OutboxKind, appointmentId: string, payload?: Record<string, unknown>): OutboxMessage {
-  return { id: `${appointmentId}|1|${kind}`, kind, appointmentId, businessId: 'b1', providerId: 'p1', version: 1, createdAt: 0, ...(payload ? { payload } : {}) };
+  return {
+    id: `${appointmentId}|1|${kind}`,
+    kind,
+    appointmentId,
+    businessId: 'b1',
+    providerId: 'p1',
+    version: 1,
+    createdAt: 0,
+    ...(payload ? { payload } : {}),
+  };
 }

@@ -20,10 +20,19 @@ describe('bookkeeping after the last retry', () => {
     w.messaging.failEmail.push(down());
     await expect(sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' })).rejects.toThrow('down');
     await recordUndelivered(w.lifecycle, { appointmentId: booked.id, version: 1, moment: 'confirmation' });
-    const key = (channel: 'email' | 'provider-email') => ({ appointmentId: booked.id, version: 1, moment: 'confirmation' as const, channel });
+    const key = (channel: 'email' | 'provider-email') => ({
+      appointmentId: booked.id,
+      version: 1,
+      moment: 'confirmation' as const,
+      channel,
+    });
     expect(await w.notifications.get(key('email'))).toMatchObject({ state: 'failed', failure: 'retries-exhausted' });
     expect(await w.notifications.get(key('provider-email'))).toMatchObject({ state: 'sent' });
-    expect(w.logged).toContainEqual({ level: 'warn', event: 'lifecycle.notification.failed', fields: { appointmentId: booked.id, version: 1, moment: 'confirmation', channels: ['email'] } });
+    expect(w.logged).toContainEqual({
+      level: 'warn',
+      event: 'lifecycle.notification.failed',
+      fields: { appointmentId: booked.id, version: 1, moment: 'confirmation', channels: ['email'] },
+    });
     // run again: the failure stays as it was recorded
     await recordUndelivered(w.lifecycle, { appointmentId: booked.id, version: 1, moment: 'confirmation' });
     expect(await w.notifications.get(key('email'))).toMatchObject({ state: 'failed', failure: 'retries-exhausted' });
@@ -40,11 +49,21 @@ describe('bookkeeping after the last retry', () => {
 
   it('a reminder a cap refused on every channel is recorded as skipped with the reasons and announced as failed', async () => {
     const w = await lifecycleWorld();
-    w.lifecycle.caps = messageCaps(new InMemoryQuotaStore(), { emailPerRecipientPerDay: 0, smsPerRecipientPerDay: 0, smsPerBusinessPerHour: 0 });
+    w.lifecycle.caps = messageCaps(new InMemoryQuotaStore(), {
+      emailPerRecipientPerDay: 0,
+      smsPerRecipientPerDay: 0,
+      smsPerBusinessPerHour: 0,
+    });
     const booked = await w.book(TUESDAY_10, { consumer: TEXTABLE, providerId: 'p1' });
     await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 });
     const reminder = (await w.appointments.find(booked.id))!.value.reminders[0]!;
-    expect(reminder).toMatchObject({ status: 'skipped', deliveries: [{ channel: 'email', status: 'skipped', reason: 'recipient-daily-cap' }, { channel: 'sms', status: 'skipped', reason: 'recipient-daily-cap' }] });
+    expect(reminder).toMatchObject({
+      status: 'skipped',
+      deliveries: [
+        { channel: 'email', status: 'skipped', reason: 'recipient-daily-cap' },
+        { channel: 'sms', status: 'skipped', reason: 'recipient-daily-cap' },
+      ],
+    });
     expect(await eventTypes(w)).toContain('appointment.reminder.failed');
     // the last-retry bookkeeping keeps the capped channels skipped, not failed
     await recordUndelivered(w.lifecycle, { appointmentId: booked.id, version: 1, moment: 'reminder-0' });
@@ -58,7 +77,14 @@ describe('bookkeeping after the last retry', () => {
     await recordReminder(w.lifecycle, booked.id, 1, 0, { email: 'skipped' }, {});
     const after = (await w.appointments.find(booked.id))!.value.reminders[0]!;
     expect(before).toMatchObject({ status: 'pending', channels: ['email'] });
-    expect(after).toEqual({ ...before, status: 'skipped', deliveries: [{ channel: 'email', status: 'skipped' }, { channel: 'sms', status: 'skipped', reason: 'phone-not-verified' }] });
+    expect(after).toEqual({
+      ...before,
+      status: 'skipped',
+      deliveries: [
+        { channel: 'email', status: 'skipped' },
+        { channel: 'sms', status: 'skipped', reason: 'phone-not-verified' },
+      ],
+    });
     expect(await eventTypes(w)).not.toContain('appointment.reminder.failed');
     expect(await eventTypes(w)).not.toContain('appointment.reminder.sent');
   });
@@ -84,7 +110,9 @@ describe('bookkeeping after the last retry', () => {
     losses = 100;
     await recordReminder(w.lifecycle, booked.id, 1, 0, { email: 'sent' });
     const other = await w.book(TUESDAY_10 + 3_600_000, { consumer: NO_PHONE, providerId: 'p1' });
-    await expect(recordReminder(w.lifecycle, other.id, 1, 0, { email: 'sent' })).rejects.toThrow(`appointment ${other.id} kept changing while its reminder was recorded`);
+    await expect(recordReminder(w.lifecycle, other.id, 1, 0, { email: 'sent' })).rejects.toThrow(
+      `appointment ${other.id} kept changing while its reminder was recorded`,
+    );
     // a stale version or a missing reminder is left alone
     await recordReminder(w.lifecycle, other.id, 2, 0, { email: 'sent' });
     await recordReminder(w.lifecycle, other.id, 1, 5, { email: 'sent' });

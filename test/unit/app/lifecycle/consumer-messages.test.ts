@@ -10,7 +10,7 @@ const record = (w: Awaited<ReturnType<typeof lifecycleWorld>>, appointmentId: st
   w.notifications.get({ appointmentId, version: 1, moment: 'confirmation', channel });
 
 describe('consumer messages', () => {
-  it('speaks the consumer\'s language and shows the time in their own zone when they gave one', async () => {
+  it("speaks the consumer's language and shows the time in their own zone when they gave one", async () => {
     const w = await lifecycleWorld();
     const booked = await w.book(TUESDAY_10, { consumer: { ...NO_PHONE, locale: 'de-DE', timeZone: 'America/New_York' } });
     await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' });

@@ -22,7 +22,18 @@ describe('lifecycle steps (on the in-memory fakes)', () => {
   it('sorts the moments by time whatever order the service lists its reminders in; only a reminder due inside the join window comes after it opens', async () => {
     const w = await lifecycleWorld();
     const s1 = await w.businesses.getService('b1', 's1');
-    await w.businesses.saveService({ ...s1!.value, reminders: [{ offsetMinutes: 10, channels: ['email'] }, { offsetMinutes: 48 * 60, channels: ['email'] }, { offsetMinutes: 60, channels: ['email'] }], joinWindowMinutes: 30 }, s1!.etag);
+    await w.businesses.saveService(
+      {
+        ...s1!.value,
+        reminders: [
+          { offsetMinutes: 10, channels: ['email'] },
+          { offsetMinutes: 48 * 60, channels: ['email'] },
+          { offsetMinutes: 60, channels: ['email'] },
+        ],
+        joinWindowMinutes: 30,
+      },
+      s1!.etag,
+    );
     const booked = await w.book(TUESDAY_10 + DAY * 2);
     const plan = await planLifecycle(w.lifecycle, booked.id);
     if (plan.status !== 'booked') throw new Error('not booked');
@@ -52,8 +63,16 @@ describe('lifecycle steps (on the in-memory fakes)', () => {
     const cancelled = await w.book(TUESDAY_10 + HOUR);
     w.clock.set(TUESDAY_10 + 2 * HOUR);
     expect(await completeIfStillBooked(w.lifecycle, { appointmentId: booked.id, version: 1 })).toBe(true);
-    expect((await w.appointments.find(booked.id))?.value).toMatchObject({ status: 'completed', version: 2, updatedAt: TUESDAY_10 + 2 * HOUR });
-    expect((await w.appointments.listOutbox('b1', 'p1')).some((m) => m.version === 2 && (m.payload?.event as { type?: string } | undefined)?.type === 'appointment.completed')).toBe(true);
+    expect((await w.appointments.find(booked.id))?.value).toMatchObject({
+      status: 'completed',
+      version: 2,
+      updatedAt: TUESDAY_10 + 2 * HOUR,
+    });
+    expect(
+      (await w.appointments.listOutbox('b1', 'p1')).some(
+        (m) => m.version === 2 && (m.payload?.event as { type?: string } | undefined)?.type === 'appointment.completed',
+      ),
+    ).toBe(true);
     expect(await completeIfStillBooked(w.lifecycle, { appointmentId: booked.id, version: 1 })).toBe(false);
     expect(await completeIfStillBooked(w.lifecycle, { appointmentId: booked.id, version: 2 })).toBe(false);
     await cancelAppointment(w.deps, cancelled.id, { caller: MANAGER }, {});

@@ -33,7 +33,10 @@ export async function lifecycleWorld(serviceExtra: Parameters<typeof world>[0] =
       },
       providerJoin: (id) => `https://app.example/staff/join/${id}`,
     },
-    log: { info: (event, fields) => logged.push({ level: 'info', event, fields }), warn: (event, fields) => logged.push({ level: 'warn', event, fields }) },
+    log: {
+      info: (event, fields) => logged.push({ level: 'info', event, fields }),
+      warn: (event, fields) => logged.push({ level: 'warn', event, fields }),
+    },
     events,
   };
   return { ...w, lifecycle: deps, messaging, notifications, events, logged, linkTokens };

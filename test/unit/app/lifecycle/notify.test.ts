@@ -7,7 +7,8 @@ import { HOUR } from '../../../support/fakes/builders';
 import { MANAGER, TUESDAY_10 } from '../world';
 import { lifecycleWorld, NO_PHONE, TEXTABLE } from './lifecycle-world';
 
-const channelsTo = (w: Awaited<ReturnType<typeof lifecycleWorld>>, address: string) => w.messaging.sentTo(address).map((m) => `${m.channel}:${m.kind}`);
+const channelsTo = (w: Awaited<ReturnType<typeof lifecycleWorld>>, address: string) =>
+  w.messaging.sentTo(address).map((m) => `${m.channel}:${m.kind}`);
 
 describe('sendNotice (on the in-memory fakes)', () => {
   it('sends the confirmation by email and SMS to a consumer with a verified phone and consent, and by email to the provider with the calendar file', async () => {
@@ -17,7 +18,9 @@ describe('sendNotice (on the in-memory fakes)', () => {
     expect(report).toEqual({ stale: false, results: { email: 'sent', sms: 'sent', 'provider-email': 'sent' } });
     expect(channelsTo(w, TEXTABLE.email)).toEqual(['email:confirmation']);
     expect(channelsTo(w, TEXTABLE.phone)).toEqual(['sms:confirmation']);
-    expect(w.messaging.sentTo('p1@example.com')).toEqual([expect.objectContaining({ kind: 'confirmation', attachments: ['appointment.ics'] })]);
+    expect(w.messaging.sentTo('p1@example.com')).toEqual([
+      expect.objectContaining({ kind: 'confirmation', attachments: ['appointment.ics'] }),
+    ]);
   });
 
   it.each([
@@ -77,11 +80,17 @@ describe('sendNotice (on the in-memory fakes)', () => {
   it('records a final ACS refusal as failed and does not throw; reports throttling with its Retry-After', async () => {
     const w = await lifecycleWorld();
     const booked = await w.book(TUESDAY_10);
-    w.messaging.failEmail.push(new AcsError('email', 'send', 400, 'BadRequest', 'bad', false), new AcsThrottledError('email', 'send', 7_000));
+    w.messaging.failEmail.push(
+      new AcsError('email', 'send', 400, 'BadRequest', 'bad', false),
+      new AcsThrottledError('email', 'send', 7_000),
+    );
     const report = await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' });
     // The consumer's email failed for good; the provider's was throttled and waits for a durable timer.
     expect(report).toEqual({ stale: false, results: { email: 'failed' }, throttledForMs: 7_000 });
-    expect(await w.notifications.get({ appointmentId: booked.id, version: 1, moment: 'confirmation', channel: 'email' })).toMatchObject({ state: 'failed', failure: 'email:BadRequest' });
+    expect(await w.notifications.get({ appointmentId: booked.id, version: 1, moment: 'confirmation', channel: 'email' })).toMatchObject({
+      state: 'failed',
+      failure: 'email:BadRequest',
+    });
   });
 });
 
@@ -96,7 +105,11 @@ describe('sendReminder (on the in-memory fakes)', () => {
     const stored = await w.appointments.find(booked.id);
     expect(stored?.value.reminders[0]).toMatchObject({ status: 'sent', deliveries: [{ channel: 'email', status: 'sent' }] });
     expect(stored?.value.version).toBe(1);
-    expect((await w.appointments.listOutbox('b1', 'p1')).some((m) => (m.payload?.event as { type?: string } | undefined)?.type === 'appointment.reminder.sent')).toBe(true);
+    expect(
+      (await w.appointments.listOutbox('b1', 'p1')).some(
+        (m) => (m.payload?.event as { type?: string } | undefined)?.type === 'appointment.reminder.sent',
+      ),
+    ).toBe(true);
     // Sent once: the step is stale for a reminder that is no longer pending.
     expect(await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).toEqual({ stale: true });
   });
@@ -106,7 +119,13 @@ describe('sendReminder (on the in-memory fakes)', () => {
     const booked = await w.book(TUESDAY_10, { consumer: TEXTABLE });
     // The phone is no longer verified (edited): the planned SMS is skipped, the email goes out.
     const found = await w.appointments.find(booked.id);
-    await w.appointments.commit({ businessId: 'b1', providerId: 'p1', days: [], appointment: { value: { ...found!.value, consumer: { ...TEXTABLE, phoneVerified: false } }, etag: found!.etag }, outbox: [] });
+    await w.appointments.commit({
+      businessId: 'b1',
+      providerId: 'p1',
+      days: [],
+      appointment: { value: { ...found!.value, consumer: { ...TEXTABLE, phoneVerified: false } }, etag: found!.etag },
+      outbox: [],
+    });
     const report = await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 });
     expect(report).toEqual({ stale: false, results: { email: 'sent', sms: 'skipped' } });
     expect(w.messaging.delivered.map((m) => m.channel)).toEqual(['email']);
@@ -120,29 +139,49 @@ describe('sendReminder (on the in-memory fakes)', () => {
     await expect(sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).rejects.toThrow('down');
     await recordUndelivered(w.lifecycle, { appointmentId: booked.id, version: 1, moment: 'reminder-0' });
     const reminder = (await w.appointments.find(booked.id))?.value.reminders[0];
-    expect(reminder).toMatchObject({ status: 'failed', deliveries: [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'failed' }] });
+    expect(reminder).toMatchObject({
+      status: 'failed',
+      deliveries: [
+        { channel: 'email', status: 'sent' },
+        { channel: 'sms', status: 'failed' },
+      ],
+    });
     expect(w.logged.some((l) => l.level === 'warn' && l.event === 'lifecycle.notification.failed')).toBe(true);
   });
 });
 
 describe('the event reminder channel (on the in-memory fakes)', () => {
   const dueEvents = async (w: Awaited<ReturnType<typeof lifecycleWorld>>) =>
-    (await w.appointments.listOutbox('b1', 'p1')).map((m) => m.payload?.event as { id: string; type: string; data: Record<string, unknown> } | undefined).filter((e) => e?.type === 'appointment.reminder.due');
+    (await w.appointments.listOutbox('b1', 'p1'))
+      .map((m) => m.payload?.event as { id: string; type: string; data: Record<string, unknown> } | undefined)
+      .filter((e) => e?.type === 'appointment.reminder.due');
 
   it('sends no message and mints no token, and writes one appointment.reminder.due with the commit that records it', async () => {
     const w = await lifecycleWorld({ reminders: [{ offsetMinutes: 60, channels: ['event'] }] });
     const booked = await w.book(TUESDAY_10, { consumer: NO_PHONE });
-    expect(booked.appointment.reminders[0]).toMatchObject({ channels: ['event'], status: 'pending', deliveries: [{ channel: 'event', status: 'pending' }] });
+    expect(booked.appointment.reminders[0]).toMatchObject({
+      channels: ['event'],
+      status: 'pending',
+      deliveries: [{ channel: 'event', status: 'pending' }],
+    });
     w.clock.set(TUESDAY_10 - HOUR);
     const report = await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 });
     expect(report).toEqual({ stale: false, results: { event: 'sent' } });
     expect(w.messaging.delivered).toEqual([]);
     expect(w.linkTokens).toEqual([]);
-    expect((await w.appointments.find(booked.id))?.value.reminders[0]).toMatchObject({ status: 'sent', deliveries: [{ channel: 'event', status: 'sent' }] });
+    expect((await w.appointments.find(booked.id))?.value.reminders[0]).toMatchObject({
+      status: 'sent',
+      deliveries: [{ channel: 'event', status: 'sent' }],
+    });
     expect(await dueEvents(w)).toEqual([
       expect.objectContaining({
         id: `${booked.id}:1:appointment.reminder.due:reminder-0`,
-        data: expect.objectContaining({ appointmentId: booked.id, reminderIndex: 0, dueAt: new Date(TUESDAY_10 - HOUR).toISOString(), channels: ['event'] }),
+        data: expect.objectContaining({
+          appointmentId: booked.id,
+          reminderIndex: 0,
+          dueAt: new Date(TUESDAY_10 - HOUR).toISOString(),
+          channels: ['event'],
+        }),
       }),
     ]);
     expect(await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).toEqual({ stale: true });
@@ -156,9 +195,18 @@ describe('the event reminder channel (on the in-memory fakes)', () => {
     w.messaging.failEmail.push(new AcsError('email', 'send', 503, 'ServiceUnavailable', 'down', true));
     await expect(sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).rejects.toThrow('down');
     // Recorded with the first attempt, while the email waits for its retry.
-    expect((await w.appointments.find(booked.id))?.value.reminders[0]).toMatchObject({ status: 'pending', deliveries: [{ channel: 'event', status: 'sent' }, { channel: 'email', status: 'pending' }] });
+    expect((await w.appointments.find(booked.id))?.value.reminders[0]).toMatchObject({
+      status: 'pending',
+      deliveries: [
+        { channel: 'event', status: 'sent' },
+        { channel: 'email', status: 'pending' },
+      ],
+    });
     expect(await dueEvents(w)).toHaveLength(1);
-    expect(await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).toEqual({ stale: false, results: { event: 'sent', email: 'sent' } });
+    expect(await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).toEqual({
+      stale: false,
+      results: { event: 'sent', email: 'sent' },
+    });
     expect(await dueEvents(w)).toHaveLength(1);
     expect((await w.appointments.find(booked.id))?.value.reminders[0]?.status).toBe('sent');
   });
@@ -167,7 +215,10 @@ describe('the event reminder channel (on the in-memory fakes)', () => {
     const w = await lifecycleWorld({ reminders: [{ offsetMinutes: 60, channels: ['event'] }] });
     const booked = await w.book(TUESDAY_10, { consumer: NO_PHONE });
     await recordUndelivered(w.lifecycle, { appointmentId: booked.id, version: 1, moment: 'reminder-0' });
-    expect((await w.appointments.find(booked.id))?.value.reminders[0]).toMatchObject({ status: 'sent', deliveries: [{ channel: 'event', status: 'sent' }] });
+    expect((await w.appointments.find(booked.id))?.value.reminders[0]).toMatchObject({
+      status: 'sent',
+      deliveries: [{ channel: 'event', status: 'sent' }],
+    });
     expect(await dueEvents(w)).toHaveLength(1);
   });
 

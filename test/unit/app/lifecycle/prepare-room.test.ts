@@ -19,11 +19,16 @@ describe('prepareRoom (lifecycle step)', () => {
     const w = await roomWorld();
     await prepareRoom(w.lifecycle, { appointmentId: w.a.id, version: 1, moment: 'room' });
     const roomId = (await w.appointments.find(w.a.id))!.value.roomId!;
-    expect(await w.acs.rooms.getRoom(roomId)).toMatchObject({ validFrom: TUESDAY_10 - 15 * MINUTE, validUntil: TUESDAY_10 + 30 * MINUTE + HOUR });
+    expect(await w.acs.rooms.getRoom(roomId)).toMatchObject({
+      validFrom: TUESDAY_10 - 15 * MINUTE,
+      validUntil: TUESDAY_10 + 30 * MINUTE + HOUR,
+    });
     expect(w.events.published).toEqual([]);
     w.clock.set(TUESDAY_10 - 15 * MINUTE);
     await prepareRoom(w.lifecycle, { appointmentId: w.a.id, version: 1, moment: 'join-window' });
-    expect(w.events.published.map((e) => [e.type, e.id, e.time])).toEqual([['appointment.join-window.opened', `${w.a.id}:1:appointment.join-window.opened`, TUESDAY_10 - 15 * MINUTE]]);
+    expect(w.events.published.map((e) => [e.type, e.id, e.time])).toEqual([
+      ['appointment.join-window.opened', `${w.a.id}:1:appointment.join-window.opened`, TUESDAY_10 - 15 * MINUTE],
+    ]);
     expect(w.acs.roomStates.size).toBe(1);
     await prepareRoom(w.lifecycle, { appointmentId: w.a.id, version: 1 });
     expect(w.events.published).toHaveLength(1);
@@ -49,7 +54,13 @@ describe('lifecycle steps on edge cases (mutants run 6 left)', () => {
     const w = await lifecycleWorld();
     const booked = await w.book(TUESDAY_10);
     const found = (await w.appointments.find(booked.id))!;
-    await w.appointments.commit({ businessId: 'b1', providerId: found.value.providerId, days: [], appointment: { value: { ...found.value, serviceId: 'gone' }, etag: found.etag }, outbox: [] });
+    await w.appointments.commit({
+      businessId: 'b1',
+      providerId: found.value.providerId,
+      days: [],
+      appointment: { value: { ...found.value, serviceId: 'gone' }, etag: found.etag },
+      outbox: [],
+    });
     const plan = await planLifecycle(w.lifecycle, booked.id);
     expect(plan.status === 'booked' && plan.moments.find((m) => m.kind === 'join-window')?.dueAt).toBe(TUESDAY_10 - 15 * MINUTE);
   });

@@ -125,10 +125,22 @@ describe('lost link (on the in-memory fakes)', () => {
       new Proxy(target, {
         get(object, property, receiver) {
           const value = Reflect.get(object, property, receiver) as unknown;
-          return typeof value === 'function' ? (...args: unknown[]) => (calls.push(`${name}.${String(property)}`), (value as (...a: unknown[]) => unknown).apply(object, args)) : value;
+          return typeof value === 'function'
+            ? (...args: unknown[]) => (
+                calls.push(`${name}.${String(property)}`),
+                (value as (...a: unknown[]) => unknown).apply(object, args)
+              )
+            : value;
         },
       });
-    const deps: LookupDeps = { ...w.lookupDeps, businesses: traced('businesses', w.businesses), appointments: traced('appointments', w.appointments), requests: traced('requests', w.requests), quotas: traced('quotas', w.quotas), email: traced('email', w.messaging.email) };
+    const deps: LookupDeps = {
+      ...w.lookupDeps,
+      businesses: traced('businesses', w.businesses),
+      appointments: traced('appointments', w.appointments),
+      requests: traced('requests', w.requests),
+      quotas: traced('quotas', w.quotas),
+      email: traced('email', w.messaging.email),
+    };
     await requestLookup(deps, { businessId: 'b1', email: 'ann@example.com', clientAddress: 'c' });
     const known = calls.splice(0);
     await requestLookup(deps, { businessId: 'b1', email: 'nobody@example.com', clientAddress: 'c' });
@@ -138,13 +150,28 @@ describe('lost link (on the in-memory fakes)', () => {
 
   it('is a 404 for an unknown business and records nothing', async () => {
     const w = await lookupWorld();
-    await expect(outcome(requestLookup(w.lookupDeps, { businessId: 'nope', email: 'ann@example.com', clientAddress: 'x' }))).resolves.toBe('not-found');
+    await expect(outcome(requestLookup(w.lookupDeps, { businessId: 'nope', email: 'ann@example.com', clientAddress: 'x' }))).resolves.toBe(
+      'not-found',
+    );
     expect(await w.requests.listPending(10)).toEqual([]);
   });
 });
 
 describe('the lost-link email texts', () => {
-  const facts = { consumerName: 'Ann', businessName: 'Clinic', timeZone: 'Europe/Berlin', items: [{ serviceName: 'Consult', providerName: 'Dr P', start: TUESDAY_10, end: TUESDAY_10 + HOUR / 2, links: { join: 'https://j', manage: 'https://m' } }] };
+  const facts = {
+    consumerName: 'Ann',
+    businessName: 'Clinic',
+    timeZone: 'Europe/Berlin',
+    items: [
+      {
+        serviceName: 'Consult',
+        providerName: 'Dr P',
+        start: TUESDAY_10,
+        end: TUESDAY_10 + HOUR / 2,
+        links: { join: 'https://j', manage: 'https://m' },
+      },
+    ],
+  };
 
   it('exists in English, German, French and Spanish, each text filled', () => {
     expect(Object.keys(LOOKUP_TRANSLATIONS).sort()).toEqual(['de', 'en', 'es', 'fr']);

@@ -15,15 +15,33 @@ const DAY = 24 * HOUR;
 
 describe('appointment events', () => {
   it('carry ids, status and times only, with an id per version, type and detail', () => {
-    const a = appointment('a1', MONDAY, { version: 3, consumer: { name: 'Ann', email: 'ann@example.com', phone: '+12065550100', smsConsent: true } });
-    const event = appointmentEvent('appointment.reminder.sent', a, 5, { detail: 'reminder-0', data: { reminderIndex: 0, dueAt: '2026-03-01T00:00:00.000Z', deliveries: [{ channel: 'email', status: 'sent' }] } });
+    const a = appointment('a1', MONDAY, {
+      version: 3,
+      consumer: { name: 'Ann', email: 'ann@example.com', phone: '+12065550100', smsConsent: true },
+    });
+    const event = appointmentEvent('appointment.reminder.sent', a, 5, {
+      detail: 'reminder-0',
+      data: { reminderIndex: 0, dueAt: '2026-03-01T00:00:00.000Z', deliveries: [{ channel: 'email', status: 'sent' }] },
+    });
     expect(event).toEqual({
       id: 'a1:3:appointment.reminder.sent:reminder-0',
       type: 'appointment.reminder.sent',
       businessId: 'b1',
       appointmentId: 'a1',
       time: 5,
-      data: { appointmentId: 'a1', businessId: 'b1', providerId: 'p1', serviceId: 's1', status: 'booked', version: 3, start: '2026-03-02T00:00:00.000Z', end: '2026-03-02T00:30:00.000Z', reminderIndex: 0, dueAt: '2026-03-01T00:00:00.000Z', deliveries: [{ channel: 'email', status: 'sent' }] },
+      data: {
+        appointmentId: 'a1',
+        businessId: 'b1',
+        providerId: 'p1',
+        serviceId: 's1',
+        status: 'booked',
+        version: 3,
+        start: '2026-03-02T00:00:00.000Z',
+        end: '2026-03-02T00:30:00.000Z',
+        reminderIndex: 0,
+        dueAt: '2026-03-01T00:00:00.000Z',
+        deliveries: [{ channel: 'email', status: 'sent' }],
+      },
     });
     expect(JSON.stringify(event)).not.toMatch(/Ann|ann@|\+1206/);
     expect(appointmentEvent('appointment.booked', a, 5).id).toBe('a1:3:appointment.booked');
@@ -46,7 +64,8 @@ describe('lifecycle outbox rows', () => {
     const calls: string[] = [];
     const handlers = lifecycleHandlers({
       start: async (id: string) => void calls.push(`start ${id}`),
-      raise: async (id: string, event: LifecycleEvent, data: { version: number }) => void calls.push(`raise ${id} ${event} v${data.version}`),
+      raise: async (id: string, event: LifecycleEvent, data: { version: number }) =>
+        void calls.push(`raise ${id} ${event} v${data.version}`),
     } as never);
     await handlers['lifecycle.start']!(row('lifecycle.start'));
     await handlers['lifecycle.event']!({ ...row('lifecycle.event', { event: 'rescheduled' }), version: 4 });
@@ -78,19 +97,34 @@ describe('message caps', () => {
   it('caps SMS per business per hour; email never counts against it', async () => {
     const admit = messageCaps(new InMemoryQuotaStore(), caps);
     const sms = (recipient: string, now = MONDAY) => admit.admit({ channel: 'sms', recipient, businessId: 'b1', now });
-    for (let i = 0; i < 3; i += 1) expect(await admit.admit({ channel: 'email', recipient: `c${i}@example.com`, businessId: 'b1', now: MONDAY })).toBeUndefined();
+    for (let i = 0; i < 3; i += 1)
+      expect(await admit.admit({ channel: 'email', recipient: `c${i}@example.com`, businessId: 'b1', now: MONDAY })).toBeUndefined();
     expect(await sms('+12065550101')).toBeUndefined();
     expect(await sms('+12065550102')).toBeUndefined();
     expect(await sms('+12065550103')).toBe('business-hourly-sms-cap');
     expect(await admit.admit({ channel: 'sms', recipient: '+12065550104', businessId: 'b2', now: MONDAY })).toBeUndefined();
     expect(await sms('+12065550105', MONDAY + HOUR)).toBeUndefined();
     const capped = new MessageCapped('recipient-daily-cap');
-    expect([capped.name, capped.message, capped.reason]).toEqual(['MessageCapped', 'message not sent: recipient-daily-cap', 'recipient-daily-cap']);
+    expect([capped.name, capped.message, capped.reason]).toEqual([
+      'MessageCapped',
+      'message not sent: recipient-daily-cap',
+      'recipient-daily-cap',
+    ]);
   });
 });
 
 function row(kind: OutboxKind, payload?: Record<string, unknown>, extra: Partial<OutboxMessage> = {}): OutboxMessage {
-  return { id: `a1|1|${kind}${extra.appointmentId ?? ''}`, kind, appointmentId: 'a1', businessId: 'b1', providerId: 'p1', version: 1, createdAt: 0, ...(payload ? { payload } : {}), ...extra };
+  return {
+    id: `a1|1|${kind}${extra.appointmentId ?? ''}`,
+    kind,
+    appointmentId: 'a1',
+    businessId: 'b1',
+    providerId: 'p1',
+    version: 1,
+    createdAt: 0,
+    ...(payload ? { payload } : {}),
+    ...extra,
+  };
 }
 
 describe('the outbox', () => {
@@ -101,7 +135,13 @@ describe('the outbox', () => {
     const deps: OutboxDeps = { appointments: store, clock, handlers, onError: (m) => void errors.push({ id: m.id, attempts: m.attempts }) };
     /** Commits an appointment with outbox rows, as a use case does (marking the partition). */
     const write = async (id: string, rows: OutboxMessage[], providerId = 'p1') =>
-      store.commit({ businessId: 'b1', providerId, days: [], appointment: { value: appointment(id, MONDAY, { providerId }) }, outbox: rows.map((r) => ({ ...r, appointmentId: id, providerId })) });
+      store.commit({
+        businessId: 'b1',
+        providerId,
+        days: [],
+        appointment: { value: appointment(id, MONDAY, { providerId }) },
+        outbox: rows.map((r) => ({ ...r, appointmentId: id, providerId })),
+      });
     return { store, clock, errors, deps, write };
   }
 
@@ -122,7 +162,11 @@ describe('the outbox', () => {
         ran.push(m.id);
       },
     });
-    await w.write('a1', [row('room.ensure', undefined, { id: 'r1', createdAt: 2 }), row('event.publish', undefined, { id: 'e1', createdAt: 1 }), row('chat.notice', undefined, { id: 'c1', createdAt: 3 })]);
+    await w.write('a1', [
+      row('room.ensure', undefined, { id: 'r1', createdAt: 2 }),
+      row('event.publish', undefined, { id: 'e1', createdAt: 1 }),
+      row('chat.notice', undefined, { id: 'c1', createdAt: 3 }),
+    ]);
     expect(await dispatchPartition(w.deps, { businessId: 'b1', providerId: 'p1' })).toEqual({ done: 1, failed: 2 });
     expect(ran).toEqual(['e1']);
     expect(w.errors).toEqual([{ id: 'r1', attempts: 1 }]);

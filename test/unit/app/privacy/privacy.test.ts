@@ -14,11 +14,15 @@ type World = Awaited<ReturnType<typeof lifecycleWorld>>;
 
 /** ACS's opt-out list as the lifecycle asks it: numbers on it, how often it was asked, an error to answer with. */
 function optOutList(listed: string[] = []) {
-  const list = { asked: 0, failWith: undefined as Error | undefined, isOptedOut: async (phone: string) => {
-    list.asked += 1;
-    if (list.failWith) throw list.failWith;
-    return listed.includes(phone);
-  } };
+  const list = {
+    asked: 0,
+    failWith: undefined as Error | undefined,
+    isOptedOut: async (phone: string) => {
+      list.asked += 1;
+      if (list.failWith) throw list.failWith;
+      return listed.includes(phone);
+    },
+  };
   return list;
 }
 
@@ -26,7 +30,10 @@ function optOutList(listed: string[] = []) {
 function recordingPersonalData() {
   const calls: string[] = [];
   const store: PersonalDataStore = {
-    forgetIdempotentAnswers: async (b, a, replacement) => (calls.push(`answers ${b} ${a}${replacement ? ` -> ${JSON.stringify(replacement)}` : ''}`), 0),
+    forgetIdempotentAnswers: async (b, a, replacement) => (
+      calls.push(`answers ${b} ${a}${replacement ? ` -> ${JSON.stringify(replacement)}` : ''}`),
+      0
+    ),
     forgetPhoneVerifications: async (b, p) => (calls.push(`verifications ${b} ${p}`), 0),
     forgetCounters: async (counters) => void calls.push(`counters ${counters.join(' ')}`),
     eraseTombstones: async (locations) => void calls.push(`tombstones ${locations.map((l) => l.providerId).join(' ')}`),
@@ -39,7 +46,10 @@ function recordingPersonalData() {
 }
 
 const deliveriesOf = async (w: World, id: string) => (await w.appointments.find(id))!.value.reminders.map((r) => [r.status, r.deliveries]);
-const reminderEvents = async (w: World) => (await w.appointments.listOutbox('b1', 'p1')).map((m) => (m.payload?.event as { type?: string } | undefined)?.type).filter((t) => t?.startsWith('appointment.reminder'));
+const reminderEvents = async (w: World) =>
+  (await w.appointments.listOutbox('b1', 'p1'))
+    .map((m) => (m.payload?.event as { type?: string } | undefined)?.type)
+    .filter((t) => t?.startsWith('appointment.reminder'));
 
 describe('withdrawing SMS consent', () => {
   it('lets the consumer (or a manager) withdraw it, not the provider; same version; the pending SMS deliveries say why at once', async () => {
@@ -48,7 +58,13 @@ describe('withdrawing SMS consent', () => {
     expect(await outcome(withdrawConsent(w.deps, booked.id, { caller: STAFF_P1 }))).toBe('forbidden');
     const withdrawn = await withdrawConsent(w.deps, booked.id, { caller: ANONYMOUS, manageToken: booked.manageToken });
     expect(withdrawn).toMatchObject({ version: 1, consumer: { smsConsent: false, phone: TEXTABLE.phone, phoneVerified: true } });
-    expect(withdrawn.reminders[0]).toMatchObject({ status: 'pending', deliveries: [{ channel: 'email', status: 'pending' }, { channel: 'sms', status: 'skipped', reason: 'sms-consent-withdrawn' }] });
+    expect(withdrawn.reminders[0]).toMatchObject({
+      status: 'pending',
+      deliveries: [
+        { channel: 'email', status: 'pending' },
+        { channel: 'sms', status: 'skipped', reason: 'sms-consent-withdrawn' },
+      ],
+    });
     // Again, by a manager: nothing left to change.
     expect(await withdrawConsent(w.deps, booked.id, { caller: MANAGER })).toEqual(withdrawn);
   });
@@ -58,9 +74,20 @@ describe('withdrawing SMS consent', () => {
     const booked = await w.book(TUESDAY_10, { consumer: TEXTABLE });
     await withdrawConsent(w.deps, booked.id, { caller: ANONYMOUS, manageToken: booked.manageToken });
     w.clock.set(TUESDAY_10 - 24 * HOUR);
-    expect(await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).toEqual({ stale: false, results: { email: 'sent', sms: 'skipped' } });
+    expect(await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).toEqual({
+      stale: false,
+      results: { email: 'sent', sms: 'skipped' },
+    });
     expect(w.messaging.delivered.map((m) => m.channel)).toEqual(['email']);
-    expect(await deliveriesOf(w, booked.id)).toEqual([['sent', [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'skipped', reason: 'sms-consent-withdrawn' }]]]);
+    expect(await deliveriesOf(w, booked.id)).toEqual([
+      [
+        'sent',
+        [
+          { channel: 'email', status: 'sent' },
+          { channel: 'sms', status: 'skipped', reason: 'sms-consent-withdrawn' },
+        ],
+      ],
+    ]);
     expect(await reminderEvents(w)).toEqual(['appointment.reminder.sent']);
   });
 });
@@ -72,14 +99,27 @@ describe('numbers that opted out (STOP)', () => {
     const store = new InMemorySmsOptOutStore();
     w.lifecycle.optOuts = { store, acs };
     const booked = await w.book(TUESDAY_10, { consumer: TEXTABLE });
-    expect(await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' })).toMatchObject({ results: { email: 'sent', sms: 'skipped', 'provider-email': 'sent' } });
+    expect(await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' })).toMatchObject({
+      results: { email: 'sent', sms: 'skipped', 'provider-email': 'sent' },
+    });
     expect(await store.isOptedOut('b1', TEXTABLE.phone)).toBe(true);
     expect(await store.isOptedOut('b2', TEXTABLE.phone)).toBe(false);
     w.clock.set(TUESDAY_10 - 24 * HOUR);
-    expect(await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).toEqual({ stale: false, results: { email: 'sent', sms: 'skipped' } });
+    expect(await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).toEqual({
+      stale: false,
+      results: { email: 'sent', sms: 'skipped' },
+    });
     expect(w.messaging.delivered.filter((m) => m.channel === 'sms')).toEqual([]);
     expect(acs.asked).toBe(1);
-    expect(await deliveriesOf(w, booked.id)).toEqual([['sent', [{ channel: 'email', status: 'sent' }, { channel: 'sms', status: 'skipped', reason: 'sms-opted-out' }]]]);
+    expect(await deliveriesOf(w, booked.id)).toEqual([
+      [
+        'sent',
+        [
+          { channel: 'email', status: 'sent' },
+          { channel: 'sms', status: 'skipped', reason: 'sms-opted-out' },
+        ],
+      ],
+    ]);
     expect(w.logged.some((l) => l.event === 'sms.optout.recorded' && !JSON.stringify(l.fields).includes(TEXTABLE.phone))).toBe(true);
   });
 
@@ -92,11 +132,16 @@ describe('numbers that opted out (STOP)', () => {
     await expect(sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' })).rejects.toThrow('down');
     expect(w.messaging.delivered.filter((m) => m.channel === 'sms')).toEqual([]);
     acs.failWith = new AcsError('sms', 'checkOptOut', 404, 'NotFound', 'no opt-out management here', false);
-    expect(await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' })).toMatchObject({ results: { sms: 'sent' } });
+    expect(await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' })).toMatchObject({
+      results: { sms: 'sent' },
+    });
     expect(w.logged.some((l) => l.level === 'warn' && l.event === 'sms.optout.check.unavailable')).toBe(true);
     acs.failWith = undefined;
     w.clock.set(TUESDAY_10 - 24 * HOUR);
-    expect(await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).toEqual({ stale: false, results: { email: 'sent', sms: 'sent' } });
+    expect(await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).toEqual({
+      stale: false,
+      results: { email: 'sent', sms: 'sent' },
+    });
   });
 });
 
@@ -106,21 +151,38 @@ describe('erasing a consumer', () => {
     const { store, calls } = recordingPersonalData();
     const deps = { ...w.deps, personalData: store };
     const booked = await w.book(TUESDAY_10, { consumer: TEXTABLE, notes: 'call +12025550100' });
-    expect(await outcome(eraseAppointmentConsumer(deps, booked.id, { caller: ANONYMOUS, manageToken: booked.manageToken }))).toBe('forbidden');
+    expect(await outcome(eraseAppointmentConsumer(deps, booked.id, { caller: ANONYMOUS, manageToken: booked.manageToken }))).toBe(
+      'forbidden',
+    );
     expect(await outcome(eraseAppointmentConsumer(deps, booked.id, { caller: STAFF_P1 }))).toBe('forbidden');
     expect(calls).toEqual([]);
     w.clock.set(TUESDAY_10 - 48 * HOUR);
     const erased = await eraseAppointmentConsumer(deps, booked.id, { caller: MANAGER });
-    expect(erased).toMatchObject({ status: 'booked', version: 1, start: TUESDAY_10, notes: '[erased]', erasedAt: TUESDAY_10 - 48 * HOUR, manageTokenHash: '' });
+    expect(erased).toMatchObject({
+      status: 'booked',
+      version: 1,
+      start: TUESDAY_10,
+      notes: '[erased]',
+      erasedAt: TUESDAY_10 - 48 * HOUR,
+      manageTokenHash: '',
+    });
     expect(erased.consumer).toEqual({ name: '[erased]', email: '[erased]', smsConsent: false });
-    expect(erased.reminders[0]).toMatchObject({ status: 'skipped', deliveries: [{ channel: 'email', status: 'skipped', reason: 'consumer-erased' }, { channel: 'sms', status: 'skipped', reason: 'consumer-erased' }] });
+    expect(erased.reminders[0]).toMatchObject({
+      status: 'skipped',
+      deliveries: [
+        { channel: 'email', status: 'skipped', reason: 'consumer-erased' },
+        { channel: 'sms', status: 'skipped', reason: 'consumer-erased' },
+      ],
+    });
     expect(calls).toEqual([
       `answers b1 ${booked.id} -> {"status":409,"body":{"erased":true}}`,
       `verifications b1 ${TEXTABLE.phone}`,
       `counters email-recipient|${TEXTABLE.email} sms-recipient|${TEXTABLE.phone} code-phone|${TEXTABLE.phone}`,
       'tombstones p2',
     ]);
-    expect(await outcome(eraseAppointmentConsumer(deps, booked.id, { caller: ANONYMOUS, manageToken: booked.manageToken }))).toBe('unauthorized');
+    expect(await outcome(eraseAppointmentConsumer(deps, booked.id, { caller: ANONYMOUS, manageToken: booked.manageToken }))).toBe(
+      'unauthorized',
+    );
     expect(await eraseAppointmentConsumer(deps, booked.id, { caller: MANAGER })).toEqual(erased);
     // Nothing more for the consumer: the reminder step is stale.
     expect(await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).toEqual({ stale: true });
@@ -136,7 +198,9 @@ describe('erasing a consumer', () => {
     expect(report).toMatchObject({ stale: false, results: { 'provider-email': 'sent' } });
     expect(w.messaging.delivered.map((m) => m.to)).toEqual([expect.stringMatching(/@/)]);
     expect(w.messaging.sentTo(TEXTABLE.email)).toEqual([]);
-    expect(await w.notifications.get({ appointmentId: booked.id, version: cancelled.version, moment: 'cancellation', channel: 'email' })).toMatchObject({ state: 'skipped', failure: 'consumer-erased' });
+    expect(
+      await w.notifications.get({ appointmentId: booked.id, version: cancelled.version, moment: 'cancellation', channel: 'email' }),
+    ).toMatchObject({ state: 'skipped', failure: 'consumer-erased' });
   });
 
   it('deletes the chat thread and the ACS identity through the outbox, idempotently', async () => {
@@ -151,7 +215,16 @@ describe('erasing a consumer', () => {
       },
     } as unknown as IdentityPort;
     const handler = erasureHandlers({ chat, identity })['consumer.erase'];
-    const message = { id: 'a|1|consumer.erase', kind: 'consumer.erase' as const, appointmentId: 'a', businessId: 'b1', providerId: 'p1', version: 1, createdAt: 0, payload: { chatThreadId: 't1', userId: '8:acs:u1' } };
+    const message = {
+      id: 'a|1|consumer.erase',
+      kind: 'consumer.erase' as const,
+      appointmentId: 'a',
+      businessId: 'b1',
+      providerId: 'p1',
+      version: 1,
+      createdAt: 0,
+      payload: { chatThreadId: 't1', userId: '8:acs:u1' },
+    };
     await handler(message);
     await handler(message);
     expect(deleted).toEqual(['thread t1', 'user 8:acs:u1', 'thread t1']);

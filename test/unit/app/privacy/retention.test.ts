@@ -26,7 +26,9 @@ function retentionWorld(rows: Record<string, EndedAppointment[]>, running: strin
       deleteOutboxRows: async (_l, id) => void steps.push(`outbox ${id}`),
       deleteAppointmentRows: async (found) => {
         steps.push(`rows ${found.appointment.id}${found.tombstone ? ' (tombstone)' : ''}`);
-        remaining[found.location.providerId] = remaining[found.location.providerId]!.filter((f) => f !== found && f.appointment.id !== found.appointment.id);
+        remaining[found.location.providerId] = remaining[found.location.providerId]!.filter(
+          (f) => f !== found && f.appointment.id !== found.appointment.id,
+        );
       },
     },
     lifecycle: {
@@ -73,7 +75,10 @@ describe('purgeExpiredAppointments', () => {
   });
 
   it('leaves an appointment whose lifecycle still runs for the next run (terminated now), and stops at the batch size', async () => {
-    const { deps, steps } = retentionWorld({ p1: [ended('a1'), ended('a2'), ended('a3')], p2: [ended('b1', { location: { businessId: 'b1', providerId: 'p2' } })] }, ['a2']);
+    const { deps, steps } = retentionWorld(
+      { p1: [ended('a1'), ended('a2'), ended('a3')], p2: [ended('b1', { location: { businessId: 'b1', providerId: 'p2' } })] },
+      ['a2'],
+    );
     expect(await purgeExpiredAppointments(deps, 3)).toEqual({ purged: 2, deferred: 1, more: true });
     expect(steps.filter((s) => s.startsWith('rows'))).toEqual(['rows a1', 'rows a3']);
     // The next run finds what is left, the still-running one again among it.
