@@ -18,6 +18,7 @@ import type { Route, RouteContext } from './route';
 import { smsRoutes } from './sms-routes';
 import { loadResource, saveResource } from './persistence';
 import { EmulatorState, type ResourceSettings } from './state';
+import { closeAtOnce, listenOnLoopback } from '../stack/loopback-server';
 
 export interface EmulatorServerOptions {
   /** HTTPS port of the emulated service (0 or absent = any free port). */
@@ -153,7 +154,7 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
       () => 'http://127.0.0.1',
     ),
   );
-  await Promise.all([listen(service, options.port ?? 0), listen(admin, options.adminPort ?? 0)]);
+  await Promise.all([listenOnLoopback(service, options.port ?? 0), listenOnLoopback(admin, options.adminPort ?? 0)]);
   origin = `https://127.0.0.1:${(service.address() as AddressInfo).port}`;
   const adminUrl = `http://127.0.0.1:${(admin.address() as AddressInfo).port}`;
   return {
@@ -162,23 +163,9 @@ export async function startEmulatorServer(options: EmulatorServerOptions = {}): 
     adminUrl,
     caCertPath: certificate.certPath,
     close: async () => {
-      await Promise.all([close(service), close(admin)]);
+      await Promise.all([closeAtOnce(service), closeAtOnce(admin)]);
       // A folder made here is ours to remove; a given one belongs to the caller.
       if (!options.certDir) fs.rmSync(certDir, { recursive: true, force: true });
     },
   };
-}
-
-function listen(server: http.Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-}
-
-function close(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

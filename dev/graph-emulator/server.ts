@@ -11,6 +11,7 @@ import { GRAPH_RESOURCE, issueAppToken, verifyBearer } from './auth';
 import { bodyRead, GraphError, type GraphResponse } from './errors';
 import { calendarView, serveEvents } from './events';
 import { GraphState } from './state';
+import { closeAtOnce, listenOnLoopback } from '../stack/loopback-server';
 
 export interface GraphEmulatorOptions {
   /** HTTPS port of the emulated Graph (0 or absent = any free port). */
@@ -210,7 +211,7 @@ export async function startGraphEmulatorServer(options: GraphEmulatorOptions = {
     listener(serveGraph, () => origin, true),
   );
   const admin = http.createServer(listener(serveAdmin, () => 'http://127.0.0.1', false));
-  await Promise.all([listen(service, options.port ?? 0), listen(admin, options.adminPort ?? 0)]);
+  await Promise.all([listenOnLoopback(service, options.port ?? 0), listenOnLoopback(admin, options.adminPort ?? 0)]);
   origin = `https://127.0.0.1:${(service.address() as AddressInfo).port}`;
   const adminUrl = `http://127.0.0.1:${(admin.address() as AddressInfo).port}`;
   return {
@@ -221,22 +222,8 @@ export async function startGraphEmulatorServer(options: GraphEmulatorOptions = {
     caCertPath: certificate.certPath,
     tenantId: state.tenantId,
     close: async () => {
-      await Promise.all([close(service), close(admin)]);
+      await Promise.all([closeAtOnce(service), closeAtOnce(admin)]);
       if (!options.certDir) fs.rmSync(certDir, { recursive: true, force: true });
     },
   };
-}
-
-function listen(server: http.Server, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
-}
-
-function close(server: http.Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

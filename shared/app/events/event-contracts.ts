@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { REMINDER_CHANNELS, type AppointmentStatus, type Delivery, type SkipReason } from '../../domain/appointments/appointment';
+import { DELIVERY_STATUSES, REMINDER_CHANNELS, SKIP_REASONS, type AppointmentStatus } from '../../domain/appointments/appointment';
 import type { AppointmentEventType } from '../ports/events';
 
 /**
@@ -9,20 +9,9 @@ import type { AppointmentEventType } from '../ports/events';
  * contract fails the build. Ids, status and times only: never a name, email, phone or token.
  */
 const STATUSES = ['booked', 'cancelled', 'completed', 'no-show'] as const satisfies readonly AppointmentStatus[];
-const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const satisfies ReadonlyArray<Delivery['status']>;
-const SKIP_REASONS = [
-  'phone-not-verified',
-  'recipient-daily-cap',
-  'business-hourly-sms-cap',
-  'sms-consent-withdrawn',
-  'sms-opted-out',
-  'consumer-erased',
-] as const satisfies readonly SkipReason[];
 /** `true` only when the list names every member of the union: a value added in the domain fails the build here until the contract has it. */
 type Lists<Union, Listed> = [Exclude<Union, Listed>] extends [never] ? true : Exclude<Union, Listed>;
 const _everyStatus: Lists<AppointmentStatus, (typeof STATUSES)[number]> = true;
-const _everyDeliveryStatus: Lists<Delivery['status'], (typeof DELIVERY_STATUSES)[number]> = true;
-const _everySkipReason: Lists<SkipReason, (typeof SKIP_REASONS)[number]> = true;
 
 const isoInstant = z.iso.datetime().meta({ description: 'UTC instant, ISO 8601.' });
 

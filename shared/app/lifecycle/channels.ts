@@ -90,45 +90,26 @@ export async function sendChannels(
   const optedOut = smsReachable ? settle(smsOptedOut(deps, setting)) : undefined;
   for (const channel of channels) {
     const key = { appointmentId: setting.appointment.id, version: setting.appointment.version, moment, channel };
+    const logResult = (reason: string | undefined) =>
+      deps.log.info('lifecycle.notification', { ...key, result: results[channel], ...(reason ? { reason } : {}) });
     const unavailable = channel === 'sms' ? deps.smsChannel?.unavailableFor(setting.appointment.consumer.phone ?? '') : undefined;
     if (unavailable) {
       results[channel] = await skipOnce(deps, key, unavailable);
-      deps.log.info('lifecycle.notification', {
-        appointmentId: key.appointmentId,
-        version: key.version,
-        moment,
-        channel,
-        result: results[channel],
-        reason: unavailable,
-      });
+      logResult(unavailable);
       continue;
     }
     try {
       if (channel === 'sms' && optedOut && unwrap(await optedOut)) {
         results[channel] = await skipOnce(deps, key, 'sms-opted-out');
         reasons.sms = 'sms-opted-out';
-        deps.log.info('lifecycle.notification', {
-          appointmentId: key.appointmentId,
-          version: key.version,
-          moment,
-          channel,
-          result: results[channel],
-          reason: 'sms-opted-out',
-        });
+        logResult('sms-opted-out');
         continue;
       }
       results[channel] = await sendOnce(deps, key, (idempotencyKey) => send(channel, idempotencyKey));
       if (results[channel] === 'skipped' && channel !== 'provider-email') {
         reasons[channel] = cappedReason((await deps.notifications.get(key))?.failure);
       }
-      deps.log.info('lifecycle.notification', {
-        appointmentId: key.appointmentId,
-        version: key.version,
-        moment,
-        channel,
-        result: results[channel],
-        ...(channel !== 'provider-email' && reasons[channel] ? { reason: reasons[channel] } : {}),
-      });
+      logResult(channel !== 'provider-email' ? reasons[channel] : undefined);
     } catch (error) {
       deps.log.warn('lifecycle.notification.retry', {
         appointmentId: key.appointmentId,

@@ -36,12 +36,21 @@ export interface Consumer {
  * withdrew SMS consent, the number opted out of this business's SMS (STOP), or the consumer's data was
  * erased (docs/privacy.md).
  */
-export type SkipReason =
-  'phone-not-verified' | 'recipient-daily-cap' | 'business-hourly-sms-cap' | 'sms-consent-withdrawn' | 'sms-opted-out' | 'consumer-erased';
+export const SKIP_REASONS = [
+  'phone-not-verified',
+  'recipient-daily-cap',
+  'business-hourly-sms-cap',
+  'sms-consent-withdrawn',
+  'sms-opted-out',
+  'consumer-erased',
+] as const;
+export type SkipReason = (typeof SKIP_REASONS)[number];
+
+export const DELIVERY_STATUSES = ['pending', 'sent', 'failed', 'skipped'] as const;
 
 export interface Delivery {
   channel: ReminderChannel;
-  status: 'pending' | 'sent' | 'failed' | 'skipped';
+  status: (typeof DELIVERY_STATUSES)[number];
   reason?: SkipReason;
 }
 

@@ -1,4 +1,4 @@
-import { REMINDER_CHANNELS, type Appointment } from '../../../domain/appointments/appointment';
+import { DELIVERY_STATUSES, REMINDER_CHANNELS, SKIP_REASONS, type Appointment } from '../../../domain/appointments/appointment';
 import { displayText, email, formatInstant, instant, instantInput, multilineText, phone, plainText, resourceId, timeZone } from './common';
 
 import { BusinessParams } from './businesses';
@@ -47,18 +47,8 @@ const Reminder = z.object({
   deliveries: z.array(
     z.object({
       channel: z.enum(REMINDER_CHANNELS),
-      status: z.enum(['pending', 'sent', 'failed', 'skipped']),
-      reason: z
-        .enum([
-          'phone-not-verified',
-          'recipient-daily-cap',
-          'business-hourly-sms-cap',
-          'sms-consent-withdrawn',
-          'sms-opted-out',
-          'consumer-erased',
-        ])
-        .optional()
-        .openapi({ description: 'Why a delivery was skipped.' }),
+      status: z.enum(DELIVERY_STATUSES),
+      reason: z.enum(SKIP_REASONS).optional().openapi({ description: 'Why a delivery was skipped.' }),
     }),
   ),
 });
