@@ -25,7 +25,7 @@ interface CalendarEvent {
   cancelComment: string | null;
 }
 interface Booking {
-  appointment: { id: string; start: string; version: number };
+  appointment: { id: string; start: string; version: number; meetingMode: string };
   manageToken: string;
 }
 interface GraphRequest {
@@ -173,6 +173,8 @@ describe('Teams meetings and Outlook calendars through Microsoft Graph', () => {
   it('a booking puts one Teams event with a join link in the provider calendar; reschedule updates it; cancel cancels it with the reason', async () => {
     const start = slot();
     const { appointment, manageToken } = await book('teams', 'amy', start);
+    // The appointment says where the visit happens, so a front end knows which join to show.
+    expect(appointment.meetingMode).toBe('teams');
     const [event] = await eventually(
       async () => active(await calendar(oid.amy)),
       (e) => e.length === 1,
@@ -381,6 +383,7 @@ describe('Teams meetings and Outlook calendars through Microsoft Graph', () => {
   it('with outlookCalendarSync in ACS Rooms mode the event carries the business app join link, not a Teams link', async () => {
     const start = slot();
     const { appointment } = await book('synced', 'cy', start);
+    expect(appointment.meetingMode).toBe('acsRooms');
     const [event] = await eventually(
       async () => active(await calendar(oid.cy)).filter((e) => e.start === iso(start)),
       (e) => e.length === 1,

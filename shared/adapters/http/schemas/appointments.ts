@@ -77,6 +77,10 @@ export const AppointmentSchema = registry.register(
     }),
     notes: z.string().optional(),
     cancelReason: z.string().optional(),
+    meetingMode: z.enum(['acsRooms', 'teams']).openapi({
+      description:
+        "Where the visit happens, fixed at booking: an ACS room in the business's app, or a Teams meeting (join answers its link; docs/api.md Microsoft 365).",
+    }),
     roomId: z.string().optional(),
     chatThreadId: z.string().optional(),
     createdAt: instant,
@@ -111,6 +115,7 @@ export function appointmentView(appointment: Appointment): z.infer<typeof Appoin
     consumer: appointment.consumer,
     ...(appointment.notes !== undefined ? { notes: appointment.notes } : {}),
     ...(appointment.cancelReason !== undefined ? { cancelReason: appointment.cancelReason } : {}),
+    meetingMode: appointment.meetingMode ?? 'acsRooms',
     ...(appointment.roomId !== undefined ? { roomId: appointment.roomId } : {}),
     ...(appointment.chatThreadId !== undefined ? { chatThreadId: appointment.chatThreadId } : {}),
     createdAt: formatInstant(appointment.createdAt),
