@@ -4,6 +4,7 @@ import { TableClients } from '../../../shared/adapters/tables/table-clients';
 import { parseSettings } from '../../../shared/config/settings';
 import type { TokenCredential } from '@azure/identity';
 import { testStorageConnectionString, uniqueTablePrefix } from '../../support/env';
+import { emulatorAdmin } from '../../support/emulator-admin';
 
 /** The emulator global-setup started for this jest run. */
 export function globalEmulator(): { connectionString: string; endpoint: string; adminUrl: string; caCertPath: string } {
@@ -46,20 +47,7 @@ export function adaptersFor(env: Record<string, string>, credential?: () => Toke
   return createAcsAdapters(settings, new TableServiceIdentityStore(tablesOfThisFile()), credential);
 }
 
-export async function admin<T = unknown>(
-  adminUrl: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${adminUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+export const admin = emulatorAdmin;
 
 let counter = 0;
 // Jest runs several test files in one worker process, each with a fresh copy of this module: the pid

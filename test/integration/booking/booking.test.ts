@@ -17,6 +17,7 @@ import type { Appointment } from '../../../shared/domain/appointments/appointmen
 import { occupiedInterval } from '../../../shared/domain/appointments/appointment';
 import { parseSettings } from '../../../shared/config/settings';
 import { testStorageConnectionString, uniqueTablePrefix } from '../../support/env';
+import { seedClinic } from './clinic-seed';
 
 const MIN = 60_000;
 // Monday 2027-03-01, 08:00 UTC = 09:00 in Berlin.
@@ -74,38 +75,7 @@ async function book(start: number, extra: Partial<BookingRequest> = {}, key?: st
 }
 
 beforeAll(async () => {
-  await businesses.saveBusiness(
-    { id: 'clinic', name: 'Clinic', timeZone: 'Europe/Berlin', managers: ['manager'], createdAt: 0, updatedAt: 0 },
-    undefined,
-  );
-  for (const id of ['amy', 'bob']) {
-    await businesses.saveProvider(
-      {
-        businessId: 'clinic',
-        id,
-        displayName: id,
-        email: `${id}@example.com`,
-        timeZone: 'Europe/Berlin',
-        staffObjectId: `oid-${id}`,
-        active: true,
-        createdAt: 0,
-        updatedAt: 0,
-      },
-      undefined,
-    );
-    const hours = [{ start: '09:00', end: '17:00' }];
-    await calendars.saveSchedule(
-      {
-        businessId: 'clinic',
-        providerId: id,
-        timeZone: 'Europe/Berlin',
-        weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours },
-        updatedAt: 0,
-      },
-      undefined,
-    );
-  }
-  await businesses.saveService(service, undefined);
+  await seedClinic(businesses, calendars, ['amy', 'bob'], service);
 });
 
 function overlaps(a: Appointment, b: Appointment): boolean {

@@ -14,6 +14,7 @@ import type { ServiceRecord } from '../../../shared/app/ports/business-repositor
 import type { Appointment } from '../../../shared/domain/appointments/appointment';
 import { parseSettings } from '../../../shared/config/settings';
 import { testStorageConnectionString, uniqueTablePrefix } from '../../support/env';
+import { seedClinic } from './clinic-seed';
 
 const MIN = 60_000;
 const DAY = 24 * 60 * MIN;
@@ -58,39 +59,7 @@ const service: ServiceRecord = {
 };
 
 beforeAll(async () => {
-  const calendars = new TableProviderCalendarRepository(tables);
-  await businesses.saveBusiness(
-    { id: 'clinic', name: 'Clinic', timeZone: 'Europe/Berlin', managers: ['manager'], createdAt: 0, updatedAt: 0 },
-    undefined,
-  );
-  for (const id of PROVIDERS) {
-    await businesses.saveProvider(
-      {
-        businessId: 'clinic',
-        id,
-        displayName: id,
-        email: `${id}@example.com`,
-        timeZone: 'Europe/Berlin',
-        staffObjectId: `oid-${id}`,
-        active: true,
-        createdAt: 0,
-        updatedAt: 0,
-      },
-      undefined,
-    );
-    const hours = [{ start: '09:00', end: '17:00' }];
-    await calendars.saveSchedule(
-      {
-        businessId: 'clinic',
-        providerId: id,
-        timeZone: 'Europe/Berlin',
-        weekly: { mon: hours, tue: hours, wed: hours, thu: hours, fri: hours },
-        updatedAt: 0,
-      },
-      undefined,
-    );
-  }
-  await businesses.saveService(service, undefined);
+  await seedClinic(businesses, new TableProviderCalendarRepository(tables), PROVIDERS, service);
 });
 
 describe('a closure racing bookings (Table Storage)', () => {

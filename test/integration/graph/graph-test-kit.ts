@@ -3,6 +3,7 @@ import { DefaultAzureCredential } from '@azure/identity';
 import { startGraphEmulator, type RunningGraphEmulatorProcess } from '../../../dev/graph-emulator/start';
 import { createGraphClient, graphStaffCalendar } from '../../../shared/adapters/graph/graph-calendar';
 import type { StaffCalendarPort } from '../../../shared/app/ports/staff-calendar';
+import { emulatorAdmin } from '../../support/emulator-admin';
 
 /** The emulator global-setup started for this jest run. */
 export function globalGraphEmulator(): {
@@ -46,20 +47,7 @@ export function calendarFor(
   return graphStaffCalendar(createGraphClient(settings, new DefaultAzureCredential()), settings);
 }
 
-export async function graphAdmin<T = unknown>(
-  adminUrl: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; body: T }> {
-  const response = await fetch(`${adminUrl}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
-}
+export const graphAdmin = emulatorAdmin;
 
 /** A mailbox of its own (the emulator is shared by the run's test files), inside the access policy. */
 export async function newMailbox(adminUrl: string, inAccessPolicy = true): Promise<string> {
