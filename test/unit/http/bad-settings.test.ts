@@ -6,18 +6,21 @@ import { HttpRequest, InvocationContext } from '@azure/functions';
  */
 describe('a request that meets a bad setting', () => {
   const saved = { ...process.env };
-  afterEach(() => {
-    process.env = { ...saved };
-  });
-
-  it('gets a 500 problem+json and the log names every bad setting without its value', async () => {
+  let endpointModule: typeof import('../../../shared/adapters/http/endpoint') | undefined;
+  // Loaded in beforeAll, not in the test, so mutation testing sees the module-level code as static (docs/testing.md).
+  beforeAll(() => {
     process.env = { TABLE_NAME_PREFIX: 'has-dash', MAX_BODY_BYTES: 'lots' };
-    const logged: unknown[][] = [];
-    let endpointModule: typeof import('../../../shared/adapters/http/endpoint') | undefined;
     jest.isolateModules(() => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh settings cache for this environment
       endpointModule = require('../../../shared/adapters/http/endpoint') as typeof import('../../../shared/adapters/http/endpoint');
     });
+  });
+  afterAll(() => {
+    process.env = { ...saved };
+  });
+
+  it('gets a 500 problem+json and the log names every bad setting without its value', async () => {
+    const logged: unknown[][] = [];
     let handled = false;
     const handler = endpointModule!.endpoint(async () => {
       handled = true;
