@@ -76,6 +76,17 @@ describe('withdrawing SMS consent (domain)', () => {
     expect(withdrawn.version).toBe(3);
     expect(withdrawSmsConsent(withdrawn)).toEqual(withdrawn);
   });
+
+  it('keeps the reason of an SMS delivery already skipped (an unverified phone stays "phone-not-verified")', () => {
+    const unverified: PlannedReminder = {
+      ...pending,
+      deliveries: [
+        { channel: 'email', status: 'pending' },
+        { channel: 'sms', status: 'skipped', reason: 'phone-not-verified' },
+      ],
+    };
+    expect(withdrawSmsConsent({ ...appointment, reminders: [unverified] }).reminders).toEqual([unverified]);
+  });
 });
 
 describe('erasing a consumer (domain)', () => {
@@ -107,6 +118,20 @@ describe('erasing a consumer (domain)', () => {
       },
     ]);
     expect(JSON.stringify(erased)).not.toMatch(/carla|Carla|\+1202|\+4915|second floor/);
+  });
+
+  it('keeps what a pending reminder already delivered: only its pending deliveries are skipped', () => {
+    const halfSent: PlannedReminder = {
+      ...pending,
+      deliveries: [
+        { channel: 'email', status: 'sent' },
+        { channel: 'sms', status: 'pending' },
+      ],
+    };
+    expect(eraseConsumer({ ...appointment, reminders: [halfSent] }, 1).reminders[0]!.deliveries).toEqual([
+      { channel: 'email', status: 'sent' },
+      { channel: 'sms', status: 'skipped', reason: 'consumer-erased' },
+    ]);
   });
 
   it('adds no notes or cancel reason that were not there', () => {

@@ -76,6 +76,8 @@ describe('message texts', () => {
         expect(own[`lead.${kind}`]).toContain(when);
         expect(own[`sms.${kind}`]).toContain(when);
       }
+      for (const [key, text] of Object.entries(own))
+        expect({ language, key, blank: text.trim() === '' }).toEqual({ language, key, blank: false });
       if (language === 'en') continue;
       for (const [key, text] of Object.entries(own)) {
         if (key === 'signOff') expect(text).toBe(english[key]);

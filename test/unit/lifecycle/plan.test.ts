@@ -62,6 +62,14 @@ describe('lifecycle plan', () => {
     });
   });
 
+  it('keeps the event channel, which reaches no person, whatever the consumer agreed to', () => {
+    const now = start - 2 * DAY;
+    const eventPlan = [{ offsetMinutes: 60, channels: ['email', 'sms', 'event'] as const }];
+    for (const consumer of [texting, { smsConsent: false }, { phone: '+4930123456', smsConsent: true }]) {
+      expect(planConsumerReminders(start, eventPlan, consumer, now)[0]!.channels).toContain('event');
+    }
+  });
+
   it('plans a room 30 days ahead only when that lies in the future', () => {
     const farNow = start - 200 * DAY;
     expect(planMoments({ start, end, reminders: [] }, 10, farNow)[0]).toEqual({ kind: 'room', dueAt: start - ROOM_LEAD_MS });
