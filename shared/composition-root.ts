@@ -128,53 +128,14 @@ function buildServices(settings: Settings): AppServices {
     appointments,
     clock,
     handlers: {
-      ...roomHandlers({
-        appointments,
-        businesses,
-        get rooms() {
-          return acs.rooms;
-        },
-        clock,
-      }),
+      ...roomHandlers(withAcsClients(acs, ['rooms'], { appointments, businesses, clock })),
       ...releaseHandlers({ appointments, businesses }),
-      ...chatNoticeHandlers({
-        businesses,
-        get chat() {
-          return acs.chat;
-        },
-      }),
-      ...chatThreadHandlers({
-        appointments,
-        businesses,
-        get chat() {
-          return acs.chat;
-        },
-      }),
-      // `acs` builds each ACS client on first use, so handlers that never run construct nothing.
+      ...chatNoticeHandlers(withAcsClients(acs, ['chat'], { businesses })),
+      ...chatThreadHandlers(withAcsClients(acs, ['chat'], { appointments, businesses })),
       ...accessRevocationHandlers(acs),
-      ...providerHandoverHandlers({
-        appointments,
-        businesses,
-        providerIdentities,
-        get rooms() {
-          return acs.rooms;
-        },
-        get chat() {
-          return acs.chat;
-        },
-        get identity() {
-          return acs.identity;
-        },
-      }),
+      ...providerHandoverHandlers(withAcsClients(acs, ['rooms', 'chat', 'identity'], { appointments, businesses, providerIdentities })),
       ...eventHandlers(events),
-      ...erasureHandlers({
-        get chat() {
-          return acs.chat;
-        },
-        get identity() {
-          return acs.identity;
-        },
-      }),
+      ...erasureHandlers(withAcsClients(acs, ['chat', 'identity'], {})),
       ...staffCalendarHandlers({
         appointments,
         businesses,
@@ -208,14 +169,11 @@ function buildServices(settings: Settings): AppServices {
     smsPerBusinessPerHour: settings.SMS_PER_BUSINESS_PER_HOUR,
   });
   const lookupLog = createLogger(console, settings.LOG_LEVEL, { component: 'lookup' });
-  const lookup: LookupDeps = {
+  const lookup: LookupDeps = withAcsClients(acs, ['email'], {
     businesses,
     appointments,
     requests: new TableLookupRequestStore(tables),
     quotas,
-    get email() {
-      return acs.email;
-    },
     links,
     clock,
     log: lookupLog,
@@ -225,7 +183,7 @@ function buildServices(settings: Settings): AppServices {
     kick: () => {
       setImmediate(() => processLookups(lookup).catch((error: unknown) => lookupLog.warn('lookup.kick.failed', { error })));
     },
-  };
+  });
   const personalData = new TablePersonalDataStore(tables);
   const retentionLog = createLogger(console, settings.LOG_LEVEL, { component: 'retention' });
   const base: AppServices = {
@@ -247,25 +205,12 @@ function buildServices(settings: Settings): AppServices {
       const kicked = { ...booking, kickOutbox: kickWith(withHandlers) };
       return { ...base, outbox: withHandlers, booking: kicked, privacy: { ...base.privacy, erasure: { ...kicked, personalData } } };
     },
-    lifecycle: {
+    lifecycle: withAcsClients(acs, ['email', 'sms'], {
       appointments,
       businesses,
       notifications: new TableNotificationStore(tables),
-      get email() {
-        return acs.email;
-      },
-      get sms() {
-        return acs.sms;
-      },
       smsChannel: sms,
-      rooms: {
-        appointments,
-        businesses,
-        get rooms() {
-          return acs.rooms;
-        },
-        clock,
-      },
+      rooms: withAcsClients(acs, ['rooms'], { appointments, businesses, clock }),
       clock,
       links,
       log: lifecycleLog,
@@ -282,34 +227,22 @@ function buildServices(settings: Settings): AppServices {
             },
           }
         : {}),
-    },
-    phoneVerification: {
+    }),
+    phoneVerification: withAcsClients(acs, ['sms'], {
       businesses,
       verifications: new TablePhoneVerificationStore(tables),
       quotas,
-      get sms() {
-        return acs.sms;
-      },
       smsChannel: sms,
       clock,
       caps: { perNumberPerDay: settings.PHONE_CODES_PER_NUMBER_PER_DAY, perClientPerHour: settings.PHONE_CODES_PER_CLIENT_PER_HOUR },
-    },
-    join: {
+    }),
+    join: withAcsClients(acs, ['rooms', 'identity', 'chat'], {
       appointments,
       businesses,
       clock,
       providerIdentities,
-      get rooms() {
-        return acs.rooms;
-      },
-      get identity() {
-        return acs.identity;
-      },
-      get chat() {
-        return acs.chat;
-      },
       acsEndpoint: () => settings.ACS_ENDPOINT ?? parseConnectionString(settings.ACS_CONNECTION_STRING ?? '').endpoint,
-    },
+    }),
     lookup,
     workspace: { businesses, appointments, clock, kickOutbox: booking.kickOutbox, feedTokens: new TableFeedTokenStore(tables) },
     healthProbes: {
@@ -318,25 +251,31 @@ function buildServices(settings: Settings): AppServices {
     privacy: {
       erasure: { ...booking, personalData },
       // ACS clients are built only when a purge needs one (a run with nothing due needs none).
-      retention: (lifecycle) => ({
-        personalData,
-        lifecycle,
-        get chat() {
-          return acs.chat;
-        },
-        get identity() {
-          return acs.identity;
-        },
-        get rooms() {
-          return acs.rooms;
-        },
-        clock,
-        retentionDays: settings.APPOINTMENT_RETENTION_DAYS,
-        log: retentionLog,
-      }),
+      retention: (lifecycle) =>
+        withAcsClients(acs, ['chat', 'identity', 'rooms'], {
+          personalData,
+          lifecycle,
+          clock,
+          retentionDays: settings.APPOINTMENT_RETENTION_DAYS,
+          log: retentionLog,
+        }),
     },
   };
   return base;
+}
+
+/**
+ * `deps` plus the named ACS clients as getters: each client is still built on first use, so a function that
+ * never reaches ACS (health, configuration) needs no ACS settings. A spread of `acs` would build them all now.
+ */
+function withAcsClients<K extends keyof AcsAdapters, T extends object>(
+  acs: AcsAdapters,
+  names: readonly K[],
+  deps: T,
+): T & Pick<AcsAdapters, K> {
+  const withClients = { ...deps } as T & Pick<AcsAdapters, K>;
+  for (const name of names) Object.defineProperty(withClients, name, { get: () => acs[name], enumerable: true });
+  return withClients;
 }
 
 function staffAuthenticator(settings: Settings, clock: Clock): StaffAuthenticator {

@@ -6,6 +6,7 @@ import type {
   AppointmentStore,
   BookingState,
   DayRow,
+  MovedAppointmentRetirement,
   OutboxMessage,
   ProviderCommit,
 } from '../../app/ports/appointment-store';
@@ -130,14 +131,7 @@ export class TableAppointmentStore implements AppointmentStore {
     return row && !row.movedToProviderId ? { value: appointmentFromRow(row), etag: row.etag } : undefined;
   }
 
-  async retireMovedAppointment(retired: {
-    businessId: string;
-    providerId: string;
-    days: DayRow[];
-    appointment: Versioned<Appointment>;
-    movedToProviderId: string;
-    outbox: OutboxMessage[];
-  }): Promise<void> {
+  async retireMovedAppointment(retired: MovedAppointmentRetirement): Promise<void> {
     const partitionKey = providerPartition(retired.businessId, retired.providerId);
     const { value, etag } = retired.appointment;
     const actions: TransactionAction[] = retired.days.map((day) => dayAction(partitionKey, day));

@@ -1,19 +1,10 @@
 import { assertCanCreateBusiness, assertCanManage, requireStaff, type Caller } from '../auth';
 import { authorizeManager, putResource, type ConfigurationDeps, type PutResult } from './put-resource';
 import type { BusinessRecord, ProviderRecord } from '../ports/business-repository';
-import type { Locale } from '../../domain/messages/texts';
-import type { MeetingMode } from '../../domain/appointments/appointment';
 import { AppError } from '../errors';
 
-export interface BusinessInput {
-  name: string;
-  timeZone: string;
-  managers: string[];
-  contactEmail?: string;
-  defaultLocale?: Locale;
-  meetingMode?: MeetingMode;
-  outlookCalendarSync?: boolean;
-}
+/** What a manager sends; the record adds the id and the times. */
+export type BusinessInput = Omit<BusinessRecord, 'id' | 'createdAt' | 'updatedAt'>;
 
 const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,18 +1,11 @@
 import { isStaffOf, type Caller } from '../auth';
 import { authorizeManager, deactivateResource, putResource, requireBusiness, type ConfigurationDeps, type PutResult } from './put-resource';
 import type { ProviderRecord } from '../ports/business-repository';
-import type { Locale } from '../../domain/messages/texts';
 import { AppError } from '../errors';
 import { isEntraObjectId, usesMicrosoft365 } from './configure-business';
 
-export interface ProviderInput {
-  displayName: string;
-  email: string;
-  phone?: string;
-  timeZone: string;
-  staffObjectId: string;
-  locale?: Locale;
-}
+/** What a manager sends; the record adds the ids, the active flag and the times. */
+export type ProviderInput = Omit<ProviderRecord, 'businessId' | 'id' | 'active' | 'createdAt' | 'updatedAt'>;
 
 /** A PUT replaces the profile and (re)activates the provider. */
 export async function putProvider(

@@ -89,6 +89,16 @@ export interface AppointmentPageQuery {
   limit: number;
 }
 
+/** What `retireMovedAppointment` writes in the old provider's partition after a move. */
+export interface MovedAppointmentRetirement {
+  businessId: string;
+  providerId: string;
+  days: DayRow[];
+  appointment: Versioned<Appointment>;
+  movedToProviderId: string;
+  outbox: OutboxMessage[];
+}
+
 export interface AppointmentStore {
   /** Schedule, overrides of `localDates` and day rows of `utcDates` of one provider, in one query. */
   readBookingState(
@@ -114,14 +124,7 @@ export interface AppointmentStore {
    * appointment row replaced by a tombstone naming the new provider (only if still at `etag`), and its
    * time-ordered copy removed from the provider's lists, with outbox rows that must run only if it holds.
    */
-  retireMovedAppointment(retired: {
-    businessId: string;
-    providerId: string;
-    days: DayRow[];
-    appointment: Versioned<Appointment>;
-    movedToProviderId: string;
-    outbox: OutboxMessage[];
-  }): Promise<void>;
+  retireMovedAppointment(retired: MovedAppointmentRetirement): Promise<void>;
   /** The ETag of the tombstone a move away left in this partition, if any (a move back replaces it). */
   retiredAt(location: AppointmentLocation, appointmentId: string): Promise<{ etag: string } | undefined>;
   /** Appointments of one provider starting in [from, to), sorted by start. */

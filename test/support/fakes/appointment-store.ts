@@ -5,6 +5,7 @@ import type {
   AppointmentStore,
   BookingState,
   DayRow,
+  MovedAppointmentRetirement,
   OutboxMessage,
   ProviderCommit,
 } from '../../../shared/app/ports/appointment-store';
@@ -153,14 +154,7 @@ export class InMemoryAppointmentStore implements AppointmentStore {
     this.transact(commit, actions);
   }
 
-  async retireMovedAppointment(retired: {
-    businessId: string;
-    providerId: string;
-    days: DayRow[];
-    appointment: Versioned<Appointment>;
-    movedToProviderId: string;
-    outbox: OutboxMessage[];
-  }): Promise<void> {
+  async retireMovedAppointment(retired: MovedAppointmentRetirement): Promise<void> {
     const { value, etag } = retired.appointment;
     const actions: Action[] = retired.days.map(dayAction);
     actions.push({
