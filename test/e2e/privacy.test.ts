@@ -95,6 +95,20 @@ async function scanLocalStorage(traces: string[]): Promise<string[]> {
   return hits;
 }
 
+/** The service's two reminders after the SMS stopped: the first went by email only, the SMS-only one was skipped; each SMS says why. */
+function remindersWithSmsSkipped(reason: string): unknown[] {
+  return [
+    expect.objectContaining({
+      status: 'sent',
+      deliveries: [
+        { channel: 'email', status: 'sent' },
+        { channel: 'sms', status: 'skipped', reason },
+      ],
+    }),
+    expect.objectContaining({ status: 'skipped', deliveries: [{ channel: 'sms', status: 'skipped', reason }] }),
+  ];
+}
+
 describe('consent, opt-out, erasure and retention over HTTP', () => {
   let stack: AppStack;
   /** Tokens are minted at the (virtual) time they are used. */
@@ -211,16 +225,7 @@ describe('consent, opt-out, erasure and retention over HTTP', () => {
     expect(summary(await messagesTo(contact.email))).toEqual(['email:confirmation', 'email:reminder']);
     expect(summary(await messagesTo(contact.phone))).toEqual(['sms:confirmation']);
     const after = await read(booking);
-    expect(after.reminders).toEqual([
-      expect.objectContaining({
-        status: 'sent',
-        deliveries: [
-          { channel: 'email', status: 'sent' },
-          { channel: 'sms', status: 'skipped', reason: 'sms-consent-withdrawn' },
-        ],
-      }),
-      expect.objectContaining({ status: 'skipped', deliveries: [{ channel: 'sms', status: 'skipped', reason: 'sms-consent-withdrawn' }] }),
-    ]);
+    expect(after.reminders).toEqual(remindersWithSmsSkipped('sms-consent-withdrawn'));
   });
 
   it('a number that texted STOP gets no further SMS from the business; the emulator sent none and the deliveries say why', async () => {
@@ -246,16 +251,25 @@ describe('consent, opt-out, erasure and retention over HTTP', () => {
     expect((await acsAdmin<{ sms: Array<{ to: string }> }>('GET', '/admin/sms')).sms.filter((s) => s.to === contact.phone)).toHaveLength(
       sentBefore,
     );
-    expect((await read(booking)).reminders).toEqual([
-      expect.objectContaining({
-        status: 'sent',
-        deliveries: [
-          { channel: 'email', status: 'sent' },
-          { channel: 'sms', status: 'skipped', reason: 'sms-opted-out' },
-        ],
-      }),
-      expect.objectContaining({ status: 'skipped', deliveries: [{ channel: 'sms', status: 'skipped', reason: 'sms-opted-out' }] }),
-    ]);
+    expect((await read(booking)).reminders).toEqual(remindersWithSmsSkipped('sms-opted-out'));
+  });
+
+  it('a START takes the number back: the next SMS reminder reaches it, and the business forgets the opt-out', async () => {
+    const contact = { email: uniqueEmail(), phone: uniquePhone() };
+    const booking = await book(await localTime(stack, ZONE, 3, '12:00'), { ...contact, smsConsent: true });
+    await waitFor(
+      () => messagesTo(contact.phone),
+      (m) => m.length >= 1,
+    );
+    const start = Date.parse(booking.appointment.start);
+    await acsAdmin('POST', '/admin/sms/inbound', { from: contact.phone, to: SENDER, message: 'STOP' });
+    await advancePast(start - 1440 * MIN);
+    expect((await read(booking)).reminders[0]!.deliveries).toContainEqual({ channel: 'sms', status: 'skipped', reason: 'sms-opted-out' });
+
+    await acsAdmin('POST', '/admin/sms/inbound', { from: contact.phone, to: SENDER, message: 'START' });
+    await advancePast(start - 30 * MIN);
+    expect(summary(await messagesTo(contact.phone))).toEqual(['sms:confirmation', 'sms:reminder']);
+    expect((await read(booking)).reminders[1]).toMatchObject({ status: 'sent', deliveries: [{ channel: 'sms', status: 'sent' }] });
   });
 
   it('erasure leaves no trace of the email or phone in any table, queue, blob or durable history; purge after retention removes the rest', async () => {

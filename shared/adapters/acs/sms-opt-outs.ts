@@ -41,10 +41,10 @@ export class AcsSmsOptOutCheck implements SmsOptOutCheck {
 
   /**
    * Whether the number is on the sender's opt-out list. The first non-transient refusal is thrown (the
-   * caller reports it); after it this process answers false without asking.
+   * caller reports it); after it this process answers `undefined` (no list to ask) without asking.
    */
-  async isOptedOut(phone: string): Promise<boolean> {
-    if (this.unavailable) return false;
+  async isOptedOut(phone: string): Promise<boolean | undefined> {
+    if (this.unavailable) return undefined;
     try {
       return await this.check(phone);
     } catch (error) {

@@ -31,4 +31,13 @@ export class TableSmsOptOutStore implements SmsOptOutStore {
       if (!(error instanceof RestError && error.statusCode === 409)) throw error;
     }
   }
+
+  async remove(businessId: string, phone: string): Promise<void> {
+    const keys = keysOf(businessId, phone);
+    try {
+      await (await this.client()).deleteEntity(keys.partitionKey, keys.rowKey);
+    } catch (error) {
+      if (!(error instanceof RestError && error.statusCode === 404)) throw error;
+    }
+  }
 }

@@ -140,29 +140,33 @@ function unwrap<T>(settled: Settled<T>): T {
 }
 
 /**
- * Whether the consumer's number opted out of this business's SMS: recorded already, or on ACS's opt-out
- * list for the sender (a STOP), which is then recorded for the business. An opt-out list ACS does not
- * offer this resource (a non-transient answer) counts as "not opted out", said in the log; a transient
- * failure is retried like a failed send.
+ * Whether the consumer's number opted out of this business's SMS. ACS's opt-out list for the sender is
+ * the truth: a STOP puts the number on it, a START takes it off, and the business's record follows it.
+ * When ACS cannot answer for this resource (a non-transient error: the preview API is not offered), the
+ * record decides, said in the log: a number that once texted STOP is not texted again on a guess. A
+ * transient failure is retried like a failed send.
  */
 async function smsOptedOut(deps: LifecycleDeps, setting: Setting): Promise<boolean> {
   const phone = setting.appointment.consumer.phone;
   if (!deps.optOuts || !phone) return false;
+  const { store, acs } = deps.optOuts;
   const businessId = setting.business.id;
-  if (await deps.optOuts.store.isOptedOut(businessId, phone)) return true;
-  let listed: boolean;
+  const where = { businessId, appointmentId: setting.appointment.id };
+  let listed: boolean | undefined;
   try {
-    listed = await deps.optOuts.acs.isOptedOut(phone);
+    listed = await acs.isOptedOut(phone);
   } catch (error) {
-    if (error instanceof AcsError && !error.transient) {
-      deps.log.warn('sms.optout.check.unavailable', { appointmentId: setting.appointment.id, error: `${error.service}:${error.code}` });
-      return false;
-    }
-    throw error;
+    if (!(error instanceof AcsError && !error.transient)) throw error;
+    deps.log.warn('sms.optout.check.unavailable', { ...where, error: `${error.service}:${error.code}` });
   }
-  if (listed) {
-    await deps.optOuts.store.record(businessId, phone, deps.clock.now());
-    deps.log.info('sms.optout.recorded', { businessId, appointmentId: setting.appointment.id });
+  if (listed === undefined) return store.isOptedOut(businessId, phone);
+  const recorded = await store.isOptedOut(businessId, phone);
+  if (listed && !recorded) {
+    await store.record(businessId, phone, deps.clock.now());
+    deps.log.info('sms.optout.recorded', where);
+  } else if (!listed && recorded) {
+    await store.remove(businessId, phone);
+    deps.log.info('sms.optout.cleared', where);
   }
   return listed;
 }

@@ -10,11 +10,14 @@ export interface SmsOptOutStore {
   isOptedOut(businessId: string, phone: string): Promise<boolean>;
   /** Idempotent. */
   record(businessId: string, phone: string, now: number): Promise<void>;
+  /** The number opted back in (a START ACS reported). Idempotent. */
+  remove(businessId: string, phone: string): Promise<void>;
 }
 
 /** ACS's own opt-out list for the app's sender number (`POST /sms/optouts:check`). */
 export interface SmsOptOutCheck {
-  isOptedOut(phone: string): Promise<boolean>;
+  /** `undefined`: the resource offers no opt-out list (after the refusal that said so was thrown once). */
+  isOptedOut(phone: string): Promise<boolean | undefined>;
 }
 
 /** One appointment row a retention run found (a tombstone a move left behind included). */

@@ -1,6 +1,7 @@
 import type { TableBusinessRepository } from '../../../shared/adapters/tables/business-repository';
 import type { TableProviderCalendarRepository } from '../../../shared/adapters/tables/provider-calendar-repository';
 import type { ServiceRecord } from '../../../shared/app/ports/business-repository';
+import { provider } from '../../support/fakes/builders';
 
 /** The booking tests' business `clinic` (Berlin): these providers, each working 09:00-17:00 on weekdays, and the service. */
 export async function seedClinic(
@@ -15,20 +16,7 @@ export async function seedClinic(
   );
   const hours = [{ start: '09:00', end: '17:00' }];
   for (const id of providerIds) {
-    await businesses.saveProvider(
-      {
-        businessId: 'clinic',
-        id,
-        displayName: id,
-        email: `${id}@example.com`,
-        timeZone: 'Europe/Berlin',
-        staffObjectId: `oid-${id}`,
-        active: true,
-        createdAt: 0,
-        updatedAt: 0,
-      },
-      undefined,
-    );
+    await businesses.saveProvider(provider(id, { businessId: 'clinic', displayName: id, createdAt: 0, updatedAt: 0 }), undefined);
     await calendars.saveSchedule(
       {
         businessId: 'clinic',

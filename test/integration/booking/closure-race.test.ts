@@ -11,6 +11,7 @@ import { TableClients } from '../../../shared/adapters/tables/table-clients';
 import { bookAppointment, type BookingDeps } from '../../../shared/app/appointments/book-appointment';
 import { putClosure } from '../../../shared/app/configuration/configure-closures';
 import type { ServiceRecord } from '../../../shared/app/ports/business-repository';
+import { openServiceInput } from '../../support/fakes/builders';
 import type { Appointment } from '../../../shared/domain/appointments/appointment';
 import { parseSettings } from '../../../shared/config/settings';
 import { testStorageConnectionString, uniqueTablePrefix } from '../../support/env';
@@ -38,21 +39,9 @@ const deps: BookingDeps = {
 const manager = { kind: 'staff' as const, oid: 'manager', roles: [] };
 
 const service: ServiceRecord = {
+  ...openServiceInput({ providerIds: PROVIDERS }),
   businessId: 'clinic',
   id: 'consult',
-  name: 'Consultation',
-  durationMinutes: 30,
-  providerIds: PROVIDERS,
-  slotIntervalMinutes: 30,
-  bufferBeforeMinutes: 0,
-  bufferAfterMinutes: 0,
-  minimumNoticeMinutes: 0,
-  bookingWindowDays: 60,
-  maxPerDayPerProvider: null,
-  cancellationCutoffMinutes: 0,
-  rescheduleCutoffMinutes: 0,
-  joinWindowMinutes: 15,
-  reminders: [],
   active: true,
   createdAt: 0,
   updatedAt: 0,

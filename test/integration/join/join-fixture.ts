@@ -22,6 +22,7 @@ import type { Appointment } from '../../../shared/domain/appointments/appointmen
 import { parseSettings } from '../../../shared/config/settings';
 import { testStorageConnectionString, uniqueTablePrefix } from '../../support/env';
 import { adaptersFor, globalEmulator } from '../acs/acs-test-kit';
+import { provider } from '../../support/fakes/builders';
 
 export const MIN = 60_000;
 export const DAY = 24 * 60 * MIN;
@@ -97,20 +98,7 @@ export function joinFixture() {
     );
     const allDay = [{ start: '00:00', end: '24:00' }];
     for (const id of ['amy', 'bob']) {
-      await businesses.saveProvider(
-        {
-          businessId: 'clinic',
-          id,
-          displayName: `Dr ${id}`,
-          email: `${id}@example.com`,
-          timeZone: 'UTC',
-          staffObjectId: `oid-${id}`,
-          active: true,
-          createdAt: 0,
-          updatedAt: 0,
-        },
-        undefined,
-      );
+      await businesses.saveProvider(provider(id, { businessId: 'clinic', timeZone: 'UTC', createdAt: 0, updatedAt: 0 }), undefined);
       await calendars.saveSchedule(
         {
           businessId: 'clinic',

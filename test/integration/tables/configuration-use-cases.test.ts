@@ -7,6 +7,7 @@ import { getBusiness, putBusiness, type BusinessInput } from '../../../shared/ap
 import { listProviders, putProvider, type ProviderInput } from '../../../shared/app/configuration/configure-providers';
 import { listOverrides, putOverride } from '../../../shared/app/configuration/configure-overrides';
 import { listServices, putService, type ServiceInput } from '../../../shared/app/configuration/configure-services';
+import { openServiceInput } from '../../support/fakes/builders';
 import { AppError } from '../../../shared/app/errors';
 import { parseSettings } from '../../../shared/config/settings';
 import { testStorageConnectionString, uniqueTablePrefix } from '../../support/env';
@@ -18,21 +19,7 @@ const anonymous: Caller = { kind: 'anonymous' };
 
 const businessInput: BusinessInput = { name: 'Clinic', timeZone: 'Europe/Berlin', managers: ['manager'] };
 const providerInput: ProviderInput = { displayName: 'Dr A', email: 'a@example.com', timeZone: 'Europe/Berlin', staffObjectId: 'oid-a' };
-const serviceInput: ServiceInput = {
-  name: 'Consultation',
-  durationMinutes: 30,
-  providerIds: ['dr-a'],
-  slotIntervalMinutes: 30,
-  bufferBeforeMinutes: 0,
-  bufferAfterMinutes: 0,
-  minimumNoticeMinutes: 0,
-  bookingWindowDays: 60,
-  maxPerDayPerProvider: null,
-  cancellationCutoffMinutes: 0,
-  rescheduleCutoffMinutes: 0,
-  joinWindowMinutes: 15,
-  reminders: [],
-};
+const serviceInput: ServiceInput = openServiceInput({ providerIds: ['dr-a'] });
 
 async function failure(promise: Promise<unknown>): Promise<AppError> {
   const error = await promise.then(

@@ -9,6 +9,7 @@ import { deactivateProvider, putProvider } from '../../../shared/app/configurati
 import { putSchedule } from '../../../shared/app/configuration/configure-schedules';
 import { putOverride } from '../../../shared/app/configuration/configure-overrides';
 import { deactivateService, putService, type ServiceInput } from '../../../shared/app/configuration/configure-services';
+import { openServiceInput } from '../../support/fakes/builders';
 import { searchSlots } from '../../../shared/app/search-slots';
 import { AppError } from '../../../shared/app/errors';
 import { parseSettings } from '../../../shared/config/settings';
@@ -19,21 +20,7 @@ const NOW = Date.UTC(2025, 2, 3);
 const admin: StaffCaller = { kind: 'staff', oid: 'admin', roles: [ADMIN_ROLE] };
 const at = (day: number, hour: number, minute = 0) => Date.UTC(2025, 2, day, hour, minute);
 
-const service: ServiceInput = {
-  name: 'Consultation',
-  durationMinutes: 30,
-  providerIds: ['p1', 'p2', 'p3'],
-  slotIntervalMinutes: 30,
-  bufferBeforeMinutes: 0,
-  bufferAfterMinutes: 0,
-  minimumNoticeMinutes: 0,
-  bookingWindowDays: 60,
-  maxPerDayPerProvider: null,
-  cancellationCutoffMinutes: 0,
-  rescheduleCutoffMinutes: 0,
-  joinWindowMinutes: 15,
-  reminders: [],
-};
+const service: ServiceInput = openServiceInput({ providerIds: ['p1', 'p2', 'p3'] });
 
 describe('slot search over Table Storage', () => {
   const tables = new TableClients(

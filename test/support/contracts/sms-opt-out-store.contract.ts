@@ -20,4 +20,14 @@ export function smsOptOutStoreContract(make: () => SmsOptOutStore): void {
     await expect(store.record('b1', '+13125550102', 200)).resolves.toBeUndefined();
     expect(await store.isOptedOut('b1', '+13125550102')).toBe(true);
   });
+
+  it('forgets an opt-out removed for one business only; removing one never recorded is no error', async () => {
+    await store.record('b1', '+13125550103', 100);
+    await store.record('b2', '+13125550103', 100);
+    await store.remove('b1', '+13125550103');
+    expect(await store.isOptedOut('b1', '+13125550103')).toBe(false);
+    expect(await store.isOptedOut('b2', '+13125550103')).toBe(true);
+    await expect(store.remove('b1', '+13125550103')).resolves.toBeUndefined();
+    await expect(store.remove('b3', '+13125550104')).resolves.toBeUndefined();
+  });
 }

@@ -1,5 +1,6 @@
 import type { Appointment } from '../../../shared/domain/appointments/appointment';
 import type { BusinessRecord, ProviderRecord, ServiceRecord } from '../../../shared/app/ports/business-repository';
+import type { ServiceInput } from '../../../shared/app/configuration/configure-services';
 
 /** Monday 2 March 2026, 00:00 UTC: the fixed "today" of unit tests (Berlin is UTC+1 then). */
 export const MONDAY = Date.UTC(2026, 2, 2);
@@ -75,6 +76,26 @@ export function appointment(id: string, start: number, extra: Partial<Appointmen
     version: 1,
     reminders: [],
     manageTokenHash: 'hash',
+    ...extra,
+  };
+}
+
+/** A service as a manager sends it with nothing in the way of a booking: no notice, cutoffs or reminders, 60 days ahead. */
+export function openServiceInput(extra: Partial<ServiceInput> = {}): ServiceInput {
+  return {
+    name: 'Consultation',
+    durationMinutes: 30,
+    providerIds: ['p1'],
+    slotIntervalMinutes: 30,
+    bufferBeforeMinutes: 0,
+    bufferAfterMinutes: 0,
+    minimumNoticeMinutes: 0,
+    bookingWindowDays: 60,
+    maxPerDayPerProvider: null,
+    cancellationCutoffMinutes: 0,
+    rescheduleCutoffMinutes: 0,
+    joinWindowMinutes: 15,
+    reminders: [],
     ...extra,
   };
 }

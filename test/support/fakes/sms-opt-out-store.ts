@@ -12,4 +12,9 @@ export class InMemorySmsOptOutStore implements SmsOptOutStore {
     this.optedOut.add(`${businessId}|${phone}`);
     return Promise.resolve();
   }
+
+  remove(businessId: string, phone: string): Promise<void> {
+    this.optedOut.delete(`${businessId}|${phone}`);
+    return Promise.resolve();
+  }
 }

@@ -27,6 +27,21 @@ async function booked() {
   return { ...w, a, consumer };
 }
 
+/** The join's first commit loses a race (a concurrent writer got there first); later commits go through. */
+function loseFirstCommit(w: Awaited<ReturnType<typeof booked>>): void {
+  const commit = w.appointments.commit.bind(w.appointments);
+  let first = true;
+  w.joinDeps.appointments = Object.assign(Object.create(w.appointments) as typeof w.appointments, {
+    commit: async (c: Parameters<typeof commit>[0]) => {
+      if (first) {
+        first = false;
+        throw new WriteConflictError('raced');
+      }
+      return commit(c);
+    },
+  });
+}
+
 describe('joining a visit', () => {
   it('lets the consumer in as Attendee and the provider as Presenter, in one room and one chat thread with both', async () => {
     const w = await booked();
@@ -143,17 +158,7 @@ describe('the appointment room', () => {
 
   it("deletes the room it made when its commit lost a race, then uses the winner's", async () => {
     const w = await booked();
-    const commit = w.appointments.commit.bind(w.appointments);
-    let first = true;
-    w.joinDeps.appointments = Object.assign(Object.create(w.appointments) as typeof w.appointments, {
-      commit: async (c: Parameters<typeof commit>[0]) => {
-        if (first) {
-          first = false;
-          throw new WriteConflictError('raced');
-        }
-        return commit(c);
-      },
-    });
+    loseFirstCommit(w);
     const roomId = await ensureAppointmentRoom(w.joinDeps, w.a.id);
     expect([...w.acs.roomStates.keys()]).toEqual([roomId]);
   });
@@ -188,17 +193,7 @@ describe('participant identities', () => {
 
   it('stores the consumer identity on the appointment once; a lost commit deletes the identity it made', async () => {
     const w = await booked();
-    const commit = w.appointments.commit.bind(w.appointments);
-    let first = true;
-    w.joinDeps.appointments = Object.assign(Object.create(w.appointments) as typeof w.appointments, {
-      commit: async (c: Parameters<typeof commit>[0]) => {
-        if (first) {
-          first = false;
-          throw new WriteConflictError('raced');
-        }
-        return commit(c);
-      },
-    });
+    loseFirstCommit(w);
     const id = await ensureConsumerIdentity(w.joinDeps, w.a.id);
     expect(await ensureConsumerIdentity(w.joinDeps, w.a.id)).toBe(id);
     expect([...w.acs.identities.entries()].filter(([, i]) => !i.deleted).map(([k]) => k)).toEqual([id]);

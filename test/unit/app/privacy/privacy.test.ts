@@ -12,15 +12,20 @@ import { lifecycleWorld, TEXTABLE } from '../lifecycle/lifecycle-world';
 
 type World = Awaited<ReturnType<typeof lifecycleWorld>>;
 
-/** ACS's opt-out list as the lifecycle asks it: numbers on it, how often it was asked, an error to answer with. */
+/**
+ * ACS's opt-out list as the lifecycle asks it: numbers on it, how often it was asked, an error to answer
+ * with, or no list at all (as the adapter answers after the resource refused the API).
+ */
 function optOutList(listed: string[] = []) {
   const list = {
+    listed,
     asked: 0,
     failWith: undefined as Error | undefined,
+    offered: true,
     isOptedOut: async (phone: string) => {
       list.asked += 1;
       if (list.failWith) throw list.failWith;
-      return listed.includes(phone);
+      return list.offered ? list.listed.includes(phone) : undefined;
     },
   };
   return list;
@@ -93,7 +98,7 @@ describe('withdrawing SMS consent', () => {
 });
 
 describe('numbers that opted out (STOP)', () => {
-  it('asks ACS once, records the opt-out for the business, and skips SMS with the reason from then on', async () => {
+  it('asks ACS before each SMS, records the opt-out for the business, and skips SMS with the reason while it lasts', async () => {
     const w = await lifecycleWorld();
     const acs = optOutList([TEXTABLE.phone]);
     const store = new InMemorySmsOptOutStore();
@@ -110,7 +115,7 @@ describe('numbers that opted out (STOP)', () => {
       results: { email: 'sent', sms: 'skipped' },
     });
     expect(w.messaging.delivered.filter((m) => m.channel === 'sms')).toEqual([]);
-    expect(acs.asked).toBe(1);
+    expect(acs.asked).toBe(2);
     expect(await deliveriesOf(w, booked.id)).toEqual([
       [
         'sent',
@@ -121,6 +126,41 @@ describe('numbers that opted out (STOP)', () => {
       ],
     ]);
     expect(w.logged.some((l) => l.event === 'sms.optout.recorded' && !JSON.stringify(l.fields).includes(TEXTABLE.phone))).toBe(true);
+    expect(w.logged.filter((l) => l.event === 'sms.optout.recorded')).toHaveLength(1);
+  });
+
+  it('texts again after a START took the number off ACS list, and forgets the record', async () => {
+    const w = await lifecycleWorld();
+    const acs = optOutList([TEXTABLE.phone]);
+    const store = new InMemorySmsOptOutStore();
+    w.lifecycle.optOuts = { store, acs };
+    const booked = await w.book(TUESDAY_10, { consumer: TEXTABLE });
+    expect(await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' })).toMatchObject({
+      results: { sms: 'skipped' },
+    });
+    acs.listed = []; // the consumer texted START
+    w.clock.set(TUESDAY_10 - 24 * HOUR);
+    expect(await sendReminder(w.lifecycle, { appointmentId: booked.id, version: 1, index: 0 })).toEqual({
+      stale: false,
+      results: { email: 'sent', sms: 'sent' },
+    });
+    expect(await store.isOptedOut('b1', TEXTABLE.phone)).toBe(false);
+    expect(w.logged.some((l) => l.event === 'sms.optout.cleared' && !JSON.stringify(l.fields).includes(TEXTABLE.phone))).toBe(true);
+  });
+
+  it('without an opt-out list to ask, the record decides: a number recorded as opted out is not texted again on a guess', async () => {
+    const w = await lifecycleWorld();
+    const acs = optOutList([]);
+    acs.offered = false;
+    const store = new InMemorySmsOptOutStore();
+    await store.record('b1', TEXTABLE.phone);
+    w.lifecycle.optOuts = { store, acs };
+    const booked = await w.book(TUESDAY_10, { consumer: TEXTABLE });
+    expect(await sendNotice(w.lifecycle, { appointmentId: booked.id, version: 1, notice: 'confirmation' })).toMatchObject({
+      results: { sms: 'skipped' },
+    });
+    expect(await store.isOptedOut('b1', TEXTABLE.phone)).toBe(true);
+    expect(w.messaging.delivered.filter((m) => m.channel === 'sms')).toEqual([]);
   });
 
   it('texts a number not on the list; sends anyway (and says so) when the resource offers no opt-out API; retries a transient failure', async () => {
