@@ -1,5 +1,6 @@
 import { ADMIN_ROLE, type Caller } from '../../../../shared/app/auth';
-import { getBusiness, putBusiness } from '../../../../shared/app/configuration/configure-business';
+import { getBusiness, isEntraObjectId, putBusiness, usesMicrosoft365 } from '../../../../shared/app/configuration/configure-business';
+import { AppError } from '../../../../shared/app/errors';
 import { deleteOverride, listOverrides, MAX_LIST_DAYS, putOverride } from '../../../../shared/app/configuration/configure-overrides';
 import {
   deactivateProvider,
@@ -82,6 +83,66 @@ describe('businesses', () => {
     expect(body).not.toHaveBeenCalled();
     expect(await outcome(getBusiness(deps, STRANGER, 'b1'))).toBe('forbidden');
     expect(await outcome(getBusiness(deps, MANAGER, 'nope'))).toBe('not-found');
+  });
+});
+
+describe('Microsoft 365 settings of a business', () => {
+  const GUID = '0f8fad5b-d9cb-469f-a165-70867728950e';
+  const body = (extra: object) => async () => ({ name: 'Clinic', timeZone: 'Europe/Berlin', managers: ['m1'], ...extra });
+
+  it('turn on only when every active provider has an Entra object id, naming those who do not', async () => {
+    const { deps, businesses } = await setUp();
+    expect(await outcome(putBusiness(deps, MANAGER, 'b1', body({ meetingMode: 'teams' })))).toBe('validation:meetingMode');
+    expect(await outcome(putBusiness(deps, MANAGER, 'b1', body({ outlookCalendarSync: true })))).toBe('validation:outlookCalendarSync');
+    const refused = await putBusiness(deps, MANAGER, 'b1', body({ outlookCalendarSync: true })).catch((e: AppError) => e);
+    expect((refused as AppError).extensions.errors).toEqual([
+      {
+        path: 'outlookCalendarSync',
+        message: "needs every active provider's staffObjectId to be an Entra object id (a GUID); not so for: p1, p2",
+      },
+    ]);
+
+    await businesses.saveProvider(provider('p1', { staffObjectId: GUID.toUpperCase() }), (await businesses.getProvider('b1', 'p1'))!.etag);
+    await businesses.saveProvider(provider('p2', { active: false }), (await businesses.getProvider('b1', 'p2'))!.etag);
+    const teams = await putBusiness(deps, MANAGER, 'b1', body({ meetingMode: 'teams', outlookCalendarSync: true }));
+    expect(teams.record).toMatchObject({ meetingMode: 'teams', outlookCalendarSync: true });
+  });
+
+  it('store no defaults, and need nothing of a business that has no providers yet', async () => {
+    const { deps } = await setUp();
+    const plain = await putBusiness(deps, MANAGER, 'b1', body({ meetingMode: 'acsRooms', outlookCalendarSync: false }));
+    expect(plain.record).not.toHaveProperty('meetingMode');
+    expect(plain.record).not.toHaveProperty('outlookCalendarSync');
+    expect((await putBusiness(deps, ADMIN, 'b9', body({ meetingMode: 'teams' }))).record.meetingMode).toBe('teams');
+  });
+
+  it('read a GUID in either case as an Entra object id, and nothing else', () => {
+    expect(isEntraObjectId(GUID)).toBe(true);
+    expect(isEntraObjectId(GUID.toUpperCase())).toBe(true);
+    for (const bad of [
+      `x${GUID}`,
+      `${GUID}x`,
+      GUID.replace(/-/g, ''),
+      'oid-p1',
+      GUID.replace('0f8fad5b', '0f8fad5'),
+      GUID.replace('d9cb', 'd9c'),
+    ]) {
+      expect({ bad, ok: isEntraObjectId(bad) }).toEqual({ bad, ok: false });
+    }
+    for (const [i, part] of GUID.split('-').entries()) {
+      const parts = GUID.split('-');
+      parts[i] = part.replace(/^./, 'g');
+      expect({ bad: parts.join('-'), ok: isEntraObjectId(parts.join('-')) }).toEqual({ bad: parts.join('-'), ok: false });
+      parts[i] = part.slice(1);
+      expect({ bad: parts.join('-'), ok: isEntraObjectId(parts.join('-')) }).toEqual({ bad: parts.join('-'), ok: false });
+    }
+  });
+
+  it('count as Microsoft 365 with Teams meetings or calendar sync, either one', () => {
+    expect(usesMicrosoft365({})).toBe(false);
+    expect(usesMicrosoft365({ meetingMode: 'acsRooms', outlookCalendarSync: false })).toBe(false);
+    expect(usesMicrosoft365({ meetingMode: 'teams' })).toBe(true);
+    expect(usesMicrosoft365({ meetingMode: 'acsRooms', outlookCalendarSync: true })).toBe(true);
   });
 });
 
